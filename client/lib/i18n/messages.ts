@@ -1,0 +1,98 @@
+/** Message catalogues. Japanese is the product language; English is for visiting staff. */
+export const ja = {
+	appTitle: '接種記録',
+	language: 'English',
+	enrolTitle: '端末の登録',
+	enrolHelp: '保健センターが発行した登録コードを貼り付けてください。',
+	enrolCodeLabel: '登録コード',
+	enrolButton: 'この端末を登録する',
+	enrolInvalidCode: '登録コードの形式が正しくありません。',
+	enrolNetwork: 'サーバーに接続できません。ネットワークを確認してください。',
+	enrolled: '登録済み端末',
+	ticketLabel: '接種券番号（18桁）',
+	ticketHelp: 'QRコードまたはOCR行の数字を入力、またはスキャンしてください。',
+	toConfirm: '確認へ進む',
+	ticketError: {
+		TICKET_FORMAT: '接種券番号の形式が正しくありません（18桁、または券番号10桁）。',
+		MUNICIPALITY_CHECK_DIGIT: '市町村コードの検査数字が一致しません。読み取り誤りの可能性があります。',
+		MUNICIPALITY_REQUIRED: '券番号のみのバーコードです。市町村コードが必要です。',
+		MY_NUMBER: '個人番号（マイナンバー）と思われる数字は入力できません。接種券の番号を入力してください。'
+	},
+	confirmTitle: '内容の確認',
+	confirmHelp: '接種券の番号と一致しているか、声に出して確認してください。',
+	ticketNumber: '券番号',
+	municipality: '市町村コード',
+	doseNumber: '接種回数',
+	doseNth: (n: number) => `${n}回目`,
+	givenAt: '接種日時',
+	save: '記録する',
+	back: '戻る',
+	saved: '記録しました',
+	saveFailed: '保存できませんでした。もう一度お試しください。',
+	todayList: '本日の記録',
+	noRecords: 'まだ記録はありません。',
+	total: (n: number) => `計 ${n} 件`,
+	state: {
+		local: '端末内（未送信）',
+		sent: '送信済（受領待ち）',
+		receipted: '受領済',
+		refused: '受付拒否'
+	},
+	sync: {
+		online: 'オンライン',
+		offline: 'オフライン',
+		connecting: '接続中…',
+		stopped: '同期停止',
+		waiting: (n: number) => `未受領 ${n} 件`,
+		allSafe: 'すべてサーバーに保存済み'
+	}
+};
+
+export type Messages = typeof ja;
+
+export const en: Messages = {
+	appTitle: 'Vaccination record',
+	language: '日本語',
+	enrolTitle: 'Enrol this device',
+	enrolHelp: 'Paste the enrolment code issued by the health centre.',
+	enrolCodeLabel: 'Enrolment code',
+	enrolButton: 'Enrol this device',
+	enrolInvalidCode: 'The enrolment code is not valid.',
+	enrolNetwork: 'Cannot reach the server. Check the network.',
+	enrolled: 'Enrolled device',
+	ticketLabel: 'Ticket number (18 digits)',
+	ticketHelp: 'Type or scan the digits of the QR code or the OCR line.',
+	toConfirm: 'Continue to check',
+	ticketError: {
+		TICKET_FORMAT: 'The ticket number must be 18 digits (or the 10-digit ticket number).',
+		MUNICIPALITY_CHECK_DIGIT: 'The municipality code check digit does not match: probably a misread.',
+		MUNICIPALITY_REQUIRED: 'This barcode carries only the ticket number; a municipality code is needed.',
+		MY_NUMBER: 'This looks like an Individual Number (My Number), which must not be entered. Enter the ticket number.'
+	},
+	confirmTitle: 'Check the record',
+	confirmHelp: 'Read the number aloud and compare it with the ticket.',
+	ticketNumber: 'Ticket number',
+	municipality: 'Municipality code',
+	doseNumber: 'Dose',
+	doseNth: (n: number) => `Dose ${n}`,
+	givenAt: 'Given at',
+	save: 'Save record',
+	back: 'Back',
+	saved: 'Saved',
+	saveFailed: 'Could not save. Please try again.',
+	todayList: "Today's records",
+	noRecords: 'No records yet.',
+	total: (n: number) => `${n} in total`,
+	state: { local: 'On device (not sent)', sent: 'Sent (awaiting receipt)', receipted: 'Receipted', refused: 'Refused' },
+	sync: {
+		online: 'Online',
+		offline: 'Offline',
+		connecting: 'Connecting…',
+		stopped: 'Sync stopped',
+		waiting: (n: number) => `${n} not receipted`,
+		allSafe: 'All stored on the server'
+	}
+};
+
+export type Locale = 'ja' | 'en';
+export const catalogues: Record<Locale, Messages> = { ja, en };

@@ -1,0 +1,99 @@
+import { v7 as uuidv7 } from 'uuid';
+import { batchId, validateEvent, type DoseEvent, type Ticket } from '$shared/index';
+import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
+import { fromWhatwgSocket } from '$shared/sync/socket';
+import { BatchStore } from './storage/batch-store';
+import { StationDb, type EventRow } from './storage/db';
+import { loadIdentity, saveIdentity, type StationIdentity } from './storage/identity';
+
+/** Local calendar date of the site (the tablet's clock and zone), YYYY-MM-DD. */
+export function serviceDay(now = new Date()): string {
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * Until operators sign in with staff code and PIN (the PWA issue), events name this
+ * placeholder operator.
+ */
+const OPERATOR_PLACEHOLDER = 'station';
+
+/** The station's state: identity, today's records and the sync indicator. */
+export class Station {
+	identity = $state<StationIdentity | null>(null);
+	records = $state<EventRow[]>([]);
+	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
+	ready = $state(false);
+
+	private readonly db = new StationDb();
+	private readonly store = new BatchStore(this.db, () => void this.refresh());
+	private engine: DeviceSync | null = null;
+
+	get waiting(): number {
+		return this.records.filter((r) => r.state === 'local' || r.state === 'sent').length;
+	}
+
+	async init(): Promise<void> {
+		this.identity = await loadIdentity(this.db);
+		await this.refresh();
+		this.ready = true;
+		if (this.identity) this.startSync(this.identity);
+		window.addEventListener('online', () => this.engine?.start());
+		window.addEventListener('offline', () => {
+			// The socket may linger after the network is gone; stop and wait for 'online'.
+			this.engine?.stop();
+			this.sync = { state: 'offline', retryInMs: null };
+		});
+	}
+
+	async enrolled(identity: StationIdentity): Promise<void> {
+		await saveIdentity(this.db, identity);
+		this.identity = identity;
+		this.startSync(identity);
+	}
+
+	private startSync(identity: StationIdentity): void {
+		const url = new URL('/sync', identity.serverUrl);
+		url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+		this.engine = new DeviceSync({
+			url: url.toString(),
+			identity,
+			store: this.store,
+			openSocket: (u) => fromWhatwgSocket(new WebSocket(u)),
+			onStatus: (s) => (this.sync = s),
+			onError: (e) => console.warn('sync', e)
+		});
+		if (navigator.onLine) this.engine.start();
+	}
+
+	async refresh(): Promise<void> {
+		this.records = await this.store.listEvents();
+	}
+
+	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */
+	async recordDose(ticket: Ticket, doseNumber: number): Promise<void> {
+		const identity = this.identity;
+		if (!identity) throw new Error('device not enrolled');
+		const now = new Date();
+		const event: DoseEvent = {
+			id: uuidv7(),
+			type: 'dose',
+			batch: batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDay(now) }),
+			device: identity.deviceId,
+			operator: OPERATOR_PLACEHOLDER,
+			recordedAt: now.toISOString(),
+			municipality: ticket.municipality,
+			ticketNumber: ticket.number,
+			ticketKind: ticket.kind,
+			doseNumber,
+			givenAt: now.toISOString(),
+			setting: identity.setting,
+			siteCode: identity.siteCode
+		};
+		// Never append what the server would refuse: a bad event would poison the batch log.
+		const checked = validateEvent(event);
+		if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+		await this.store.append(checked.event);
+		void this.engine?.push(event.batch);
+	}
+}

@@ -1,0 +1,57 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { DoseEvent } from '$shared/index';
+
+/**
+ * The device's IndexedDB. Batch documents persist as their sequence of Yjs updates (like
+ * y-indexeddb); each event also has a row carrying its sync state so the list and the outbox
+ * need no document scan. Encryption at rest (PIN-wrapped data key) is the PWA issue's next step.
+ */
+export type EventState = 'local' | 'sent' | 'receipted' | 'refused';
+
+export interface EventRow {
+	id: string;
+	batchId: string;
+	/** Yjs client id and clock of the item holding this event, matched against receipts. */
+	client: number;
+	clock: number;
+	state: EventState;
+	refusal?: { code: string; message: string };
+	event: DoseEvent;
+	savedAt: string;
+}
+
+export interface UpdateRow {
+	seq?: number;
+	batchId: string;
+	update: Uint8Array;
+}
+
+export interface ReceiptRow {
+	batchId: string;
+	stateVector: Uint8Array;
+	eventCount: number;
+	signature: Uint8Array;
+	receivedAt: string;
+}
+
+export interface MetaRow {
+	key: string;
+	value: unknown;
+}
+
+export class StationDb extends Dexie {
+	meta!: EntityTable<MetaRow, 'key'>;
+	updates!: EntityTable<UpdateRow, 'seq'>;
+	events!: EntityTable<EventRow, 'id'>;
+	receipts!: EntityTable<ReceiptRow, 'batchId'>;
+
+	constructor(name = 'vaccination-station') {
+		super(name);
+		this.version(1).stores({
+			meta: 'key',
+			updates: '++seq, batchId',
+			events: 'id, batchId, state, savedAt',
+			receipts: 'batchId'
+		});
+	}
+}

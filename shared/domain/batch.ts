@@ -1,0 +1,33 @@
+/**
+ * A batch is one device × one site (venue or clinic) × one service day, and one Yjs document.
+ * Its id names all three so the server can check ownership before it reads a single event.
+ */
+export interface BatchKey {
+	deviceId: string;
+	siteCode: string;
+	serviceDay: string; // YYYY-MM-DD, local date of the site
+}
+
+const SITE_CODE = /^[0-9A-Za-z_-]{1,20}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function batchId(key: BatchKey): string {
+	return `${key.deviceId}/${key.siteCode}/${key.serviceDay}`;
+}
+
+export function parseBatchId(id: string): BatchKey | null {
+	const parts = id.split('/');
+	if (parts.length !== 3) return null;
+	const [deviceId, siteCode, serviceDay] = parts as [string, string, string];
+	if (!UUID.test(deviceId) || !SITE_CODE.test(siteCode) || !DAY.test(serviceDay)) return null;
+	if (Number.isNaN(Date.parse(`${serviceDay}T00:00:00Z`))) return null;
+	return { deviceId, siteCode, serviceDay };
+}
+
+export function isSiteCode(code: string): boolean {
+	return SITE_CODE.test(code);
+}
+
+/** Name of the append-only Y.Array holding a batch's events. */
+export const BATCH_EVENTS = 'events';

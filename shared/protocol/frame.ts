@@ -1,0 +1,45 @@
+import nacl from 'tweetnacl';
+import { concatBytes, toHex } from './bytes';
+
+/**
+ * Wire frames. A frame is one binary WebSocket message: the first byte says whether it is a
+ * plaintext handshake frame or a sealed (secretbox, random 24-byte nonce) application frame.
+ */
+export const FRAME_HANDSHAKE = 0;
+export const FRAME_SEALED = 1;
+
+/** Largest frame either side accepts; the server closes the connection on anything bigger. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+export function handshakeFrame(payload: Uint8Array): Uint8Array {
+	return concatBytes(Uint8Array.of(FRAME_HANDSHAKE), payload);
+}
+
+export function sealFrame(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
+	const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
+	return concatBytes(Uint8Array.of(FRAME_SEALED), nonce, nacl.secretbox(plaintext, nonce, key));
+}
+
+export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; reason: 'MALFORMED' | 'DECRYPT' | 'REPLAY' };
+
+/**
+ * Opens sealed frames of one direction of one connection and refuses a nonce seen before, so a
+ * captured frame cannot be replayed into the same session (other sessions have other keys).
+ */
+export class FrameOpener {
+	private readonly seen = new Set<string>();
+	constructor(private readonly key: Uint8Array) {}
+
+	open(frame: Uint8Array): OpenResult {
+		if (frame.length < 1 + nacl.secretbox.nonceLength + nacl.secretbox.overheadLength || frame[0] !== FRAME_SEALED) {
+			return { ok: false, reason: 'MALFORMED' };
+		}
+		const nonce = frame.subarray(1, 1 + nacl.secretbox.nonceLength);
+		const plaintext = nacl.secretbox.open(frame.subarray(1 + nacl.secretbox.nonceLength), nonce, this.key);
+		if (!plaintext) return { ok: false, reason: 'DECRYPT' };
+		const id = toHex(nonce);
+		if (this.seen.has(id)) return { ok: false, reason: 'REPLAY' };
+		this.seen.add(id);
+		return { ok: true, plaintext };
+	}
+}

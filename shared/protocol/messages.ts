@@ -1,0 +1,128 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
+
+/**
+ * Application messages inside sealed frames. Document sync is y-protocols' own encoding
+ * (SyncStep1 state vector, SyncStep2 diff, Update) prefixed by the batch document id, so many
+ * documents share one socket. What the device sends that changes a document (its SyncStep2
+ * answer and its live Updates) travels as SIGNED_SYNC, carrying the device's Ed25519 signature
+ * over the update; the server stores that signature with the update as proof of authorship.
+ */
+export const MSG_WELCOME = 10;
+export const MSG_SYNC = 11;
+export const MSG_SIGNED_SYNC = 12;
+export const MSG_RECEIPT = 13;
+export const MSG_REFUSED = 14;
+export const MSG_ERROR = 15;
+
+export type YSyncKind = typeof messageYjsSyncStep1 | typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
+
+export type AppMessage =
+	| { type: typeof MSG_WELCOME; serverTime: string; deviceStatus: string }
+	| { type: typeof MSG_SYNC; doc: string; kind: YSyncKind; payload: Uint8Array }
+	| { type: typeof MSG_SIGNED_SYNC; doc: string; kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate; payload: Uint8Array; signature: Uint8Array }
+	| { type: typeof MSG_RECEIPT; doc: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }
+	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[] }
+	| { type: typeof MSG_ERROR; code: string; message: string };
+
+export function encodeMessage(m: AppMessage): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, m.type);
+	switch (m.type) {
+		case MSG_WELCOME:
+			encoding.writeVarString(e, m.serverTime);
+			encoding.writeVarString(e, m.deviceStatus);
+			break;
+		case MSG_SYNC:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint(e, m.kind);
+			encoding.writeVarUint8Array(e, m.payload);
+			break;
+		case MSG_SIGNED_SYNC:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint8Array(e, m.signature);
+			encoding.writeVarUint(e, m.kind);
+			encoding.writeVarUint8Array(e, m.payload);
+			break;
+		case MSG_RECEIPT:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint8Array(e, m.stateVector);
+			encoding.writeVarUint(e, m.eventCount);
+			encoding.writeVarUint8Array(e, m.signature);
+			break;
+		case MSG_REFUSED:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarString(e, m.code);
+			encoding.writeVarString(e, m.message);
+			encoding.writeVarUint(e, m.eventIds.length);
+			for (const id of m.eventIds) encoding.writeVarString(e, id);
+			break;
+		case MSG_ERROR:
+			encoding.writeVarString(e, m.code);
+			encoding.writeVarString(e, m.message);
+			break;
+	}
+	return encoding.toUint8Array(e);
+}
+
+function readSyncKind(d: decoding.Decoder): YSyncKind {
+	const kind = decoding.readVarUint(d);
+	if (kind !== messageYjsSyncStep1 && kind !== messageYjsSyncStep2 && kind !== messageYjsUpdate) {
+		throw new Error('unknown sync message');
+	}
+	return kind;
+}
+
+/** Decodes one message; null for anything malformed or with trailing bytes. */
+export function decodeMessage(bytes: Uint8Array): AppMessage | null {
+	try {
+		const d = decoding.createDecoder(bytes);
+		const type = decoding.readVarUint(d);
+		let m: AppMessage;
+		switch (type) {
+			case MSG_WELCOME:
+				m = { type, serverTime: decoding.readVarString(d), deviceStatus: decoding.readVarString(d) };
+				break;
+			case MSG_SYNC:
+				m = { type, doc: decoding.readVarString(d), kind: readSyncKind(d), payload: decoding.readVarUint8Array(d) };
+				break;
+			case MSG_SIGNED_SYNC: {
+				const doc = decoding.readVarString(d);
+				const signature = decoding.readVarUint8Array(d);
+				const kind = readSyncKind(d);
+				if (kind === messageYjsSyncStep1) return null;
+				m = { type, doc, signature, kind, payload: decoding.readVarUint8Array(d) };
+				break;
+			}
+			case MSG_RECEIPT:
+				m = {
+					type,
+					doc: decoding.readVarString(d),
+					stateVector: decoding.readVarUint8Array(d),
+					eventCount: decoding.readVarUint(d),
+					signature: decoding.readVarUint8Array(d)
+				};
+				break;
+			case MSG_REFUSED: {
+				const doc = decoding.readVarString(d);
+				const code = decoding.readVarString(d);
+				const message = decoding.readVarString(d);
+				const n = decoding.readVarUint(d);
+				if (n > 100_000) return null;
+				const eventIds: string[] = [];
+				for (let i = 0; i < n; i++) eventIds.push(decoding.readVarString(d));
+				m = { type, doc, code, message, eventIds };
+				break;
+			}
+			case MSG_ERROR:
+				m = { type, code: decoding.readVarString(d), message: decoding.readVarString(d) };
+				break;
+			default:
+				return null;
+		}
+		return decoding.hasContent(d) ? null : m;
+	} catch {
+		return null;
+	}
+}

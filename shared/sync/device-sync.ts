@@ -1,0 +1,207 @@
+import nacl from 'tweetnacl';
+import * as Y from 'yjs';
+import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
+import { MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, type AppMessage } from '../protocol/messages';
+import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
+import { backoffDelay } from './backoff';
+import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from './device-channel';
+import { CLOSE, type OpenSocket } from './socket';
+
+/**
+ * Where the engine finds batch documents and records what the server said about them. The PWA
+ * implements it over IndexedDB; the simulator and tests over memory.
+ */
+export interface DeviceSyncStore {
+	/** Batches that may hold events the server has not receipted yet. */
+	pendingBatchIds(): Promise<string[]>;
+	/** The live document of a batch (the same instance the app appends to). */
+	batchDoc(batchId: string): Promise<Y.Doc>;
+	/** Everything up to this state vector has been handed to the socket. */
+	markSent(batchId: string, stateVector: Uint8Array): Promise<void>;
+	/** The server committed everything up to this state vector (receipt signature verified). */
+	saveReceipt(receipt: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void>;
+	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[] }): Promise<void>;
+}
+
+export type SyncStatus =
+	| { state: 'offline'; retryInMs: number | null }
+	| { state: 'connecting' }
+	| { state: 'online' }
+	| { state: 'stopped'; code: number; reason: string };
+
+export interface DeviceSyncOptions {
+	url: string;
+	identity: DeviceIdentity;
+	store: DeviceSyncStore;
+	openSocket: OpenSocket;
+	onStatus?: (status: SyncStatus) => void;
+	onError?: (error: unknown) => void;
+	random?: () => number;
+}
+
+/** Close codes after which retrying is pointless until a person acts. */
+const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CLOSE.DEVICE_RETIRED, CLOSE.HANDSHAKE_FAILED]);
+
+/**
+ * The device's side of sync: one socket, many batch documents.
+ *
+ * y-websocket's provider speaks the same y-protocols messages but binds one document to one
+ * socket and sends plaintext, unsigned, unacknowledged updates. We need many documents per
+ * socket, sealed frames, a signature on every update and a receipt after the server's commit,
+ * so this is a small provider on the same protocol.
+ */
+export class DeviceSync {
+	private channel: SecureChannel | null = null;
+	private attempt = 0;
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private running = false;
+	private readonly opts: DeviceSyncOptions;
+
+	constructor(opts: DeviceSyncOptions) {
+		this.opts = opts;
+	}
+
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.connect();
+	}
+
+	stop(): void {
+		this.running = false;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.channel?.close(1000, 'stopped');
+		this.channel = null;
+	}
+
+	/** Reconnect now (e.g. the browser reported it is online again). */
+	nudge(): void {
+		if (!this.running || this.channel) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.connect();
+	}
+
+	get online(): boolean {
+		return this.channel !== null;
+	}
+
+	/** Offer a batch's new local events to the server now, if connected. */
+	async push(batchId: string): Promise<void> {
+		if (!this.channel) return;
+		await this.sendStep1(this.channel, batchId);
+	}
+
+	private status(s: SyncStatus): void {
+		this.opts.onStatus?.(s);
+	}
+
+	private connect(): void {
+		this.status({ state: 'connecting' });
+		let socket;
+		try {
+			socket = this.opts.openSocket(this.opts.url);
+		} catch (e) {
+			this.opts.onError?.(e);
+			this.scheduleReconnect();
+			return;
+		}
+		openDeviceChannel(socket, this.opts.identity, {
+			onReady: (channel) => {
+				this.channel = channel;
+				this.attempt = 0;
+				this.status({ state: 'online' });
+				void this.announceAll(channel);
+			},
+			onMessage: (m) => {
+				void this.handle(m).catch((e) => this.opts.onError?.(e));
+			},
+			onClose: (code, reason) => {
+				this.channel = null;
+				if (!this.running) return;
+				if (TERMINAL.has(code)) {
+					this.running = false;
+					this.status({ state: 'stopped', code, reason });
+					return;
+				}
+				this.scheduleReconnect();
+			}
+		});
+	}
+
+	private scheduleReconnect(): void {
+		const delay = backoffDelay(this.attempt++, this.opts.random);
+		this.status({ state: 'offline', retryInMs: delay });
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			if (this.running) this.connect();
+		}, delay);
+	}
+
+	private async announceAll(channel: SecureChannel): Promise<void> {
+		try {
+			for (const id of await this.opts.store.pendingBatchIds()) await this.sendStep1(channel, id);
+		} catch (e) {
+			this.opts.onError?.(e);
+		}
+	}
+
+	private async sendStep1(channel: SecureChannel, batchId: string): Promise<void> {
+		const doc = await this.opts.store.batchDoc(batchId);
+		channel.send({ type: MSG_SYNC, doc: batchId, kind: messageYjsSyncStep1, payload: Y.encodeStateVector(doc) });
+	}
+
+	private async handle(m: AppMessage): Promise<void> {
+		const channel = this.channel;
+		if (!channel) return;
+		const { store, identity } = this.opts;
+		switch (m.type) {
+			case MSG_SYNC: {
+				const doc = await store.batchDoc(m.doc);
+				if (m.kind === messageYjsSyncStep1) {
+					// The server's state vector: answer with everything it lacks, signed.
+					const diff = Y.encodeStateAsUpdate(doc, m.payload);
+					if (!hasContent(diff)) return;
+					const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
+					channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
+					await store.markSent(m.doc, Y.encodeStateVector(doc));
+				} else {
+					// What the server holds of our own batch that we lack (a device restored
+					// from an older copy): take it back rather than write a divergent history.
+					Y.applyUpdate(doc, m.payload, 'server');
+				}
+				return;
+			}
+			case MSG_RECEIPT: {
+				const ok = nacl.sign.detached.verify(receiptSigningBytes(m.doc, m.stateVector, m.eventCount), m.signature, identity.serverKeys.sign);
+				if (!ok) {
+					channel.close(CLOSE.HANDSHAKE_FAILED, 'receipt signature invalid');
+					return;
+				}
+				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
+				return;
+			}
+			case MSG_REFUSED:
+				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds });
+				return;
+			case MSG_ERROR:
+				this.opts.onError?.(new Error(`${m.code}: ${m.message}`));
+				return;
+			default:
+				return;
+		}
+	}
+}
+
+/** An encoded Yjs update with no structs and an empty delete set is two zero bytes. */
+export function hasContent(update: Uint8Array): boolean {
+	return !(update.length === 2 && update[0] === 0 && update[1] === 0);
+}
+
+/** True when a receipted state vector covers the item written at (client, clock). */
+export function stateVectorCovers(stateVector: Uint8Array, client: number, clock: number): boolean {
+	const sv = Y.decodeStateVector(stateVector);
+	return (sv.get(client) ?? 0) > clock;
+}
+

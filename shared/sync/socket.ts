@@ -1,0 +1,47 @@
+/**
+ * The little a sync session needs from a WebSocket, so the same engine runs over the browser's
+ * WebSocket in the PWA and over `ws` in the simulator and tests.
+ */
+export interface MinimalSocket {
+	send(data: Uint8Array): void;
+	close(code?: number, reason?: string): void;
+	onOpen(handler: () => void): void;
+	onMessage(handler: (data: Uint8Array) => void): void;
+	onClose(handler: (code: number, reason: string) => void): void;
+}
+
+export type OpenSocket = (url: string) => MinimalSocket;
+
+/** WebSocket close codes this protocol uses (4000–4999 are application codes). */
+export const CLOSE = {
+	HANDSHAKE_FAILED: 4001,
+	UNKNOWN_DEVICE: 4002,
+	DEVICE_REVOKED: 4003,
+	DEVICE_RETIRED: 4004,
+	FRAME_DECRYPT: 4010,
+	FRAME_REPLAY: 4011,
+	FRAME_MALFORMED: 4012,
+	FRAME_TOO_LARGE: 1009,
+	RATE_LIMITED: 4029,
+	SERVER_ERROR: 4500
+} as const;
+
+/** Adapts anything shaped like the WHATWG WebSocket (browser, or `ws` in Node). */
+export function fromWhatwgSocket(ws: {
+	binaryType: string;
+	send(data: Uint8Array): void;
+	close(code?: number, reason?: string): void;
+	addEventListener(type: string, listener: (ev: any) => void): void;
+}): MinimalSocket {
+	ws.binaryType = 'arraybuffer';
+	return {
+		send: (d) => ws.send(d),
+		close: (code, reason) => ws.close(code, reason),
+		onOpen: (h) => ws.addEventListener('open', () => h()),
+		onMessage: (h) =>
+			ws.addEventListener('message', (ev: { data: unknown }) => {
+				if (ev.data instanceof ArrayBuffer) h(new Uint8Array(ev.data));
+			}),
+		onClose: (h) => ws.addEventListener('close', (ev: { code: number; reason: string }) => h(ev.code, ev.reason))
+	};
+}

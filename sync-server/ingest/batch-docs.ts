@@ -1,0 +1,68 @@
+import * as Y from 'yjs';
+import { BATCH_EVENTS } from '../../shared/index';
+import type { Ledger } from '../ledger/ledger';
+
+export interface BatchEntry {
+	doc: Y.Doc;
+	eventIds: Set<string>;
+}
+
+/**
+ * The server's copy of each batch document, rebuilt from the stored updates on first use and
+ * kept while in use. Work on one batch is serialised: an update is checked against, committed
+ * for and applied to exactly the state the previous one left.
+ */
+export class BatchDocs {
+	private readonly entries = new Map<string, Promise<BatchEntry>>();
+	private readonly queues = new Map<string, Promise<unknown>>();
+
+	constructor(
+		private readonly ledger: Ledger,
+		private readonly maxCached = 2000
+	) {}
+
+	/** Runs fn with exclusive access to the batch's document. */
+	withBatch<T>(batchId: string, fn: (entry: BatchEntry) => Promise<T>): Promise<T> {
+		const previous = this.queues.get(batchId) ?? Promise.resolve();
+		const run = previous.then(async () => fn(await this.load(batchId)));
+		const settled = run.catch(() => undefined);
+		this.queues.set(batchId, settled);
+		void settled.then(() => {
+			if (this.queues.get(batchId) === settled) this.queues.delete(batchId);
+		});
+		return run;
+	}
+
+	private load(batchId: string): Promise<BatchEntry> {
+		let entry = this.entries.get(batchId);
+		if (entry) {
+			// Refresh recency for the eviction order below.
+			this.entries.delete(batchId);
+			this.entries.set(batchId, entry);
+			return entry;
+		}
+		entry = this.rebuild(batchId);
+		entry.catch(() => this.entries.delete(batchId));
+		this.entries.set(batchId, entry);
+		this.evict();
+		return entry;
+	}
+
+	private async rebuild(batchId: string): Promise<BatchEntry> {
+		const doc = new Y.Doc({ gc: false });
+		const updates = await this.ledger.batchUpdates(batchId);
+		if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
+		const eventIds = new Set<string>();
+		for (const ev of doc.getArray<{ id: string }>(BATCH_EVENTS).toArray()) eventIds.add(ev.id);
+		return { doc, eventIds };
+	}
+
+	private evict(): void {
+		for (const [id, entry] of this.entries) {
+			if (this.entries.size <= this.maxCached) return;
+			if (this.queues.has(id)) continue;
+			this.entries.delete(id);
+			void entry.then((e) => e.doc.destroy());
+		}
+	}
+}

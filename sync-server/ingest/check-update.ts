@@ -1,0 +1,90 @@
+import * as Y from 'yjs';
+import { BATCH_EVENTS, validateEvent, type BatchKey, type DoseEvent } from '../../shared/index';
+
+export type CheckResult =
+	| { ok: true; events: DoseEvent[]; changes: boolean }
+	| { ok: false; code: string; message: string; eventIds: string[] };
+
+interface Context {
+	key: BatchKey;
+	batchId: string;
+	/** Event ids already in this batch on the server. */
+	knownEventIds: ReadonlySet<string>;
+}
+
+const refuse = (code: string, message: string, eventIds: string[] = []): CheckResult => ({ ok: false, code, message, eventIds });
+
+/**
+ * Decides whether a device's update may touch the ledger, before anything is stored. The
+ * batch document is an append-only log: the update may only add plain JSON values to the
+ * `events` array, each a valid event of this device and batch, and must delete nothing.
+ */
+export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): CheckResult {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch {
+		return refuse('UPDATE_MALFORMED', 'the update cannot be decoded');
+	}
+	if (decoded.ds.clients.size > 0) return refuse('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
+
+	const before = Y.encodeStateVector(current);
+	const known = Y.decodeStateVector(before);
+	const values: unknown[] = [];
+	for (const struct of decoded.structs) {
+		if (struct instanceof Y.Skip) continue;
+		if (!(struct instanceof Y.Item)) return refuse('UPDATE_DELETES', 'the update carries deleted content');
+		if (!(struct.content instanceof Y.ContentAny)) return refuse('UPDATE_SHAPE', 'only plain JSON events may be appended');
+		if (struct.parentSub !== null) return refuse('UPDATE_SHAPE', 'events must be appended to the event array');
+		const alreadyHave = (known.get(struct.id.client) ?? 0) - struct.id.clock;
+		values.push(...struct.content.arr.slice(Math.max(0, alreadyHave)));
+	}
+
+	// Integrate into a scratch copy to see what the update really does to the document.
+	const scratch = new Y.Doc({ gc: false });
+	Y.applyUpdate(scratch, Y.encodeStateAsUpdate(current));
+	try {
+		Y.applyUpdate(scratch, update);
+	} catch {
+		return refuse('UPDATE_MALFORMED', 'the update cannot be applied');
+	}
+	if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
+		return refuse('UPDATE_MISSING_BASE', 'the update depends on content the server does not have');
+	}
+	for (const name of scratch.share.keys()) {
+		if (name !== BATCH_EVENTS) return refuse('UPDATE_SHAPE', `unexpected shared type "${name}"`);
+	}
+
+	const events: DoseEvent[] = [];
+	const seen = new Set(ctx.knownEventIds);
+	const idsOf = values.map((v) => (v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : ''));
+	const affected = idsOf.filter((id) => /^[0-9a-f-]{36}$/.test(id));
+	for (const value of values) {
+		const result = validateEvent(value);
+		if (!result.ok) {
+			const first = result.errors[0]!;
+			return refuse(first.code === 'MY_NUMBER' ? 'MY_NUMBER' : 'EVENT_SCHEMA', `${first.path || 'event'}: ${first.message}`, affected);
+		}
+		const ev = result.event;
+		if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) {
+			return refuse('EVENT_NOT_OF_BATCH', 'an event names another device or batch', affected);
+		}
+		if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) {
+			return refuse('EVENT_NOT_OF_BATCH', 'an event names another site', affected);
+		}
+		if (seen.has(ev.id)) return refuse('EVENT_DUPLICATE_ID', 'an event id is used twice in this batch', affected);
+		seen.add(ev.id);
+		events.push(ev);
+	}
+	const changes = !sameStateVector(before, Y.encodeStateVector(scratch));
+	scratch.destroy();
+	return { ok: true, events, changes };
+}
+
+function sameStateVector(a: Uint8Array, b: Uint8Array): boolean {
+	const x = Y.decodeStateVector(a);
+	const y = Y.decodeStateVector(b);
+	if (x.size !== y.size) return false;
+	for (const [client, clock] of x) if (y.get(client) !== clock) return false;
+	return true;
+}

@@ -1,0 +1,100 @@
+import * as Y from 'yjs';
+import type { KeyObject } from 'node:crypto';
+import { parseBatchId } from '../../shared/index';
+import { receiptSigningBytes, updateSigningBytes } from '../../shared/protocol/signing';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import type { DeviceRecord, Ledger } from '../ledger/ledger';
+import { BatchDocs } from './batch-docs';
+import { checkUpdate } from './check-update';
+
+export interface Receipt {
+	doc: string;
+	stateVector: Uint8Array;
+	eventCount: number;
+	signature: Uint8Array;
+}
+
+export type IngestResult =
+	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
+	| { ok: false; code: string; message: string; eventIds: string[] };
+
+/**
+ * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is
+ * made only after the ledger transaction committed, so a receipted event is never lost.
+ */
+export class Ingest {
+	private readonly docs: BatchDocs;
+	private readonly deviceKeys = new Map<string, KeyObject>();
+
+	constructor(
+		private readonly ledger: Ledger,
+		private readonly serverSignKey: KeyObject
+	) {
+		this.docs = new BatchDocs(ledger);
+	}
+
+	private ownBatch(device: DeviceRecord, docId: string) {
+		const key = parseBatchId(docId);
+		if (!key || key.deviceId !== device.id) return null;
+		if (key.siteCode !== device.siteCode) return null;
+		return key;
+	}
+
+	private verifyKey(device: DeviceRecord): KeyObject {
+		let key = this.deviceKeys.get(device.id);
+		if (!key) {
+			key = ed25519PublicKey(device.keys.sign);
+			this.deviceKeys.set(device.id, key);
+		}
+		return key;
+	}
+
+	private receipt(docId: string, doc: Y.Doc, eventCount: number): Receipt {
+		const stateVector = Y.encodeStateVector(doc);
+		return { doc: docId, stateVector, eventCount, signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), this.serverSignKey) };
+	}
+
+	/** The device's SyncStep1 for one of its batches: what it lacks, what we have, a receipt. */
+	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array) {
+		if (!this.ownBatch(device, docId)) return { ok: false as const, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device' };
+		return this.docs.withBatch(docId, async ({ doc, eventIds }) => {
+			let missing: Uint8Array;
+			try {
+				missing = Y.encodeStateAsUpdate(doc, deviceStateVector);
+			} catch {
+				return { ok: false as const, code: 'SYNC_MALFORMED', message: 'the state vector cannot be decoded' };
+			}
+			return { ok: true as const, missing, serverStateVector: Y.encodeStateVector(doc), receipt: this.receipt(docId, doc, eventIds.size) };
+		});
+	}
+
+	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array): Promise<IngestResult> {
+		const key = this.ownBatch(device, docId);
+		if (!key) return { ok: false, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device', eventIds: [] };
+		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
+			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [] };
+		}
+		return this.docs.withBatch(docId, async (entry) => {
+			const checked = checkUpdate(entry.doc, update, { key, batchId: docId, knownEventIds: entry.eventIds });
+			if (!checked.ok) return checked;
+			let stored = false;
+			if (checked.changes) {
+				const result = await this.ledger.commitUpdate({
+					batchId: docId,
+					deviceId: device.id,
+					municipality: device.municipality,
+					siteCode: key.siteCode,
+					serviceDay: key.serviceDay,
+					update,
+					signature,
+					events: checked.events
+				});
+				stored = !('duplicate' in result);
+				// Only after the commit: the in-memory document follows the ledger, never leads it.
+				Y.applyUpdate(entry.doc, update);
+				for (const ev of checked.events) entry.eventIds.add(ev.id);
+			}
+			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size) };
+		});
+	}
+}

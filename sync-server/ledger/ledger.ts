@@ -1,0 +1,210 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { DoseEvent } from '../../shared/index';
+import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
+import { toB64 } from '../../shared/protocol/bytes';
+import type { SqlDatabase } from './sql';
+
+export type Setting = 'mass' | 'clinic';
+
+export interface DeviceRecord {
+	id: string;
+	municipality: string;
+	setting: Setting;
+	siteCode: string;
+	label: string;
+	status: 'active' | 'retired' | 'revoked';
+	keys: PublicKeys;
+}
+
+export interface NewEnrolment {
+	municipality: string;
+	setting: Setting;
+	siteCode: string;
+	label: string;
+	ttlMs: number;
+}
+
+export type EnrolmentError = 'ENROLMENT_UNKNOWN' | 'ENROLMENT_USED' | 'ENROLMENT_EXPIRED';
+
+export interface StoredUpdate {
+	seq: number;
+	update: Uint8Array;
+}
+
+export interface UpdateToCommit {
+	batchId: string;
+	deviceId: string;
+	municipality: string;
+	siteCode: string;
+	serviceDay: string;
+	update: Uint8Array;
+	signature: Uint8Array;
+	events: DoseEvent[];
+}
+
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
+const bytes = (v: unknown) => new Uint8Array(v as Uint8Array);
+
+interface DeviceRow {
+	id: string;
+	municipality: string;
+	setting: Setting;
+	site_code: string;
+	label: string;
+	status: DeviceRecord['status'];
+	box_public: Uint8Array;
+	sign_public: Uint8Array;
+}
+
+const toDevice = (r: DeviceRow): DeviceRecord => ({
+	id: r.id,
+	municipality: r.municipality,
+	setting: r.setting,
+	siteCode: r.site_code,
+	label: r.label,
+	status: r.status,
+	keys: { box: bytes(r.box_public), sign: bytes(r.sign_public) }
+});
+
+/**
+ * The ledger's operations, written once in SQL that both backends run. Each method is one
+ * transaction or one statement; nothing here holds state between calls.
+ */
+export class Ledger {
+	constructor(readonly db: SqlDatabase) {}
+
+	/** The server's key pairs, made on first use; several processes on one database agree. */
+	async serverKeys(): Promise<KeyPairs> {
+		const fresh = generateKeyPairs();
+		await this.db.query(
+			`INSERT INTO server_keys (id, box_public, box_secret, sign_public, sign_secret)
+			 VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+			[fresh.box.publicKey, fresh.box.secretKey, fresh.sign.publicKey, fresh.sign.secretKey]
+		);
+		const { rows } = await this.db.query<Record<string, Uint8Array>>('SELECT * FROM server_keys WHERE id = 1');
+		const r = rows[0]!;
+		return {
+			box: { publicKey: bytes(r.box_public), secretKey: bytes(r.box_secret) },
+			sign: { publicKey: bytes(r.sign_public), secretKey: bytes(r.sign_secret) }
+		};
+	}
+
+	async createEnrolment(e: NewEnrolment): Promise<{ id: string; secret: string; expiresAt: Date }> {
+		const id = randomUUID();
+		const secret = toB64(randomBytes(32));
+		const expiresAt = new Date(Date.now() + e.ttlMs);
+		await this.db.query(
+			`INSERT INTO enrolments (id, secret_hash, municipality, setting, site_code, label, expires_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			[id, sha256(secret), e.municipality, e.setting, e.siteCode, e.label, expiresAt]
+		);
+		return { id, secret, expiresAt };
+	}
+
+	/** Uses a one-time enrolment code to register a device's public keys. */
+	async enrolDevice(
+		enrolmentId: string,
+		secret: string,
+		keys: PublicKeys
+	): Promise<{ ok: true; device: DeviceRecord } | { ok: false; error: EnrolmentError }> {
+		return this.db.transaction(async (tx) => {
+			const { rows } = await tx.query<{
+				secret_hash: Uint8Array;
+				used_at: Date | null;
+				expired: boolean;
+				municipality: string;
+				setting: Setting;
+				site_code: string;
+				label: string;
+			}>(
+				`SELECT secret_hash, used_at, expires_at < now() AS expired, municipality, setting, site_code, label
+				 FROM enrolments WHERE id = $1 FOR UPDATE`,
+				[enrolmentId]
+			);
+			const e = rows[0];
+			if (!e || !timingSafeEqual(Buffer.from(bytes(e.secret_hash)), sha256(secret))) return { ok: false, error: 'ENROLMENT_UNKNOWN' };
+			if (e.used_at) return { ok: false, error: 'ENROLMENT_USED' };
+			if (e.expired) return { ok: false, error: 'ENROLMENT_EXPIRED' };
+			const deviceId = uuidv7();
+			const inserted = await tx.query<DeviceRow>(
+				`INSERT INTO devices (id, enrolment_id, municipality, setting, site_code, label, box_public, sign_public)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+				[deviceId, enrolmentId, e.municipality, e.setting, e.site_code, e.label, keys.box, keys.sign]
+			);
+			await tx.query('UPDATE enrolments SET used_at = now(), device_id = $2 WHERE id = $1', [enrolmentId, deviceId]);
+			return { ok: true, device: toDevice(inserted.rows[0]!) };
+		});
+	}
+
+	async device(id: string): Promise<DeviceRecord | null> {
+		const { rows } = await this.db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
+		return rows[0] ? toDevice(rows[0]) : null;
+	}
+
+	async countDevices(): Promise<number> {
+		const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM devices');
+		return rows[0]!.n;
+	}
+
+	async touchDevice(id: string): Promise<void> {
+		await this.db.query('UPDATE devices SET last_seen_at = now() WHERE id = $1', [id]);
+	}
+
+	async batchUpdates(batchId: string): Promise<StoredUpdate[]> {
+		const { rows } = await this.db.query<{ seq: number; update: Uint8Array }>(
+			'SELECT seq, update FROM sync_updates WHERE batch_id = $1 ORDER BY seq',
+			[batchId]
+		);
+		return rows.map((r) => ({ seq: Number(r.seq), update: bytes(r.update) }));
+	}
+
+	/**
+	 * Stores a verified update and projects its events, in one transaction. Storing the same
+	 * update again changes nothing; an event already projected (resent inside another update)
+	 * is not projected twice.
+	 */
+	async commitUpdate(u: UpdateToCommit): Promise<{ seq: number } | { duplicate: true }> {
+		return this.db.transaction(async (tx) => {
+			await tx.query(
+				`INSERT INTO batches (id, device_id, municipality, site_code, service_day)
+				 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+				[u.batchId, u.deviceId, u.municipality, u.siteCode, u.serviceDay]
+			);
+			const stored = await tx.query<{ seq: number }>(
+				`INSERT INTO sync_updates (batch_id, device_id, update, signature, update_hash)
+				 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (batch_id, update_hash) DO NOTHING RETURNING seq`,
+				[u.batchId, u.deviceId, u.update, u.signature, sha256(u.update)]
+			);
+			const seq = stored.rows[0]?.seq;
+			if (seq === undefined) return { duplicate: true as const };
+			for (const ev of u.events) {
+				const dose = 'ticketNumber' in ev ? ev : null;
+				await tx.query(
+					`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, type, municipality, ticket_number,
+					   dose_number, given_at, recorded_at, payload)
+					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING`,
+					[
+						ev.id,
+						u.batchId,
+						u.deviceId,
+						seq,
+						ev.type,
+						dose?.municipality ?? null,
+						dose?.ticketNumber ?? null,
+						dose?.doseNumber ?? null,
+						dose?.givenAt ?? null,
+						ev.recordedAt,
+						JSON.stringify(ev)
+					]
+				);
+			}
+			return { seq: Number(seq) };
+		});
+	}
+
+	async countDoseEvents(): Promise<number> {
+		const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events');
+		return rows[0]!.n;
+	}
+}

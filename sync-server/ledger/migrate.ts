@@ -1,0 +1,34 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { SqlDatabase } from './sql';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+/**
+ * Applies the numbered SQL files in migrations/ that this database has not seen, each in its
+ * own transaction together with its row in schema_migrations. An advisory lock makes several
+ * server processes starting on one PostgreSQL apply each migration once.
+ */
+export async function migrate(db: SqlDatabase): Promise<number[]> {
+	const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+	await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version integer PRIMARY KEY,
+		name text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`);
+	const applied: number[] = [];
+	for (const file of files) {
+		const version = Number(file.slice(0, 4));
+		const script = await readFile(MIGRATIONS_DIR + file, 'utf8');
+		const ran = await db.transaction(async (tx) => {
+			await tx.query('SELECT pg_advisory_xact_lock(7301001)');
+			const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);
+			if (done.rows.length > 0) return false;
+			await tx.exec(script);
+			await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
+			return true;
+		});
+		if (ran) applied.push(version);
+	}
+	return applied;
+}

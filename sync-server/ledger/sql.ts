@@ -1,0 +1,16 @@
+/**
+ * The one storage interface both ledger backends implement. Everything above it writes plain
+ * PostgreSQL SQL, so PGlite (embedded) and PostgreSQL (scale-out) run the same statements.
+ */
+export interface SqlExecutor {
+	query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+	/** A script of several statements without parameters (migrations). */
+	exec(script: string): Promise<void>;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+	readonly backend: 'pglite' | 'postgres';
+	/** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+	transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+	close(): Promise<void>;
+}

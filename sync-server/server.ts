@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
+import type { Config } from './config';
+import { ed25519PrivateKey } from './crypto/ed25519';
+import { createApp } from './http/app';
+import { Ingest } from './ingest/ingest';
+import type { Ledger } from './ledger/ledger';
+import { openLedger } from './ledger/open';
+import { createLogger, type Logger } from './logger';
+import { handleConnection } from './transport/connection';
+
+export const SYNC_PATH = '/sync';
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	ledger: Ledger;
+	close(): Promise<void>;
+}
+
+/** Opens the ledger, then serves HTTP and the sync WebSocket on one port. */
+export async function startServer(config: Config, log: Logger = createLogger(undefined, config.quiet)): Promise<RunningServer> {
+	const ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	const serverKeys = await ledger.serverKeys();
+	const serverSignKey = ed25519PrivateKey(serverKeys.sign.secretKey);
+	const ingest = new Ingest(ledger, serverSignKey);
+	const app = createApp({ config, ledger, serverKeys, log });
+
+	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000 }));
+
+	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
+		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+	});
+	http.on('upgrade', (req, socket, head) => {
+		const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+		if (path !== SYNC_PATH) {
+			socket.destroy();
+			return;
+		}
+		wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+	});
+
+	const port = (http.address() as AddressInfo).port;
+	const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+	return {
+		url: `http://${shownHost}:${port}`,
+		port,
+		ledger,
+		close: async () => {
+			for (const client of wss.clients) client.terminate();
+			wss.close();
+			await new Promise<void>((resolve) => {
+				http.close(() => resolve());
+				(http as import('node:http').Server).closeAllConnections?.();
+			});
+			await ledger.db.close();
+		}
+	};
+}

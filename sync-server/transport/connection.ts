@@ -1,0 +1,144 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
+import nacl from 'tweetnacl';
+import type { WebSocket } from 'ws';
+import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
+import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
+import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
+import type { KeyPairs } from '../../shared/protocol/keys';
+import { decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { CLOSE } from '../../shared/sync/socket';
+import { hasContent } from '../../shared/sync/device-sync';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import type { Ingest } from '../ingest/ingest';
+import type { DeviceRecord, Ledger } from '../ledger/ledger';
+import type { Logger } from '../logger';
+
+export interface ConnectionContext {
+	ledger: Ledger;
+	ingest: Ingest;
+	serverKeys: KeyPairs;
+	serverSignKey: KeyObject;
+	log: Logger;
+	handshakeTimeoutMs: number;
+}
+
+/**
+ * One device's WebSocket: handshake, then sealed frames carrying sync messages. Any frame that
+ * fails to open, repeats a nonce or does not decode closes the connection with its own code;
+ * nothing from such a frame reaches the ledger.
+ */
+export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
+	let state: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
+	let device: DeviceRecord | null = null;
+	let transcript: Transcript | null = null;
+	let ephemeral: nacl.BoxKeyPair | null = null;
+	let opener: FrameOpener | null = null;
+	let sealKey: Uint8Array | null = null;
+	// Messages of one connection are handled in order.
+	let queue: Promise<void> = Promise.resolve();
+
+	const close = (code: number, reason: string) => {
+		if (state === 'closed') return;
+		state = 'closed';
+		ctx.log.info('connection closed', { device: device?.id, code, reason });
+		ws.close(code, reason);
+	};
+	const send = (m: AppMessage) => {
+		if (state === 'closed' || !sealKey) return;
+		ws.send(sealFrame(sealKey, encodeMessage(m)));
+	};
+	const timer = setTimeout(() => {
+		if (state !== 'ready') close(CLOSE.HANDSHAKE_FAILED, 'handshake timeout');
+	}, ctx.handshakeTimeoutMs);
+	ws.on('close', () => {
+		state = 'closed';
+		clearTimeout(timer);
+	});
+
+	async function onHello(frame: Uint8Array) {
+		const msg = frame[0] === FRAME_HANDSHAKE ? decodeHandshake(frame.subarray(1)) : null;
+		if (!msg || msg.type !== HELLO) return close(CLOSE.HANDSHAKE_FAILED, 'expected hello');
+		const found = /^[0-9a-f-]{36}$/.test(msg.deviceId) ? await ctx.ledger.device(msg.deviceId) : null;
+		if (!found) return close(CLOSE.UNKNOWN_DEVICE, 'unknown device');
+		if (found.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
+		if (found.status === 'retired') return close(CLOSE.DEVICE_RETIRED, 'device retired');
+		device = found;
+		ephemeral = nacl.box.keyPair();
+		transcript = { deviceId: found.id, deviceEphemeral: msg.ephemeral, serverEphemeral: ephemeral.publicKey, challenge: new Uint8Array(randomBytes(32)) };
+		const signature = ed25519Sign(serverProofBytes(transcript), ctx.serverSignKey);
+		state = 'auth';
+		ws.send(handshakeFrame(encodeChallenge({ ephemeral: ephemeral.publicKey, challenge: transcript.challenge, signature })));
+	}
+
+	async function onAuth(frame: Uint8Array) {
+		const msg = frame[0] === FRAME_HANDSHAKE ? decodeHandshake(frame.subarray(1)) : null;
+		if (!msg || msg.type !== AUTH || !device || !transcript || !ephemeral) return close(CLOSE.HANDSHAKE_FAILED, 'expected auth');
+		if (!ed25519Verify(deviceProofBytes(transcript), msg.signature, ed25519PublicKey(device.keys.sign))) {
+			return close(CLOSE.HANDSHAKE_FAILED, 'device proof does not verify');
+		}
+		const keys = deriveSessionKeys({
+			ownEphemeralSecret: ephemeral.secretKey,
+			peerEphemeralPublic: transcript.deviceEphemeral,
+			ownStaticBoxSecret: ctx.serverKeys.box.secretKey,
+			peerStaticBoxPublic: device.keys.box,
+			transcript
+		});
+		opener = new FrameOpener(keys.deviceToServer);
+		sealKey = keys.serverToDevice;
+		ephemeral = null;
+		state = 'ready';
+		clearTimeout(timer);
+		await ctx.ledger.touchDevice(device.id);
+		ctx.log.info('device connected', { device: device.id });
+		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status });
+	}
+
+	async function onSealed(frame: Uint8Array) {
+		const opened = opener!.open(frame);
+		if (!opened.ok) {
+			const code = opened.reason === 'REPLAY' ? CLOSE.FRAME_REPLAY : opened.reason === 'DECRYPT' ? CLOSE.FRAME_DECRYPT : CLOSE.FRAME_MALFORMED;
+			return close(code, `frame ${opened.reason.toLowerCase()}`);
+		}
+		const message = decodeMessage(opened.plaintext);
+		if (!message) return close(CLOSE.FRAME_MALFORMED, 'malformed message');
+		await dispatch(device!, message);
+	}
+
+	async function dispatch(dev: DeviceRecord, m: AppMessage) {
+		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
+			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload);
+			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [] });
+			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
+			send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep1, payload: r.serverStateVector });
+			send({ type: MSG_RECEIPT, ...r.receipt });
+			return;
+		}
+		if (m.type === MSG_SIGNED_SYNC) {
+			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature);
+			if (!r.ok) {
+				ctx.log.warn('update refused', { device: dev.id, doc: m.doc, code: r.code });
+				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds });
+			}
+			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });
+			return send({ type: MSG_RECEIPT, ...r.receipt });
+		}
+		// Unsigned document changes from a device are never accepted.
+		send({ type: MSG_REFUSED, doc: 'doc' in m ? m.doc : '', code: 'UNSIGNED_UPDATE', message: 'updates must be signed', eventIds: [] });
+	}
+
+	ws.on('message', (data, isBinary) => {
+		if (!isBinary) return close(CLOSE.FRAME_MALFORMED, 'text frame');
+		const frame = new Uint8Array(data as Buffer);
+		queue = queue
+			.then(async () => {
+				if (state === 'closed') return;
+				if (state === 'hello') return onHello(frame);
+				if (state === 'auth') return onAuth(frame);
+				return onSealed(frame);
+			})
+			.catch((error: unknown) => {
+				ctx.log.error('connection error', { device: device?.id, error: String(error) });
+				close(CLOSE.SERVER_ERROR, 'server error');
+			});
+	});
+}

@@ -1,0 +1,23 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+const syncServer = process.env.SYNC_SERVER_URL ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: {
+		// `npm run dev`: the client dev server forwards the API and the sync socket.
+		proxy: {
+			'/api': syncServer,
+			'/healthz': syncServer,
+			'/sync': { target: syncServer.replace(/^http/, 'ws'), ws: true }
+		}
+	},
+	test: {
+		include: ['shared/**/*.test.ts', 'sync-server/**/*.test.ts', 'client/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/contract/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 60_000,
+		hookTimeout: 60_000,
+		pool: 'forks'
+	}
+});
