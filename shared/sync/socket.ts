@@ -29,13 +29,14 @@ export const CLOSE = {
 /** Adapts anything shaped like the WHATWG WebSocket (browser, or `ws` in Node). */
 export function fromWhatwgSocket(ws: {
 	binaryType: string;
-	send(data: Uint8Array): void;
+	send(data: Uint8Array<ArrayBuffer>): void;
 	close(code?: number, reason?: string): void;
 	addEventListener(type: string, listener: (ev: any) => void): void;
 }): MinimalSocket {
 	ws.binaryType = 'arraybuffer';
 	return {
-		send: (d) => ws.send(d),
+		// Frames are always built in fresh ArrayBuffers (never shared memory).
+		send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
 		close: (code, reason) => ws.close(code, reason),
 		onOpen: (h) => ws.addEventListener('open', () => h()),
 		onMessage: (h) =>

@@ -35,17 +35,19 @@ export function createApp(deps: AppDeps): Hono {
 	});
 
 	const root = deps.config.staticDir;
-	app.use(
-		'*',
-		serveStatic({
-			root,
-			onFound: (path, c) => {
-				// Hashed build assets never change; everything else (index, service worker,
-				// manifest) must be revalidated so a deployment reaches devices.
-				c.header('Cache-Control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-			}
-		})
-	);
+	if (existsSync(root)) {
+		app.use(
+			'*',
+			serveStatic({
+				root,
+				onFound: (path, c) => {
+						// Hashed build assets never change; everything else (index, service worker,
+					// manifest) must be revalidated so a deployment reaches devices.
+					c.header('Cache-Control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+				}
+			})
+		);
+	}
 	// SPA fallback: client-side routes load the app shell.
 	app.use('*', async (c, next) => {
 		if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();

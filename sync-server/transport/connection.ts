@@ -50,6 +50,12 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	const timer = setTimeout(() => {
 		if (state !== 'ready') close(CLOSE.HANDSHAKE_FAILED, 'handshake timeout');
 	}, ctx.handshakeTimeoutMs);
+	// Protocol violations caught by ws itself (oversized frame, bad opcode) arrive here; ws closes
+	// the socket with the matching code. Without a listener they would crash the process.
+	ws.on('error', (error) => {
+		ctx.log.warn('socket error', { device: device?.id, error: (error as { code?: string }).code ?? String(error) });
+		state = 'closed';
+	});
 	ws.on('close', () => {
 		state = 'closed';
 		clearTimeout(timer);

@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nacl from 'tweetnacl';
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { batchId, type DoseEvent } from '../../shared/index';
+import type { Ledger } from '../../sync-server/ledger/ledger';
+import { migrate } from '../../sync-server/ledger/migrate';
+import { openLedger } from '../../sync-server/ledger/open';
+import { BACKENDS, createTestDatabase } from '../helpers/postgres';
+
+/**
+ * One contract, every storage backend: the embedded PGlite ledger and PostgreSQL must behave
+ * identically for everything the server relies on.
+ */
+describe.each(BACKENDS)('ledger contract: %s', (backend) => {
+	let ledger: Ledger;
+	let cleanup: () => Promise<void>;
+
+	beforeEach(async () => {
+		if (backend === 'pglite') {
+			const dir = await mkdtemp(join(tmpdir(), 'vacc-contract-'));
+			ledger = await openLedger({ dataDir: dir });
+			cleanup = () => rm(dir, { recursive: true, force: true });
+		} else {
+			const db = await createTestDatabase();
+			ledger = await openLedger({ databaseUrl: db.url, dataDir: '' });
+			cleanup = db.drop;
+		}
+	});
+	afterEach(async () => {
+		await ledger.db.close();
+		await cleanup();
+	});
+
+	const keys = () => ({ box: nacl.box.keyPair().publicKey, sign: nacl.sign.keyPair().publicKey });
+	const enrolment = (ttlMs = 60_000) => ledger.createEnrolment({ municipality: '131016', setting: 'mass', siteCode: 'V001', label: '会場1', ttlMs });
+
+	async function enrolledDevice() {
+		const e = await enrolment();
+		const r = await ledger.enrolDevice(e.id, e.secret, keys());
+		if (!r.ok) throw new Error(r.error);
+		return r.device;
+	}
+
+	function dose(deviceId: string, batch: string, ticketNumber: string): DoseEvent {
+		const now = new Date().toISOString();
+		return {
+			id: uuidv7(),
+			type: 'dose',
+			batch,
+			device: deviceId,
+			operator: 'op1',
+			recordedAt: now,
+			municipality: '131016',
+			ticketNumber,
+			ticketKind: '1',
+			doseNumber: 1,
+			givenAt: now,
+			setting: 'mass',
+			siteCode: 'V001'
+		} as DoseEvent;
+	}
+
+	it('applies migrations once, however often it is asked', async () => {
+		expect(await migrate(ledger.db)).toEqual([]);
+		const { rows } = await ledger.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+		expect(rows.map((r) => r.version)).toEqual([1]);
+	});
+
+	it('makes the server keys once and returns the same keys after', async () => {
+		const a = await ledger.serverKeys();
+		const b = await ledger.serverKeys();
+		expect(b.sign.publicKey).toEqual(a.sign.publicKey);
+		expect(b.box.secretKey).toEqual(a.box.secretKey);
+		expect(a.sign.secretKey).toHaveLength(64);
+	});
+
+	it('enrols a device with a one-time code and refuses reuse, a wrong secret and expiry', async () => {
+		const e = await enrolment();
+		const device = await ledger.enrolDevice(e.id, e.secret, keys());
+		expect(device.ok).toBe(true);
+		expect(await ledger.enrolDevice(e.id, e.secret, keys())).toEqual({ ok: false, error: 'ENROLMENT_USED' });
+		const other = await enrolment();
+		expect(await ledger.enrolDevice(other.id, e.secret, keys())).toEqual({ ok: false, error: 'ENROLMENT_UNKNOWN' });
+		const expired = await enrolment(-1000);
+		expect(await ledger.enrolDevice(expired.id, expired.secret, keys())).toEqual({ ok: false, error: 'ENROLMENT_EXPIRED' });
+		expect(await ledger.countDevices()).toBe(1);
+		if (device.ok) expect((await ledger.device(device.device.id))?.siteCode).toBe('V001');
+	});
+
+	it('commits an update with its events once; the same update again changes nothing', async () => {
+		const device = await enrolledDevice();
+		const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: '2026-11-22' });
+		const events = [dose(device.id, batch, '0000000001'), dose(device.id, batch, '0000000002')];
+		const u = { batchId: batch, deviceId: device.id, municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(1, 2, 3), signature: new Uint8Array(64), events };
+		expect(await ledger.commitUpdate(u)).toHaveProperty('seq');
+		expect(await ledger.commitUpdate(u)).toEqual({ duplicate: true });
+		// The same event inside another update (a resend after a lost receipt) is projected once.
+		expect(await ledger.commitUpdate({ ...u, update: Uint8Array.of(9, 9), events: [events[0]!] })).toHaveProperty('seq');
+		expect(await ledger.countDoseEvents()).toBe(2);
+		expect((await ledger.batchUpdates(batch)).map((x) => [...x.update])).toEqual([[1, 2, 3], [9, 9]]);
+	});
+
+	it('keeps raw updates append-only, even against direct SQL', async () => {
+		const device = await enrolledDevice();
+		const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: '2026-11-22' });
+		await ledger.commitUpdate({ batchId: batch, deviceId: device.id, municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(1), signature: new Uint8Array(64), events: [] });
+		await expect(ledger.db.query('DELETE FROM sync_updates')).rejects.toThrow(/append-only/);
+		await expect(ledger.db.query("UPDATE sync_updates SET update = '\\x00'")).rejects.toThrow(/append-only/);
+		expect(await ledger.batchUpdates(batch)).toHaveLength(1);
+	});
+
+	it('rolls a failed transaction back entirely', async () => {
+		const device = await enrolledDevice();
+		const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: '2026-11-22' });
+		const bad = { ...dose(device.id, batch, '0000000001'), id: 'not-a-uuid' } as DoseEvent;
+		await expect(
+			ledger.commitUpdate({ batchId: batch, deviceId: device.id, municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(1), signature: new Uint8Array(64), events: [bad] })
+		).rejects.toThrow();
+		expect(await ledger.batchUpdates(batch)).toHaveLength(0);
+		const { rows } = await ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM batches');
+		expect(rows[0]!.n).toBe(0);
+	});
+});

@@ -1,0 +1,166 @@
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { v7 as uuidv7 } from 'uuid';
+import { BATCH_EVENTS, batchId, type DoseEvent } from '../../shared/index';
+import { toB64 } from '../../shared/protocol/bytes';
+import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
+import { generateKeyPairs } from '../../shared/protocol/keys';
+import type { DeviceIdentity } from '../../shared/sync/device-channel';
+import { DeviceSync, stateVectorCovers, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
+import { fromWhatwgSocket } from '../../shared/sync/socket';
+
+interface Held {
+	event: DoseEvent;
+	client: number;
+	clock: number;
+	state: 'local' | 'sent' | 'receipted' | 'refused';
+	refusal?: string;
+}
+
+/**
+ * A device in memory: same shared/ sync engine and protocol as the PWA, with the batch
+ * documents and outbox held in maps instead of IndexedDB. For integration tests and load.
+ */
+export class MemoryDevice implements DeviceSyncStore {
+	readonly docs = new Map<string, Y.Doc>();
+	readonly events = new Map<string, Held>();
+	readonly receipts: { batchId: string; eventCount: number }[] = [];
+	status: SyncStatus = { state: 'offline', retryInMs: null };
+	private sync: DeviceSync | null = null;
+	private waiters: (() => void)[] = [];
+
+	private constructor(
+		readonly identity: DeviceIdentity & { siteCode: string; municipality: string },
+		readonly serverUrl: string
+	) {}
+
+	static async enrol(code: string): Promise<MemoryDevice> {
+		const decoded = decodeEnrolmentCode(code);
+		if (!decoded) throw new Error('bad enrolment code');
+		const keys = generateKeyPairs();
+		const res = await fetch(`${decoded.serverUrl}/api/enrol`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ enrolmentId: decoded.enrolmentId, secret: decoded.secret, boxPublic: toB64(keys.box.publicKey), signPublic: toB64(keys.sign.publicKey) })
+		});
+		if (res.status !== 201) throw new Error(`enrol failed: ${res.status} ${await res.text()}`);
+		const body = (await res.json()) as { deviceId: string; siteCode: string; municipality: string };
+		return new MemoryDevice({ deviceId: body.deviceId, keys, serverKeys: decoded.serverKeys, siteCode: body.siteCode, municipality: body.municipality }, decoded.serverUrl);
+	}
+
+	batchFor(day = '2026-11-22'): string {
+		return batchId({ deviceId: this.identity.deviceId, siteCode: this.identity.siteCode, serviceDay: day });
+	}
+
+	doseEvent(overrides: Partial<DoseEvent> = {}, ticketNumber = String(this.events.size + 1).padStart(10, '0')): DoseEvent {
+		const now = new Date().toISOString();
+		return {
+			id: uuidv7(),
+			type: 'dose',
+			batch: this.batchFor(),
+			device: this.identity.deviceId,
+			operator: 'tester',
+			recordedAt: now,
+			municipality: this.identity.municipality,
+			ticketNumber,
+			ticketKind: '1',
+			doseNumber: 1,
+			givenAt: now,
+			setting: 'mass',
+			siteCode: this.identity.siteCode,
+			...overrides
+		} as DoseEvent;
+	}
+
+	/** Appends a raw value (valid event or not) to a batch's log, as a device would. */
+	append(value: DoseEvent | Record<string, unknown>, batch = (value as { batch?: string }).batch ?? this.batchFor()): void {
+		const doc = this.docFor(batch);
+		const client = doc.clientID;
+		const clock = Y.getState(doc.store, client);
+		doc.getArray(BATCH_EVENTS).push([value]);
+		this.events.set(String((value as { id: string }).id), { event: value as DoseEvent, client, clock, state: 'local' });
+		void this.sync?.push(batch);
+	}
+
+	docFor(batch: string): Y.Doc {
+		let doc = this.docs.get(batch);
+		if (!doc) {
+			doc = new Y.Doc();
+			this.docs.set(batch, doc);
+		}
+		return doc;
+	}
+
+	start(): void {
+		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
+		this.sync = new DeviceSync({
+			url,
+			identity: this.identity,
+			store: this,
+			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
+			onStatus: (s) => {
+				this.status = s;
+				this.notify();
+			}
+		});
+		this.sync.start();
+	}
+
+	stop(): void {
+		this.sync?.stop();
+		this.sync = null;
+	}
+
+	count(state: Held['state']): number {
+		return [...this.events.values()].filter((e) => e.state === state).length;
+	}
+
+	/** Resolves when the predicate holds; re-checked after every store change and status. */
+	until(predicate: () => boolean): Promise<void> {
+		if (predicate()) return Promise.resolve();
+		return new Promise((resolve) => {
+			const check = () => {
+				if (predicate()) resolve();
+				else this.waiters.push(check);
+			};
+			this.waiters.push(check);
+		});
+	}
+
+	private notify(): void {
+		const w = this.waiters;
+		this.waiters = [];
+		for (const f of w) f();
+	}
+
+	// DeviceSyncStore
+	async pendingBatchIds(): Promise<string[]> {
+		return [...new Set([...this.events.values()].filter((e) => e.state === 'local' || e.state === 'sent').map((e) => e.event.batch))];
+	}
+	async batchDoc(batch: string): Promise<Y.Doc> {
+		return this.docFor(batch);
+	}
+	async markSent(batch: string, sv: Uint8Array): Promise<void> {
+		for (const e of this.events.values()) if (e.event.batch === batch && e.state === 'local' && stateVectorCovers(sv, e.client, e.clock)) e.state = 'sent';
+		this.notify();
+	}
+	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number }): Promise<void> {
+		this.receipts.push({ batchId: r.batchId, eventCount: r.eventCount });
+		for (const e of this.events.values()) {
+			if (e.event.batch === r.batchId && (e.state === 'local' || e.state === 'sent') && stateVectorCovers(r.stateVector, e.client, e.clock)) e.state = 'receipted';
+		}
+		this.notify();
+	}
+	async markRefused(r: { batchId: string; code: string; eventIds: string[] }): Promise<void> {
+		for (const id of r.eventIds) {
+			const e = this.events.get(id);
+			if (e) {
+				e.state = 'refused';
+				e.refusal = r.code;
+			}
+		}
+		this.lastRefusal = r.code;
+		this.notify();
+	}
+	lastRefusal: string | null = null;
+}
