@@ -1,5 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
 import { batchId, validateEvent, type DoseEvent, type Ticket } from '$shared/index';
+import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { fromWhatwgSocket } from '$shared/sync/socket';
 import { BatchStore } from './storage/batch-store';
@@ -76,7 +76,7 @@ export class Station {
 		if (!identity) throw new Error('device not enrolled');
 		const now = new Date();
 		const event: DoseEvent = {
-			id: uuidv7(),
+			id: newId(),
 			type: 'dose',
 			batch: batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDay(now) }),
 			device: identity.deviceId,

@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Hono {
 			serveStatic({
 				root,
 				onFound: (path, c) => {
-						// Hashed build assets never change; everything else (index, service worker,
+					// Hashed build assets never change; everything else (index, service worker,
 					// manifest) must be revalidated so a deployment reaches devices.
 					c.header('Cache-Control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
 				}

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newId } from '../../shared/ids';
 import type { DoseEvent } from '../../shared/index';
 import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
@@ -91,7 +91,7 @@ export class Ledger {
 	}
 
 	async createEnrolment(e: NewEnrolment): Promise<{ id: string; secret: string; expiresAt: Date }> {
-		const id = randomUUID();
+		const id = newId();
 		const secret = toB64(randomBytes(32));
 		const expiresAt = new Date(Date.now() + e.ttlMs);
 		await this.db.query(
@@ -126,7 +126,7 @@ export class Ledger {
 			if (!e || !timingSafeEqual(Buffer.from(bytes(e.secret_hash)), sha256(secret))) return { ok: false, error: 'ENROLMENT_UNKNOWN' };
 			if (e.used_at) return { ok: false, error: 'ENROLMENT_USED' };
 			if (e.expired) return { ok: false, error: 'ENROLMENT_EXPIRED' };
-			const deviceId = uuidv7();
+			const deviceId = newId();
 			const inserted = await tx.query<DeviceRow>(
 				`INSERT INTO devices (id, enrolment_id, municipality, setting, site_code, label, box_public, sign_public)
 				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
-import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { batchId, type DoseEvent } from '../../shared/index';
 import type { Ledger } from '../../sync-server/ledger/ledger';
 import { migrate } from '../../sync-server/ledger/migrate';
 import { openLedger } from '../../sync-server/ledger/open';
+import { doseEvent } from '../helpers/fixtures';
 import { BACKENDS, createTestDatabase } from '../helpers/postgres';
 
 /**
@@ -44,24 +44,7 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		return r.device;
 	}
 
-	function dose(deviceId: string, batch: string, ticketNumber: string): DoseEvent {
-		const now = new Date().toISOString();
-		return {
-			id: uuidv7(),
-			type: 'dose',
-			batch,
-			device: deviceId,
-			operator: 'op1',
-			recordedAt: now,
-			municipality: '131016',
-			ticketNumber,
-			ticketKind: '1',
-			doseNumber: 1,
-			givenAt: now,
-			setting: 'mass',
-			siteCode: 'V001'
-		} as DoseEvent;
-	}
+	const dose = (deviceId: string, batch: string, ticketNumber: string) => doseEvent({ deviceId, batch }, ticketNumber);
 
 	it('applies migrations once, however often it is asked', async () => {
 		expect(await migrate(ledger.db)).toEqual([]);

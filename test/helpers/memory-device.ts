@@ -1,6 +1,5 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { v7 as uuidv7 } from 'uuid';
 import { BATCH_EVENTS, batchId, type DoseEvent } from '../../shared/index';
 import { toB64 } from '../../shared/protocol/bytes';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
@@ -8,6 +7,7 @@ import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { DeviceIdentity } from '../../shared/sync/device-channel';
 import { DeviceSync, stateVectorCovers, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
 import { fromWhatwgSocket } from '../../shared/sync/socket';
+import { doseEvent } from './fixtures';
 
 interface Held {
 	event: DoseEvent;
@@ -52,24 +52,9 @@ export class MemoryDevice implements DeviceSyncStore {
 		return batchId({ deviceId: this.identity.deviceId, siteCode: this.identity.siteCode, serviceDay: day });
 	}
 
-	doseEvent(overrides: Partial<DoseEvent> = {}, ticketNumber = String(this.events.size + 1).padStart(10, '0')): DoseEvent {
-		const now = new Date().toISOString();
-		return {
-			id: uuidv7(),
-			type: 'dose',
-			batch: this.batchFor(),
-			device: this.identity.deviceId,
-			operator: 'tester',
-			recordedAt: now,
-			municipality: this.identity.municipality,
-			ticketNumber,
-			ticketKind: '1',
-			doseNumber: 1,
-			givenAt: now,
-			setting: 'mass',
-			siteCode: this.identity.siteCode,
-			...overrides
-		} as DoseEvent;
+	doseEvent(overrides: Record<string, unknown> = {}, ticketNumber = String(this.events.size + 1).padStart(10, '0')): DoseEvent {
+		const { deviceId, siteCode, municipality } = this.identity;
+		return doseEvent({ deviceId, siteCode, municipality, batch: this.batchFor() }, ticketNumber, overrides);
 	}
 
 	/** Appends a raw value (valid event or not) to a batch's log, as a device would. */

@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import nacl from 'tweetnacl';
+import { describe, expect, it } from 'vitest';
+import { FrameOpener, sealFrame } from './frame';
+
+describe('sealed frames', () => {
+	const key = nacl.randomBytes(32);
+
+	it('round-trips any payload', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 2048 }), (payload) => {
+				const opened = new FrameOpener(key).open(sealFrame(key, payload));
+				expect(opened).toEqual({ ok: true, plaintext: payload });
+			})
+		);
+	});
+
+	it('refuses a repeated nonce on the same connection', () => {
+		const opener = new FrameOpener(key);
+		const frame = sealFrame(key, Uint8Array.of(1, 2, 3));
+		expect(opener.open(frame).ok).toBe(true);
+		expect(opener.open(frame)).toEqual({ ok: false, reason: 'REPLAY' });
+	});
+
+	it('refuses any flipped bit, another key, and truncated or unsealed frames', () => {
+		const frame = sealFrame(key, Uint8Array.of(1, 2, 3, 4));
+		fc.assert(
+			fc.property(fc.integer({ min: 1, max: frame.length * 8 - 1 }), (bit) => {
+				const copy = frame.slice();
+				copy[bit >> 3]! ^= 1 << (bit & 7);
+				expect(new FrameOpener(key).open(copy).ok).toBe(false);
+			})
+		);
+		expect(new FrameOpener(nacl.randomBytes(32)).open(frame)).toEqual({ ok: false, reason: 'DECRYPT' });
+		expect(new FrameOpener(key).open(frame.subarray(0, 30))).toEqual({ ok: false, reason: 'MALFORMED' });
+		expect(new FrameOpener(key).open(Uint8Array.of(0, ...frame.subarray(1)))).toEqual({ ok: false, reason: 'MALFORMED' });
+	});
+});

@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_WELCOME, type AppMessage } from './messages';
+
+const bytes = fc.uint8Array({ maxLength: 64 });
+const message: fc.Arbitrary<AppMessage> = fc.oneof(
+	fc.record({ type: fc.constant(MSG_WELCOME), serverTime: fc.string(), deviceStatus: fc.string() }),
+	fc.record({ type: fc.constant(MSG_SYNC), doc: fc.string(), kind: fc.constantFrom(0, 1, 2), payload: bytes }),
+	fc.record({ type: fc.constant(MSG_SIGNED_SYNC), doc: fc.string(), kind: fc.constantFrom(1, 2), payload: bytes, signature: bytes }),
+	fc.record({ type: fc.constant(MSG_RECEIPT), doc: fc.string(), stateVector: bytes, eventCount: fc.nat(), signature: bytes }),
+	fc.record({ type: fc.constant(MSG_REFUSED), doc: fc.string(), code: fc.string(), message: fc.string(), eventIds: fc.array(fc.string()) }),
+	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() })
+) as fc.Arbitrary<AppMessage>;
+
+describe('application messages', () => {
+	it('round-trip', () => {
+		fc.assert(
+			fc.property(message, (m) => {
+				expect(decodeMessage(encodeMessage(m))).toEqual(m);
+			})
+		);
+	});
+
+	it('reject trailing bytes, truncation, unknown types and unsigned SyncStep1 disguised as signed', () => {
+		const m = encodeMessage({ type: MSG_SYNC, doc: 'a', kind: 0, payload: Uint8Array.of(1) });
+		expect(decodeMessage(Uint8Array.of(...m, 0))).toBeNull();
+		expect(decodeMessage(m.subarray(0, m.length - 1))).toBeNull();
+		expect(decodeMessage(Uint8Array.of(99))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_SIGNED_SYNC, doc: 'a', kind: 0 as 1, payload: Uint8Array.of(1), signature: Uint8Array.of(1) }))).toBeNull();
+		fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void decodeMessage(b)));
+	});
+});

@@ -1,0 +1,89 @@
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { BATCH_EVENTS, batchId, parseBatchId } from '../../shared/index';
+import { doseEvent } from '../../test/helpers/fixtures';
+import { checkUpdate } from './check-update';
+
+const deviceId = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
+const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: '2026-11-22' });
+const ctx = { key: parseBatchId(batch)!, batchId: batch, knownEventIds: new Set<string>() };
+
+/** The server's current document and a device document that starts from the same state. */
+function pair() {
+	const server = new Y.Doc();
+	const device = new Y.Doc();
+	return { server, device };
+}
+const diff = (doc: Y.Doc, from: Y.Doc) => Y.encodeStateAsUpdate(doc, Y.encodeStateVector(from));
+
+describe('checkUpdate: the batch log is append-only plain JSON of this batch', () => {
+	it('accepts appended valid events and reports them', () => {
+		const { server, device } = pair();
+		const e = doseEvent({ deviceId, batch });
+		device.getArray(BATCH_EVENTS).push([e]);
+		const r = checkUpdate(server, diff(device, server), ctx);
+		expect(r).toEqual({ ok: true, events: [e], changes: true });
+	});
+
+	it('reports no change for an update the server already has', () => {
+		const { server, device } = pair();
+		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(device));
+		const r = checkUpdate(server, Y.encodeStateAsUpdate(device), { ...ctx, knownEventIds: new Set() });
+		expect(r).toMatchObject({ ok: true, events: [], changes: false });
+	});
+
+	it('refuses deletions', () => {
+		const { server, device } = pair();
+		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(device));
+		const sv = Y.encodeStateVector(device);
+		device.getArray(BATCH_EVENTS).delete(0, 1);
+		expect(checkUpdate(server, Y.encodeStateAsUpdate(device, sv), ctx)).toMatchObject({ ok: false, code: 'UPDATE_DELETES' });
+	});
+
+	it('refuses other shared types, nested types, maps and text', () => {
+		const cases: ((d: Y.Doc) => void)[] = [
+			(d) => d.getMap('other').set('a', 1),
+			(d) => d.getArray(BATCH_EVENTS).push([new Y.Map()]),
+			(d) => d.getText(BATCH_EVENTS).insert(0, 'x'),
+			(d) => d.getArray('events2').push([doseEvent({ deviceId, batch })])
+		];
+		for (const write of cases) {
+			const { server, device } = pair();
+			write(device);
+			const r = checkUpdate(server, diff(device, server), ctx);
+			expect(r.ok, write.toString()).toBe(false);
+			if (!r.ok) expect(r.code).toBe('UPDATE_SHAPE');
+		}
+	});
+
+	it('refuses an update whose base the server lacks, and garbage', () => {
+		const { server, device } = pair();
+		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
+		const sv = Y.encodeStateVector(device);
+		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
+		expect(checkUpdate(server, Y.encodeStateAsUpdate(device, sv), ctx)).toMatchObject({ ok: false, code: 'UPDATE_MISSING_BASE' });
+		expect(checkUpdate(server, Uint8Array.of(200, 1, 2), ctx)).toMatchObject({ ok: false, code: 'UPDATE_MALFORMED' });
+	});
+
+	it('refuses events of another batch or device, a reused id, a schema violation', () => {
+		const other = batchId({ deviceId, siteCode: 'V002', serviceDay: '2026-11-22' });
+		const good = doseEvent({ deviceId, batch });
+		const cases: [unknown, string][] = [
+			[doseEvent({ deviceId, batch: other, siteCode: 'V002' }), 'EVENT_NOT_OF_BATCH'],
+			[doseEvent({ deviceId: '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e00', batch }), 'EVENT_NOT_OF_BATCH'],
+			[doseEvent({ deviceId, batch }, '0000000001', { siteCode: 'V002' }), 'EVENT_NOT_OF_BATCH'],
+			[{ ...good, nickname: 'x' }, 'EVENT_SCHEMA'],
+			[{ ...good, ticketNumber: '1234 5678 9018' }, 'MY_NUMBER']
+		];
+		for (const [value, code] of cases) {
+			const { server, device } = pair();
+			device.getArray(BATCH_EVENTS).push([value]);
+			expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: false, code });
+		}
+		const { server, device } = pair();
+		device.getArray(BATCH_EVENTS).push([good]);
+		expect(checkUpdate(server, diff(device, server), { ...ctx, knownEventIds: new Set([good.id]) })).toMatchObject({ ok: false, code: 'EVENT_DUPLICATE_ID' });
+	});
+});
