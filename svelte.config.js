@@ -18,6 +18,13 @@ const config = {
 			params: 'client/params'
 		},
 		alias: { $shared: 'shared' },
+		// One type-check for everything: the server is checked with the same strict settings.
+		typescript: {
+			config: (tsconfig) => {
+				tsconfig.include.push('../sync-server/**/*.ts', '../shared/**/*.ts');
+				return tsconfig;
+			}
+		},
 		// The service worker is registered by the app itself so it can offer updates.
 		serviceWorker: { register: false },
 		version: { pollInterval: 0 }

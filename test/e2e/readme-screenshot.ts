@@ -1,0 +1,39 @@
+/**
+ * Makes the README's screenshot from the real app and server:
+ *   npx tsx test/e2e/readme-screenshot.ts
+ * Not a test: it only drives the app into a typical state and photographs it.
+ */
+import { chromium } from '@playwright/test';
+import { buildClientIfStale } from '../../sync-server/cli/build-client';
+import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
+
+await buildClientIfStale(ROOT);
+const server = await startServerProcess();
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+});
+try {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+	const page = await context.newPage();
+	await page.goto(server.url);
+	await page.getByLabel('登録コード').fill(await issueEnrolmentCode(server.url));
+	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+	const record = async (ticket: string) => {
+		await page.getByLabel('接種券番号（18桁）').fill(ticket);
+		await page.getByRole('button', { name: '確認へ進む' }).click();
+		await page.getByRole('button', { name: '記録する' }).click();
+		await page.getByRole('status').filter({ hasText: '記録しました' }).waitFor();
+	};
+	await record('111310160000012345');
+	await record('121310160000067890');
+	await page.locator('.records li[data-state="receipted"]').nth(1).waitFor();
+	await context.setOffline(true);
+	await record('131310160000024680');
+	await page.getByLabel('接種券番号（18桁）').fill('1 3 131016 0000013579');
+	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await page.screenshot({ path: `${ROOT}/test/e2e/readme-screenshot.png` });
+} finally {
+	await browser.close();
+	await server.cleanup();
+}
