@@ -15,6 +15,12 @@ export interface Config {
 	/** Directory of the built PWA. */
 	staticDir: string;
 	enrolmentTtlMinutes: number;
+	/** New sync handshakes allowed per remote address: burst, then per second. */
+	handshakeBurst: number;
+	handshakesPerSecond: number;
+	/** Bytes a device may send per connection: burst, then per second. */
+	connectionByteBurst: number;
+	connectionBytesPerSecond: number;
 	quiet: boolean;
 }
 
@@ -48,6 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		adminTokenGenerated: !env.ADMIN_TOKEN,
 		staticDir: resolve(env.STATIC_DIR || 'build'),
 		enrolmentTtlMinutes: integer(env, 'ENROLMENT_TTL_MINUTES', 60, 1, 60 * 24 * 7),
+		handshakeBurst: integer(env, 'HANDSHAKE_BURST', 60, 1, 1_000_000),
+		handshakesPerSecond: integer(env, 'HANDSHAKES_PER_SECOND', 10, 1, 1_000_000),
+		connectionByteBurst: integer(env, 'CONNECTION_BYTE_BURST', 64 * 1024 * 1024, 64 * 1024, 2 ** 40),
+		connectionBytesPerSecond: integer(env, 'CONNECTION_BYTES_PER_SECOND', 4 * 1024 * 1024, 1024, 2 ** 40),
 		quiet: env.LOG_LEVEL === 'warn'
 	};
 }

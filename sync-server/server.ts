@@ -10,6 +10,9 @@ import type { Ledger } from './ledger/ledger';
 import { openLedger } from './ledger/open';
 import { createLogger, type Logger } from './logger';
 import { handleConnection } from './transport/connection';
+import { DeviceConnections } from './transport/device-connections';
+import { KeyedRateLimiter } from './transport/rate-limit';
+import { CLOSE } from '../shared/sync/socket';
 
 export const SYNC_PATH = '/sync';
 
@@ -26,10 +29,13 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	const serverKeys = await ledger.serverKeys();
 	const serverSignKey = ed25519PrivateKey(serverKeys.sign.secretKey);
 	const ingest = new Ingest(ledger, serverSignKey);
-	const app = createApp({ config, ledger, serverKeys, log });
+	const connections = new DeviceConnections();
+	const app = createApp({ config, ledger, serverKeys, log, connections });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000 }));
+	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, byteBudget }));
+	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
 		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -40,7 +46,12 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			socket.destroy();
 			return;
 		}
-		wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+		const limited = !handshakes.take(req.socket.remoteAddress ?? 'unknown');
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			// Refused inside the WebSocket, so the device reads a close code it backs off on.
+			if (limited) ws.close(CLOSE.RATE_LIMITED, 'too many new connections');
+			else wss.emit('connection', ws, req);
+		});
 	});
 
 	const port = (http.address() as AddressInfo).port;

@@ -1,7 +1,7 @@
 import { batchId, validateEvent, type DoseEvent, type Ticket } from '$shared/index';
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
-import { fromWhatwgSocket } from '$shared/sync/socket';
+import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
 import { BatchStore } from './storage/batch-store';
 import { StationDb, type EventRow } from './storage/db';
 import { loadIdentity, saveIdentity, type StationIdentity } from './storage/identity';
@@ -24,6 +24,8 @@ export class Station {
 	records = $state<EventRow[]>([]);
 	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
 	ready = $state(false);
+	/** The back office revoked this device and its local data was wiped. */
+	revoked = $state(false);
 
 	private readonly db = new StationDb();
 	private readonly store = new BatchStore(this.db, () => void this.refresh());
@@ -60,10 +62,27 @@ export class Station {
 			identity,
 			store: this.store,
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u)),
-			onStatus: (s) => (this.sync = s),
+			onStatus: (s) => {
+				this.sync = s;
+				if (s.state === 'stopped' && s.code === CLOSE.DEVICE_REVOKED) void this.wipe();
+			},
 			onError: (e) => console.warn('sync', e)
 		});
 		if (navigator.onLine) this.engine.start();
+	}
+
+	/**
+	 * A revoked device (lost or stolen) erases its keys and every record it holds, as the
+	 * server told it to; it can be enrolled again with a new code.
+	 */
+	private async wipe(): Promise<void> {
+		this.engine?.stop();
+		this.engine = null;
+		await this.db.delete();
+		await this.db.open();
+		this.identity = null;
+		this.records = [];
+		this.revoked = true;
 	}
 
 	async refresh(): Promise<void> {

@@ -8,7 +8,7 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 	fc.record({ type: fc.constant(MSG_SYNC), doc: fc.string(), kind: fc.constantFrom(0, 1, 2), payload: bytes }),
 	fc.record({ type: fc.constant(MSG_SIGNED_SYNC), doc: fc.string(), kind: fc.constantFrom(1, 2), payload: bytes, signature: bytes }),
 	fc.record({ type: fc.constant(MSG_RECEIPT), doc: fc.string(), stateVector: bytes, eventCount: fc.nat(), signature: bytes }),
-	fc.record({ type: fc.constant(MSG_REFUSED), doc: fc.string(), code: fc.string(), message: fc.string(), eventIds: fc.array(fc.string()) }),
+	fc.record({ type: fc.constant(MSG_REFUSED), doc: fc.string(), code: fc.string(), message: fc.string(), eventIds: fc.array(fc.string()), stateVector: bytes }),
 	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() })
 ) as fc.Arbitrary<AppMessage>;
 

@@ -23,7 +23,8 @@ export type AppMessage =
 	| { type: typeof MSG_SYNC; doc: string; kind: YSyncKind; payload: Uint8Array }
 	| { type: typeof MSG_SIGNED_SYNC; doc: string; kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate; payload: Uint8Array; signature: Uint8Array }
 	| { type: typeof MSG_RECEIPT; doc: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }
-	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[] }
+	/** stateVector: what the server holds of the document after refusing (for the device's rebase). */
+	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }
 	| { type: typeof MSG_ERROR; code: string; message: string };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
@@ -57,6 +58,7 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 			encoding.writeVarString(e, m.message);
 			encoding.writeVarUint(e, m.eventIds.length);
 			for (const id of m.eventIds) encoding.writeVarString(e, id);
+			encoding.writeVarUint8Array(e, m.stateVector);
 			break;
 		case MSG_ERROR:
 			encoding.writeVarString(e, m.code);
@@ -112,7 +114,7 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				if (n > 100_000) return null;
 				const eventIds: string[] = [];
 				for (let i = 0; i < n; i++) eventIds.push(decoding.readVarString(d));
-				m = { type, doc, code, message, eventIds };
+				m = { type, doc, code, message, eventIds, stateVector: decoding.readVarUint8Array(d) };
 				break;
 			}
 			case MSG_ERROR:

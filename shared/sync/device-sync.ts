@@ -20,7 +20,11 @@ export interface DeviceSyncStore {
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void>;
 	/** The server committed everything up to this state vector (receipt signature verified). */
 	saveReceipt(receipt: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void>;
-	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[] }): Promise<void>;
+	/**
+	 * The server refused these events. The store marks them with the reason and rebases the
+	 * batch (see rebase.ts) onto the server's state so the remaining events can still flow.
+	 */
+	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void>;
 }
 
 export type SyncStatus =
@@ -55,6 +59,8 @@ export class DeviceSync {
 	private attempt = 0;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private running = false;
+	/** The back office retired this device: upload what is left, then stop for good. */
+	private retired = false;
 	private readonly opts: DeviceSyncOptions;
 
 	constructor(opts: DeviceSyncOptions) {
@@ -108,8 +114,9 @@ export class DeviceSync {
 			return;
 		}
 		openDeviceChannel(socket, this.opts.identity, {
-			onReady: (channel) => {
+			onReady: (channel, welcome) => {
 				this.channel = channel;
+				this.retired = welcome.deviceStatus === 'retired';
 				this.attempt = 0;
 				this.status({ state: 'online' });
 				void this.announceAll(channel);
@@ -142,9 +149,16 @@ export class DeviceSync {
 	private async announceAll(channel: SecureChannel): Promise<void> {
 		try {
 			for (const id of await this.opts.store.pendingBatchIds()) await this.sendStep1(channel, id);
+			await this.stopIfRetiredAndDone();
 		} catch (e) {
 			this.opts.onError?.(e);
 		}
+	}
+
+	private async stopIfRetiredAndDone(): Promise<void> {
+		if (!this.retired || (await this.opts.store.pendingBatchIds()).length > 0) return;
+		this.stop();
+		this.status({ state: 'stopped', code: CLOSE.DEVICE_RETIRED, reason: 'device retired; everything it recorded is receipted' });
 	}
 
 	private async sendStep1(channel: SecureChannel, batchId: string): Promise<void> {
@@ -180,10 +194,15 @@ export class DeviceSync {
 					return;
 				}
 				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
+				await this.stopIfRetiredAndDone();
 				return;
 			}
 			case MSG_REFUSED:
-				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds });
+				this.opts.onError?.(new Error(`refused ${m.doc}: ${m.code}`));
+				if (m.eventIds.length === 0) return;
+				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds, stateVector: m.stateVector });
+				// Offer what remains of the batch again.
+				await this.sendStep1(channel, m.doc);
 				return;
 			case MSG_ERROR:
 				this.opts.onError?.(new Error(`${m.code}: ${m.message}`));

@@ -7,6 +7,9 @@ import type { KeyPairs } from '../../shared/protocol/keys';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
+import type { DeviceConnections } from '../transport/device-connections';
+import { requireAdminToken } from './admin-auth';
+import { deviceRoutes } from './device-routes';
 import { enrolRoutes } from './enrol-routes';
 import { apiError } from './errors';
 
@@ -15,6 +18,7 @@ export interface AppDeps {
 	ledger: Ledger;
 	serverKeys: KeyPairs;
 	log: Logger;
+	connections: DeviceConnections;
 }
 
 /** One origin: the API under /api/, /healthz, and the built PWA for everything else. */
@@ -26,6 +30,9 @@ export function createApp(deps: AppDeps): Hono {
 	const api = new Hono();
 	api.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') }));
 	api.route('/', enrolRoutes(deps));
+	api.use('/admin/devices/*', requireAdminToken(deps.config.adminToken));
+	api.use('/admin/devices', requireAdminToken(deps.config.adminToken));
+	api.route('/admin/devices', deviceRoutes(deps));
 	api.all('*', (c) => apiError(c, 404, 'NOT_FOUND', 'no such API route'));
 	app.route('/api', api);
 

@@ -6,6 +6,7 @@ import { encodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import type { KeyPairs } from '../../shared/protocol/keys';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
+import { requireAdminToken } from './admin-auth';
 import { apiError, jsonBody } from './errors';
 
 const key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 32-byte base64url key'));
@@ -32,10 +33,7 @@ const ENROL_ERRORS = {
 export function enrolRoutes(deps: { ledger: Ledger; config: Config; serverKeys: KeyPairs }) {
 	const app = new Hono();
 
-	app.post('/admin/enrolments', async (c) => {
-		if (c.req.header('authorization') !== `Bearer ${deps.config.adminToken}`) {
-			return apiError(c, 401, 'UNAUTHORIZED', 'admin token required');
-		}
+	app.post('/admin/enrolments', requireAdminToken(deps.config.adminToken), async (c) => {
 		const body = await jsonBody(c);
 		if (body === undefined) return apiError(c, 400, 'BAD_JSON', 'the body is not valid JSON');
 		if (containsMyNumber(body)) return apiError(c, 400, 'MY_NUMBER', '個人番号と思われる値が含まれています');

@@ -5,6 +5,7 @@ export type CheckResult =
 	| { ok: true; events: DoseEvent[]; changes: boolean }
 	| { ok: false; code: string; message: string; eventIds: string[] };
 
+
 interface Context {
 	key: BatchKey;
 	batchId: string;

@@ -16,7 +16,7 @@ export interface Receipt {
 
 export type IngestResult =
 	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
-	| { ok: false; code: string; message: string; eventIds: string[] };
+	| { ok: false; code: string; message: string; eventIds: string[]; stateVector: Uint8Array };
 
 /**
  * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is
@@ -70,13 +70,14 @@ export class Ingest {
 
 	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array): Promise<IngestResult> {
 		const key = this.ownBatch(device, docId);
-		if (!key) return { ok: false, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device', eventIds: [] };
+		const none = Uint8Array.of(0); // empty state vector: nothing of this document was touched
+		if (!key) return { ok: false, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device', eventIds: [], stateVector: none };
 		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
-			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [] };
+			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [], stateVector: none };
 		}
 		return this.docs.withBatch(docId, async (entry) => {
 			const checked = checkUpdate(entry.doc, update, { key, batchId: docId, knownEventIds: entry.eventIds });
-			if (!checked.ok) return checked;
+			if (!checked.ok) return { ...checked, stateVector: Y.encodeStateVector(entry.doc) };
 			let stored = false;
 			if (checked.changes) {
 				const result = await this.ledger.commitUpdate({

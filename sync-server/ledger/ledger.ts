@@ -3,6 +3,7 @@ import { newId } from '../../shared/ids';
 import type { DoseEvent } from '../../shared/index';
 import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
+import { projectEvents } from './projection';
 import type { SqlDatabase } from './sql';
 
 export type Setting = 'mass' | 'clinic';
@@ -147,6 +148,15 @@ export class Ledger {
 		return rows[0]!.n;
 	}
 
+	/** Sets a device's status; revoked is final, retired can only become revoked. */
+	async setDeviceStatus(id: string, status: 'retired' | 'revoked'): Promise<DeviceRecord | null> {
+		const { rows } = await this.db.query<DeviceRow>(
+			`UPDATE devices SET status = $2 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
+			[id, status]
+		);
+		return rows[0] ? toDevice(rows[0]) : null;
+	}
+
 	async touchDevice(id: string): Promise<void> {
 		await this.db.query('UPDATE devices SET last_seen_at = now() WHERE id = $1', [id]);
 	}
@@ -178,27 +188,7 @@ export class Ledger {
 			);
 			const seq = stored.rows[0]?.seq;
 			if (seq === undefined) return { duplicate: true as const };
-			for (const ev of u.events) {
-				const dose = 'ticketNumber' in ev ? ev : null;
-				await tx.query(
-					`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, type, municipality, ticket_number,
-					   dose_number, given_at, recorded_at, payload)
-					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING`,
-					[
-						ev.id,
-						u.batchId,
-						u.deviceId,
-						seq,
-						ev.type,
-						dose?.municipality ?? null,
-						dose?.ticketNumber ?? null,
-						dose?.doseNumber ?? null,
-						dose?.givenAt ?? null,
-						ev.recordedAt,
-						JSON.stringify(ev)
-					]
-				);
-			}
+			await projectEvents(tx, { batchId: u.batchId, deviceId: u.deviceId, seq: Number(seq), events: u.events });
 			return { seq: Number(seq) };
 		});
 	}

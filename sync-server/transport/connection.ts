@@ -12,6 +12,11 @@ import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519'
 import type { Ingest } from '../ingest/ingest';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
+import type { DeviceConnections } from './device-connections';
+import { TokenBucket } from './rate-limit';
+
+/** Yjs encoding of an empty state vector. */
+const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
 export interface ConnectionContext {
 	ledger: Ledger;
@@ -20,6 +25,9 @@ export interface ConnectionContext {
 	serverSignKey: KeyObject;
 	log: Logger;
 	handshakeTimeoutMs: number;
+	connections: DeviceConnections;
+	/** Bytes this connection may receive (burst, per second). */
+	byteBudget: { burst: number; perSecond: number };
 }
 
 /**
@@ -67,7 +75,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		const found = /^[0-9a-f-]{36}$/.test(msg.deviceId) ? await ctx.ledger.device(msg.deviceId) : null;
 		if (!found) return close(CLOSE.UNKNOWN_DEVICE, 'unknown device');
 		if (found.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
-		if (found.status === 'retired') return close(CLOSE.DEVICE_RETIRED, 'device retired');
+		// A retired device may still connect to upload what it recorded; its app stops itself
+		// once nothing is left unreceipted (see DeviceSync).
 		device = found;
 		ephemeral = nacl.box.keyPair();
 		transcript = { deviceId: found.id, deviceEphemeral: msg.ephemeral, serverEphemeral: ephemeral.publicKey, challenge: new Uint8Array(randomBytes(32)) };
@@ -94,6 +103,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		ephemeral = null;
 		state = 'ready';
 		clearTimeout(timer);
+		ctx.connections.add(device.id, ws);
 		await ctx.ledger.touchDevice(device.id);
 		ctx.log.info('device connected', { device: device.id });
 		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status });
@@ -113,7 +123,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	async function dispatch(dev: DeviceRecord, m: AppMessage) {
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
 			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload);
-			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [] });
+			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [], stateVector: EMPTY_STATE_VECTOR });
 			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
 			send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep1, payload: r.serverStateVector });
 			send({ type: MSG_RECEIPT, ...r.receipt });
@@ -123,18 +133,20 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature);
 			if (!r.ok) {
 				ctx.log.warn('update refused', { device: dev.id, doc: m.doc, code: r.code });
-				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds });
+				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, stateVector: r.stateVector });
 			}
 			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });
 			return send({ type: MSG_RECEIPT, ...r.receipt });
 		}
 		// Unsigned document changes from a device are never accepted.
-		send({ type: MSG_REFUSED, doc: 'doc' in m ? m.doc : '', code: 'UNSIGNED_UPDATE', message: 'updates must be signed', eventIds: [] });
+		send({ type: MSG_REFUSED, doc: 'doc' in m ? m.doc : '', code: 'UNSIGNED_UPDATE', message: 'updates must be signed', eventIds: [], stateVector: EMPTY_STATE_VECTOR });
 	}
 
+	const bytes = new TokenBucket(ctx.byteBudget.burst, ctx.byteBudget.perSecond);
 	ws.on('message', (data, isBinary) => {
 		if (!isBinary) return close(CLOSE.FRAME_MALFORMED, 'text frame');
 		const frame = new Uint8Array(data as Buffer);
+		if (!bytes.take(frame.length)) return close(CLOSE.RATE_LIMITED, 'too many bytes on this connection');
 		queue = queue
 			.then(async () => {
 				if (state === 'closed') return;

@@ -6,6 +6,7 @@ import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { DeviceIdentity } from '../../shared/sync/device-channel';
 import { DeviceSync, stateVectorCovers, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
+import { rebaseBatch } from '../../shared/sync/rebase';
 import { fromWhatwgSocket } from '../../shared/sync/socket';
 import { doseEvent } from './fixtures';
 
@@ -70,7 +71,7 @@ export class MemoryDevice implements DeviceSyncStore {
 	docFor(batch: string): Y.Doc {
 		let doc = this.docs.get(batch);
 		if (!doc) {
-			doc = new Y.Doc();
+			doc = new Y.Doc({ gc: false });
 			this.docs.set(batch, doc);
 		}
 		return doc;
@@ -136,7 +137,9 @@ export class MemoryDevice implements DeviceSyncStore {
 		}
 		this.notify();
 	}
-	async markRefused(r: { batchId: string; code: string; eventIds: string[] }): Promise<void> {
+	async markRefused(r: { batchId: string; code: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
+		const { doc, moved } = rebaseBatch(this.docFor(r.batchId), r.stateVector, new Set(r.eventIds));
+		this.docs.set(r.batchId, doc);
 		for (const id of r.eventIds) {
 			const e = this.events.get(id);
 			if (e) {
@@ -144,8 +147,7 @@ export class MemoryDevice implements DeviceSyncStore {
 				e.refusal = r.code;
 			}
 		}
-		this.lastRefusal = r.code;
+		for (const m of moved) Object.assign(this.events.get(m.id)!, { client: m.client, clock: m.clock, state: 'local' });
 		this.notify();
 	}
-	lastRefusal: string | null = null;
 }

@@ -141,13 +141,25 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 			expect(await updateCount()).toBe(0);
 		});
 
-		it('the device marks the refused events and keeps the reason', async () => {
+		it('the device marks the refused event with its reason and the rest of its queue still flows', async () => {
 			const d = await device();
-			const bad = { ...d.doseEvent(), extra: 1 };
-			d.append(bad);
+			d.append(d.doseEvent({}, '0000000001'));
 			d.start();
-			await d.until(() => d.count('refused') === 1);
+			await d.until(() => d.count('receipted') === 1);
+			d.stop();
+			// Offline: a bad event between good ones, all in the same batch document.
+			const bad = { ...d.doseEvent({}, '0000000002'), extra: 1 };
+			d.append(bad);
+			d.append(d.doseEvent({}, '0000000003'));
+			d.append(d.doseEvent({}, '0000000004'));
+			d.start();
+			await d.until(() => d.count('refused') === 1 && d.count('receipted') === 3);
 			expect(d.events.get(bad.id)!.refusal).toBe('EVENT_SCHEMA');
+			expect((await doseRows()).map((r) => r.ticket_number)).toEqual(['0000000001', '0000000003', '0000000004']);
+			// Later doses keep flowing too.
+			d.append(d.doseEvent({}, '0000000005'));
+			await d.until(() => d.count('receipted') === 4);
+			expect(await doseRows()).toHaveLength(4);
 		});
 	});
 

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS, type DoseEvent } from '$shared/index';
 import { stateVectorCovers, type DeviceSyncStore } from '$shared/sync/device-sync';
+import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, StationDb } from './db';
 
 /**
@@ -26,10 +27,15 @@ export class BatchStore implements DeviceSyncStore {
 	}
 
 	private async loadDoc(batchId: string): Promise<Y.Doc> {
-		const doc = new Y.Doc();
+		// gc off: the log never deletes, and a rebase (rebase.ts) reads old states.
+		const doc = new Y.Doc({ gc: false });
 		const rows = await this.db.updates.where('batchId').equals(batchId).sortBy('seq');
 		if (rows.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(rows.map((r) => r.update)), 'storage');
-		// Content the server sends back (a device restored from an older copy) is kept too.
+		return this.persistServerContent(batchId, doc);
+	}
+
+	/** Content the server sends back (a device restored from an older copy) is kept too. */
+	private persistServerContent(batchId: string, doc: Y.Doc): Y.Doc {
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === 'server') void this.db.updates.add({ batchId, update });
 		});
@@ -88,9 +94,20 @@ export class BatchStore implements DeviceSyncStore {
 		await this.advance(r.batchId, ['local', 'sent'], 'receipted', r.stateVector);
 	}
 
-	async markRefused(r: { batchId: string; code: string; message: string; eventIds: string[] }): Promise<void> {
+	async markRefused(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
 		if (r.eventIds.length === 0) return;
-		await this.db.events.where('id').anyOf(r.eventIds).modify({ state: 'refused', refusal: { code: r.code, message: r.message } });
+		const old = await this.batchDoc(r.batchId);
+		const { doc, moved } = rebaseBatch(old, r.stateVector, new Set(r.eventIds));
+		// The rebased document replaces the stored one in the same transaction that records
+		// the refusal: after a crash the device has either the old log or the new one.
+		await this.db.transaction('rw', this.db.updates, this.db.events, async () => {
+			await this.db.updates.where('batchId').equals(r.batchId).delete();
+			await this.db.updates.add({ batchId: r.batchId, update: Y.encodeStateAsUpdate(doc) });
+			await this.db.events.where('id').anyOf(r.eventIds).modify({ state: 'refused', refusal: { code: r.code, message: r.message } });
+			for (const m of moved) await this.db.events.update(m.id, { client: m.client, clock: m.clock, state: 'local' });
+		});
+		this.docs.set(r.batchId, Promise.resolve(this.persistServerContent(r.batchId, doc)));
+		old.destroy();
 		this.onChange();
 	}
 }

@@ -1,0 +1,46 @@
+import { loadConfig } from '../config';
+import { openLedger } from '../ledger/open';
+import { rebuildProjections } from '../ledger/rebuild';
+
+/**
+ * `npm run ledger -- <command>`: maintenance on the ledger of this configuration
+ * (DATA_DIR or DATABASE_URL). With the embedded PGlite ledger, stop the server first: the data
+ * directory belongs to one process at a time.
+ *
+ *   rebuild   recompute every projection from the raw signed updates
+ *   stats     counts of devices, batches, raw updates and projected events
+ */
+const USAGE = 'usage: npm run ledger -- rebuild | stats';
+
+async function main(): Promise<number> {
+	const command = process.argv[2];
+	if (command !== 'rebuild' && command !== 'stats') {
+		console.error(USAGE);
+		return 2;
+	}
+	const config = loadConfig();
+	const ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	try {
+		if (command === 'rebuild') {
+			const r = await rebuildProjections(ledger.db);
+			console.log(`rebuilt ${r.events} events from ${r.updates} updates in ${r.batches} batches`);
+		} else {
+			const { rows } = await ledger.db.query<Record<string, number>>(
+				`SELECT (SELECT count(*) FROM devices)::int AS devices, (SELECT count(*) FROM batches)::int AS batches,
+				        (SELECT count(*) FROM sync_updates)::int AS updates, (SELECT count(*) FROM dose_events)::int AS events`
+			);
+			console.log(Object.entries(rows[0]!).map(([k, v]) => `${k} ${v}`).join('\n'));
+		}
+		return 0;
+	} finally {
+		await ledger.db.close();
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(e: unknown) => {
+		console.error(e instanceof Error ? e.message : e);
+		process.exit(1);
+	}
+);

@@ -1,0 +1,37 @@
+import * as Y from 'yjs';
+import { BATCH_EVENTS, type DoseEvent } from '../../shared/index';
+import { projectEvents } from './projection';
+import type { SqlDatabase } from './sql';
+
+/**
+ * Recomputes every projection from the raw signed updates, the ledger's source of truth: each
+ * batch's updates are replayed in the order they were stored, and the events each one added are
+ * projected exactly as ingest projected them. Runs in one transaction: readers see the old
+ * tables or the new ones.
+ */
+export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: number; updates: number; events: number }> {
+	return db.transaction(async (tx) => {
+		await tx.query('DELETE FROM dose_events');
+		const batches = await tx.query<{ id: string; device_id: string }>('SELECT id, device_id FROM batches ORDER BY id');
+		let updates = 0;
+		let events = 0;
+		for (const batch of batches.rows) {
+			const doc = new Y.Doc({ gc: false });
+			const seen = new Set<string>();
+			const rows = await tx.query<{ seq: number; update: Uint8Array }>('SELECT seq, update FROM sync_updates WHERE batch_id = $1 ORDER BY seq', [batch.id]);
+			for (const row of rows.rows) {
+				Y.applyUpdate(doc, new Uint8Array(row.update));
+				const added = doc
+					.getArray<DoseEvent>(BATCH_EVENTS)
+					.toArray()
+					.filter((ev) => !seen.has(ev.id));
+				for (const ev of added) seen.add(ev.id);
+				await projectEvents(tx, { batchId: batch.id, deviceId: batch.device_id, seq: Number(row.seq), events: added });
+				updates++;
+				events += added.length;
+			}
+			doc.destroy();
+		}
+		return { batches: batches.rows.length, updates, events };
+	});
+}

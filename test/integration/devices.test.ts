@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLOSE } from '../../shared/sync/socket';
+import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { MemoryDevice } from '../helpers/memory-device';
+import { closeCodeOf } from '../helpers/raw-client';
+import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
+
+describe('device lifecycle: revoke and retire', () => {
+	let server: TestServer;
+	beforeEach(async () => {
+		server = await startTestServer();
+	});
+	afterEach(async () => {
+		await server.dispose();
+	});
+
+	const action = (id: string, what: 'revoke' | 'retire', token = TEST_ADMIN_TOKEN) =>
+		fetch(`${server.url}/api/admin/devices/${id}/${what}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+
+	it('cuts a connected device off when it is revoked and refuses it afterwards', async () => {
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url));
+		d.start();
+		await d.until(() => d.status.state === 'online');
+		expect((await action(d.identity.deviceId, 'revoke', 'wrong-token-0123456789')).status).toBe(401);
+		const res = await action(d.identity.deviceId, 'revoke');
+		expect(res.status).toBe(200);
+		await d.until(() => d.status.state === 'stopped');
+		expect(d.status).toMatchObject({ state: 'stopped', code: CLOSE.DEVICE_REVOKED });
+		expect(await closeCodeOf(server.url, d.identity)).toBe(CLOSE.DEVICE_REVOKED);
+		expect((await action(d.identity.deviceId, 'revoke')).status).toBe(409);
+		expect((await action('01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f', 'revoke')).status).toBe(404);
+	});
+
+	it('lets a retired device upload everything it recorded, then it stops', async () => {
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url));
+		for (let i = 0; i < 3; i++) d.append(d.doseEvent());
+		expect((await action(d.identity.deviceId, 'retire')).status).toBe(200);
+		d.start();
+		await d.until(() => d.status.state === 'stopped');
+		expect(d.status).toMatchObject({ state: 'stopped', code: CLOSE.DEVICE_RETIRED });
+		expect(d.count('receipted')).toBe(3);
+		expect(await server.ledger.countDoseEvents()).toBe(3);
+	});
+});
