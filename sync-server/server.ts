@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger';
 import { handleConnection } from './transport/connection';
 import { DeviceConnections } from './transport/device-connections';
 import { KeyedRateLimiter } from './transport/rate-limit';
+import { VenueHub, venueKey } from './transport/venue-hub';
 import { CLOSE } from '../shared/sync/socket';
 
 export const SYNC_PATH = '/sync';
@@ -30,11 +31,13 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	const serverSignKey = ed25519PrivateKey(serverKeys.sign.secretKey);
 	const ingest = new Ingest(ledger, serverSignKey);
 	const connections = new DeviceConnections();
+	const venues = new VenueHub();
+	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
 	const app = createApp({ config, ledger, serverKeys, log, connections });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, byteBudget }));
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget }));
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_WELCOME, type AppMessage } from './messages';
+import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from './messages';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 const message: fc.Arbitrary<AppMessage> = fc.oneof(
@@ -9,7 +9,8 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 	fc.record({ type: fc.constant(MSG_SIGNED_SYNC), doc: fc.string(), kind: fc.constantFrom(1, 2), payload: bytes, signature: bytes }),
 	fc.record({ type: fc.constant(MSG_RECEIPT), doc: fc.string(), stateVector: bytes, eventCount: fc.nat(), signature: bytes }),
 	fc.record({ type: fc.constant(MSG_REFUSED), doc: fc.string(), code: fc.string(), message: fc.string(), eventIds: fc.array(fc.string()), stateVector: bytes }),
-	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() })
+	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() }),
+	fc.record({ type: fc.constant(MSG_VENUE), serviceDay: fc.string() })
 ) as fc.Arbitrary<AppMessage>;
 
 describe('application messages', () => {

@@ -15,6 +15,8 @@ export const MSG_SIGNED_SYNC = 12;
 export const MSG_RECEIPT = 13;
 export const MSG_REFUSED = 14;
 export const MSG_ERROR = 15;
+/** Device asks for the other devices' batches of its site on a service day (read-only), now and as they change. */
+export const MSG_VENUE = 16;
 
 export type YSyncKind = typeof messageYjsSyncStep1 | typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
 
@@ -25,7 +27,8 @@ export type AppMessage =
 	| { type: typeof MSG_RECEIPT; doc: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }
 	/** stateVector: what the server holds of the document after refusing (for the device's rebase). */
 	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }
-	| { type: typeof MSG_ERROR; code: string; message: string };
+	| { type: typeof MSG_ERROR; code: string; message: string }
+	| { type: typeof MSG_VENUE; serviceDay: string };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -63,6 +66,9 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 		case MSG_ERROR:
 			encoding.writeVarString(e, m.code);
 			encoding.writeVarString(e, m.message);
+			break;
+		case MSG_VENUE:
+			encoding.writeVarString(e, m.serviceDay);
 			break;
 	}
 	return encoding.toUint8Array(e);
@@ -119,6 +125,9 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 			}
 			case MSG_ERROR:
 				m = { type, code: decoding.readVarString(d), message: decoding.readVarString(d) };
+				break;
+			case MSG_VENUE:
+				m = { type, serviceDay: decoding.readVarString(d) };
 				break;
 			default:
 				return null;

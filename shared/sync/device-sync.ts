@@ -1,9 +1,11 @@
 import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
-import { MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, type AppMessage } from '../protocol/messages';
+import { parseBatchId } from '../domain/batch';
+import { MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, type AppMessage } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import { backoffDelay } from './backoff';
+import { chunkedDiff } from './chunk';
 import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from './device-channel';
 import { CLOSE, type OpenSocket } from './socket';
 
@@ -25,6 +27,8 @@ export interface DeviceSyncStore {
 	 * batch (see rebase.ts) onto the server's state so the remaining events can still flow.
 	 */
 	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void>;
+	/** Another device's batch of the same site and day (read-only venue view). */
+	venueUpdate?(batchId: string, update: Uint8Array): Promise<void>;
 }
 
 export type SyncStatus =
@@ -41,6 +45,8 @@ export interface DeviceSyncOptions {
 	onStatus?: (status: SyncStatus) => void;
 	onError?: (error: unknown) => void;
 	random?: () => number;
+	/** Service day whose venue view to follow (other devices' batches of this site), if any. */
+	venueDay?: () => string | null;
 }
 
 /** Close codes after which retrying is pointless until a person acts. */
@@ -149,6 +155,8 @@ export class DeviceSync {
 	private async announceAll(channel: SecureChannel): Promise<void> {
 		try {
 			for (const id of await this.opts.store.pendingBatchIds()) await this.sendStep1(channel, id);
+			const day = this.opts.venueDay?.();
+			if (day && this.opts.store.venueUpdate) channel.send({ type: MSG_VENUE, serviceDay: day });
 			await this.stopIfRetiredAndDone();
 		} catch (e) {
 			this.opts.onError?.(e);
@@ -172,13 +180,21 @@ export class DeviceSync {
 		const { store, identity } = this.opts;
 		switch (m.type) {
 			case MSG_SYNC: {
+				if (parseBatchId(m.doc)?.deviceId !== identity.deviceId) {
+					// Venue view: another table's batch, kept apart and never written to.
+					if (m.kind !== messageYjsSyncStep1) await store.venueUpdate?.(m.doc, m.payload);
+					return;
+				}
 				const doc = await store.batchDoc(m.doc);
 				if (m.kind === messageYjsSyncStep1) {
-					// The server's state vector: answer with everything it lacks, signed.
-					const diff = Y.encodeStateAsUpdate(doc, m.payload);
-					if (!hasContent(diff)) return;
-					const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
-					channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
+					// The server's state vector: answer with everything it lacks, signed, in
+					// frame-sized pieces.
+					const chunks = chunkedDiff(doc, m.payload);
+					if (!hasContent(chunks[0]!)) return;
+					for (const diff of chunks) {
+						const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
+						channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
+					}
 					await store.markSent(m.doc, Y.encodeStateVector(doc));
 				} else {
 					// What the server holds of our own batch that we lack (a device restored

@@ -14,6 +14,14 @@ export interface Receipt {
 	signature: Uint8Array;
 }
 
+export interface CommittedUpdate {
+	batchId: string;
+	deviceId: string;
+	siteCode: string;
+	serviceDay: string;
+	update: Uint8Array;
+}
+
 export type IngestResult =
 	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
 	| { ok: false; code: string; message: string; eventIds: string[]; stateVector: Uint8Array };
@@ -25,12 +33,29 @@ export type IngestResult =
 export class Ingest {
 	private readonly docs: BatchDocs;
 	private readonly deviceKeys = new Map<string, KeyObject>();
+	private readonly committedListeners: ((u: CommittedUpdate) => void)[] = [];
 
 	constructor(
 		private readonly ledger: Ledger,
 		private readonly serverSignKey: KeyObject
 	) {
 		this.docs = new BatchDocs(ledger);
+	}
+
+	/** Called after each update that changed the ledger has committed. */
+	onCommitted(listener: (u: CommittedUpdate) => void): void {
+		this.committedListeners.push(listener);
+	}
+
+	/** Current state of the other devices' batches of this device's site on a service day. */
+	async venueSnapshot(device: DeviceRecord, serviceDay: string): Promise<{ batchId: string; update: Uint8Array }[]> {
+		const { rows } = await this.ledger.db.query<{ id: string }>(
+			'SELECT id FROM batches WHERE site_code = $1 AND service_day = $2 AND device_id <> $3 ORDER BY id',
+			[device.siteCode, serviceDay, device.id]
+		);
+		const out: { batchId: string; update: Uint8Array }[] = [];
+		for (const { id } of rows) out.push({ batchId: id, update: await this.docs.withBatch(id, async ({ doc }) => Y.encodeStateAsUpdate(doc)) });
+		return out;
 	}
 
 	private ownBatch(device: DeviceRecord, docId: string) {
@@ -94,6 +119,8 @@ export class Ingest {
 				// Only after the commit: the in-memory document follows the ledger, never leads it.
 				Y.applyUpdate(entry.doc, update);
 				for (const ev of checked.events) entry.eventIds.add(ev.id);
+				const committed = { batchId: docId, deviceId: device.id, siteCode: key.siteCode, serviceDay: key.serviceDay, update };
+				for (const listener of this.committedListeners) listener(committed);
 			}
 			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size) };
 		});

@@ -1,11 +1,11 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
 import type { WebSocket } from 'ws';
-import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
 import type { KeyPairs } from '../../shared/protocol/keys';
-import { decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/device-sync';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
@@ -13,6 +13,7 @@ import type { Ingest } from '../ingest/ingest';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
 import type { DeviceConnections } from './device-connections';
+import { venueKey, type VenueHub } from './venue-hub';
 import { TokenBucket } from './rate-limit';
 
 /** Yjs encoding of an empty state vector. */
@@ -26,6 +27,7 @@ export interface ConnectionContext {
 	log: Logger;
 	handshakeTimeoutMs: number;
 	connections: DeviceConnections;
+	venues: VenueHub;
 	/** Bytes this connection may receive (burst, per second). */
 	byteBudget: { burst: number; perSecond: number };
 }
@@ -44,6 +46,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	let sealKey: Uint8Array | null = null;
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
+	let unsubscribeVenue: (() => void) | null = null;
 
 	const close = (code: number, reason: string) => {
 		if (state === 'closed') return;
@@ -66,6 +69,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	});
 	ws.on('close', () => {
 		state = 'closed';
+		unsubscribeVenue?.();
 		clearTimeout(timer);
 	});
 
@@ -137,6 +141,19 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			}
 			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });
 			return send({ type: MSG_RECEIPT, ...r.receipt });
+		}
+		if (m.type === MSG_VENUE) {
+			if (!/^\d{4}-\d{2}-\d{2}$/.test(m.serviceDay)) return close(CLOSE.FRAME_MALFORMED, 'bad service day');
+			unsubscribeVenue?.();
+			// Subscribe first, then snapshot: an update committing in between arrives twice,
+			// which Yjs absorbs, rather than not at all.
+			unsubscribeVenue = ctx.venues.subscribe(venueKey(dev.siteCode, m.serviceDay), dev.id, (doc, update) =>
+				send({ type: MSG_SYNC, doc, kind: messageYjsUpdate, payload: update })
+			);
+			for (const b of await ctx.ingest.venueSnapshot(dev, m.serviceDay)) {
+				send({ type: MSG_SYNC, doc: b.batchId, kind: messageYjsSyncStep2, payload: b.update });
+			}
+			return;
 		}
 		// Unsigned document changes from a device are never accepted.
 		send({ type: MSG_REFUSED, doc: 'doc' in m ? m.doc : '', code: 'UNSIGNED_UPDATE', message: 'updates must be signed', eventIds: [], stateVector: EMPTY_STATE_VECTOR });

@@ -77,12 +77,31 @@ export class MemoryDevice implements DeviceSyncStore {
 		return doc;
 	}
 
+	/** The venue view: other devices' batches of this site, as received. */
+	readonly venue = new Map<string, Y.Doc>();
+	venueDay: string | null = null;
+
+	async venueUpdate(batchId: string, update: Uint8Array): Promise<void> {
+		let doc = this.venue.get(batchId);
+		if (!doc) {
+			doc = new Y.Doc();
+			this.venue.set(batchId, doc);
+		}
+		Y.applyUpdate(doc, update);
+		this.notify();
+	}
+
+	venueEvents(): { id: string; ticketNumber?: string }[] {
+		return [...this.venue.values()].flatMap((d) => d.getArray<{ id: string; ticketNumber?: string }>(BATCH_EVENTS).toArray());
+	}
+
 	start(): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
 		this.sync = new DeviceSync({
 			url,
 			identity: this.identity,
 			store: this,
+			venueDay: () => this.venueDay,
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
 			onStatus: (s) => {
 				this.status = s;

@@ -42,3 +42,36 @@ describe('device lifecycle: revoke and retire', () => {
 		expect(await server.ledger.countDoseEvents()).toBe(3);
 	});
 });
+
+describe('venue view', () => {
+	let server: TestServer;
+	beforeEach(async () => {
+		server = await startTestServer();
+	});
+	afterEach(async () => {
+		await server.dispose();
+	});
+
+	it("shows each tablet the other tablets' doses of its site and day, live, read-only", async () => {
+		const [a, b] = [await MemoryDevice.enrol(await issueEnrolmentCode(server.url)), await MemoryDevice.enrol(await issueEnrolmentCode(server.url))];
+		const other = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'other site' }));
+		a.append(a.doseEvent({}, '0000000001'));
+		other.append(other.doseEvent({}, '0000000009'));
+		for (const d of [a, other]) d.start();
+		await a.until(() => a.count('receipted') === 1);
+		await other.until(() => other.count('receipted') === 1);
+
+		// b joins later and receives a's batch as it is now...
+		b.venueDay = '2026-11-22';
+		b.start();
+		await b.until(() => b.venueEvents().length === 1);
+		expect(b.venueEvents()[0]!.ticketNumber).toBe('0000000001');
+		// ...and a's next dose as soon as it is committed.
+		a.append(a.doseEvent({}, '0000000002'));
+		await b.until(() => b.venueEvents().length === 2);
+		// Nothing of another site, and b's own batches are untouched.
+		expect(b.venueEvents().map((e) => e.ticketNumber).sort()).toEqual(['0000000001', '0000000002']);
+		expect(b.docs.size).toBe(0);
+		for (const d of [a, b, other]) d.stop();
+	});
+});

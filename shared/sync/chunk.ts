@@ -1,0 +1,51 @@
+import * as Y from 'yjs';
+import { BATCH_EVENTS } from '../domain/batch';
+
+/** Below the server's frame limit with room for the envelope and signature. */
+export const MAX_UPDATE_BYTES = 512 * 1024;
+
+/**
+ * Splits what a batch document holds beyond `from` into updates of at most `maxBytes`, each
+ * applicable after the previous one. A day recorded offline can be larger than one frame.
+ *
+ * Chunks follow the event array's order. On a device's own batch every event is appended at
+ * the end, so any prefix of the array is causally closed: a chunk never depends on content a
+ * later chunk brings. Needs `gc: false` (the document is restored at intermediate states).
+ */
+export function chunkedDiff(doc: Y.Doc, from: Uint8Array, maxBytes = MAX_UPDATE_BYTES): Uint8Array[] {
+	const whole = Y.encodeStateAsUpdate(doc, from);
+	if (whole.length <= maxBytes) return [whole];
+
+	// Clock at which each array position ends, in array order.
+	const ends: [client: number, clockEnd: number][] = [];
+	let item = (doc.getArray(BATCH_EVENTS) as unknown as { _start: Y.Item | null })._start;
+	for (; item; item = item.right) {
+		for (let i = 1; i <= item.length; i++) ends.push([item.id.client, item.id.clock + i]);
+	}
+	const base = Y.decodeStateVector(from);
+	const chunks: Uint8Array[] = [];
+	let prev = from;
+	let position = ends.findIndex(([client, end]) => end > (base.get(client) ?? 0));
+	let step = 256;
+	while (position !== -1 && position < ends.length) {
+		const take = Math.min(step, ends.length - position);
+		const target = new Map(base);
+		for (let i = 0; i < position + take; i++) {
+			const [client, end] = ends[i]!;
+			if ((target.get(client) ?? 0) < end) target.set(client, end);
+		}
+		const partial = Y.createDocFromSnapshot(doc, Y.createSnapshot(Y.createDeleteSet(), target), new Y.Doc({ gc: false }));
+		const update = Y.encodeStateAsUpdate(partial, prev);
+		if (update.length > maxBytes && take > 1) {
+			step = Math.max(1, Math.floor(take / 2));
+			partial.destroy();
+			continue;
+		}
+		chunks.push(update);
+		prev = Y.encodeStateVector(partial);
+		partial.destroy();
+		position += take;
+		for (const [k, v] of target) base.set(k, v);
+	}
+	return chunks;
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm run simulate -- --url <server> --devices N --doses M [--offline-first] [--token T]`
+ *
+ * Enrols N simulated devices through the real API and protocol (the PWA's shared/ sync engine
+ * with the batch documents in memory), records M doses on each, syncs, and prints as its last
+ * line `receipted X/Y doses in S s`. The admin token comes from --token or ADMIN_TOKEN.
+ */
+import { parseArgs } from 'node:util';
+import { MemoryDevice } from '../helpers/memory-device';
+
+export interface SimulationResult {
+	receipted: number;
+	total: number;
+	seconds: number;
+	/** Milliseconds from a device's first connection attempt to its last receipt, per device. */
+	perDeviceMs: number[];
+}
+
+async function issueCode(url: string, token: string, i: number): Promise<string> {
+	const res = await fetch(`${url}/api/admin/enrolments`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ setting: 'mass', siteCode: `SIM${String(i % 50).padStart(3, '0')}`, label: `simulated ${i}` })
+	});
+	if (res.status !== 201) throw new Error(`enrolment code refused: ${res.status} ${await res.text()}`);
+	return ((await res.json()) as { code: string }).code;
+}
+
+export async function simulate(opts: { url: string; token: string; devices: number; doses: number; offlineFirst: boolean; timeoutMs?: number }): Promise<SimulationResult> {
+	const devices: MemoryDevice[] = [];
+	for (let i = 0; i < opts.devices; i++) devices.push(await MemoryDevice.enrol(await issueCode(opts.url, opts.token, i)));
+	const start = performance.now();
+	const perDeviceMs: number[] = [];
+	const record = (d: MemoryDevice) => {
+		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(j + 1).padStart(10, '0')));
+	};
+	if (opts.offlineFirst) devices.forEach(record);
+	const done = devices.map(async (d) => {
+		const t0 = performance.now();
+		d.start();
+		if (!opts.offlineFirst) {
+			await d.until(() => d.status.state === 'online');
+			record(d);
+		}
+		await d.until(() => d.count('receipted') + d.count('refused') === opts.doses);
+		perDeviceMs.push(performance.now() - t0);
+	});
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, opts.timeoutMs ?? 600_000)));
+	await Promise.race([Promise.all(done), timeout]);
+	clearTimeout(timer);
+	const seconds = (performance.now() - start) / 1000;
+	for (const d of devices) d.stop();
+	return { receipted: devices.reduce((n, d) => n + d.count('receipted'), 0), total: opts.devices * opts.doses, seconds, perDeviceMs };
+}
+
+async function main() {
+	const { values } = parseArgs({
+		options: {
+			url: { type: 'string' },
+			devices: { type: 'string', default: '10' },
+			doses: { type: 'string', default: '50' },
+			'offline-first': { type: 'boolean', default: false },
+			token: { type: 'string' }
+		}
+	});
+	const token = values.token ?? process.env.ADMIN_TOKEN;
+	if (!values.url || !token) {
+		console.error('usage: npm run simulate -- --url <server> --devices N --doses M [--offline-first] [--token T | ADMIN_TOKEN=…]');
+		process.exit(2);
+	}
+	const r = await simulate({ url: values.url, token, devices: Number(values.devices), doses: Number(values.doses), offlineFirst: values['offline-first'] });
+	console.log(`receipted ${r.receipted}/${r.total} doses in ${r.seconds.toFixed(1)} s`);
+	process.exit(r.receipted === r.total ? 0 : 1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();
