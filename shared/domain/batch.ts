@@ -1,3 +1,5 @@
+import { isIsoDate } from './dates';
+
 /**
  * A batch is one device × one site (venue or clinic) × one service day, and one Yjs document.
  * Its id names all three so the server can check ownership before it reads a single event.
@@ -9,7 +11,6 @@ export interface BatchKey {
 }
 
 const SITE_CODE = /^[0-9A-Za-z_-]{1,20}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function batchId(key: BatchKey): string {
@@ -17,11 +18,11 @@ export function batchId(key: BatchKey): string {
 }
 
 export function parseBatchId(id: string): BatchKey | null {
+	if (typeof id !== 'string') return null;
 	const parts = id.split('/');
 	if (parts.length !== 3) return null;
 	const [deviceId, siteCode, serviceDay] = parts as [string, string, string];
-	if (!UUID.test(deviceId) || !SITE_CODE.test(siteCode) || !DAY.test(serviceDay)) return null;
-	if (Number.isNaN(Date.parse(`${serviceDay}T00:00:00Z`))) return null;
+	if (!UUID.test(deviceId) || !SITE_CODE.test(siteCode) || !isIsoDate(serviceDay)) return null;
 	return { deviceId, siteCode, serviceDay };
 }
 

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { parseGs1 } from './gs1';
+import {
+	DEFAULT_VACCINE_CATALOG,
+	DOSE_NUMBER_LIMIT,
+	findProduct,
+	INJECTION_SITE_LABELS,
+	INJECTION_SITES,
+	minIntervalDays,
+	parseVaccineCatalog,
+	productForGtin,
+	ROUTE_LABELS,
+	ROUTES,
+	type VaccineCatalog
+} from './vaccines';
+
+/** A deep copy of the default catalog that a test may change. */
+const editable = (): { -readonly [K in keyof VaccineCatalog]: any } => JSON.parse(JSON.stringify(DEFAULT_VACCINE_CATALOG));
+
+describe('vaccine catalog', () => {
+	it('the default catalog passes its own schema', () => {
+		expect(parseVaccineCatalog(DEFAULT_VACCINE_CATALOG)).toEqual({ ok: true, catalog: DEFAULT_VACCINE_CATALOG });
+	});
+
+	it('the dose-number limit is 6 and every product stays within it', () => {
+		expect(DOSE_NUMBER_LIMIT).toBe(6);
+		expect(DEFAULT_VACCINE_CATALOG.maxDoseNumber).toBe(DOSE_NUMBER_LIMIT);
+		for (const p of DEFAULT_VACCINE_CATALOG.products) expect(p.maxDoseNumber).toBeLessThanOrEqual(DOSE_NUMBER_LIMIT);
+	});
+
+	it('has a Japanese label for every site and route', () => {
+		expect(Object.keys(INJECTION_SITE_LABELS).sort()).toEqual([...INJECTION_SITES].sort());
+		expect(Object.keys(ROUTE_LABELS).sort()).toEqual([...ROUTES].sort());
+	});
+
+	it('resolves every configured GTIN, scanned as GS1 DataBar, to its product', () => {
+		for (const product of DEFAULT_VACCINE_CATALOG.products) {
+			for (const gtin of product.gtins) {
+				const scan = parseGs1(`]e001${gtin}17270331` + '10LOT1', { referenceYear: 2025 });
+				expect(scan.ok && productForGtin(DEFAULT_VACCINE_CATALOG, scan.gtin)?.code).toBe(product.code);
+			}
+		}
+		expect(productForGtin(DEFAULT_VACCINE_CATALOG, '09520123456788')).toBeUndefined();
+	});
+
+	it('finds products by code', () => {
+		expect(findProduct(DEFAULT_VACCINE_CATALOG, 'spikevax')?.maker).toBe('moderna');
+		expect(findProduct(DEFAULT_VACCINE_CATALOG, 'nope')).toBeUndefined();
+	});
+
+	it('gives the minimum interval before each dose', () => {
+		const comirnaty = findProduct(DEFAULT_VACCINE_CATALOG, 'comirnaty')!;
+		expect(minIntervalDays(comirnaty, 1)).toBe(0);
+		expect(minIntervalDays(comirnaty, 2)).toBe(21);
+		expect(minIntervalDays(comirnaty, 3)).toBe(90);
+		expect(minIntervalDays(comirnaty, 6)).toBe(90);
+		expect(minIntervalDays(findProduct(DEFAULT_VACCINE_CATALOG, 'spikevax')!, 2)).toBe(28);
+		expect(() => minIntervalDays(comirnaty, 7)).toThrow(RangeError);
+	});
+
+	it('accepts a deployment catalog with a higher limit', () => {
+		const c = editable();
+		c.maxDoseNumber = 7;
+		c.products[0].maxDoseNumber = 7;
+		c.products[0].minIntervalDays['7'] = 90;
+		expect(parseVaccineCatalog(c).ok).toBe(true);
+	});
+
+	const broken: [string, (c: ReturnType<typeof editable>) => void][] = [
+		['a duplicate product code', (c) => (c.products[1].code = c.products[0].code)],
+		['a GTIN on two products', (c) => c.products[1].gtins.push(c.products[0].gtins[0])],
+		['a GTIN with a wrong check digit', (c) => (c.products[0].gtins[0] = '09520000001011')],
+		['a GTIN-13', (c) => (c.products[0].gtins[0] = '4901234567894')],
+		['an unknown maker', (c) => (c.products[0].maker = 'acme')],
+		['a product limit above the catalog limit', (c) => (c.products[0].maxDoseNumber = 7)],
+		['a missing interval', (c) => delete c.products[0].minIntervalDays['4']],
+		['an interval for dose 1', (c) => (c.products[0].minIntervalDays['1'] = 0)],
+		['a zero volume', (c) => (c.products[0].volumesMl = [0])],
+		['no volumes', (c) => (c.products[0].volumesMl = [])],
+		['an unknown site', (c) => (c.products[0].sites = ['left-ear'])],
+		['an unknown route', (c) => (c.products[0].routes = ['oral'])],
+		['an unknown field', (c) => (c.products[0].colour = 'blue')],
+		['no products', (c) => (c.products = [])]
+	];
+	it.each(broken)('refuses a catalog with %s', (_, change) => {
+		const c = editable();
+		change(c);
+		const r = parseVaccineCatalog(c);
+		expect(r.ok).toBe(false);
+		if (!r.ok) for (const e of r.errors) expect(e.message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+	});
+});
