@@ -1,22 +1,16 @@
-import { batchId, validateEvent, type DoseEvent, type Ticket } from '$shared/index';
+import { batchId, serviceDateOf, validateEvent, type DoseRecordEvent, type Ticket } from '$shared/index';
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
 import { BatchStore } from './storage/batch-store';
 import { StationDb, type EventRow } from './storage/db';
 import { loadIdentity, saveIdentity, type StationIdentity } from './storage/identity';
+import type { RecordingSession } from './session';
 
-/** Local calendar date of the site (the tablet's clock and zone), YYYY-MM-DD. */
+/** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
-	const pad = (n: number) => String(n).padStart(2, '0');
-	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+	return serviceDateOf(now.toISOString())!;
 }
-
-/**
- * Until operators sign in with staff code and PIN (the PWA issue), events name this
- * placeholder operator.
- */
-const OPERATOR_PLACEHOLDER = 'station';
 
 /** The station's state: identity, today's records and the sync indicator. */
 export class Station {
@@ -24,6 +18,7 @@ export class Station {
 	records = $state<EventRow[]>([]);
 	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
 	ready = $state(false);
+	session = $state<RecordingSession | null>(null);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 
@@ -37,6 +32,7 @@ export class Station {
 
 	async init(): Promise<void> {
 		this.identity = await loadIdentity(this.db);
+		this.session = ((await this.db.meta.get('session'))?.value as RecordingSession | undefined) ?? null;
 		await this.refresh();
 		this.ready = true;
 		if (this.identity) this.startSync(this.identity);
@@ -66,7 +62,8 @@ export class Station {
 				this.sync = s;
 				if (s.state === 'stopped' && s.code === CLOSE.DEVICE_REVOKED) void this.wipe();
 			},
-			onError: (e) => console.warn('sync', e)
+			onError: (e) => console.warn('sync', e),
+			venueDay: () => serviceDay()
 		});
 		if (navigator.onLine) this.engine.start();
 	}
@@ -81,8 +78,14 @@ export class Station {
 		await this.db.delete();
 		await this.db.open();
 		this.identity = null;
+		this.session = null;
 		this.records = [];
 		this.revoked = true;
+	}
+
+	async saveSession(session: RecordingSession): Promise<void> {
+		await this.db.meta.put({ key: 'session', value: $state.snapshot(session) });
+		this.session = session;
 	}
 
 	async refresh(): Promise<void> {
@@ -92,22 +95,31 @@ export class Station {
 	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */
 	async recordDose(ticket: Ticket, doseNumber: number): Promise<void> {
 		const identity = this.identity;
-		if (!identity) throw new Error('device not enrolled');
-		const now = new Date();
-		const event: DoseEvent = {
+		const s = this.session;
+		if (!identity || !s) throw new Error('device not enrolled or no session');
+		const now = new Date().toISOString();
+		const event: DoseRecordEvent = {
 			id: newId(),
 			type: 'dose',
-			batch: batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDay(now) }),
+			batch: batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDay(new Date(now)) }),
 			device: identity.deviceId,
-			operator: OPERATOR_PLACEHOLDER,
-			recordedAt: now.toISOString(),
+			operator: s.operator,
+			recordedAt: now,
 			municipality: ticket.municipality,
 			ticketNumber: ticket.number,
 			ticketKind: ticket.kind,
+			ticketDose: ticket.dose,
 			doseNumber,
-			givenAt: now.toISOString(),
+			givenAt: now,
 			setting: identity.setting,
-			siteCode: identity.siteCode
+			siteCode: identity.siteCode,
+			otherMunicipality: ticket.municipality !== identity.municipality,
+			screeningDoctor: s.screeningDoctor,
+			vaccine: { product: s.product, maker: s.maker, lot: s.lot, expiry: s.expiry, volumeMl: s.volumeMl },
+			injectionSite: s.injectionSite,
+			route: s.route,
+			vaccinatingDoctor: s.vaccinatingDoctor,
+			certificateIssued: true
 		};
 		// Never append what the server would refuse: a bad event would poison the batch log.
 		const checked = validateEvent(event);

@@ -86,4 +86,12 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		device.getArray(BATCH_EVENTS).push([good]);
 		expect(checkUpdate(server, diff(device, server), { ...ctx, knownEventIds: new Set([good.id]) })).toMatchObject({ ok: false, code: 'EVENT_DUPLICATE_ID' });
 	});
+
+	it('names exactly the faulty events, so the device can resend the others', () => {
+		const { server, device } = pair();
+		const good = doseEvent({ deviceId, batch }, '0000000001');
+		const bad = { ...doseEvent({ deviceId, batch }, '0000000002'), colour: 'red' };
+		device.getArray(BATCH_EVENTS).push([good, bad, doseEvent({ deviceId, batch }, '0000000003')]);
+		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: false, code: 'EVENT_SCHEMA', eventIds: [bad.id] });
+	});
 });

@@ -56,30 +56,43 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 		if (name !== BATCH_EVENTS) return refuse('UPDATE_SHAPE', `unexpected shared type "${name}"`);
 	}
 
+	// Every event is checked; the refusal names exactly the events at fault, so the device can
+	// mark those and resend the rest (see shared/sync/rebase.ts).
 	const events: DoseEvent[] = [];
 	const seen = new Set(ctx.knownEventIds);
-	const idsOf = values.map((v) => (v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : ''));
-	const affected = idsOf.filter((id) => /^[0-9a-f-]{36}$/.test(id));
+	let firstFault: { code: string; message: string } | null = null;
+	const faulty: string[] = [];
 	for (const value of values) {
-		const result = validateEvent(value);
-		if (!result.ok) {
-			const first = result.errors[0]!;
-			return refuse(first.code === 'MY_NUMBER' ? 'MY_NUMBER' : 'EVENT_SCHEMA', `${first.path || 'event'}: ${first.message}`, affected);
+		const checked = checkEvent(value, ctx, seen);
+		if ('fault' in checked) {
+			firstFault ??= checked.fault;
+			const id = value && typeof value === 'object' && 'id' in value && typeof value.id === 'string' ? value.id : null;
+			if (id) faulty.push(id);
+			continue;
 		}
-		const ev = result.event;
-		if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) {
-			return refuse('EVENT_NOT_OF_BATCH', 'an event names another device or batch', affected);
-		}
-		if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) {
-			return refuse('EVENT_NOT_OF_BATCH', 'an event names another site', affected);
-		}
-		if (seen.has(ev.id)) return refuse('EVENT_DUPLICATE_ID', 'an event id is used twice in this batch', affected);
-		seen.add(ev.id);
-		events.push(ev);
+		seen.add(checked.event.id);
+		events.push(checked.event);
 	}
+	if (firstFault) return refuse(firstFault.code, firstFault.message, faulty);
 	const changes = !sameStateVector(before, Y.encodeStateVector(scratch));
 	scratch.destroy();
 	return { ok: true, events, changes };
+}
+
+type Fault = { code: string; message: string };
+
+function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { fault: Fault } | { event: DoseEvent } {
+	const result = validateEvent(value);
+	if (!result.ok) {
+		const first = result.errors[0]!;
+		const code = first.code === 'MY_NUMBER' ? 'MY_NUMBER' : first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';
+		return { fault: { code, message: `${first.code} ${first.path || 'event'}: ${first.message}` } };
+	}
+	const ev = result.event;
+	if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) return { fault: { code: 'EVENT_NOT_OF_BATCH', message: 'an event names another device or batch' } };
+	if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) return { fault: { code: 'EVENT_NOT_OF_BATCH', message: 'an event names another site' } };
+	if (seen.has(ev.id)) return { fault: { code: 'EVENT_DUPLICATE_ID', message: 'an event id is used twice in this batch' } };
+	return { event: ev };
 }
 
 function sameStateVector(a: Uint8Array, b: Uint8Array): boolean {

@@ -9,7 +9,7 @@ interface RecordFields {
 }
 
 /** The record an event carries: its own fields, a correction's replacement, or none. */
-function recordOf(ev: DoseEvent): RecordFields | null {
+function recordFieldsOf(ev: DoseEvent): RecordFields | null {
 	const candidate = (ev.type === 'correction' ? (ev as { record?: unknown }).record : ev) as Partial<RecordFields> | undefined;
 	if (!candidate || typeof candidate.ticketNumber !== 'string') return null;
 	return candidate as RecordFields;
@@ -25,7 +25,7 @@ export async function projectEvents(
 	u: { batchId: string; deviceId: string; seq: number; events: readonly DoseEvent[] }
 ): Promise<void> {
 	for (const ev of u.events) {
-		const rec = recordOf(ev);
+		const rec = recordFieldsOf(ev);
 		await tx.query(
 			`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, type, municipality, ticket_number,
 			   dose_number, given_at, recorded_at, payload)

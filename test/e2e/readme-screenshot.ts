@@ -6,6 +6,7 @@
 import { chromium } from '@playwright/test';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
+import { fillSession } from './station-steps';
 
 await buildClientIfStale(ROOT);
 const server = await startServerProcess();
@@ -19,6 +20,7 @@ try {
 	await page.goto(server.url);
 	await page.getByLabel('登録コード').fill(await issueEnrolmentCode(server.url));
 	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+	await fillSession(page);
 	const record = async (ticket: string) => {
 		await page.getByLabel('接種券番号（18桁）').fill(ticket);
 		await page.getByRole('button', { name: '確認へ進む' }).click();

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
+import { fillSession } from './station-steps';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 // 18 digits: 券種 1, 回数 1 / 2, 市町村コード 131016 (千代田区), 券番号.
@@ -22,6 +23,7 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 	await page.getByLabel('登録コード').fill(code);
 	await page.getByRole('button', { name: 'この端末を登録する' }).click();
 	await expect(page.getByText('会場1 受付A（V001）')).toBeVisible();
+	await fillSession(page);
 	await expect(page.getByTestId('sync-indicator')).toContainText('オンライン');
 	// The service worker has the app cached before we go offline.
 	await page.evaluate(async () => {
@@ -62,13 +64,13 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 
 	// The ledger on disk holds exactly the two doses, with their signed raw updates.
 	await server.stop();
-	const doses = await pgliteRows<{ ticket_number: string; dose_number: number }>(
+	const doses = await pgliteRows<{ ticket_number: string; dose_number: number; lot: string }>(
 		server.dataDir,
-		'SELECT ticket_number, dose_number FROM dose_events ORDER BY dose_number'
+		"SELECT ticket_number, dose_number, payload->'vaccine'->>'lot' AS lot FROM dose_events ORDER BY dose_number"
 	);
 	expect(doses).toEqual([
-		{ ticket_number: '0000012345', dose_number: 1 },
-		{ ticket_number: '0000067890', dose_number: 2 }
+		{ ticket_number: '0000012345', dose_number: 1, lot: 'FK7789' },
+		{ ticket_number: '0000067890', dose_number: 2, lot: 'FK7789' }
 	]);
 	const updates = await pgliteRows<{ n: number }>(server.dataDir, 'SELECT count(*)::int AS n FROM sync_updates WHERE length(signature) = 64');
 	expect(updates[0]!.n).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,7 @@
+import type { DoseRecordEvent } from '../../shared/index';
+import { parseBatchId } from '../../shared/index';
 import { newId } from '../../shared/ids';
-import type { DoseEvent } from '../../shared/index';
+import { sampleDose } from '../../shared/domain/testing/fixtures';
 
 export interface EventContext {
 	deviceId: string;
@@ -8,23 +10,26 @@ export interface EventContext {
 	municipality?: string;
 }
 
-/** A valid dose event for tests; the one place tests learn the event shape. */
-export function doseEvent(ctx: EventContext, ticketNumber = '0000000001', overrides: Record<string, unknown> = {}): DoseEvent {
-	const now = new Date().toISOString();
+/**
+ * A valid dose event for tests, in the given batch, given at 10:00 JST on the batch's service
+ * day; the one place tests outside shared/ learn the event shape.
+ */
+export function doseEvent(ctx: EventContext, ticketNumber = '0000000001', overrides: Record<string, unknown> = {}): DoseRecordEvent {
+	const day = parseBatchId(ctx.batch)?.serviceDay ?? '2026-11-22';
 	return {
+		...sampleDose(),
 		id: newId(),
-		type: 'dose',
 		batch: ctx.batch,
 		device: ctx.deviceId,
-		operator: 'op1',
-		recordedAt: now,
+		siteCode: ctx.siteCode ?? 'V001',
 		municipality: ctx.municipality ?? '131016',
 		ticketNumber,
 		ticketKind: '1',
+		ticketDose: 1,
 		doseNumber: 1,
-		givenAt: now,
-		setting: 'mass',
-		siteCode: ctx.siteCode ?? 'V001',
+		givenAt: `${day}T01:00:00.000Z`,
+		recordedAt: `${day}T01:00:30.000Z`,
+		vaccine: { ...sampleDose().vaccine, expiry: '2099-12-31' },
 		...overrides
-	} as DoseEvent;
+	} as DoseRecordEvent;
 }

@@ -1,0 +1,21 @@
+import { expect, type Page } from '@playwright/test';
+import { DEFAULT_VACCINE_CATALOG } from '../../shared/index';
+
+/** GS1 element string a wedge scanner types from a Comirnaty carton: GTIN, expiry 2030-12-31, lot. */
+export function cartonCode(lot = 'FK7789', expiry = '301231', product = 'comirnaty'): string {
+	const gtin = DEFAULT_VACCINE_CATALOG.products.find((p) => p.code === product)!.gtins[0]!;
+	return `(01)${gtin}(17)${expiry}(10)${lot}`;
+}
+
+/** Fills today's settings the way a nurse does at the start of a shift. */
+export async function fillSession(page: Page, lot = 'FK7789'): Promise<void> {
+	await page.getByLabel('担当者コード').fill('N001');
+	await page.getByLabel('ワクチン').selectOption('comirnaty');
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode(lot));
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await expect(page.getByTestId('session-lot')).toContainText(lot);
+	await page.getByLabel('予診医コード').fill('D001');
+	await page.getByLabel('接種医コード').fill('D002');
+	await page.getByRole('button', { name: 'この設定で記録を始める' }).click();
+	await expect(page.getByTestId('session-summary')).toContainText(lot);
+}
