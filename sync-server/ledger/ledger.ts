@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../../shared/ids';
-import type { DoseEvent } from '../../shared/index';
+import { containsMyNumber, type DoseEvent } from '../../shared/index';
 import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
 import { projectEvents } from './projection';
@@ -191,6 +191,22 @@ export class Ledger {
 			await projectEvents(tx, { batchId: u.batchId, deviceId: u.deviceId, seq: Number(seq), events: u.events });
 			return { seq: Number(seq) };
 		});
+	}
+
+	/**
+	 * Records that an update was refused, for the back office. Only identifiers and the
+	 * server's own message: never content from the update.
+	 */
+	async logRefusal(r: { deviceId: string; batchId: string; code: string; message: string; eventIds: string[] }): Promise<void> {
+		const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+		const batchId = r.batchId.length <= 100 && !containsMyNumber(r.batchId) ? r.batchId : '(withheld)';
+		await this.db.query('INSERT INTO refused_updates (device_id, batch_id, code, message, event_ids) VALUES ($1, $2, $3, $4, $5)', [
+			r.deviceId,
+			batchId,
+			r.code,
+			r.message.slice(0, 500),
+			JSON.stringify(r.eventIds.filter((id) => uuid.test(id) && !containsMyNumber(id)))
+		]);
 	}
 
 	async countDoseEvents(): Promise<number> {

@@ -1,36 +1,93 @@
-import type { DoseEvent } from '../../shared/index';
+import { recordOf, type DoseEvent } from '../../shared/index';
 import type { SqlExecutor } from './sql';
 
-interface RecordFields {
-	municipality: string;
-	ticketNumber: string;
-	doseNumber: number;
-	givenAt: string;
-}
-
-/** The record an event carries: its own fields, a correction's replacement, or none. */
-function recordFieldsOf(ev: DoseEvent): RecordFields | null {
-	const candidate = (ev.type === 'correction' ? (ev as { record?: unknown }).record : ev) as Partial<RecordFields> | undefined;
-	if (!candidate || typeof candidate.ticketNumber !== 'string') return null;
-	return candidate as RecordFields;
-}
+/**
+ * Projections of stored updates. Used by ingest and by `ledger rebuild`, so live and rebuilt
+ * tables cannot differ.
+ */
 
 /**
- * Projects events of one stored update into dose_events: one row per event, keyed by the
- * event id so an event that arrives again inside another update is not projected twice.
- * Used by ingest and by `ledger rebuild`, so live and rebuilt tables cannot differ.
+ * One dose_events row per event, keyed by the event id so an event that arrives again inside
+ * another update is not projected twice. Then the current record of every dose the events
+ * touch is recomputed.
  */
 export async function projectEvents(
 	tx: SqlExecutor,
 	u: { batchId: string; deviceId: string; seq: number; events: readonly DoseEvent[] }
 ): Promise<void> {
 	for (const ev of u.events) {
-		const rec = recordFieldsOf(ev);
+		const rec = recordOf(ev);
+		const replaces = ev.type === 'correction' || ev.type === 'void' ? ev.replaces : null;
 		await tx.query(
 			`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, type, municipality, ticket_number,
-			   dose_number, given_at, recorded_at, payload)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING`,
-			[ev.id, u.batchId, u.deviceId, u.seq, ev.type, rec?.municipality ?? null, rec?.ticketNumber ?? null, rec?.doseNumber ?? null, rec?.givenAt ?? null, ev.recordedAt, JSON.stringify(ev)]
+			   dose_number, given_at, recorded_at, replaces, payload)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING`,
+			[ev.id, u.batchId, u.deviceId, u.seq, ev.type, rec?.municipality ?? null, rec?.ticketNumber ?? null, rec?.doseNumber ?? null, rec?.givenAt ?? null, ev.recordedAt, replaces, JSON.stringify(ev)]
 		);
 	}
+	const roots = new Set<string>();
+	for (const ev of u.events) {
+		const root = await rootOf(tx, ev.id);
+		if (root) roots.add(root);
+	}
+	for (const root of roots) await refreshRecord(tx, root);
+}
+
+/** The dose or not-vaccinated event a chain of corrections and voids goes back to. */
+async function rootOf(tx: SqlExecutor, eventId: string): Promise<string | null> {
+	const { rows } = await tx.query<{ event_id: string }>(
+		`WITH RECURSIVE up AS (
+		   SELECT event_id, type, replaces, 0 AS depth FROM dose_events WHERE event_id = $1
+		   UNION ALL
+		   SELECT e.event_id, e.type, e.replaces, up.depth + 1 FROM dose_events e JOIN up ON e.event_id = up.replaces WHERE up.depth < 1000
+		 ) SELECT event_id FROM up WHERE type IN ('dose', 'not-vaccinated') LIMIT 1`,
+		[eventId]
+	);
+	return rows[0]?.event_id ?? null;
+}
+
+/**
+ * Recomputes one dose's current record from every event in its chain: the latest correction
+ * (by recordedAt, then event id) defines the fields; any void voids it. A deterministic
+ * function of the set of events, so arrival order does not matter.
+ */
+export async function refreshRecord(tx: SqlExecutor, rootId: string): Promise<void> {
+	const { rows } = await tx.query<{ event_id: string; type: string; payload: DoseEvent }>(
+		`WITH RECURSIVE chain AS (
+		   SELECT event_id, type, payload, recorded_at, 0 AS depth FROM dose_events WHERE event_id = $1
+		   UNION ALL
+		   SELECT e.event_id, e.type, e.payload, e.recorded_at, c.depth + 1 FROM dose_events e JOIN chain c ON e.replaces = c.event_id WHERE c.depth < 1000
+		 ) SELECT event_id, type, payload FROM chain ORDER BY recorded_at, event_id`,
+		[rootId]
+	);
+	const root = rows.find((r) => r.event_id === rootId);
+	if (!root) return;
+	const corrections = rows.filter((r) => r.type === 'correction');
+	const current = corrections.at(-1) ?? root;
+	const record = recordOf(typeof current.payload === 'string' ? JSON.parse(current.payload) : current.payload);
+	if (!record) return;
+	const voided = rows.some((r) => r.type === 'void');
+	const vaccine = 'vaccine' in record ? record.vaccine : null;
+	await tx.query(
+		`INSERT INTO dose_records (record_id, current_event_id, status, outcome, municipality, ticket_number, dose_number, given_at,
+		   site_code, product, lot, record, versions)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		 ON CONFLICT (record_id) DO UPDATE SET current_event_id = $2, status = $3, outcome = $4, municipality = $5, ticket_number = $6,
+		   dose_number = $7, given_at = $8, site_code = $9, product = $10, lot = $11, record = $12, versions = $13`,
+		[
+			rootId,
+			current.event_id,
+			voided ? 'voided' : 'active',
+			record.type === 'not-vaccinated' ? 'not-vaccinated' : 'dose',
+			record.municipality,
+			record.ticketNumber,
+			record.doseNumber,
+			record.givenAt,
+			record.siteCode,
+			vaccine?.product ?? null,
+			vaccine?.lot ?? null,
+			JSON.stringify(record),
+			rows.length
+		]
+	);
 }

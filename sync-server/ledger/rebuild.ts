@@ -11,6 +11,7 @@ import type { SqlDatabase } from './sql';
  */
 export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: number; updates: number; events: number }> {
 	return db.transaction(async (tx) => {
+		await tx.query('DELETE FROM dose_records');
 		await tx.query('DELETE FROM dose_events');
 		const batches = await tx.query<{ id: string; device_id: string }>('SELECT id, device_id FROM batches ORDER BY id');
 		let updates = 0;

@@ -136,7 +136,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (m.type === MSG_SIGNED_SYNC) {
 			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature);
 			if (!r.ok) {
-				ctx.log.warn('update refused', { device: dev.id, doc: m.doc, code: r.code });
+				ctx.log.warn('update refused', { device: dev.id, code: r.code });
+				await ctx.ledger.logRefusal({ deviceId: dev.id, batchId: m.doc, code: r.code, message: r.message, eventIds: r.eventIds });
 				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, stateVector: r.stateVector });
 			}
 			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });

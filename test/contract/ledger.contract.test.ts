@@ -7,6 +7,7 @@ import { batchId, type DoseEvent } from '../../shared/index';
 import type { Ledger } from '../../sync-server/ledger/ledger';
 import { migrate } from '../../sync-server/ledger/migrate';
 import { openLedger } from '../../sync-server/ledger/open';
+import { newId } from '../../shared/ids';
 import { doseEvent } from '../helpers/fixtures';
 import { BACKENDS, createTestDatabase } from '../helpers/postgres';
 
@@ -49,7 +50,7 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 	it('applies migrations once, however often it is asked', async () => {
 		expect(await migrate(ledger.db)).toEqual([]);
 		const { rows } = await ledger.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-		expect(rows.map((r) => r.version)).toEqual([1]);
+		expect(rows.map((r) => r.version)).toEqual([1, 2]);
 	});
 
 	it('makes the server keys once and returns the same keys after', async () => {
@@ -105,5 +106,31 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		expect(await ledger.batchUpdates(batch)).toHaveLength(0);
 		const { rows } = await ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM batches');
 		expect(rows[0]!.n).toBe(0);
+	});
+
+	it('keeps the current record of each dose after corrections and voids, whatever the arrival order', async () => {
+		const device = await enrolledDevice();
+		const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: '2026-11-22' });
+		const original = dose(device.id, batch, '0000000001');
+		const { id: _i, batch: _b, device: _d, operator: _o, recordedAt: _r, ...record } = original;
+		const correction = {
+			id: newId(), type: 'correction', batch, device: device.id, operator: 'B001', recordedAt: '2026-11-22T05:00:00.000Z',
+			replaces: original.id, reason: 'ロット番号の訂正', record: { ...record, vaccine: { ...record.vaccine, lot: 'FK7790' } }
+		} as DoseEvent;
+		const voiding = { id: newId(), type: 'void', batch, device: device.id, operator: 'B001', recordedAt: '2026-11-22T06:00:00.000Z', replaces: correction.id, reason: '二重登録' } as DoseEvent;
+		const commit = (events: DoseEvent[], n: number) =>
+			ledger.commitUpdate({ batchId: batch, deviceId: device.id, municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(n), signature: new Uint8Array(64), events });
+		const current = async () =>
+			(await ledger.db.query<{ current_event_id: string; status: string; lot: string; versions: number }>('SELECT current_event_id, status, lot, versions FROM dose_records')).rows;
+
+		// The correction arrives before the dose it corrects (another batch synced first).
+		await commit([correction], 1);
+		expect(await current()).toEqual([]);
+		await commit([original], 2);
+		expect(await current()).toEqual([{ current_event_id: correction.id, status: 'active', lot: 'FK7790', versions: 2 }]);
+		await commit([voiding], 3);
+		expect(await current()).toEqual([{ current_event_id: correction.id, status: 'voided', lot: 'FK7790', versions: 3 }]);
+		// Every version is kept.
+		expect(await ledger.countDoseEvents()).toBe(3);
 	});
 });

@@ -13,12 +13,14 @@ describe('ledger rebuild from raw updates', () => {
 		await server.dispose();
 	});
 
-	const snapshot = async () =>
-		(
+	const snapshot = async () => ({
+		events: (
 			await server.ledger.db.query(
-				'SELECT event_id, batch_id, device_id, update_seq, type, municipality, ticket_number, dose_number, given_at, recorded_at, payload FROM dose_events ORDER BY event_id'
+				'SELECT event_id, batch_id, device_id, update_seq, type, municipality, ticket_number, dose_number, given_at, recorded_at, replaces, payload FROM dose_events ORDER BY event_id'
 			)
-		).rows;
+		).rows,
+		records: (await server.ledger.db.query('SELECT * FROM dose_records ORDER BY record_id')).rows
+	});
 
 	it('recomputes projections equal to the live ones', async () => {
 		const devices = [await MemoryDevice.enrol(await issueEnrolmentCode(server.url)), await MemoryDevice.enrol(await issueEnrolmentCode(server.url))];
@@ -33,7 +35,9 @@ describe('ledger rebuild from raw updates', () => {
 		for (const d of devices) d.stop();
 
 		const live = await snapshot();
-		expect(live).toHaveLength(10);
+		expect(live.events).toHaveLength(10);
+		expect(live.records).toHaveLength(10);
+		await server.ledger.db.query('DELETE FROM dose_records');
 		await server.ledger.db.query('DELETE FROM dose_events');
 		const result = await rebuildProjections(server.ledger.db);
 		expect(result.events).toBe(10);

@@ -131,6 +131,10 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 			expect(refusalCode(await sendSigned(d, d.batchFor(), Y.encodeStateAsUpdate(d.docFor(d.batchFor()))))).toBe('MY_NUMBER');
 			expect(await doseRows()).toHaveLength(0);
 			expect(server.logs.join('\n')).not.toContain(MY_NUMBER);
+			// The back office sees the refusal, without the content.
+			const refused = (await server.ledger.db.query<Record<string, unknown>>('SELECT * FROM refused_updates')).rows;
+			expect(refused).toMatchObject([{ device_id: d.identity.deviceId, code: 'MY_NUMBER' }]);
+			expect(JSON.stringify(refused)).not.toContain(MY_NUMBER);
 		});
 
 		it('a signature by another key', async () => {
