@@ -34,6 +34,9 @@ export function fromWhatwgSocket(ws: {
 	addEventListener(type: string, listener: (ev: any) => void): void;
 }): MinimalSocket {
 	ws.binaryType = 'arraybuffer';
+	// A failed connection is reported by 'close' (which drives the backoff); 'error' carries
+	// nothing more, but in Node's ws an unheard 'error' would crash the process.
+	ws.addEventListener('error', () => undefined);
 	return {
 		// Frames are always built in fresh ArrayBuffers (never shared memory).
 		send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),

@@ -24,7 +24,8 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
 	const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vacc-e2e-')));
-	const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
+	// One process (tsx as a loader, not its CLI wrapper), so kill -9 kills the server itself.
+	const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
 		cwd: ROOT,
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'warn', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
