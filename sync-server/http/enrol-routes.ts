@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import { requireAdminToken } from './admin-auth';
 import { apiError, jsonBody } from './errors';
+import { qrSvg } from './qr';
 
 const key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 32-byte base64url key'));
 const EnrolRequest = v.strictObject({
@@ -53,7 +54,7 @@ export function enrolRoutes(deps: { ledger: Ledger; config: Config; serverKeys: 
 			secret: created.secret,
 			serverKeys: { box: deps.serverKeys.box.publicKey, sign: deps.serverKeys.sign.publicKey }
 		});
-		return c.json({ enrolmentId: created.id, code, expiresAt: created.expiresAt.toISOString() }, 201);
+		return c.json({ enrolmentId: created.id, code, qrSvg: qrSvg(code), expiresAt: created.expiresAt.toISOString() }, 201);
 	});
 
 	app.post('/enrol', async (c) => {

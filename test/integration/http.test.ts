@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toB64 } from '../../shared/protocol/bytes';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
-import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
+import { TEST_ADMIN_TOKEN } from '../helpers/server-process';
 
 describe('HTTP API: health and enrolment', () => {
 	let server: TestServer;
@@ -46,7 +46,10 @@ describe('HTTP API: health and enrolment', () => {
 	});
 
 	it('redeems a code once, with the server keys pinned in the code', async () => {
-		const code = await issueEnrolmentCode(server.url);
+		const issued = await post('/api/admin/enrolments', { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' }, admin);
+		const { code, qrSvg } = (await issued.json()) as { code: string; qrSvg: string };
+		// The same code as a QR code for the tablet's camera.
+		expect(qrSvg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/);
 		const decoded = decodeEnrolmentCode(code)!;
 		const keys = await server.ledger.serverKeys();
 		expect(decoded.serverKeys.sign).toEqual(keys.sign.publicKey);

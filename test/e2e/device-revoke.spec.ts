@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { issueEnrolmentCode, startServerProcess, TEST_ADMIN_TOKEN, type ServerProcess } from '../helpers/server-process';
+import { fillSession } from './station-steps';
+
+let server: ServerProcess;
+test.beforeEach(async () => {
+	server = await startServerProcess();
+});
+test.afterEach(async () => {
+	await server.cleanup();
+});
+
+test('a revoked tablet is cut off and wipes its keys and records', async ({ page }) => {
+	await page.goto(server.url);
+	await page.getByLabel('登録コード').fill(await issueEnrolmentCode(server.url));
+	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+	await fillSession(page);
+	await page.getByLabel('接種券番号（18桁）').fill('111310160000012345');
+	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await page.getByRole('button', { name: '記録する' }).click();
+	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
+
+	const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+	const { devices } = (await (await fetch(`${server.url}/api/admin/devices`, { headers: auth })).json()) as { devices: { id: string }[] };
+	expect((await fetch(`${server.url}/api/admin/devices/${devices[0]!.id}/revoke`, { method: 'POST', headers: auth })).status).toBe(200);
+
+	await expect(page.getByRole('alert')).toContainText('この端末は無効化されたため');
+	await expect(page.getByLabel('登録コード')).toBeVisible();
+	// Nothing of the device is left in IndexedDB: no keys, no events, no updates.
+	const counts = await page.evaluate(
+		() =>
+			new Promise<number[]>((resolve, reject) => {
+				const open = indexedDB.open('vaccination-station');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const db = open.result;
+					const names = ['meta', 'events', 'updates', 'receipts'].filter((n) => db.objectStoreNames.contains(n));
+					if (names.length < 4) return resolve([-1]);
+					const tx = db.transaction(names);
+					Promise.all(
+						names.map(
+							(n) =>
+								new Promise<number>((ok) => {
+									const r = tx.objectStore(n).count();
+									r.onsuccess = () => ok(r.result);
+								})
+						)
+					).then(resolve, reject);
+				};
+			})
+	);
+	expect(counts).toEqual([0, 0, 0, 0]);
+});
