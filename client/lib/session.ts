@@ -6,7 +6,6 @@ import { DEFAULT_VACCINE_CATALOG, findProduct, isLotUsableOn, parseGs1, productF
  * every dose event. The lot comes from scanning the vial or carton (GS1), never typed freely.
  */
 export interface RecordingSession {
-	operator: string;
 	product: string;
 	maker: string;
 	lot: string;

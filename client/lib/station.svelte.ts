@@ -1,41 +1,63 @@
-import { batchId, serviceDateOf, validateEvent, type DoseRecordEvent, type Ticket } from '$shared/index';
+import { batchId, containsMyNumber, serviceDateOf, validateEvent, type DoseRecordEvent, type Ticket } from '$shared/index';
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
-import { BatchStore } from './storage/batch-store';
-import { StationDb, type EventRow } from './storage/db';
-import { loadIdentity, saveIdentity, type StationIdentity } from './storage/identity';
+import { IDLE_LOCK_MS, watchForLock } from './lock';
 import type { RecordingSession } from './session';
+import { BatchStore } from './storage/batch-store';
+import { StationDb, type EventView } from './storage/db';
+import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
+import { Vault, type SealedBox, type WrappedKey } from './storage/vault';
+import { enrolDevice } from './sync/enrol';
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
 	return serviceDateOf(now.toISOString())!;
 }
 
-/** The station's state: identity, today's records and the sync indicator. */
+/** Staff codes as the event schema accepts them; PINs are 6–12 digits and never a My Number. */
+const STAFF_CODE = /^[0-9A-Za-z_-]{1,20}$/;
+const PIN = /^\d{6,12}$/;
+
+export type CredentialProblem = 'STAFF_CODE' | 'PIN_FORMAT' | 'PIN_MISMATCH' | 'MY_NUMBER';
+
+export function credentialProblem(staffCode: string, pin: string, again: string): CredentialProblem | null {
+	if (containsMyNumber(staffCode) || containsMyNumber(pin)) return 'MY_NUMBER';
+	if (!STAFF_CODE.test(staffCode)) return 'STAFF_CODE';
+	if (!PIN.test(pin)) return 'PIN_FORMAT';
+	if (pin !== again) return 'PIN_MISMATCH';
+	return null;
+}
+
+type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
+
+/**
+ * The station's state: enrolment, lock and unlock, the day's settings, today's records and the
+ * sync indicator. While locked nothing readable is in memory: no data key, no device keys, no
+ * records, and sync is stopped.
+ */
 export class Station {
+	phase = $state<Phase>('loading');
 	identity = $state<StationIdentity | null>(null);
-	records = $state<EventRow[]>([]);
+	operator = $state<string | null>(null);
+	records = $state<EventView[]>([]);
 	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
-	ready = $state(false);
 	session = $state<RecordingSession | null>(null);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 
 	private readonly db = new StationDb();
-	private readonly store = new BatchStore(this.db, () => void this.refresh());
+	private vault: Vault | null = null;
+	private store: BatchStore | null = null;
 	private engine: DeviceSync | null = null;
+	private stopWatching: (() => void) | null = null;
 
 	get waiting(): number {
 		return this.records.filter((r) => r.state === 'local' || r.state === 'sent').length;
 	}
 
 	async init(): Promise<void> {
-		this.identity = await loadIdentity(this.db);
-		this.session = ((await this.db.meta.get('session'))?.value as RecordingSession | undefined) ?? null;
-		await this.refresh();
-		this.ready = true;
-		if (this.identity) this.startSync(this.identity);
+		this.phase = (await this.operators()).length > 0 ? 'locked' : 'enrol';
 		window.addEventListener('online', () => this.engine?.start());
 		window.addEventListener('offline', () => {
 			// The socket may linger after the network is gone; stop and wait for 'online'.
@@ -44,19 +66,74 @@ export class Station {
 		});
 	}
 
-	async enrolled(identity: StationIdentity): Promise<void> {
-		await saveIdentity(this.db, identity);
-		this.identity = identity;
-		this.startSync(identity);
+	private async operators(): Promise<WrappedKey[]> {
+		return ((await this.db.meta.get('operators'))?.value as WrappedKey[] | undefined) ?? [];
 	}
 
-	private startSync(identity: StationIdentity): void {
+	/**
+	 * Enrols the device with a one-time code and makes its first operator: the data key is
+	 * created and wrapped with that operator's PIN before anything is stored.
+	 */
+	async enrol(code: string, staffCode: string, pin: string): Promise<{ ok: true } | { ok: false; code: string; message?: string }> {
+		const result = await enrolDevice(code);
+		if (!result.ok) return result;
+		const { vault, wrapped } = await Vault.create(staffCode, pin);
+		const identity = await sealIdentity(vault, result.identity);
+		await this.db.transaction('rw', this.db.meta, async () => {
+			await this.db.meta.put({ key: 'identity', value: identity });
+			await this.db.meta.put({ key: 'operators', value: [wrapped] });
+		});
+		this.revoked = false;
+		await this.open(vault, staffCode);
+		return { ok: true };
+	}
+
+	/** Unlocks with an operator's staff code and PIN; false when they do not match. */
+	async unlock(staffCode: string, pin: string): Promise<boolean> {
+		const wrapped = (await this.operators()).find((w) => w.staffCode === staffCode);
+		const vault = wrapped ? await Vault.unlock(wrapped, pin) : null;
+		if (!vault) return false;
+		await this.open(vault, staffCode);
+		return true;
+	}
+
+	private async open(vault: Vault, staffCode: string): Promise<void> {
+		this.vault = vault;
+		this.store = new BatchStore(this.db, vault, () => void this.refresh());
+		this.identity = await loadIdentity(this.db, vault);
+		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
+		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
+		this.operator = staffCode;
+		await this.refresh();
+		this.phase = 'unlocked';
+		this.stopWatching = watchForLock(() => this.lock(), IDLE_LOCK_MS);
+		if (this.identity) this.startSync(this.identity, this.store);
+	}
+
+	/** Forgets every key and record in memory; the next operator signs in again. */
+	lock(): void {
+		if (this.phase !== 'unlocked') return;
+		this.stopWatching?.();
+		this.stopWatching = null;
+		this.engine?.stop();
+		this.engine = null;
+		this.store = null;
+		this.vault = null;
+		this.identity = null;
+		this.session = null;
+		this.operator = null;
+		this.records = [];
+		this.sync = { state: 'offline', retryInMs: null };
+		this.phase = 'locked';
+	}
+
+	private startSync(identity: StationIdentity, store: BatchStore): void {
 		const url = new URL('/sync', identity.serverUrl);
 		url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
 		this.engine = new DeviceSync({
 			url: url.toString(),
 			identity,
-			store: this.store,
+			store,
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u)),
 			onStatus: (s) => {
 				this.sync = s;
@@ -73,37 +150,35 @@ export class Station {
 	 * server told it to; it can be enrolled again with a new code.
 	 */
 	private async wipe(): Promise<void> {
-		this.engine?.stop();
-		this.engine = null;
+		this.lock();
 		await this.db.delete();
 		await this.db.open();
-		this.identity = null;
-		this.session = null;
-		this.records = [];
 		this.revoked = true;
+		this.phase = 'enrol';
 	}
 
 	async saveSession(session: RecordingSession): Promise<void> {
-		await this.db.meta.put({ key: 'session', value: $state.snapshot(session) });
+		if (!this.vault) throw new Error('locked');
+		await this.db.meta.put({ key: 'session', value: await this.vault.sealJson($state.snapshot(session)) });
 		this.session = session;
 	}
 
 	async refresh(): Promise<void> {
-		this.records = await this.store.listEvents();
+		if (this.store) this.records = await this.store.listEvents();
 	}
 
 	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */
 	async recordDose(ticket: Ticket, doseNumber: number): Promise<void> {
 		const identity = this.identity;
 		const s = this.session;
-		if (!identity || !s) throw new Error('device not enrolled or no session');
+		if (!identity || !s || !this.store || !this.operator) throw new Error('station locked or not set up');
 		const now = new Date().toISOString();
 		const event: DoseRecordEvent = {
 			id: newId(),
 			type: 'dose',
 			batch: batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDay(new Date(now)) }),
 			device: identity.deviceId,
-			operator: s.operator,
+			operator: this.operator,
 			recordedAt: now,
 			municipality: ticket.municipality,
 			ticketNumber: ticket.number,

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { issueEnrolmentCode, startServerProcess, TEST_ADMIN_TOKEN, type ServerProcess } from '../helpers/server-process';
-import { fillSession } from './station-steps';
+import { enrolStation, fillSession, unlockStation } from './station-steps';
 
 let server: ServerProcess;
 test.beforeEach(async () => {
@@ -12,8 +12,7 @@ test.afterEach(async () => {
 
 test('a revoked tablet is cut off and wipes its keys and records', async ({ page }) => {
 	await page.goto(server.url);
-	await page.getByLabel('登録コード').fill(await issueEnrolmentCode(server.url));
-	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
 	await page.getByLabel('接種券番号（18桁）').fill('111310160000012345');
 	await page.getByRole('button', { name: '確認へ進む' }).click();

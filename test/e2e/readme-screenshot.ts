@@ -6,7 +6,7 @@
 import { chromium } from '@playwright/test';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
-import { fillSession } from './station-steps';
+import { enrolStation, fillSession, unlockStation } from './station-steps';
 
 await buildClientIfStale(ROOT);
 const server = await startServerProcess();
@@ -18,8 +18,7 @@ try {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
 	const page = await context.newPage();
 	await page.goto(server.url);
-	await page.getByLabel('登録コード').fill(await issueEnrolmentCode(server.url));
-	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
 	const record = async (ticket: string) => {
 		await page.getByLabel('接種券番号（18桁）').fill(ticket);

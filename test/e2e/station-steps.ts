@@ -7,9 +7,26 @@ export function cartonCode(lot = 'FK7789', expiry = '301231', product = 'comirna
 	return `(01)${gtin}(17)${expiry}(10)${lot}`;
 }
 
+export const STAFF = 'N001';
+export const PIN = '482913';
+
+/** Enrols the tablet with a one-time code and sets its first operator's staff code and PIN. */
+export async function enrolStation(page: Page, code: string): Promise<void> {
+	await page.getByLabel('登録コード').fill(code);
+	await page.getByLabel('担当者コード').fill(STAFF);
+	await page.getByLabel('暗証番号', { exact: true }).fill(PIN);
+	await page.getByLabel('暗証番号（確認）').fill(PIN);
+	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+}
+
+export async function unlockStation(page: Page, pin = PIN): Promise<void> {
+	await page.getByLabel('担当者コード').fill(STAFF);
+	await page.getByLabel('暗証番号').fill(pin);
+	await page.getByRole('button', { name: 'ロック解除' }).click();
+}
+
 /** Fills today's settings the way a nurse does at the start of a shift. */
 export async function fillSession(page: Page, lot = 'FK7789'): Promise<void> {
-	await page.getByLabel('担当者コード').fill('N001');
 	await page.getByLabel('ワクチン').selectOption('comirnaty');
 	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode(lot));
 	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { fillSession } from './station-steps';
+import { enrolStation, fillSession, unlockStation } from './station-steps';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 // 18 digits: 券種 1, 回数 1 / 2, 市町村コード 131016 (千代田区), 券番号.
@@ -20,8 +20,7 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 	await page.goto(server.url);
 
 	// Enrol with the one-time code the server issued.
-	await page.getByLabel('登録コード').fill(code);
-	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+	await enrolStation(page, code);
 	await expect(page.getByText('会場1 受付A（V001）')).toBeVisible();
 	await fillSession(page);
 	await expect(page.getByTestId('sync-indicator')).toContainText('オンライン');
@@ -50,8 +49,9 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 	await expect(page.locator('.records li')).toHaveCount(2);
 	await expect(page.locator('.records li[data-state="local"]')).toHaveCount(1);
 
-	// Reload while offline: the service worker serves the app, IndexedDB still has both.
+	// Reload while offline: the service worker serves the app, locked; IndexedDB still has both.
 	await page.reload();
+	await unlockStation(page);
 	await expect(page.getByRole('heading', { name: '本日の記録' })).toBeVisible();
 	await expect(page.locator('.records li')).toHaveCount(2);
 	await expect(page.getByTestId('sync-indicator')).toContainText('オフライン');

@@ -9,6 +9,20 @@ export const ja = {
 	enrolInvalidCode: '登録コードの形式が正しくありません。',
 	enrolNetwork: 'サーバーに接続できません。ネットワークを確認してください。',
 	enrolled: '登録済み端末',
+	firstOperatorHelp: 'この端末を使う最初の担当者の担当者コードと暗証番号（6〜12桁の数字）を設定します。',
+	staffCode: '担当者コード',
+	pin: '暗証番号',
+	pinAgain: '暗証番号（確認）',
+	credentials: {
+		STAFF_CODE: '担当者コードは英数字と _ - の20文字以内で入力してください。',
+		PIN_FORMAT: '暗証番号は6〜12桁の数字で入力してください。',
+		PIN_MISMATCH: '確認用の暗証番号が一致しません。',
+		MY_NUMBER: '個人番号（マイナンバー）と思われる数字は使用できません。'
+	},
+	unlockTitle: 'ロック中',
+	unlock: 'ロック解除',
+	unlockFailed: '担当者コードまたは暗証番号が正しくありません。',
+	lock: 'ロック',
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	session: {
 		title: '本日の接種設定',
@@ -90,6 +104,20 @@ export const en: Messages = {
 	enrolInvalidCode: 'The enrolment code is not valid.',
 	enrolNetwork: 'Cannot reach the server. Check the network.',
 	enrolled: 'Enrolled device',
+	firstOperatorHelp: 'Set the staff code and PIN (6–12 digits) of the first person using this device.',
+	staffCode: 'Staff code',
+	pin: 'PIN',
+	pinAgain: 'PIN (again)',
+	credentials: {
+		STAFF_CODE: 'Staff codes are up to 20 letters, digits, _ or -.',
+		PIN_FORMAT: 'The PIN must be 6 to 12 digits.',
+		PIN_MISMATCH: 'The two PINs differ.',
+		MY_NUMBER: 'An Individual Number (My Number) cannot be used.'
+	},
+	unlockTitle: 'Locked',
+	unlock: 'Unlock',
+	unlockFailed: 'Staff code or PIN is wrong.',
+	lock: 'Lock',
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	session: {
 		title: "Today's vaccination settings",

@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { BATCH_EVENTS, type DoseEvent } from '$shared/index';
 import { stateVectorCovers, type DeviceSyncStore } from '$shared/sync/device-sync';
 import { rebaseBatch } from '$shared/sync/rebase';
-import type { EventRow, StationDb } from './db';
+import type { EventRow, EventView, StationDb } from './db';
+import type { Vault } from './vault';
 
 /**
  * Batch documents on the device: appending events, and the sync engine's view of them. An
@@ -14,6 +15,7 @@ export class BatchStore implements DeviceSyncStore {
 
 	constructor(
 		private readonly db: StationDb,
+		private readonly vault: Vault,
 		private readonly onChange: () => void = () => undefined
 	) {}
 
@@ -30,30 +32,35 @@ export class BatchStore implements DeviceSyncStore {
 		// gc off: the log never deletes, and a rebase (rebase.ts) reads old states.
 		const doc = new Y.Doc({ gc: false });
 		const rows = await this.db.updates.where('batchId').equals(batchId).sortBy('seq');
-		if (rows.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(rows.map((r) => r.update)), 'storage');
+		const updates = await Promise.all(rows.map((r) => this.vault.open(r.sealed)));
+		if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), 'storage');
 		return this.persistServerContent(batchId, doc);
 	}
 
 	/** Content the server sends back (a device restored from an older copy) is kept too. */
 	private persistServerContent(batchId: string, doc: Y.Doc): Y.Doc {
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin === 'server') void this.db.updates.add({ batchId, update });
+			if (origin === 'server') void this.vault.seal(update).then((sealed) => this.db.updates.add({ batchId, sealed }));
 		});
 		return doc;
 	}
 
 	/** Appends an event to its batch and the outbox. Resolves once it is on disk. */
-	async append(event: DoseEvent): Promise<EventRow> {
+	async append(event: DoseEvent): Promise<EventView> {
 		const doc = await this.batchDoc(event.batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
 		const before = Y.encodeStateVector(doc);
 		doc.getArray(BATCH_EVENTS).push([event]);
 		const update = Y.encodeStateAsUpdate(doc, before);
-		const row: EventRow = { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt: new Date().toISOString() };
+		const savedAt = new Date().toISOString();
 		try {
+			// Sealed before the transaction: IndexedDB transactions end at the first await
+			// that is not an IndexedDB request.
+			const [sealedUpdate, sealedEvent] = await Promise.all([this.vault.seal(update), this.vault.sealJson(event)]);
+			const row: EventRow = { id: event.id, batchId: event.batch, client, clock, state: 'local', sealed: sealedEvent, savedAt };
 			await this.db.transaction('rw', this.db.updates, this.db.events, async () => {
-				await this.db.updates.add({ batchId: event.batch, update });
+				await this.db.updates.add({ batchId: event.batch, sealed: sealedUpdate });
 				await this.db.events.add(row);
 			});
 		} catch (e) {
@@ -64,11 +71,14 @@ export class BatchStore implements DeviceSyncStore {
 			throw e;
 		}
 		this.onChange();
-		return row;
+		return { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
 	}
 
-	async listEvents(): Promise<EventRow[]> {
-		return this.db.events.orderBy('savedAt').reverse().toArray();
+	async listEvents(): Promise<EventView[]> {
+		const rows = await this.db.events.orderBy('savedAt').reverse().toArray();
+		return Promise.all(
+			rows.map(async ({ sealed, ...rest }) => ({ ...rest, event: await this.vault.openJson<DoseEvent>(sealed) }))
+		);
 	}
 
 	async pendingBatchIds(): Promise<string[]> {
@@ -98,11 +108,12 @@ export class BatchStore implements DeviceSyncStore {
 		if (r.eventIds.length === 0) return;
 		const old = await this.batchDoc(r.batchId);
 		const { doc, moved } = rebaseBatch(old, r.stateVector, new Set(r.eventIds));
+		const sealed = await this.vault.seal(Y.encodeStateAsUpdate(doc));
 		// The rebased document replaces the stored one in the same transaction that records
 		// the refusal: after a crash the device has either the old log or the new one.
 		await this.db.transaction('rw', this.db.updates, this.db.events, async () => {
 			await this.db.updates.where('batchId').equals(r.batchId).delete();
-			await this.db.updates.add({ batchId: r.batchId, update: Y.encodeStateAsUpdate(doc) });
+			await this.db.updates.add({ batchId: r.batchId, sealed });
 			await this.db.events.where('id').anyOf(r.eventIds).modify({ state: 'refused', refusal: { code: r.code, message: r.message } });
 			for (const m of moved) await this.db.events.update(m.id, { client: m.client, clock: m.clock, state: 'local' });
 		});

@@ -1,10 +1,12 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { DoseEvent } from '$shared/index';
+import type { SealedBox } from './vault';
 
 /**
  * The device's IndexedDB. Batch documents persist as their sequence of Yjs updates (like
  * y-indexeddb); each event also has a row carrying its sync state so the list and the outbox
- * need no document scan. Encryption at rest (PIN-wrapped data key) is the PWA issue's next step.
+ * need no document scan. Whatever could identify a dose is sealed with the data key
+ * (vault.ts): only ids, batch ids, Yjs clocks, states and server refusal codes are in clear.
  */
 export type EventState = 'local' | 'sent' | 'receipted' | 'refused';
 
@@ -16,14 +18,19 @@ export interface EventRow {
 	clock: number;
 	state: EventState;
 	refusal?: { code: string; message: string };
-	event: DoseEvent;
+	/** The event, sealed. */
+	sealed: SealedBox;
 	savedAt: string;
 }
+
+/** An event row with its event opened, for the screens. */
+export type EventView = Omit<EventRow, 'sealed'> & { event: DoseEvent };
 
 export interface UpdateRow {
 	seq?: number;
 	batchId: string;
-	update: Uint8Array;
+	/** The Yjs update, sealed. */
+	sealed: SealedBox;
 }
 
 export interface ReceiptRow {

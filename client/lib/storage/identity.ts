@@ -2,6 +2,7 @@ import { deserializeKeyPairs, serializeKeyPairs, type KeyPairs, type SerializedK
 import { fromB64, toB64 } from '$shared/protocol/bytes';
 import type { DeviceIdentity } from '$shared/sync/device-channel';
 import type { StationDb } from './db';
+import type { SealedBox, Vault } from './vault';
 
 /** What enrolment gave this device: its id, its keys, the pinned server keys and its site. */
 export interface StationIdentity extends DeviceIdentity {
@@ -24,10 +25,10 @@ interface StoredIdentity {
 	label: string;
 }
 
-export async function loadIdentity(db: StationDb): Promise<StationIdentity | null> {
+export async function loadIdentity(db: StationDb, vault: Vault): Promise<StationIdentity | null> {
 	const row = await db.meta.get('identity');
 	if (!row) return null;
-	const s = row.value as StoredIdentity;
+	const s = await vault.openJson<StoredIdentity>(row.value as SealedBox);
 	return {
 		deviceId: s.deviceId,
 		keys: deserializeKeyPairs(s.keys),
@@ -40,7 +41,8 @@ export async function loadIdentity(db: StationDb): Promise<StationIdentity | nul
 	};
 }
 
-export async function saveIdentity(db: StationDb, id: StationIdentity & { keys: KeyPairs }): Promise<void> {
+/** The identity sealed for storage (the device's secret keys are in it). */
+export async function sealIdentity(vault: Vault, id: StationIdentity & { keys: KeyPairs }): Promise<SealedBox> {
 	const value: StoredIdentity = {
 		deviceId: id.deviceId,
 		keys: serializeKeyPairs(id.keys),
@@ -52,5 +54,5 @@ export async function saveIdentity(db: StationDb, id: StationIdentity & { keys: 
 		siteCode: id.siteCode,
 		label: id.label
 	};
-	await db.meta.put({ key: 'identity', value });
+	return vault.sealJson(value);
 }
