@@ -71,3 +71,27 @@ test('nothing readable at rest; lock and unlock with the PIN', async ({ page }) 
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(2);
 	await expect(page.getByTestId('session-summary')).toContainText('QZ4417');
 });
+
+test('locks after five idle minutes and when the page is hidden', async ({ page }) => {
+	await page.clock.install();
+	await page.goto(server.url);
+	await enrolStation(page, await issueEnrolmentCode(server.url));
+	await fillSession(page);
+	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
+
+	await page.clock.fastForward('04:50');
+	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
+	await page.getByLabel('接種券番号（18桁）').press('1'); // activity restarts the idle timer
+	await page.clock.fastForward('04:50');
+	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
+	await page.clock.fastForward('00:20');
+	await expect(page.getByRole('heading', { name: 'ロック中' })).toBeVisible();
+
+	await unlockStation(page);
+	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
+	await page.evaluate(() => {
+		Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+		document.dispatchEvent(new Event('visibilitychange'));
+	});
+	await expect(page.getByRole('heading', { name: 'ロック中' })).toBeVisible();
+});
