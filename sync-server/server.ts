@@ -44,7 +44,9 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
 	});
 	http.on('upgrade', (req, socket, head) => {
-		const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+		// Compared as a string: parsing a hostile request target must not be able to throw here,
+		// outside any request handler.
+		const path = (req.url ?? '').split('?')[0];
 		if (path !== SYNC_PATH) {
 			socket.destroy();
 			return;

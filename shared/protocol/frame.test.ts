@@ -35,4 +35,10 @@ describe('sealed frames', () => {
 		expect(new FrameOpener(key).open(frame.subarray(0, 30))).toEqual({ ok: false, reason: 'MALFORMED' });
 		expect(new FrameOpener(key).open(Uint8Array.of(0, ...frame.subarray(1)))).toEqual({ ok: false, reason: 'MALFORMED' });
 	});
+
+	it('caps the frames of one connection, so replay memory stays bounded', () => {
+		const opener = new FrameOpener(key, 3);
+		for (let i = 0; i < 3; i++) expect(opener.open(sealFrame(key, Uint8Array.of(i))).ok).toBe(true);
+		expect(opener.open(sealFrame(key, Uint8Array.of(9)))).toEqual({ ok: false, reason: 'EXHAUSTED' });
+	});
 });

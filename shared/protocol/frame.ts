@@ -20,7 +20,14 @@ export function sealFrame(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
 	return concatBytes(Uint8Array.of(FRAME_SEALED), nonce, nacl.secretbox(plaintext, nonce, key));
 }
 
-export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; reason: 'MALFORMED' | 'DECRYPT' | 'REPLAY' };
+export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; reason: 'MALFORMED' | 'DECRYPT' | 'REPLAY' | 'EXHAUSTED' };
+
+/**
+ * Frames one direction of one connection may carry. Replay detection remembers every nonce of
+ * the connection, so the memory it takes is capped here; a device reconnects (new keys, new
+ * set) long before a real day's sync comes near it.
+ */
+export const MAX_FRAMES_PER_CONNECTION = 100_000;
 
 /**
  * Opens sealed frames of one direction of one connection and refuses a nonce seen before, so a
@@ -28,9 +35,13 @@ export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; reas
  */
 export class FrameOpener {
 	private readonly seen = new Set<string>();
-	constructor(private readonly key: Uint8Array) {}
+	constructor(
+		private readonly key: Uint8Array,
+		private readonly maxFrames = MAX_FRAMES_PER_CONNECTION
+	) {}
 
 	open(frame: Uint8Array): OpenResult {
+		if (this.seen.size >= this.maxFrames) return { ok: false, reason: 'EXHAUSTED' };
 		if (frame.length < 1 + nacl.secretbox.nonceLength + nacl.secretbox.overheadLength || frame[0] !== FRAME_SEALED) {
 			return { ok: false, reason: 'MALFORMED' };
 		}

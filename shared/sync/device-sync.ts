@@ -67,6 +67,7 @@ export class DeviceSync {
 	private running = false;
 	/** The back office retired this device: upload what is left, then stop for good. */
 	private retired = false;
+	private inbox: Promise<void> = Promise.resolve();
 	private readonly opts: DeviceSyncOptions;
 
 	constructor(opts: DeviceSyncOptions) {
@@ -128,7 +129,9 @@ export class DeviceSync {
 				void this.announceAll(channel);
 			},
 			onMessage: (m) => {
-				void this.handle(m).catch((e) => this.opts.onError?.(e));
+				// One message at a time: a refusal's rebase must not interleave with a receipt
+				// or another refusal of the same batch.
+				this.inbox = this.inbox.then(() => this.handle(m)).catch((e: unknown) => this.opts.onError?.(e));
 			},
 			onClose: (code, reason) => {
 				this.channel = null;

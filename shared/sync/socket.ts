@@ -21,6 +21,8 @@ export const CLOSE = {
 	FRAME_DECRYPT: 4010,
 	FRAME_REPLAY: 4011,
 	FRAME_MALFORMED: 4012,
+	/** A message the device never sends, or one out of turn. */
+	PROTOCOL: 4013,
 	FRAME_TOO_LARGE: 1009,
 	RATE_LIMITED: 4029,
 	SERVER_ERROR: 4500

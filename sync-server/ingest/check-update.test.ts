@@ -2,6 +2,8 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { BATCH_EVENTS, batchId, parseBatchId } from '../../shared/index';
 import { doseEvent } from '../../test/helpers/fixtures';
+import { newId } from '../../shared/ids';
+import { craftUpdate } from '../../test/helpers/craft-update';
 import { checkUpdate } from './check-update';
 
 const deviceId = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
@@ -93,5 +95,43 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		const bad = { ...doseEvent({ deviceId, batch }, '0000000002'), colour: 'red' };
 		device.getArray(BATCH_EVENTS).push([good, bad, doseEvent({ deviceId, batch }, '0000000003')]);
 		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: false, code: 'EVENT_SCHEMA', eventIds: [bad.id] });
+	});
+
+	it('reads what an update really adds: a struct parented by an item, or a client listed twice, is refused', () => {
+		const server = new Y.Doc();
+		const [a, b] = [doseEvent({ deviceId, batch }, '0000000001'), doseEvent({ deviceId, batch }, '0000000002')];
+		Y.applyUpdate(server, craftUpdate([{ client: 7, clock: 0, parent: BATCH_EVENTS, values: [a] }]));
+		const byItem = craftUpdate([{ client: 7, clock: 1, parent: { client: 7, clock: 0 }, values: [b] }]);
+		expect(checkUpdate(server, byItem, { ...ctx, knownEventIds: new Set([a.id]) })).toMatchObject({ ok: false, code: 'UPDATE_SHAPE' });
+		const twice = craftUpdate([
+			{ client: 8, clock: 0, parent: BATCH_EVENTS, values: [b] },
+			{ client: 8, clock: 0, parent: BATCH_EVENTS, values: [doseEvent({ deviceId, batch }, '0000000003')] }
+		]);
+		const r = checkUpdate(new Y.Doc(), twice, ctx);
+		// Whatever Yjs keeps of it, the events reported are exactly those in the document.
+		if (r.ok) {
+			const scratch = new Y.Doc();
+			Y.applyUpdate(scratch, twice);
+			expect(r.events.map((e) => e.id)).toEqual(scratch.getArray<{ id: string }>(BATCH_EVENTS).map((e) => e.id));
+		} else expect(r.code).toBe('UPDATE_SHAPE');
+	});
+
+	it('never echoes a shared type name, which could be a My Number', () => {
+		const { server, device } = pair();
+		device.getArray('123456789018').push([1]);
+		const r = checkUpdate(server, diff(device, server), ctx);
+		expect(r).toMatchObject({ ok: false, code: 'UPDATE_SHAPE' });
+		expect(JSON.stringify(r)).not.toContain('123456789018');
+	});
+
+	it("refuses a correction or void of an event outside the device's batch", () => {
+		const { server, device } = pair();
+		const own = doseEvent({ deviceId, batch }, '0000000001');
+		const base = { batch, device: deviceId, operator: 'N001', recordedAt: own.recordedAt, reason: '二重登録' };
+		device.getArray(BATCH_EVENTS).push([own, { ...base, id: newId(), type: 'void', replaces: own.id }]);
+		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: true });
+		const other = pair();
+		other.device.getArray(BATCH_EVENTS).push([{ ...base, id: newId(), type: 'void', replaces: newId() }]);
+		expect(checkUpdate(other.server, diff(other.device, other.server), ctx)).toMatchObject({ ok: false, code: 'EVENT_REPLACES_FOREIGN' });
 	});
 });

@@ -29,19 +29,19 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 	}
 	if (decoded.ds.clients.size > 0) return refuse('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
 
-	const before = Y.encodeStateVector(current);
-	const known = Y.decodeStateVector(before);
-	const values: unknown[] = [];
 	for (const struct of decoded.structs) {
 		if (struct instanceof Y.Skip) continue;
 		if (!(struct instanceof Y.Item)) return refuse('UPDATE_DELETES', 'the update carries deleted content');
 		if (!(struct.content instanceof Y.ContentAny)) return refuse('UPDATE_SHAPE', 'only plain JSON events may be appended');
 		if (struct.parentSub !== null) return refuse('UPDATE_SHAPE', 'events must be appended to the event array');
-		const alreadyHave = (known.get(struct.id.client) ?? 0) - struct.id.clock;
-		values.push(...struct.content.arr.slice(Math.max(0, alreadyHave)));
+		if (struct.parent !== null && typeof struct.parent !== 'string') return refuse('UPDATE_SHAPE', 'events must be appended to the event array');
 	}
 
-	// Integrate into a scratch copy to see what the update really does to the document.
+	// Integrate into a scratch copy and read what the update really adds to the document:
+	// the decoded structs alone can differ from it (a struct whose parent is an item is
+	// discarded; a client listed twice in one update keeps only its last group).
+	const before = Y.encodeStateVector(current);
+	const known = Y.decodeStateVector(before);
 	const scratch = new Y.Doc({ gc: false });
 	Y.applyUpdate(scratch, Y.encodeStateAsUpdate(current));
 	try {
@@ -53,8 +53,19 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 		return refuse('UPDATE_MISSING_BASE', 'the update depends on content the server does not have');
 	}
 	for (const name of scratch.share.keys()) {
-		if (name !== BATCH_EVENTS) return refuse('UPDATE_SHAPE', `unexpected shared type "${name}"`);
+		// Fixed text: the name came from the device and could be anything, a My Number included.
+		if (name !== BATCH_EVENTS) return refuse('UPDATE_SHAPE', 'the update writes to a shared type other than the event array');
 	}
+	const values: unknown[] = [];
+	let item = (scratch.getArray(BATCH_EVENTS) as unknown as { _start: Y.Item | null })._start;
+	for (; item; item = item.right) {
+		if (item.deleted) return refuse('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
+		const from = Math.max(0, (known.get(item.id.client) ?? 0) - item.id.clock);
+		values.push(...(item.content.getContent() as unknown[]).slice(from));
+	}
+	let added = 0;
+	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(scratch))) added += clock - (known.get(client) ?? 0);
+	if (added !== values.length) return refuse('UPDATE_SHAPE', 'the update adds content outside the event array');
 
 	// Every event is checked; the refusal names exactly the events at fault, so the device can
 	// mark those and resend the rest (see shared/sync/rebase.ts).
@@ -74,7 +85,7 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 		events.push(checked.event);
 	}
 	if (firstFault) return refuse(firstFault.code, firstFault.message, faulty);
-	const changes = !sameStateVector(before, Y.encodeStateVector(scratch));
+	const changes = added > 0;
 	scratch.destroy();
 	return { ok: true, events, changes };
 }
@@ -92,13 +103,10 @@ function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { 
 	if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) return { fault: { code: 'EVENT_NOT_OF_BATCH', message: 'an event names another device or batch' } };
 	if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) return { fault: { code: 'EVENT_NOT_OF_BATCH', message: 'an event names another site' } };
 	if (seen.has(ev.id)) return { fault: { code: 'EVENT_DUPLICATE_ID', message: 'an event id is used twice in this batch' } };
+	// A device corrects or voids only its own records of this batch (the back office corrects
+	// anything, through its own API).
+	if ((ev.type === 'correction' || ev.type === 'void') && !seen.has(ev.replaces)) {
+		return { fault: { code: 'EVENT_REPLACES_FOREIGN', message: 'a correction or void names an event outside this batch' } };
+	}
 	return { event: ev };
-}
-
-function sameStateVector(a: Uint8Array, b: Uint8Array): boolean {
-	const x = Y.decodeStateVector(a);
-	const y = Y.decodeStateVector(b);
-	if (x.size !== y.size) return false;
-	for (const [client, clock] of x) if (y.get(client) !== clock) return false;
-	return true;
 }

@@ -115,6 +115,7 @@ export class Ingest {
 					signature,
 					events: checked.events
 				});
+				if ('revoked' in result) return { ok: false, code: 'DEVICE_REVOKED', message: 'the device is revoked', eventIds: [], stateVector: Y.encodeStateVector(entry.doc) };
 				stored = !('duplicate' in result);
 				// Only after the commit: the in-memory document follows the ledger, never leads it.
 				Y.applyUpdate(entry.doc, update);

@@ -174,8 +174,12 @@ export class Ledger {
 	 * update again changes nothing; an event already projected (resent inside another update)
 	 * is not projected twice.
 	 */
-	async commitUpdate(u: UpdateToCommit): Promise<{ seq: number } | { duplicate: true }> {
+	async commitUpdate(u: UpdateToCommit): Promise<{ seq: number } | { duplicate: true } | { revoked: true }> {
 		return this.db.transaction(async (tx) => {
+			// Checked inside the transaction: a revocation that commits first wins, whatever
+			// the connection believed at its handshake.
+			const status = await tx.query<{ status: string }>('SELECT status FROM devices WHERE id = $1 FOR SHARE', [u.deviceId]);
+			if (status.rows[0]?.status !== 'active' && status.rows[0]?.status !== 'retired') return { revoked: true as const };
 			await tx.query(
 				`INSERT INTO batches (id, device_id, municipality, site_code, service_day)
 				 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
@@ -204,7 +208,7 @@ export class Ledger {
 			r.deviceId,
 			batchId,
 			r.code,
-			r.message.slice(0, 500),
+			containsMyNumber(r.message) ? '(withheld: the message contained a number shaped like a My Number)' : r.message.slice(0, 500),
 			JSON.stringify(r.eventIds.filter((id) => uuid.test(id) && !containsMyNumber(id)))
 		]);
 	}

@@ -16,6 +16,9 @@ import type { DeviceConnections } from './device-connections';
 import { venueKey, type VenueHub } from './venue-hub';
 import { TokenBucket } from './rate-limit';
 
+/** Outgoing bytes queued for one peer before it is treated as not reading. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 /** Yjs encoding of an empty state vector. */
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
@@ -53,11 +56,18 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		state = 'closed';
 		ctx.log.info('connection closed', { device: device?.id, code, reason });
 		ws.close(code, reason);
+		// A peer that never completes the closing handshake is cut off.
+		setTimeout(() => ws.terminate(), 5000).unref();
 	};
 	const send = (m: AppMessage) => {
 		if (state === 'closed' || !sealKey) return;
+		// A peer that stops reading must not make the server buffer without end.
+		if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return close(CLOSE.RATE_LIMITED, 'peer is not reading');
 		ws.send(sealFrame(sealKey, encodeMessage(m)));
 	};
+	// Requests that make the server do real work (sign a receipt, serialise batches).
+	const step1s = new TokenBucket(2000, 200);
+	const venueRequests = new TokenBucket(5, 0.1);
 	const timer = setTimeout(() => {
 		if (state !== 'ready') close(CLOSE.HANDSHAKE_FAILED, 'handshake timeout');
 	}, ctx.handshakeTimeoutMs);
@@ -107,7 +117,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		ephemeral = null;
 		state = 'ready';
 		clearTimeout(timer);
-		ctx.connections.add(device.id, ws);
+		ctx.connections.add(device.id, ws, close);
+		// Revoked between HELLO and now? The registry above catches any later revocation.
+		const current = await ctx.ledger.device(device.id);
+		if (current?.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 		await ctx.ledger.touchDevice(device.id);
 		ctx.log.info('device connected', { device: device.id });
 		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status });
@@ -116,7 +129,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	async function onSealed(frame: Uint8Array) {
 		const opened = opener!.open(frame);
 		if (!opened.ok) {
-			const code = opened.reason === 'REPLAY' ? CLOSE.FRAME_REPLAY : opened.reason === 'DECRYPT' ? CLOSE.FRAME_DECRYPT : CLOSE.FRAME_MALFORMED;
+			const code = { REPLAY: CLOSE.FRAME_REPLAY, DECRYPT: CLOSE.FRAME_DECRYPT, MALFORMED: CLOSE.FRAME_MALFORMED, EXHAUSTED: CLOSE.RATE_LIMITED }[opened.reason];
 			return close(code, `frame ${opened.reason.toLowerCase()}`);
 		}
 		const message = decodeMessage(opened.plaintext);
@@ -126,6 +139,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 
 	async function dispatch(dev: DeviceRecord, m: AppMessage) {
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
+			if (!step1s.take()) return close(CLOSE.RATE_LIMITED, 'too many sync requests');
 			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload);
 			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [], stateVector: EMPTY_STATE_VECTOR });
 			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
@@ -136,6 +150,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (m.type === MSG_SIGNED_SYNC) {
 			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature);
 			if (!r.ok) {
+				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 				ctx.log.warn('update refused', { device: dev.id, code: r.code });
 				await ctx.ledger.logRefusal({ deviceId: dev.id, batchId: m.doc, code: r.code, message: r.message, eventIds: r.eventIds });
 				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, stateVector: r.stateVector });
@@ -145,6 +160,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		}
 		if (m.type === MSG_VENUE) {
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(m.serviceDay)) return close(CLOSE.FRAME_MALFORMED, 'bad service day');
+			if (!venueRequests.take()) return close(CLOSE.RATE_LIMITED, 'too many venue requests');
 			unsubscribeVenue?.();
 			// Subscribe first, then snapshot: an update committing in between arrives twice,
 			// which Yjs absorbs, rather than not at all.
@@ -156,8 +172,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			}
 			return;
 		}
-		// Unsigned document changes from a device are never accepted.
-		send({ type: MSG_REFUSED, doc: 'doc' in m ? m.doc : '', code: 'UNSIGNED_UPDATE', message: 'updates must be signed', eventIds: [], stateVector: EMPTY_STATE_VECTOR });
+		// Unsigned document changes, and messages only a server sends, are protocol violations.
+		close(CLOSE.PROTOCOL, m.type === MSG_SYNC ? 'updates must be signed' : 'unexpected message');
 	}
 
 	const bytes = new TokenBucket(ctx.byteBudget.burst, ctx.byteBudget.perSecond);

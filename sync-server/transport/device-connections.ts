@@ -1,30 +1,29 @@
 import type { WebSocket } from 'ws';
 
-/** Live authenticated sockets by device, so an admin action reaches a connected device at once. */
-export class DeviceConnections {
-	private readonly byDevice = new Map<string, Set<WebSocket>>();
+type Closer = (code: number, reason: string) => void;
 
-	add(deviceId: string, ws: WebSocket): void {
-		let set = this.byDevice.get(deviceId);
-		if (!set) {
-			set = new Set();
-			this.byDevice.set(deviceId, set);
+/** Live authenticated connections by device, so an admin action reaches a connected device at once. */
+export class DeviceConnections {
+	private readonly byDevice = new Map<string, Map<WebSocket, Closer>>();
+
+	/** `close` must stop the connection from handling anything further, at once. */
+	add(deviceId: string, ws: WebSocket, close: Closer): void {
+		let map = this.byDevice.get(deviceId);
+		if (!map) {
+			map = new Map();
+			this.byDevice.set(deviceId, map);
 		}
-		set.add(ws);
+		map.set(ws, close);
 		ws.once('close', () => {
-			set.delete(ws);
-			if (set.size === 0 && this.byDevice.get(deviceId) === set) this.byDevice.delete(deviceId);
+			map.delete(ws);
+			if (map.size === 0 && this.byDevice.get(deviceId) === map) this.byDevice.delete(deviceId);
 		});
 	}
 
 	close(deviceId: string, code: number, reason: string): number {
-		const set = this.byDevice.get(deviceId);
-		if (!set) return 0;
-		for (const ws of set) ws.close(code, reason);
-		return set.size;
-	}
-
-	get size(): number {
-		return this.byDevice.size;
+		const map = this.byDevice.get(deviceId);
+		if (!map) return 0;
+		for (const close of map.values()) close(code, reason);
+		return map.size;
 	}
 }

@@ -133,4 +133,17 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		// Every version is kept.
 		expect(await ledger.countDoseEvents()).toBe(3);
 	});
+
+	it('refuses to commit for a revoked device, and logs refusals without anything shaped like a My Number', async () => {
+		const device = await enrolledDevice();
+		const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: '2026-11-22' });
+		await ledger.setDeviceStatus(device.id, 'revoked');
+		const u = { batchId: batch, deviceId: device.id, municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(1), signature: new Uint8Array(64), events: [dose(device.id, batch, '0000000001')] };
+		expect(await ledger.commitUpdate(u)).toEqual({ revoked: true });
+		expect(await ledger.countDoseEvents()).toBe(0);
+
+		await ledger.logRefusal({ deviceId: device.id, batchId: '123456789018', code: 'X', message: 'value 1234-5678-9018', eventIds: ['123456789018', batch] });
+		const { rows } = await ledger.db.query('SELECT batch_id, message, event_ids FROM refused_updates');
+		expect(JSON.stringify(rows)).not.toMatch(/123456789018|1234-5678-9018/);
+	});
 });

@@ -12,6 +12,21 @@ import type { Vault } from './vault';
  */
 export class BatchStore implements DeviceSyncStore {
 	private readonly docs = new Map<string, Promise<Y.Doc>>();
+	private readonly queues = new Map<string, Promise<unknown>>();
+
+	/**
+	 * Runs fn alone for this batch: an append must not land in a document that a rebase is
+	 * replacing, and two rebases must not start from the same document.
+	 */
+	private exclusive<T>(batchId: string, fn: () => Promise<T>): Promise<T> {
+		const run = (this.queues.get(batchId) ?? Promise.resolve()).then(fn, fn);
+		const settled = run.catch(() => undefined);
+		this.queues.set(batchId, settled);
+		void settled.then(() => {
+			if (this.queues.get(batchId) === settled) this.queues.delete(batchId);
+		});
+		return run;
+	}
 
 	constructor(
 		private readonly db: StationDb,
@@ -46,7 +61,11 @@ export class BatchStore implements DeviceSyncStore {
 	}
 
 	/** Appends an event to its batch and the outbox. Resolves once it is on disk. */
-	async append(event: DoseEvent): Promise<EventView> {
+	append(event: DoseEvent): Promise<EventView> {
+		return this.exclusive(event.batch, () => this.appendNow(event));
+	}
+
+	private async appendNow(event: DoseEvent): Promise<EventView> {
 		const doc = await this.batchDoc(event.batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
@@ -104,8 +123,12 @@ export class BatchStore implements DeviceSyncStore {
 		await this.advance(r.batchId, ['local', 'sent'], 'receipted', r.stateVector);
 	}
 
-	async markRefused(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
-		if (r.eventIds.length === 0) return;
+	markRefused(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
+		if (r.eventIds.length === 0) return Promise.resolve();
+		return this.exclusive(r.batchId, () => this.rebase(r));
+	}
+
+	private async rebase(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
 		const old = await this.batchDoc(r.batchId);
 		const { doc, moved } = rebaseBatch(old, r.stateVector, new Set(r.eventIds));
 		const sealed = await this.vault.seal(Y.encodeStateAsUpdate(doc));
