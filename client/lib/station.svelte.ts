@@ -9,6 +9,7 @@ import { StationDb, type EventView } from './storage/db';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
 import { Vault, type SealedBox, type WrappedKey } from './storage/vault';
 import { enrolDevice } from './sync/enrol';
+import { confirmationWarnings, expectedDose, type Warning } from './warnings';
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
@@ -165,6 +166,24 @@ export class Station {
 
 	async refresh(): Promise<void> {
 		if (this.store) this.records = await this.store.listEvents();
+	}
+
+	/** The dose number to propose for a ticket and what to warn about before saving it. */
+	async prepare(ticket: Ticket): Promise<{ doseNumber: number; warnings: Warning[] }> {
+		if (!this.store || !this.identity || !this.session) throw new Error('station locked or not set up');
+		const here = this.records.map((r) => r.event);
+		const venue = await this.store.venueEvents();
+		const doseNumber = expectedDose(ticket, [...here, ...venue]);
+		const warnings = confirmationWarnings({
+			ticket,
+			doseNumber,
+			homeMunicipality: this.identity.municipality,
+			here,
+			venue,
+			lotExpiry: this.session.expiry,
+			today: serviceDay()
+		});
+		return { doseNumber, warnings };
 	}
 
 	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */

@@ -68,7 +68,13 @@ export const ja = {
 	doseNth: (n: number) => `${n}回目`,
 	givenAt: '接種日時',
 	lot: 'ロット',
-	otherMunicipality: '他自治体の接種券です。内容を確認してから記録してください。',
+	warnings: {
+		RECORDED_HERE: 'この接種券・接種回数は、この端末で記録済みです。二重登録に注意してください。',
+		RECORDED_AT_VENUE: 'この接種券・接種回数は、この会場の別の受付で記録済みです。二重登録に注意してください。',
+		OTHER_MUNICIPALITY: '他自治体の接種券です。内容を確認してから記録してください。',
+		DOSE_DIGIT: '接種券の回数が、これまでの記録から見た次の回数と一致しません。',
+		LOT_EXPIRES_TODAY: 'このロットは本日が有効期限です。'
+	},
 	save: '記録する',
 	back: '戻る',
 	saved: '記録しました',
@@ -163,7 +169,13 @@ export const en: Messages = {
 	doseNth: (n: number) => `Dose ${n}`,
 	givenAt: 'Given at',
 	lot: 'Lot',
-	otherMunicipality: "This ticket is another municipality's. Check before saving.",
+	warnings: {
+		RECORDED_HERE: 'This ticket and dose are already recorded on this device. Beware of a double record.',
+		RECORDED_AT_VENUE: 'This ticket and dose are already recorded at another table of this venue. Beware of a double record.',
+		OTHER_MUNICIPALITY: "This ticket is another municipality's. Check before saving.",
+		DOSE_DIGIT: "The ticket's dose digit does not follow the doses recorded so far.",
+		LOT_EXPIRES_TODAY: 'This lot expires today.'
+	},
 	save: 'Save record',
 	back: 'Back',
 	saved: 'Saved',

@@ -93,6 +93,35 @@ export class BatchStore implements DeviceSyncStore {
 		return { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
 	}
 
+	/** Another table's batch of this site and day, received read-only (the venue view). */
+	async venueUpdate(batchId: string, update: Uint8Array): Promise<void> {
+		await this.db.venue.add({ batchId, sealed: await this.vault.seal(update) });
+		this.venueCache = null;
+		this.onChange();
+	}
+
+	private venueCache: DoseEvent[] | null = null;
+
+	/** Events other tables of this site recorded, as far as this device has heard. */
+	async venueEvents(): Promise<DoseEvent[]> {
+		if (this.venueCache) return this.venueCache;
+		const byBatch = new Map<string, Uint8Array[]>();
+		for (const row of await this.db.venue.toArray()) {
+			const list = byBatch.get(row.batchId) ?? [];
+			list.push(await this.vault.open(row.sealed));
+			byBatch.set(row.batchId, list);
+		}
+		const events: DoseEvent[] = [];
+		for (const updates of byBatch.values()) {
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, Y.mergeUpdates(updates));
+			events.push(...doc.getArray<DoseEvent>(BATCH_EVENTS).toArray());
+			doc.destroy();
+		}
+		this.venueCache = events;
+		return events;
+	}
+
 	async listEvents(): Promise<EventView[]> {
 		const rows = await this.db.events.orderBy('savedAt').reverse().toArray();
 		return Promise.all(

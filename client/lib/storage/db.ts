@@ -51,6 +51,8 @@ export class StationDb extends Dexie {
 	updates!: EntityTable<UpdateRow, 'seq'>;
 	events!: EntityTable<EventRow, 'id'>;
 	receipts!: EntityTable<ReceiptRow, 'batchId'>;
+	/** Other devices' batches of this site (the venue view), as sealed Yjs updates. */
+	venue!: EntityTable<UpdateRow, 'seq'>;
 
 	constructor(name = 'vaccination-station') {
 		super(name);
@@ -60,5 +62,6 @@ export class StationDb extends Dexie {
 			events: 'id, batchId, state, savedAt',
 			receipts: 'batchId'
 		});
+		this.version(2).stores({ venue: '++seq, batchId' });
 	}
 }

@@ -1,0 +1,77 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { serviceDateOf } from '../../shared/index';
+import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { cartonCode, enrolStation, fillSession } from './station-steps';
+
+let server: ServerProcess;
+test.beforeEach(async () => {
+	server = await startServerProcess();
+});
+test.afterEach(async () => {
+	await server.cleanup();
+});
+
+async function tablet(browser: Browser, label: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(server.url);
+	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label }));
+	await fillSession(page);
+	return page;
+}
+
+async function check(page: Page, ticket: string) {
+	await page.getByLabel('接種券番号（18桁）').fill(ticket);
+	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await expect(page.getByRole('heading', { name: '内容の確認' })).toBeVisible();
+}
+
+async function record(page: Page, ticket: string) {
+	await check(page, ticket);
+	await page.getByRole('button', { name: '記録する' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '記録しました' })).toBeVisible();
+}
+
+test('warns before saving a duplicate here or at another table, a foreign ticket, a 回数 digit out of step, a lot expiring today', async ({ browser }) => {
+	const a = await tablet(browser, '受付A');
+	const b = await tablet(browser, '受付B');
+
+	// Another table records a ticket; this one hears of it through the venue view.
+	await record(b, '111310160000055555');
+	await expect(b.locator('.records li[data-state="receipted"]')).toHaveCount(1);
+	await expect(async () => {
+		await check(a, '111310160000055555');
+		const warned = await a.getByTestId('warnings').isVisible();
+		await a.getByRole('button', { name: '戻る' }).click();
+		expect(warned).toBe(true);
+	}).toPass();
+	await check(a, '111310160000055555');
+	await expect(a.getByTestId('warnings')).toContainText('この会場の別の受付で記録済み');
+	await a.getByRole('button', { name: '戻る' }).click();
+
+	// A plain first dose: no warning. The same again: recorded here.
+	await check(a, '111310160000012345');
+	await expect(a.getByTestId('warnings')).toHaveCount(0);
+	await a.getByRole('button', { name: '記録する' }).click();
+	await check(a, '111310160000012345');
+	await expect(a.getByTestId('warnings')).toContainText('この端末で記録済み');
+	await a.getByRole('button', { name: '戻る' }).click();
+
+	// Dose 3 printed on the ticket, but only dose 1 is known: out of step.
+	await check(a, '131310160000012345');
+	await expect(a.getByTestId('warnings')).toContainText('次の回数と一致しません');
+	await a.getByRole('button', { name: '戻る' }).click();
+
+	// 新宿区's ticket at a 千代田区 venue.
+	await check(a, '111310410000077777');
+	await expect(a.getByTestId('warnings')).toContainText('他自治体の接種券');
+	await a.getByRole('button', { name: '戻る' }).click();
+
+	// A lot whose expiry is today (Japan's date).
+	const today = serviceDateOf(new Date().toISOString())!;
+	await a.getByRole('button', { name: '設定を変更' }).click();
+	await a.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode('LX0001', today.slice(2).replaceAll('-', '')));
+	await a.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await a.getByRole('button', { name: 'この設定で記録を始める' }).click();
+	await check(a, '111310160000099999');
+	await expect(a.getByTestId('warnings')).toContainText('本日が有効期限');
+});
