@@ -1,4 +1,4 @@
-import { batchId, containsMyNumber, serviceDateOf, validateEvent, type DoseRecordEvent, type Ticket } from '$shared/index';
+import { batchId, containsMyNumber, serviceDateOf, validateEvent, type CorrectedRecord, type DoseEvent, type NotVaccinatedReason, type Ticket } from '$shared/index';
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
@@ -186,19 +186,30 @@ export class Station {
 		return { doseNumber, warnings };
 	}
 
-	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */
-	async recordDose(ticket: Ticket, doseNumber: number): Promise<void> {
+	/** Today's batch of this device. */
+	todayBatch(now = new Date()): string {
+		if (!this.identity) throw new Error('station locked');
+		return batchId({ deviceId: this.identity.deviceId, siteCode: this.identity.siteCode, serviceDay: serviceDay(now) });
+	}
+
+	/** True once today's batch was closed with the paper tally. */
+	get closedToday(): boolean {
+		if (!this.identity) return false;
+		const batch = this.todayBatch();
+		return this.records.some((r) => r.batchId === batch && r.event.type === 'batch-close');
+	}
+
+	private common(now: string) {
 		const identity = this.identity;
+		if (!identity || !this.operator) throw new Error('station locked');
+		return { id: newId(), batch: this.todayBatch(new Date(now)), device: identity.deviceId, operator: this.operator, recordedAt: now };
+	}
+
+	private recordFields(ticket: Ticket, doseNumber: number, now: string) {
+		const identity = this.identity!;
 		const s = this.session;
-		if (!identity || !s || !this.store || !this.operator) throw new Error('station locked or not set up');
-		const now = new Date().toISOString();
-		const event: DoseRecordEvent = {
-			id: newId(),
-			type: 'dose',
-			batch: batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDay(new Date(now)) }),
-			device: identity.deviceId,
-			operator: this.operator,
-			recordedAt: now,
+		if (!s) throw new Error('no settings for today');
+		return {
 			municipality: ticket.municipality,
 			ticketNumber: ticket.number,
 			ticketKind: ticket.kind,
@@ -208,17 +219,54 @@ export class Station {
 			setting: identity.setting,
 			siteCode: identity.siteCode,
 			otherMunicipality: ticket.municipality !== identity.municipality,
-			screeningDoctor: s.screeningDoctor,
+			screeningDoctor: s.screeningDoctor
+		};
+	}
+
+	/** Validates and appends; never appends what the server would refuse (it would poison the log). */
+	private async append(event: DoseEvent): Promise<void> {
+		if (!this.store) throw new Error('station locked');
+		const checked = validateEvent(event);
+		if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+		await this.store.append(checked.event);
+		void this.engine?.push(event.batch);
+	}
+
+	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */
+	async recordDose(ticket: Ticket, doseNumber: number): Promise<void> {
+		const s = this.session;
+		if (!s) throw new Error('no settings for today');
+		const now = new Date().toISOString();
+		await this.append({
+			...this.common(now),
+			type: 'dose',
+			...this.recordFields(ticket, doseNumber, now),
 			vaccine: { product: s.product, maker: s.maker, lot: s.lot, expiry: s.expiry, volumeMl: s.volumeMl },
 			injectionSite: s.injectionSite,
 			route: s.route,
 			vaccinatingDoctor: s.vaccinatingDoctor,
 			certificateIssued: true
-		};
-		// Never append what the server would refuse: a bad event would poison the batch log.
-		const checked = validateEvent(event);
-		if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-		await this.store.append(checked.event);
-		void this.engine?.push(event.batch);
+		});
+	}
+
+	/** 接種不適当: screened, not vaccinated, with the reason. */
+	async recordNotVaccinated(ticket: Ticket, doseNumber: number, reason: NotVaccinatedReason, note: string | null): Promise<void> {
+		const now = new Date().toISOString();
+		await this.append({ ...this.common(now), type: 'not-vaccinated', ...this.recordFields(ticket, doseNumber, now), reason, reasonNote: note });
+	}
+
+	/** Voids one of today's records (a new event naming it, with the reason). */
+	async voidRecord(latestId: string, reason: string): Promise<void> {
+		await this.append({ ...this.common(new Date().toISOString()), type: 'void', replaces: latestId, reason });
+	}
+
+	/** Corrects one of today's records: the whole corrected record, naming the one it replaces. */
+	async correctRecord(latestId: string, record: CorrectedRecord, reason: string): Promise<void> {
+		await this.append({ ...this.common(new Date().toISOString()), type: 'correction', replaces: latestId, reason, record });
+	}
+
+	/** Closes today's batch with the venue's count of paper 予診票. */
+	async closeDay(paperTally: number): Promise<void> {
+		await this.append({ ...this.common(new Date().toISOString()), type: 'batch-close', paperTally });
 	}
 }

@@ -50,6 +50,36 @@ export const ja = {
 		change: '設定を変更',
 		summary: (product: string, lot: string) => `${product} / ロット ${lot}`
 	},
+	notVaccinated: {
+		toggle: '接種不適当',
+		title: '接種不適当（予診の結果、接種せず）',
+		reason: '理由',
+		note: '補足（「その他」の場合は必須）',
+		noteRequired: '「その他」の場合は補足を入力してください。',
+		save: '接種不適当として記録'
+	},
+	list: {
+		search: '券番号で検索',
+		type: { dose: '接種', 'not-vaccinated': '接種不適当' },
+		voided: '取消済',
+		corrected: '訂正済',
+		void: '取消',
+		correct: '訂正',
+		reason: '理由',
+		apply: '確定',
+		cancel: 'やめる',
+		totals: '製品・ロット別の接種数',
+		totalLine: (product: string, lot: string, n: number) => `${product}　ロット ${lot}：${n} 件`
+	},
+	close: {
+		title: '本日の締め',
+		tally: '予診票の枚数',
+		records: (n: number) => `本日の記録（取消を除く）：${n} 件`,
+		mismatch: (paper: number, records: number) => `予診票 ${paper} 枚と記録 ${records} 件が一致しません。確認してから締めてください。`,
+		button: '本日の記録を締める',
+		closed: '本日の記録は締め済みです。',
+		tallyFormat: '予診票の枚数を0以上の整数で入力してください。'
+	},
 	readTicket: '接種券の読み取り',
 	ticketLabel: '接種券番号（18桁）',
 	ticketHelp: 'QRコードまたはOCR行の数字を入力、またはスキャンしてください。',
@@ -150,6 +180,36 @@ export const en: Messages = {
 		start: 'Start recording with these settings',
 		change: 'Change settings',
 		summary: (product: string, lot: string) => `${product} / lot ${lot}`
+	},
+	notVaccinated: {
+		toggle: 'Not vaccinated',
+		title: 'Not vaccinated (after screening)',
+		reason: 'Reason',
+		note: "Note (required for 'other')",
+		noteRequired: "Add a note when the reason is 'other'.",
+		save: 'Save as not vaccinated'
+	},
+	list: {
+		search: 'Search by ticket number',
+		type: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated' },
+		voided: 'Voided',
+		corrected: 'Corrected',
+		void: 'Void',
+		correct: 'Correct',
+		reason: 'Reason',
+		apply: 'Confirm',
+		cancel: 'Cancel',
+		totals: 'Doses by product and lot',
+		totalLine: (product: string, lot: string, n: number) => `${product} lot ${lot}: ${n}`
+	},
+	close: {
+		title: 'Close the day',
+		tally: 'Paper screening forms',
+		records: (n: number) => `Records today (excluding voided): ${n}`,
+		mismatch: (paper: number, records: number) => `${paper} paper forms and ${records} records differ. Check before closing.`,
+		button: "Close today's records",
+		closed: "Today's records are closed.",
+		tallyFormat: 'Enter the number of paper forms (0 or more).'
 	},
 	readTicket: 'Read the ticket',
 	ticketLabel: 'Ticket number (18 digits)',

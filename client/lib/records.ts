@@ -1,0 +1,75 @@
+import { recordOf, type CorrectedRecord, type DoseEvent } from '$shared/index';
+import type { EventState, EventView } from './storage/db';
+
+/**
+ * Today's records as the screens show them: each dose or screening with its latest correction
+ * applied and whether it was voided, derived from the append-only events (the same rule the
+ * ledger's current-record projection follows).
+ */
+export interface CurrentRecord {
+	id: string;
+	record: CorrectedRecord;
+	voided: boolean;
+	corrected: boolean;
+	/** The least advanced sync state among the record's events. */
+	state: EventState;
+	savedAt: string;
+	/** The event a further correction or void should name. */
+	latestId: string;
+}
+
+const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
+
+export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
+	const rootOf = new Map<string, string>();
+	const byRoot = new Map<string, EventView[]>();
+	const sorted = [...events].sort((a, b) => a.event.recordedAt.localeCompare(b.event.recordedAt) || a.id.localeCompare(b.id));
+	for (const e of sorted) {
+		const ev = e.event;
+		if (ev.type === 'dose' || ev.type === 'not-vaccinated') {
+			rootOf.set(ev.id, ev.id);
+			byRoot.set(ev.id, [e]);
+		}
+	}
+	for (const e of sorted) {
+		const ev = e.event;
+		if (ev.type !== 'correction' && ev.type !== 'void') continue;
+		const root = rootOf.get(ev.replaces);
+		if (!root) continue;
+		rootOf.set(ev.id, root);
+		byRoot.get(root)!.push(e);
+	}
+	const out: CurrentRecord[] = [];
+	for (const [id, chain] of byRoot) {
+		const corrections = chain.filter((e) => e.event.type === 'correction');
+		const latest = corrections.at(-1) ?? chain[0]!;
+		out.push({
+			id,
+			record: recordOf(latest.event)!,
+			voided: chain.some((e) => e.event.type === 'void'),
+			corrected: corrections.length > 0,
+			state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
+			savedAt: chain[0]!.savedAt,
+			latestId: chain.at(-1)!.id
+		});
+	}
+	return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+}
+
+/** Vaccinated doses that stand (not voided), counted by product and lot. */
+export function totalsByLot(records: readonly CurrentRecord[]): { product: string; lot: string; count: number }[] {
+	const counts = new Map<string, { product: string; lot: string; count: number }>();
+	for (const r of records) {
+		if (r.voided || r.record.type !== 'dose') continue;
+		const key = `${r.record.vaccine.product}\u0000${r.record.vaccine.lot}`;
+		const entry = counts.get(key) ?? { product: r.record.vaccine.product, lot: r.record.vaccine.lot, count: 0 };
+		entry.count++;
+		counts.set(key, entry);
+	}
+	return [...counts.values()].sort((a, b) => a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot));
+}
+
+/** The batch-close event of a batch, if the day was closed. */
+export function closeOf(events: readonly EventView[], batchId: string): DoseEvent | undefined {
+	return events.find((e) => e.batchId === batchId && e.event.type === 'batch-close')?.event;
+}
