@@ -1,0 +1,81 @@
+import { expect, test, type Page } from '@playwright/test';
+import { pgliteRows } from '../helpers/ledger-rows';
+import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { enrolStation, fillSession } from './station-steps';
+
+let server: ServerProcess;
+test.beforeEach(async () => {
+	server = await startServerProcess();
+});
+test.afterEach(async () => {
+	await server.cleanup();
+});
+
+async function confirm(page: Page, ticket: string) {
+	await page.getByLabel('接種券番号（18桁）').fill(ticket);
+	await page.getByRole('button', { name: '確認へ進む' }).click();
+}
+const row = (page: Page, grouped: string) => page.locator('.records li').filter({ hasText: grouped });
+
+test('a day at one table: doses, a not-vaccinated screening, a correction, a void, search, totals and the close', async ({ page }) => {
+	await page.goto(server.url);
+	await enrolStation(page, await issueEnrolmentCode(server.url));
+	await fillSession(page);
+
+	for (const t of ['111310160000000001', '111310160000000002', '121310160000000003']) {
+		await confirm(page, t);
+		await page.getByRole('button', { name: '記録する' }).click();
+	}
+	// Screened, not vaccinated: 'other' needs its note.
+	await confirm(page, '111310160000000004');
+	await page.getByRole('button', { name: '接種不適当', exact: true }).click();
+	await page.getByLabel('理由').selectOption('other');
+	await page.getByRole('button', { name: '接種不適当として記録' }).click();
+	await expect(page.getByRole('alert')).toContainText('補足を入力');
+	await page.getByLabel('補足').fill('本人の体調不良の訴え');
+	await page.getByRole('button', { name: '接種不適当として記録' }).click();
+	await expect(row(page, '0000 000 004')).toContainText('接種不適当');
+
+	// Correct the third (dose 2 → 3, right arm) and void the second, each with a reason.
+	await row(page, '0000 000 003').getByRole('button', { name: '訂正' }).click();
+	await page.getByLabel('接種回数').selectOption('3');
+	await page.getByLabel('接種部位').selectOption('right-deltoid');
+	await page.getByLabel('理由', { exact: true }).fill('予診票の回数と照合して訂正');
+	await page.getByRole('button', { name: '確定' }).click();
+	await expect(row(page, '0000 000 003')).toContainText('3回目');
+	await expect(row(page, '0000 000 003')).toContainText('訂正済');
+	await row(page, '0000 000 002').getByRole('button', { name: '取消' }).click();
+	await page.getByLabel('理由', { exact: true }).fill('二重登録');
+	await page.getByRole('button', { name: '確定' }).click();
+	await expect(row(page, '0000 000 002')).toContainText('取消済');
+
+	// Search and totals: two standing doses of the lot.
+	await page.getByLabel('券番号で検索').fill('0003');
+	await expect(page.locator('.records li')).toHaveCount(1);
+	await page.getByLabel('券番号で検索').fill('');
+	await expect(page.getByTestId('totals')).toContainText('ロット FK7789：2 件');
+
+	// Close: 3 records stand (two doses, one screening); a tally of 4 is flagged first.
+	await page.getByLabel('予診票の枚数').fill('4');
+	await expect(page.getByRole('alert')).toContainText('一致しません');
+	await page.getByLabel('予診票の枚数').fill('3');
+	await page.getByRole('button', { name: '本日の記録を締める' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '締め済み' }).first()).toBeVisible();
+	await expect(page.getByLabel('接種券番号（18桁）')).toHaveCount(0);
+	await expect(page.getByTestId('sync-indicator')).toContainText('すべてサーバーに保存済み');
+
+	// The ledger holds every version and the current records.
+	await server.stop();
+	const records = await pgliteRows<{ ticket_number: string; status: string; outcome: string; dose_number: number; versions: number }>(
+		server.dataDir,
+		'SELECT ticket_number, status, outcome, dose_number, versions FROM dose_records ORDER BY ticket_number'
+	);
+	expect(records).toEqual([
+		{ ticket_number: '0000000001', status: 'active', outcome: 'dose', dose_number: 1, versions: 1 },
+		{ ticket_number: '0000000002', status: 'voided', outcome: 'dose', dose_number: 1, versions: 2 },
+		{ ticket_number: '0000000003', status: 'active', outcome: 'dose', dose_number: 3, versions: 2 },
+		{ ticket_number: '0000000004', status: 'active', outcome: 'not-vaccinated', dose_number: 1, versions: 1 }
+	]);
+	const close = await pgliteRows<{ tally: number }>(server.dataDir, "SELECT (payload->>'paperTally')::int AS tally FROM dose_events WHERE type = 'batch-close'");
+	expect(close).toEqual([{ tally: 3 }]);
+});
