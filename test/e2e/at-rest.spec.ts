@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
-import { enrolStation, fillSession, unlockStation } from './station-steps';
+import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
 let server: ServerProcess;
 test.beforeEach(async () => {
@@ -47,8 +47,7 @@ test('nothing readable at rest; lock and unlock with the PIN', async ({ page }) 
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page, 'QZ4417');
 	for (const ticket of ['111310160000012345', '121310160000067890']) {
-		await page.getByLabel('接種券番号（18桁）').fill(ticket);
-		await page.getByRole('button', { name: '確認へ進む' }).click();
+		await scanTicket(page, ticket);
 		await page.getByRole('button', { name: '記録する' }).click();
 	}
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(2);

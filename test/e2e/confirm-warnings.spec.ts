@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { serviceDateOf } from '../../shared/index';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
-import { cartonCode, enrolStation, fillSession } from './station-steps';
+import { cartonCode, enrolStation, fillSession, scanTicket } from './station-steps';
 
 let server: ServerProcess;
 test.beforeEach(async () => {
@@ -20,8 +20,7 @@ async function tablet(browser: Browser, label: string): Promise<Page> {
 }
 
 async function check(page: Page, ticket: string) {
-	await page.getByLabel('接種券番号（18桁）').fill(ticket);
-	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await scanTicket(page, ticket);
 	await expect(page.getByRole('heading', { name: '内容の確認' })).toBeVisible();
 }
 

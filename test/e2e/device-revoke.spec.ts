@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { issueEnrolmentCode, startServerProcess, TEST_ADMIN_TOKEN, type ServerProcess } from '../helpers/server-process';
-import { enrolStation, fillSession, unlockStation } from './station-steps';
+import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
 let server: ServerProcess;
 test.beforeEach(async () => {
@@ -14,8 +14,7 @@ test('a revoked tablet is cut off and wipes its keys and records', async ({ page
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
-	await page.getByLabel('接種券番号（18桁）').fill('111310160000012345');
-	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await scanTicket(page, '111310160000012345');
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 

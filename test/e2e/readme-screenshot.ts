@@ -6,7 +6,7 @@
 import { chromium } from '@playwright/test';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
-import { enrolStation, fillSession, unlockStation } from './station-steps';
+import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
 await buildClientIfStale(ROOT);
 const server = await startServerProcess();
@@ -21,8 +21,7 @@ try {
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
 	const record = async (ticket: string) => {
-		await page.getByLabel('接種券番号（18桁）').fill(ticket);
-		await page.getByRole('button', { name: '確認へ進む' }).click();
+		await scanTicket(page, ticket);
 		await page.getByRole('button', { name: '記録する' }).click();
 		await page.getByRole('status').filter({ hasText: '記録しました' }).waitFor();
 	};
@@ -31,8 +30,7 @@ try {
 	await page.locator('.records li[data-state="receipted"]').nth(1).waitFor();
 	await context.setOffline(true);
 	await record('131310160000024680');
-	await page.getByLabel('接種券番号（18桁）').fill('1 3 131016 0000013579');
-	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await scanTicket(page, '1 3 131016 0000013579');
 	await page.screenshot({ path: `${ROOT}/test/e2e/readme-screenshot.png` });
 } finally {
 	await browser.close();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
-import { enrolStation, fillSession } from './station-steps';
+import { enrolStation, fillSession, scanTicket } from './station-steps';
 
 let server: ServerProcess;
 test.beforeEach(async () => {
@@ -12,8 +12,7 @@ test.afterEach(async () => {
 });
 
 async function confirm(page: Page, ticket: string) {
-	await page.getByLabel('接種券番号（18桁）').fill(ticket);
-	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await scanTicket(page, ticket);
 }
 const row = (page: Page, grouped: string) => page.locator('.records li').filter({ hasText: grouped });
 

@@ -36,3 +36,19 @@ export async function fillSession(page: Page, lot = 'FK7789'): Promise<void> {
 	await page.getByRole('button', { name: 'この設定で記録を始める' }).click();
 	await expect(page.getByTestId('session-summary')).toContainText(lot);
 }
+
+/** A wedge scanner reading a ticket into the ticket field: a fast burst of keys, then Enter. */
+export async function scanTicket(page: Page, ticket: string): Promise<void> {
+	const field = page.getByLabel('接種券番号（18桁）');
+	await field.fill('');
+	await field.pressSequentially(ticket);
+	await field.press('Enter');
+}
+
+/** A person typing the number by hand (slower than any scanner), then pressing the button. */
+export async function typeTicket(page: Page, ticket: string): Promise<void> {
+	const field = page.getByLabel('接種券番号（18桁）');
+	await field.fill('');
+	await field.pressSequentially(ticket, { delay: 80 });
+	await page.getByRole('button', { name: '確認へ進む' }).click();
+}

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { enrolStation, fillSession, unlockStation } from './station-steps';
+import { enrolStation, fillSession, scanTicket, typeTicket, unlockStation } from './station-steps';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 // 18 digits: 券種 1, 回数 1 / 2, 市町村コード 131016 (千代田区), 券番号.
 const FIRST = '1 1 131016 0000012345';
-const SECOND = '１２１３１０１６０００００６７８９０'; // full-width, as some scanners send it
+const SECOND = '１２１３１０１６０００００６７８９０'; // full-width digits
 
 let server: ServerProcess;
 test.beforeEach(async () => {
@@ -31,18 +31,22 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 	});
 
 	// Dose 1, online: typed, checked with shared/, confirmed in large grouped digits.
-	await page.getByLabel('接種券番号（18桁）').fill(FIRST);
-	await page.getByRole('button', { name: '確認へ進む' }).click();
+	// Typed by hand, so it must be typed twice.
+	await typeTicket(page, FIRST);
+	await expect(page.getByRole('status').filter({ hasText: 'もう一度入力' })).toBeVisible();
+	await typeTicket(page, FIRST);
 	await expect(page.getByTestId('confirm-ticket')).toHaveText(/0000\s*012\s*345/);
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.getByRole('status').filter({ hasText: '記録しました' })).toBeVisible();
 	await expect(page.locator('.records li')).toHaveCount(1);
+	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 
 	// Offline: the second dose is stored on the device only.
 	await context.setOffline(true);
 	await expect(page.getByTestId('sync-indicator')).toContainText('オフライン');
-	await page.getByLabel('接種券番号（18桁）').fill(SECOND);
-	await page.getByRole('button', { name: '確認へ進む' }).click();
+	// Full-width digits typed by hand (an IME in full-width mode): twice as well.
+	await typeTicket(page, SECOND);
+	await typeTicket(page, SECOND);
 	await expect(page.getByTestId('confirm-ticket')).toHaveText(/0000\s*067\s*890/);
 	await expect(page.getByText('2回目')).toBeVisible();
 	await page.getByRole('button', { name: '記録する' }).click();

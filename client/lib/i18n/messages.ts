@@ -84,6 +84,8 @@ export const ja = {
 	ticketLabel: '接種券番号（18桁）',
 	ticketHelp: 'QRコードまたはOCR行の数字を入力、またはスキャンしてください。',
 	toConfirm: '確認へ進む',
+	typeAgain: '手入力の場合は、確認のためもう一度入力してください。',
+	typedMismatch: '1回目の入力と一致しません。もう一度最初から入力してください。',
 	ticketError: {
 		TICKET_FORMAT: '接種券番号の形式が正しくありません（18桁、または券番号10桁）。',
 		MUNICIPALITY_CHECK_DIGIT: '市町村コードの検査数字が一致しません。読み取り誤りの可能性があります。',
@@ -215,6 +217,8 @@ export const en: Messages = {
 	ticketLabel: 'Ticket number (18 digits)',
 	ticketHelp: 'Type or scan the digits of the QR code or the OCR line.',
 	toConfirm: 'Continue to check',
+	typeAgain: 'Typed by hand: enter the number once more to confirm.',
+	typedMismatch: 'The two entries differ. Start again.',
 	ticketError: {
 		TICKET_FORMAT: 'The ticket number must be 18 digits (or the 10-digit ticket number).',
 		MUNICIPALITY_CHECK_DIGIT: 'The municipality code check digit does not match: probably a misread.',
