@@ -44,6 +44,8 @@ export class Station {
 	records = $state<EventView[]>([]);
 	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
 	session = $state<RecordingSession | null>(null);
+	/** When the server last confirmed a commit (the newest receipt), ISO time. */
+	lastReceiptAt = $state<string | null>(null);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 
@@ -124,6 +126,7 @@ export class Station {
 		this.session = null;
 		this.operator = null;
 		this.records = [];
+		this.lastReceiptAt = null;
 		this.sync = { state: 'offline', retryInMs: null };
 		this.phase = 'locked';
 	}
@@ -165,7 +168,10 @@ export class Station {
 	}
 
 	async refresh(): Promise<void> {
-		if (this.store) this.records = await this.store.listEvents();
+		if (!this.store) return;
+		this.records = await this.store.listEvents();
+		const receipts = await this.db.receipts.toArray();
+		this.lastReceiptAt = receipts.reduce<string | null>((latest, r) => (latest === null || r.receivedAt > latest ? r.receivedAt : latest), null);
 	}
 
 	/** The dose number to propose for a ticket and what to warn about before saving it. */

@@ -65,6 +65,7 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 	await context.setOffline(false);
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(2);
 	await expect(page.getByTestId('sync-indicator')).toContainText('すべてサーバーに保存済み');
+	await expect(page.getByTestId('sync-indicator')).toContainText('最終受領');
 
 	// The ledger on disk holds exactly the two doses, with their signed raw updates.
 	await server.stop();

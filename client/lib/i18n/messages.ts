@@ -126,7 +126,9 @@ export const ja = {
 		connecting: '接続中…',
 		stopped: '同期停止',
 		waiting: (n: number) => `未受領 ${n} 件`,
-		allSafe: 'すべてサーバーに保存済み'
+		allSafe: 'すべてサーバーに保存済み',
+		lastReceipt: (t: string) => `最終受領 ${t}`,
+		progress: '送信の進み具合'
 	}
 };
 
@@ -254,7 +256,9 @@ export const en: Messages = {
 		connecting: 'Connecting…',
 		stopped: 'Sync stopped',
 		waiting: (n: number) => `${n} not receipted`,
-		allSafe: 'All stored on the server'
+		allSafe: 'All stored on the server',
+		lastReceipt: (t: string) => `last receipt ${t}`,
+		progress: 'Sync progress'
 	}
 };
 

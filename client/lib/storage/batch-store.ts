@@ -150,6 +150,7 @@ export class BatchStore implements DeviceSyncStore {
 	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void> {
 		await this.db.receipts.put({ ...r, receivedAt: new Date().toISOString() });
 		await this.advance(r.batchId, ['local', 'sent'], 'receipted', r.stateVector);
+		this.onChange();
 	}
 
 	markRefused(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
