@@ -107,6 +107,8 @@ export class Station {
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
+		// Past days that the server has fully receipted leave the device.
+		await this.store.purgeSettledBefore(serviceDay());
 		await this.refresh();
 		this.phase = 'unlocked';
 		this.stopWatching = watchForLock(() => this.lock(), IDLE_LOCK_MS);

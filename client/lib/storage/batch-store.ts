@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, type DoseEvent } from '$shared/index';
+import { BATCH_EVENTS, parseBatchId, type DoseEvent } from '$shared/index';
 import { stateVectorCovers, type DeviceSyncStore } from '$shared/sync/device-sync';
 import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
@@ -120,6 +120,30 @@ export class BatchStore implements DeviceSyncStore {
 		}
 		this.venueCache = events;
 		return events;
+	}
+
+	/**
+	 * Removes the batches of service days before `today` whose every event the server has
+	 * receipted (refused ones count as settled: the back office has them on record), with their
+	 * updates, receipts and the venue view of those days. A batch with anything unreceipted
+	 * stays, whatever its age.
+	 */
+	async purgeSettledBefore(today: string): Promise<number> {
+		const old = (id: string) => (parseBatchId(id)?.serviceDay ?? today) < today;
+		const rows = await this.db.events.toArray();
+		const unsettled = new Set(rows.filter((r) => r.state === 'local' || r.state === 'sent').map((r) => r.batchId));
+		const purge = [...new Set(rows.map((r) => r.batchId))].filter((id) => old(id) && !unsettled.has(id));
+		const venueOld = [...new Set((await this.db.venue.toArray()).map((r) => r.batchId))].filter(old);
+		if (purge.length === 0 && venueOld.length === 0) return 0;
+		await this.db.transaction('rw', [this.db.events, this.db.updates, this.db.receipts, this.db.venue], async () => {
+			await this.db.events.where('batchId').anyOf(purge).delete();
+			await this.db.updates.where('batchId').anyOf(purge).delete();
+			await this.db.receipts.where('batchId').anyOf(purge).delete();
+			await this.db.venue.where('batchId').anyOf(venueOld).delete();
+		});
+		for (const id of purge) this.docs.delete(id);
+		this.venueCache = null;
+		return purge.length;
 	}
 
 	async listEvents(): Promise<EventView[]> {
