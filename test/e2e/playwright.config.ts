@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './chromium';
 
 /**
  * End-to-end tests drive Debian's Chromium (never a downloaded browser) against the real
@@ -19,9 +20,6 @@ export default defineConfig({
 		timezoneId: 'Asia/Tokyo',
 		viewport: { width: 1280, height: 800 },
 		trace: 'retain-on-failure',
-		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync']
-		}
+		launchOptions: CHROMIUM_LAUNCH
 	}
 });

@@ -4,16 +4,14 @@
  * Not a test: it only drives the app into a typical state and photographs it.
  */
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './chromium';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
 await buildClientIfStale(ROOT);
 const server = await startServerProcess();
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
 	const page = await context.newPage();

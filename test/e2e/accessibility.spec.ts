@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { CHROMIUM_LAUNCH } from './chromium';
+import { expect, test, type Page } from '@playwright/test';
+import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { enrolStation, fillSession, scanTicket } from './station-steps';
+
+let server: ServerProcess;
+test.beforeEach(async () => {
+	server = await startServerProcess();
+});
+test.afterEach(async () => {
+	await server.cleanup();
+});
+
+/** WCAG 2.1 A and AA rules over the whole page; every violation is listed on failure. */
+async function expectAccessible(page: Page, screen: string) {
+	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	expect(violations.map((v) => `${screen}: ${v.id} (${v.nodes.length}) ${v.help}`)).toEqual([]);
+}
+
+test('Chromium reports no installability errors (manifest, icons, service worker)', async ({ playwright }) => {
+	// Installability is judged only outside incognito: a real profile directory.
+	const profile = await mkdtemp(join(tmpdir(), 'vacc-profile-'));
+	const context = await playwright.chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH);
+	try {
+		const page = await context.newPage();
+		await page.goto(server.url);
+		await page.evaluate(() => navigator.serviceWorker.ready);
+		const cdp = await context.newCDPSession(page);
+		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+		expect(installabilityErrors).toEqual([]);
+		const manifest = await cdp.send('Page.getAppManifest');
+		expect(manifest.errors).toEqual([]);
+	} finally {
+		await context.close();
+		await rm(profile, { recursive: true, force: true });
+	}
+});
+
+test('every screen passes axe-core (WCAG 2.1 AA)', async ({ page }) => {
+	await page.goto(server.url);
+	await expect(page.getByLabel('登録コード')).toBeVisible();
+	await expectAccessible(page, 'enrol');
+
+
+	await enrolStation(page, await issueEnrolmentCode(server.url));
+	await expect(page.getByRole('heading', { name: '本日の接種設定' })).toBeVisible();
+	await expectAccessible(page, 'settings');
+	await fillSession(page);
+	await expectAccessible(page, 'recording');
+	await scanTicket(page, '111310160000012345');
+	await expect(page.getByRole('heading', { name: '内容の確認' })).toBeVisible();
+	await expectAccessible(page, 'confirmation');
+	await page.getByRole('button', { name: '記録する' }).click();
+	await expect(page.locator('.records li')).toHaveCount(1);
+	await expectAccessible(page, 'list');
+	await page.getByRole('button', { name: 'ロック', exact: true }).click();
+	await expectAccessible(page, 'locked');
+	await page.getByRole('button', { name: 'English' }).click();
+	await expectAccessible(page, 'locked (English)');
+});
