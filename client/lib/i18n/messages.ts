@@ -80,6 +80,7 @@ export const ja = {
 		closed: '本日の記録は締め済みです。',
 		tallyFormat: '予診票の枚数を0以上の整数で入力してください。'
 	},
+	update: { available: '新しいバージョンがあります。記録はすべて保存済みです。', apply: '更新する' },
 	readTicket: '接種券の読み取り',
 	ticketLabel: '接種券番号（18桁）',
 	ticketHelp: 'QRコードまたはOCR行の数字を入力、またはスキャンしてください。',
@@ -215,6 +216,7 @@ export const en: Messages = {
 		closed: "Today's records are closed.",
 		tallyFormat: 'Enter the number of paper forms (0 or more).'
 	},
+	update: { available: 'A new version is available. Every record is saved.', apply: 'Update' },
 	readTicket: 'Read the ticket',
 	ticketLabel: 'Ticket number (18 digits)',
 	ticketHelp: 'Type or scan the digits of the QR code or the OCR line.',
