@@ -33,6 +33,12 @@ export function credentialProblem(staffCode: string, pin: string, again: string)
 type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
 
 /**
+ * How long a station may record without reaching the server. Past it, recording stops until
+ * the next contact: a revoked or retired device cannot go on recording for ever offline.
+ */
+export const OFFLINE_SESSION_MAX_MS = 72 * 3600_000;
+
+/**
  * The station's state: enrolment, lock and unlock, the day's settings, today's records and the
  * sync indicator. While locked nothing readable is in memory: no data key, no device keys, no
  * records, and sync is stopped.
@@ -46,6 +52,9 @@ export class Station {
 	session = $state<RecordingSession | null>(null);
 	/** When the server last confirmed a commit (the newest receipt), ISO time. */
 	lastReceiptAt = $state<string | null>(null);
+	/** Last successful handshake with the server (epoch ms); kept in clear: it says nothing of a dose. */
+	lastContactAt = $state<number | null>(null);
+	now = $state(Date.now());
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 
@@ -54,6 +63,10 @@ export class Station {
 	private store: BatchStore | null = null;
 	private engine: DeviceSync | null = null;
 	private stopWatching: (() => void) | null = null;
+
+	get offlineExpired(): boolean {
+		return this.lastContactAt !== null && this.now - this.lastContactAt > OFFLINE_SESSION_MAX_MS;
+	}
 
 	get waiting(): number {
 		return this.records.filter((r) => r.state === 'local' || r.state === 'sent').length;
@@ -85,6 +98,8 @@ export class Station {
 		await this.db.transaction('rw', this.db.meta, async () => {
 			await this.db.meta.put({ key: 'identity', value: identity });
 			await this.db.meta.put({ key: 'operators', value: [wrapped] });
+			// Enrolment itself was a contact with the server.
+			await this.db.meta.put({ key: 'lastContact', value: Date.now() });
 		});
 		this.revoked = false;
 		await this.open(vault, staffCode);
@@ -107,6 +122,8 @@ export class Station {
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
+		this.lastContactAt = ((await this.db.meta.get('lastContact'))?.value as number | undefined) ?? null;
+		this.now = Date.now();
 		// Past days that the server has fully receipted leave the device.
 		await this.store.purgeSettledBefore(serviceDay());
 		await this.refresh();
@@ -143,6 +160,10 @@ export class Station {
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u)),
 			onStatus: (s) => {
 				this.sync = s;
+				if (s.state === 'online') {
+					this.lastContactAt = this.now = Date.now();
+					void this.db.meta.put({ key: 'lastContact', value: this.lastContactAt });
+				}
 				if (s.state === 'stopped' && s.code === CLOSE.DEVICE_REVOKED) void this.wipe();
 			},
 			onError: (e) => console.warn('sync', e),
@@ -231,9 +252,16 @@ export class Station {
 		};
 	}
 
+	/** Recording needs the station unlocked and in touch with the server within the limit. */
+	private assertMayRecord(): void {
+		this.now = Date.now();
+		if (this.offlineExpired) throw new Error('offline session expired');
+	}
+
 	/** Validates and appends; never appends what the server would refuse (it would poison the log). */
 	private async append(event: DoseEvent): Promise<void> {
 		if (!this.store) throw new Error('station locked');
+		this.assertMayRecord();
 		const checked = validateEvent(event);
 		if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
 		await this.store.append(checked.event);

@@ -24,6 +24,7 @@ export const ja = {
 	unlockFailed: '担当者コードまたは暗証番号が正しくありません。',
 	lock: 'ロック',
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
+	offlineExpired: 'サーバーに接続できない期間が上限（72時間）を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	session: {
 		title: '本日の接種設定',
 		operator: '担当者コード',
@@ -160,6 +161,7 @@ export const en: Messages = {
 	unlockFailed: 'Staff code or PIN is wrong.',
 	lock: 'Lock',
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
+	offlineExpired: 'This device has not reached the server for more than 72 hours, so recording is paused. It resumes once the network is back.',
 	session: {
 		title: "Today's vaccination settings",
 		operator: 'Staff code',
