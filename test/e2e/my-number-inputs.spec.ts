@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { PIN, cartonCode, scanTicket } from './station-steps';
+
+let server: ServerProcess;
+test.beforeEach(async () => {
+	server = await startServerProcess();
+});
+test.afterEach(async () => {
+	await server.cleanup();
+});
+
+// A valid My Number (check digit 8), in the forms people type it.
+const MY_NUMBERS = ['123456789018', '1234 5678 9018', '１２３４５６７８９０１８'];
+
+test('a My Number is refused in every input of the station', async ({ page }) => {
+	await page.goto(server.url);
+	const code = await issueEnrolmentCode(server.url);
+	const alert = page.getByRole('alert');
+
+	// Enrolment: staff code and PIN.
+	await page.getByLabel('登録コード').fill(code);
+	for (const [staff, pin] of [[MY_NUMBERS[0]!, PIN], ['N001', MY_NUMBERS[0]!]] as const) {
+		await page.getByLabel('担当者コード').fill(staff);
+		await page.getByLabel('暗証番号', { exact: true }).fill(pin);
+		await page.getByLabel('暗証番号（確認）').fill(pin);
+		await page.getByRole('button', { name: 'この端末を登録する' }).click();
+		await expect(alert).toContainText('個人番号');
+	}
+	await page.getByLabel('担当者コード').fill('N001');
+	await page.getByLabel('暗証番号', { exact: true }).fill(PIN);
+	await page.getByLabel('暗証番号（確認）').fill(PIN);
+	await page.getByRole('button', { name: 'この端末を登録する' }).click();
+
+	// Settings: doctor codes and the lot barcode.
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(`(01)09520000001018(17)301231(10)${MY_NUMBERS[0]}`);
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await expect(alert).toContainText('個人番号');
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode());
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await page.getByLabel('予診医コード').fill(MY_NUMBERS[0]!);
+	await page.getByLabel('接種医コード').fill('D002');
+	await page.getByRole('button', { name: 'この設定で記録を始める' }).click();
+	await expect(alert).toContainText('個人番号');
+	await page.getByLabel('予診医コード').fill('D001');
+	await page.getByRole('button', { name: 'この設定で記録を始める' }).click();
+
+	// The ticket field, in every form.
+	for (const n of MY_NUMBERS) {
+		await page.getByLabel('接種券番号（18桁）').fill(n);
+		await page.getByRole('button', { name: '確認へ進む' }).click();
+		await expect(alert).toContainText('個人番号');
+		await expect(page.getByLabel('接種券番号（18桁）')).toHaveValue('');
+	}
+
+	// The not-vaccinated note and a correction's reason.
+	await scanTicket(page, '111310160000012345');
+	await page.getByRole('button', { name: '接種不適当', exact: true }).click();
+	await page.getByLabel('補足').fill(`番号 ${MY_NUMBERS[1]}`);
+	await page.getByRole('button', { name: '接種不適当として記録' }).click();
+	await expect(alert).toContainText('個人番号');
+	await page.getByLabel('補足').fill('');
+	await page.getByRole('button', { name: '接種不適当として記録' }).click();
+	await page.locator('.records li').first().getByRole('button', { name: '訂正' }).click();
+	await page.getByLabel('理由', { exact: true }).fill(MY_NUMBERS[2]!);
+	await page.getByRole('button', { name: '確定' }).click();
+	await expect(alert).toContainText('個人番号');
+	await expect(page.locator('.records li')).not.toContainText('訂正済');
+});
