@@ -1,6 +1,6 @@
 /**
  * Makes the README's screenshot from the real app and server:
- *   npx tsx test/e2e/readme-screenshot.ts
+ *   npx tsx test/e2e/readme-screenshot.ts [width height output.png]
  * Not a test: it only drives the app into a typical state and photographs it.
  */
 import { chromium } from '@playwright/test';
@@ -13,7 +13,8 @@ await buildClientIfStale(ROOT);
 const server = await startServerProcess();
 const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+	const [width, height, output] = [Number(process.argv[2] ?? 1280), Number(process.argv[3] ?? 800), process.argv[4] ?? `${ROOT}/test/e2e/readme-screenshot.png`];
+	const context = await browser.newContext({ viewport: { width, height }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
 	const page = await context.newPage();
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -29,7 +30,7 @@ try {
 	await context.setOffline(true);
 	await record('131310160000024680');
 	await scanTicket(page, '1 3 131016 0000013579');
-	await page.screenshot({ path: `${ROOT}/test/e2e/readme-screenshot.png` });
+	await page.screenshot({ path: output });
 } finally {
 	await browser.close();
 	await server.cleanup();
