@@ -82,6 +82,7 @@ export const ja = {
 		tallyFormat: '予診票の枚数を0以上の整数で入力してください。'
 	},
 	update: { available: '新しいバージョンがあります。記録はすべて保存済みです。', apply: '更新する' },
+	camera: { start: 'カメラで読み取る', stop: 'カメラを止める', viewfinder: 'カメラの映像（接種券のQRコードまたはバーコードを写してください）', unavailable: 'カメラを使用できません。スキャナーか手入力で読み取ってください。' },
 	readTicket: '接種券の読み取り',
 	ticketLabel: '接種券番号（18桁）',
 	ticketHelp: 'QRコードまたはOCR行の数字を入力、またはスキャンしてください。',
@@ -219,6 +220,7 @@ export const en: Messages = {
 		tallyFormat: 'Enter the number of paper forms (0 or more).'
 	},
 	update: { available: 'A new version is available. Every record is saved.', apply: 'Update' },
+	camera: { start: 'Scan with the camera', stop: 'Stop the camera', viewfinder: 'Camera view (show the ticket’s QR code or barcode)', unavailable: 'The camera is not available. Use the scanner or type the number.' },
 	readTicket: 'Read the ticket',
 	ticketLabel: 'Ticket number (18 digits)',
 	ticketHelp: 'Type or scan the digits of the QR code or the OCR line.',

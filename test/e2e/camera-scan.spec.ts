@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { CHROMIUM_LAUNCH } from './chromium';
+import { writeQrVideo } from './fake-camera';
+import { enrolStation, fillSession } from './station-steps';
+
+let server: ServerProcess;
+let dir: string;
+test.beforeEach(async () => {
+	server = await startServerProcess();
+	dir = await mkdtemp(join(tmpdir(), 'vacc-camera-'));
+});
+test.afterEach(async () => {
+	await server.cleanup();
+	await rm(dir, { recursive: true, force: true });
+});
+
+test("reads a ticket's QR code through the camera, decoded on the device by the bundled WASM decoder", async ({ playwright }) => {
+	const video = join(dir, 'ticket.y4m');
+	await writeQrVideo(video, '131310160000054321');
+	const browser = await playwright.chromium.launch({
+		...CHROMIUM_LAUNCH,
+		args: [...CHROMIUM_LAUNCH.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+	});
+	try {
+		const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', permissions: ['camera'] });
+		const page = await context.newPage();
+		const offsite: string[] = [];
+		page.on('request', (r) => {
+			if (!r.url().startsWith(server.url)) offsite.push(r.url());
+		});
+		await page.goto(server.url);
+		await enrolStation(page, await issueEnrolmentCode(server.url));
+		await fillSession(page);
+		await page.getByRole('button', { name: 'カメラで読み取る' }).click();
+		await expect(page.getByTestId('confirm-ticket')).toHaveText(/0000\s*054\s*321/, { timeout: 30_000 });
+		await expect(page.getByText('3回目')).toBeVisible();
+		// Read by a machine: no second entry asked for; nothing fetched from outside.
+		await page.getByRole('button', { name: '記録する' }).click();
+		await expect(page.locator('.records li')).toHaveCount(1);
+		expect(offsite).toEqual([]);
+	} finally {
+		await browser.close();
+	}
+});
