@@ -66,3 +66,22 @@ test('reads an NW-7 (Codabar) ticket number through the camera; the municipality
 		await expect(page.getByText('1回目')).toBeVisible();
 	});
 });
+
+test('reads the enrolment QR code through the camera', async ({ playwright }) => {
+	const code = await issueEnrolmentCode(server.url);
+	const video = join(dir, 'enrolment.y4m');
+	await writeQrVideo(video, code);
+	const browser = await playwright.chromium.launch({
+		...CHROMIUM_LAUNCH,
+		args: [...CHROMIUM_LAUNCH.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+	});
+	try {
+		const page = await (await browser.newContext({ permissions: ['camera'] })).newPage();
+		await page.goto(server.url);
+		await page.getByRole('button', { name: '登録用QRコードをカメラで読み取る' }).click();
+		await expect(page.getByLabel('登録コード')).toHaveValue(code, { timeout: 30_000 });
+	} finally {
+		await browser.close();
+	}
+});
+
