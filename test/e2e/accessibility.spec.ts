@@ -57,8 +57,43 @@ test('every screen passes axe-core (WCAG 2.1 AA)', async ({ page }) => {
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.locator('.records li')).toHaveCount(1);
 	await expectAccessible(page, 'list');
+	await page.locator('.records li').first().getByRole('button', { name: '訂正' }).click();
+	await expectAccessible(page, 'correction form');
+	await page.getByRole('button', { name: 'やめる' }).click();
+	await scanTicket(page, '111310160000067890');
+	await page.getByRole('button', { name: '接種不適当', exact: true }).click();
+	await expectAccessible(page, 'not-vaccinated form');
+	await page.getByRole('button', { name: '戻る' }).click();
+	await page.getByLabel('予診票の枚数').fill('7');
+	await expectAccessible(page, 'close of day with a tally mismatch');
 	await page.getByRole('button', { name: 'ロック', exact: true }).click();
 	await expectAccessible(page, 'locked');
 	await page.getByRole('button', { name: 'English' }).click();
 	await expectAccessible(page, 'locked (English)');
 });
+
+for (const [name, viewport] of [
+	['tablet landscape', { width: 1280, height: 800 }],
+	['tablet portrait', { width: 800, height: 1280 }],
+	['desk PC', { width: 1920, height: 1080 }]
+] as const) {
+	test(`touch targets are at least 48 px and nothing overflows: ${name}`, async ({ page }) => {
+		await page.setViewportSize(viewport);
+		await page.goto(server.url);
+		await enrolStation(page, await issueEnrolmentCode(server.url));
+		await fillSession(page);
+		await scanTicket(page, '111310160000012345');
+		await page.getByRole('button', { name: '記録する' }).click();
+		await scanTicket(page, '111310160000067890');
+		const small = await page.evaluate(() =>
+			[...document.querySelectorAll('button, input, select, textarea')]
+				.map((el) => ({ el, box: el.getBoundingClientRect() }))
+				.filter(({ box }) => box.width > 0 && box.height > 0 && (box.width < 48 || box.height < 48))
+				.map(({ el, box }) => `${el.tagName} "${el.textContent?.trim() || el.id}" ${Math.round(box.width)}×${Math.round(box.height)}`)
+		);
+		expect(small).toEqual([]);
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		expect(overflow).toBeLessThanOrEqual(0);
+	});
+}
+
