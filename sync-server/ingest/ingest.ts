@@ -116,6 +116,15 @@ export class Ingest {
 					events: checked.events
 				});
 				if ('revoked' in result) return { ok: false, code: 'DEVICE_REVOKED', message: 'the device is revoked', eventIds: [], stateVector: Y.encodeStateVector(entry.doc) };
+				if ('retired' in result) {
+					return {
+						ok: false,
+						code: 'DEVICE_RETIRED',
+						message: 'the device was retired before this service day',
+						eventIds: checked.events.map((e) => e.id),
+						stateVector: Y.encodeStateVector(entry.doc)
+					};
+				}
 				stored = !('duplicate' in result);
 				// Only after the commit: the in-memory document follows the ledger, never leads it.
 				Y.applyUpdate(entry.doc, update);

@@ -151,7 +151,8 @@ export class Ledger {
 	/** Sets a device's status; revoked is final, retired can only become revoked. */
 	async setDeviceStatus(id: string, status: 'retired' | 'revoked'): Promise<DeviceRecord | null> {
 		const { rows } = await this.db.query<DeviceRow>(
-			`UPDATE devices SET status = $2 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
+			`UPDATE devices SET status = $2, retired_at = CASE WHEN $2 = 'retired' THEN now() ELSE retired_at END
+			 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
 			[id, status]
 		);
 		return rows[0] ? toDevice(rows[0]) : null;
@@ -174,12 +175,18 @@ export class Ledger {
 	 * update again changes nothing; an event already projected (resent inside another update)
 	 * is not projected twice.
 	 */
-	async commitUpdate(u: UpdateToCommit): Promise<{ seq: number } | { duplicate: true } | { revoked: true }> {
+	async commitUpdate(u: UpdateToCommit): Promise<{ seq: number } | { duplicate: true } | { revoked: true } | { retired: true }> {
 		return this.db.transaction(async (tx) => {
 			// Checked inside the transaction: a revocation that commits first wins, whatever
-			// the connection believed at its handshake.
-			const status = await tx.query<{ status: string }>('SELECT status FROM devices WHERE id = $1 FOR SHARE', [u.deviceId]);
-			if (status.rows[0]?.status !== 'active' && status.rows[0]?.status !== 'retired') return { revoked: true as const };
+			// the connection believed at its handshake. A retired device uploads what it
+			// recorded up to the (Japanese) day it was retired, nothing of later days.
+			const status = await tx.query<{ status: string; retired_day: string | null }>(
+				`SELECT status, to_char(retired_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = $1 FOR SHARE`,
+				[u.deviceId]
+			);
+			const device = status.rows[0];
+			if (!device || device.status === 'revoked') return { revoked: true as const };
+			if (device.status === 'retired' && device.retired_day !== null && u.serviceDay > device.retired_day) return { retired: true as const };
 			await tx.query(
 				`INSERT INTO batches (id, device_id, municipality, site_code, service_day)
 				 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,

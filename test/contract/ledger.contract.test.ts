@@ -50,7 +50,7 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 	it('applies migrations once, however often it is asked', async () => {
 		expect(await migrate(ledger.db)).toEqual([]);
 		const { rows } = await ledger.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-		expect(rows.map((r) => r.version)).toEqual([1, 2]);
+		expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
 	});
 
 	it('makes the server keys once and returns the same keys after', async () => {
@@ -145,5 +145,16 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		await ledger.logRefusal({ deviceId: device.id, batchId: '123456789018', code: 'X', message: 'value 1234-5678-9018', eventIds: ['123456789018', batch] });
 		const { rows } = await ledger.db.query('SELECT batch_id, message, event_ids FROM refused_updates');
 		expect(JSON.stringify(rows)).not.toMatch(/123456789018|1234-5678-9018/);
+	});
+
+	it('lets a retired device upload days up to its retirement, and refuses later days', async () => {
+		const device = await enrolledDevice();
+		await ledger.setDeviceStatus(device.id, 'retired');
+		const commit = (day: string) => {
+			const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: day });
+			return ledger.commitUpdate({ batchId: batch, deviceId: device.id, municipality: '131016', siteCode: 'V001', serviceDay: day, update: Uint8Array.of(day.length, Number(day.slice(-2))), signature: new Uint8Array(64), events: [] });
+		};
+		expect(await commit('2020-01-01')).toHaveProperty('seq');
+		expect(await commit('2099-12-31')).toEqual({ retired: true });
 	});
 });
