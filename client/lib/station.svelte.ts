@@ -106,6 +106,18 @@ export class Station {
 		return { ok: true };
 	}
 
+	/** Lets another operator unlock this device with their own staff code and PIN. */
+	async addOperator(staffCode: string, pin: string, again: string): Promise<CredentialProblem | 'EXISTS' | null> {
+		if (!this.vault) throw new Error('station locked');
+		const problem = credentialProblem(staffCode, pin, again);
+		if (problem) return problem;
+		const operators = await this.operators();
+		if (operators.some((w) => w.staffCode === staffCode)) return 'EXISTS';
+		const wrapped = await this.vault.wrapFor(staffCode, pin);
+		await this.db.meta.put({ key: 'operators', value: [...operators, wrapped] });
+		return null;
+	}
+
 	/** Unlocks with an operator's staff code and PIN; false when they do not match. */
 	async unlock(staffCode: string, pin: string): Promise<boolean> {
 		const wrapped = (await this.operators()).find((w) => w.staffCode === staffCode);

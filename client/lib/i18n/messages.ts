@@ -24,6 +24,7 @@ export const ja = {
 	unlock: 'ロック解除',
 	unlockFailed: '担当者コードまたは暗証番号が正しくありません。',
 	lock: 'ロック',
+	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	offlineExpired: 'サーバーに接続できない期間が上限（72時間）を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	session: {
@@ -163,6 +164,7 @@ export const en: Messages = {
 	unlock: 'Unlock',
 	unlockFailed: 'Staff code or PIN is wrong.',
 	lock: 'Lock',
+	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	offlineExpired: 'This device has not reached the server for more than 72 hours, so recording is paused. It resumes once the network is back.',
 	session: {

@@ -26,4 +26,12 @@ describe('Vault (WebCrypto)', () => {
 		box.data[0]! ^= 1;
 		await expect(vault.open(box)).rejects.toThrow();
 	});
+
+	it('wraps the same data key for a second operator', async () => {
+		const { vault } = await Vault.create('N001', '482913', FAST);
+		const box = await vault.seal(Uint8Array.of(7));
+		const second = await vault.wrapFor('N002', '771204', FAST);
+		expect(await (await Vault.unlock(second, '771204'))!.open(box)).toEqual(Uint8Array.of(7));
+		expect(await Vault.unlock(second, '482913')).toBeNull();
+	});
 });

@@ -30,8 +30,20 @@ async function pinKey(pin: string, salt: Uint8Array, iterations: number): Promis
 	return subtle().deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
+/**
+ * Extractable only so that an unlocked operator can wrap the same key for another operator
+ * (`wrapFor`); it never leaves memory unwrapped.
+ */
 function importDataKey(raw: Uint8Array): Promise<CryptoKey> {
-	return subtle().importKey('raw', raw as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']);
+	return subtle().importKey('raw', raw as BufferSource, 'AES-GCM', true, ['encrypt', 'decrypt']);
+}
+
+async function wrap(raw: Uint8Array, staffCode: string, pin: string, iterations: number): Promise<WrappedKey> {
+	const salt = random(16);
+	const iv = random(12);
+	const kek = await pinKey(pin, salt, iterations);
+	const wrapped = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: utf8(staffCode) }, kek, raw as BufferSource));
+	return { staffCode, salt, iterations, iv, wrapped };
 }
 
 export class Vault {
@@ -41,11 +53,7 @@ export class Vault {
 	static async create(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS): Promise<{ vault: Vault; wrapped: WrappedKey }> {
 		const raw = random(32);
 		try {
-			const salt = random(16);
-			const iv = random(12);
-			const kek = await pinKey(pin, salt, iterations);
-			const wrapped = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: utf8(staffCode) }, kek, raw as BufferSource));
-			return { vault: new Vault(await importDataKey(raw)), wrapped: { staffCode, salt, iterations, iv, wrapped } };
+			return { vault: new Vault(await importDataKey(raw)), wrapped: await wrap(raw, staffCode, pin, iterations) };
 		} finally {
 			raw.fill(0);
 		}
@@ -62,6 +70,16 @@ export class Vault {
 		}
 		try {
 			return new Vault(await importDataKey(raw));
+		} finally {
+			raw.fill(0);
+		}
+	}
+
+	/** The same data key, wrapped for another operator's staff code and PIN. */
+	async wrapFor(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS): Promise<WrappedKey> {
+		const raw = new Uint8Array(await subtle().exportKey('raw', this.key));
+		try {
+			return await wrap(raw, staffCode, pin, iterations);
 		} finally {
 			raw.fill(0);
 		}
