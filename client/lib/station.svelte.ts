@@ -9,6 +9,7 @@ import { StationDb, type EventView } from './storage/db';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
 import { Vault, type SealedBox, type WrappedKey } from './storage/vault';
 import { enrolDevice } from './sync/enrol';
+import type { LotEntry } from '$shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
@@ -52,6 +53,8 @@ export class Station {
 	session = $state<RecordingSession | null>(null);
 	/** When the server last confirmed a commit (the newest receipt), ISO time. */
 	lastReceiptAt = $state<string | null>(null);
+	/** Lots delivered to this site, from the lot master. */
+	lots = $state<LotEntry[]>([]);
 	/** Last successful handshake with the server (epoch ms); kept in clear: it says nothing of a dose. */
 	lastContactAt = $state<number | null>(null);
 	now = $state(Date.now());
@@ -130,6 +133,8 @@ export class Station {
 	private async open(vault: Vault, staffCode: string): Promise<void> {
 		this.vault = vault;
 		this.store = new BatchStore(this.db, vault, () => void this.refresh());
+		this.store.onLots = (lots) => (this.lots = lots);
+		this.lots = await this.store.loadLots();
 		this.identity = await loadIdentity(this.db, vault);
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
@@ -158,6 +163,7 @@ export class Station {
 		this.operator = null;
 		this.records = [];
 		this.lastReceiptAt = null;
+		this.lots = [];
 		this.sync = { state: 'offline', retryInMs: null };
 		this.phase = 'locked';
 	}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from './messages';
+import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from './messages';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 const message: fc.Arbitrary<AppMessage> = fc.oneof(
@@ -10,7 +10,8 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 	fc.record({ type: fc.constant(MSG_RECEIPT), doc: fc.string(), stateVector: bytes, eventCount: fc.nat(), signature: bytes }),
 	fc.record({ type: fc.constant(MSG_REFUSED), doc: fc.string(), code: fc.string(), message: fc.string(), eventIds: fc.array(fc.string()), stateVector: bytes }),
 	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() }),
-	fc.record({ type: fc.constant(MSG_VENUE), serviceDay: fc.string() })
+	fc.record({ type: fc.constant(MSG_VENUE), serviceDay: fc.string() }),
+	fc.record({ type: fc.constant(MSG_LOTS), lots: fc.array(fc.record({ product: fc.string(), lot: fc.string(), expiry: fc.string() })) })
 ) as fc.Arbitrary<AppMessage>;
 
 describe('application messages', () => {

@@ -17,6 +17,14 @@ export const MSG_REFUSED = 14;
 export const MSG_ERROR = 15;
 /** Device asks for the other devices' batches of its site on a service day (read-only), now and as they change. */
 export const MSG_VENUE = 16;
+/** Server → device: the lot master entries delivered to the device's site (JSON). */
+export const MSG_LOTS = 17;
+
+export interface LotEntry {
+	product: string;
+	lot: string;
+	expiry: string;
+}
 
 export type YSyncKind = typeof messageYjsSyncStep1 | typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
 
@@ -28,7 +36,8 @@ export type AppMessage =
 	/** stateVector: what the server holds of the document after refusing (for the device's rebase). */
 	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }
 	| { type: typeof MSG_ERROR; code: string; message: string }
-	| { type: typeof MSG_VENUE; serviceDay: string };
+	| { type: typeof MSG_VENUE; serviceDay: string }
+	| { type: typeof MSG_LOTS; lots: LotEntry[] };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -69,6 +78,9 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 			break;
 		case MSG_VENUE:
 			encoding.writeVarString(e, m.serviceDay);
+			break;
+		case MSG_LOTS:
+			encoding.writeVarString(e, JSON.stringify(m.lots.map(({ product, lot, expiry }) => ({ product, lot, expiry }))));
 			break;
 	}
 	return encoding.toUint8Array(e);
@@ -129,6 +141,12 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 			case MSG_VENUE:
 				m = { type, serviceDay: decoding.readVarString(d) };
 				break;
+			case MSG_LOTS: {
+				const lots: unknown = JSON.parse(decoding.readVarString(d));
+				if (!Array.isArray(lots) || !lots.every((l) => l && typeof l.product === 'string' && typeof l.lot === 'string' && typeof l.expiry === 'string')) return null;
+				m = { type, lots: lots as LotEntry[] };
+				break;
+			}
 			default:
 				return null;
 		}

@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
-import { MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, type AppMessage } from '../protocol/messages';
+import { MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, type AppMessage, type LotEntry } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
@@ -27,6 +27,8 @@ export interface DeviceSyncStore {
 	 * batch (see rebase.ts) onto the server's state so the remaining events can still flow.
 	 */
 	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void>;
+	/** The lot master entries delivered to this device's site, as the server last sent them. */
+	saveLots?(lots: LotEntry[]): Promise<void>;
 	/** Another device's batch of the same site and day (read-only venue view). */
 	venueUpdate?(batchId: string, update: Uint8Array): Promise<void>;
 }
@@ -225,6 +227,9 @@ export class DeviceSync {
 				return;
 			case MSG_ERROR:
 				this.opts.onError?.(new Error(`${m.code}: ${m.message}`));
+				return;
+			case MSG_LOTS:
+				await store.saveLots?.(m.lots);
 				return;
 			default:
 				return;

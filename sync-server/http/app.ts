@@ -11,6 +11,7 @@ import type { DeviceConnections } from '../transport/device-connections';
 import { requireAdminToken } from './admin-auth';
 import { deviceRoutes } from './device-routes';
 import { enrolRoutes } from './enrol-routes';
+import { lotRoutes } from './lot-routes';
 import { apiError } from './errors';
 
 export interface AppDeps {
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps): Hono {
 	api.use('/admin/devices/*', requireAdminToken(deps.config.adminToken));
 	api.use('/admin/devices', requireAdminToken(deps.config.adminToken));
 	api.route('/admin/devices', deviceRoutes(deps));
+	api.use('/admin/lots', requireAdminToken(deps.config.adminToken));
+	api.route('/admin/lots', lotRoutes(deps));
 	api.all('*', (c) => apiError(c, 404, 'NOT_FOUND', 'no such API route'));
 	app.route('/api', api);
 

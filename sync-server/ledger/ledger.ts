@@ -28,6 +28,13 @@ export interface NewEnrolment {
 
 export type EnrolmentError = 'ENROLMENT_UNKNOWN' | 'ENROLMENT_USED' | 'ENROLMENT_EXPIRED';
 
+export interface LotRecord {
+	product: string;
+	lot: string;
+	expiry: string;
+	sites: string[];
+}
+
 export interface StoredUpdate {
 	seq: number;
 	update: Uint8Array;
@@ -218,6 +225,25 @@ export class Ledger {
 			containsMyNumber(r.message) ? '(withheld: the message contained a number shaped like a My Number)' : r.message.slice(0, 500),
 			JSON.stringify(r.eventIds.filter((id) => uuid.test(id) && !containsMyNumber(id)))
 		]);
+	}
+
+	/** Creates or replaces a lot of the lot master. */
+	async putLot(l: LotRecord): Promise<void> {
+		await this.db.query(
+			`INSERT INTO lots (product, lot, expiry, sites) VALUES ($1, $2, $3, $4)
+			 ON CONFLICT (product, lot) DO UPDATE SET expiry = $3, sites = $4, updated_at = now()`,
+			[l.product, l.lot, l.expiry, JSON.stringify(l.sites)]
+		);
+	}
+
+	/** Lots of the master, all or those delivered to one site. */
+	async lots(siteCode?: string): Promise<LotRecord[]> {
+		const { rows } = await this.db.query<{ product: string; lot: string; expiry: string; sites: string[] | string }>(
+			`SELECT product, lot, to_char(expiry, 'YYYY-MM-DD') AS expiry, sites FROM lots
+			 WHERE $1::text IS NULL OR sites ? $1::text ORDER BY product, expiry, lot`,
+			[siteCode ?? null]
+		);
+		return rows.map((r) => ({ product: r.product, lot: r.lot, expiry: r.expiry, sites: typeof r.sites === 'string' ? JSON.parse(r.sites) : r.sites }));
 	}
 
 	async countDoseEvents(): Promise<number> {

@@ -3,7 +3,8 @@ import { BATCH_EVENTS, parseBatchId, type DoseEvent } from '$shared/index';
 import { stateVectorCovers, type DeviceSyncStore } from '$shared/sync/device-sync';
 import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
-import type { Vault } from './vault';
+import type { SealedBox, Vault } from './vault';
+import type { LotEntry } from '$shared/protocol/messages';
 
 /**
  * Batch documents on the device: appending events, and the sync engine's view of them. An
@@ -92,6 +93,20 @@ export class BatchStore implements DeviceSyncStore {
 		this.onChange();
 		return { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
 	}
+
+	/** The lot master entries of this site, sealed (a lot number is not left readable). */
+	async saveLots(lots: LotEntry[]): Promise<void> {
+		await this.db.meta.put({ key: 'lots', value: await this.vault.sealJson(lots) });
+		this.onLots?.(lots);
+	}
+
+	async loadLots(): Promise<LotEntry[]> {
+		const row = await this.db.meta.get('lots');
+		return row ? this.vault.openJson<LotEntry[]>(row.value as SealedBox) : [];
+	}
+
+	/** Told when new lots arrive. */
+	onLots: ((lots: LotEntry[]) => void) | null = null;
 
 	/** Another table's batch of this site and day, received read-only (the venue view). */
 	async venueUpdate(batchId: string, update: Uint8Array): Promise<void> {
