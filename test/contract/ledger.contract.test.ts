@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,8 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 	it('applies migrations once, however often it is asked', async () => {
 		expect(await migrate(ledger.db)).toEqual([]);
 		const { rows } = await ledger.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-		expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
+		const files = readdirSync(join(import.meta.dirname, '../../sync-server/ledger/migrations')).filter((f) => f.endsWith('.sql'));
+		expect(rows.map((r) => r.version)).toEqual(files.map((f) => Number(f.slice(0, 4))).sort((a, b) => a - b));
 	});
 
 	it('makes the server keys once and returns the same keys after', async () => {
@@ -156,5 +158,14 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		};
 		expect(await commit('2020-01-01')).toHaveProperty('seq');
 		expect(await commit('2099-12-31')).toEqual({ retired: true });
+	});
+
+	it('keeps the lot master: one row per product and lot, listed per site', async () => {
+		await ledger.putLot({ product: 'comirnaty', lot: 'FK1', expiry: '2030-01-31', sites: ['V001'] });
+		await ledger.putLot({ product: 'comirnaty', lot: 'FK1', expiry: '2030-02-28', sites: ['V001', 'V002'] });
+		await ledger.putLot({ product: 'spikevax', lot: 'MD1', expiry: '2030-03-31', sites: ['V003'] });
+		expect(await ledger.lots('V002')).toEqual([{ product: 'comirnaty', lot: 'FK1', expiry: '2030-02-28', sites: ['V001', 'V002'] }]);
+		expect((await ledger.lots()).map((l) => l.lot)).toEqual(['FK1', 'MD1']);
+		expect(await ledger.lots('V404')).toEqual([]);
 	});
 });
