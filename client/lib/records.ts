@@ -16,6 +16,8 @@ export interface CurrentRecord {
 	savedAt: string;
 	/** The event a further correction or void should name. */
 	latestId: string;
+	/** Why the server refused one of its events, if it did. */
+	refusal: { code: string; message: string } | null;
 }
 
 const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
@@ -50,7 +52,8 @@ export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 			corrected: corrections.length > 0,
 			state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
 			savedAt: chain[0]!.savedAt,
-			latestId: chain.at(-1)!.id
+			latestId: chain.at(-1)!.id,
+			refusal: chain.find((e) => e.refusal)?.refusal ?? null
 		});
 	}
 	return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));

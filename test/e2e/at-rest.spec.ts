@@ -59,6 +59,8 @@ test('nothing readable at rest; lock and unlock with the PIN', async ({ page }) 
 	const raw = await rawIndexedDb(page);
 	expect(raw.length).toBeGreaterThan(1000); // the stores were read
 	for (const secret of ['0000012345', '0000067890', 'QZ4417', '123456789018', '1234 5678 9018']) expect(raw).not.toContain(secret);
+	// Receipts, keys and settings are sealed too: no field of theirs is stored by name.
+	for (const field of ['stateVector=', 'signature=', 'signSecret', 'boxSecret', 'screeningDoctor']) expect(raw).not.toContain(field);
 
 	// Locked: nothing of the day is on screen; a wrong PIN does not open it.
 	await page.getByRole('button', { name: 'ロック', exact: true }).click();

@@ -5,6 +5,7 @@ import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
 import type { LotEntry } from '$shared/protocol/messages';
+import { toB64 } from '$shared/protocol/bytes';
 
 /**
  * Batch documents on the device: appending events, and the sync engine's view of them. An
@@ -187,7 +188,8 @@ export class BatchStore implements DeviceSyncStore {
 	}
 
 	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void> {
-		await this.db.receipts.put({ ...r, receivedAt: new Date().toISOString() });
+		const sealed = await this.vault.sealJson({ stateVector: toB64(r.stateVector), eventCount: r.eventCount, signature: toB64(r.signature) });
+		await this.db.receipts.put({ batchId: r.batchId, sealed, receivedAt: new Date().toISOString() });
 		await this.advance(r.batchId, ['local', 'sent'], 'receipted', r.stateVector);
 		this.onChange();
 	}

@@ -35,9 +35,8 @@ export interface UpdateRow {
 
 export interface ReceiptRow {
 	batchId: string;
-	stateVector: Uint8Array;
-	eventCount: number;
-	signature: Uint8Array;
+	/** The server's signed receipt (state vector, event count, signature), sealed. */
+	sealed: SealedBox;
 	receivedAt: string;
 }
 
