@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
+import type { DevicePolicy } from '../shared/protocol/messages';
 
 export interface Config {
 	port: number;
@@ -21,6 +22,8 @@ export interface Config {
 	/** Bytes a device may send per connection: burst, then per second. */
 	connectionByteBurst: number;
 	connectionBytesPerSecond: number;
+	/** Imposed on every device at each connection. */
+	devicePolicy: DevicePolicy;
 	quiet: boolean;
 }
 
@@ -58,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		handshakesPerSecond: integer(env, 'HANDSHAKES_PER_SECOND', 10, 1, 1_000_000),
 		connectionByteBurst: integer(env, 'CONNECTION_BYTE_BURST', 64 * 1024 * 1024, 64 * 1024, 2 ** 40),
 		connectionBytesPerSecond: integer(env, 'CONNECTION_BYTES_PER_SECOND', 4 * 1024 * 1024, 1024, 2 ** 40),
+		devicePolicy: {
+			idleLockMinutes: integer(env, 'LOCK_IDLE_MINUTES', 5, 1, 240),
+			offlineSessionHours: integer(env, 'OFFLINE_SESSION_HOURS', 72, 1, 24 * 30),
+			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365)
+		},
 		quiet: env.LOG_LEVEL === 'warn'
 	};
 }

@@ -21,5 +21,3 @@ export function watchForLock(lock: () => void, idleMs: number): () => void {
 	};
 }
 
-/** Minutes of inactivity before the station locks (a deployment setting later). */
-export const IDLE_LOCK_MS = 5 * 60_000;

@@ -2,14 +2,14 @@ import { batchId, containsMyNumber, serviceDateOf, validateEvent, type Corrected
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
-import { IDLE_LOCK_MS, watchForLock } from './lock';
+import { watchForLock } from './lock';
 import type { RecordingSession } from './session';
 import { BatchStore } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
 import { Vault, type SealedBox, type WrappedKey } from './storage/vault';
 import { enrolDevice } from './sync/enrol';
-import type { LotEntry } from '$shared/protocol/messages';
+import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '$shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
@@ -33,11 +33,12 @@ export function credentialProblem(staffCode: string, pin: string, again: string)
 
 type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
 
-/**
- * How long a station may record without reaching the server. Past it, recording stops until
- * the next contact: a revoked or retired device cannot go on recording for ever offline.
+/*
+ * The deployment's device policy (server configuration, sent at every connection, kept in
+ * clear: it says nothing of a dose): idle lock, the offline session limit — past it recording
+ * stops until the next contact, so a revoked or retired device cannot record for ever offline —
+ * and how long settled batches stay.
  */
-export const OFFLINE_SESSION_MAX_MS = 72 * 3600_000;
 
 /**
  * The station's state: enrolment, lock and unlock, the day's settings, today's records and the
@@ -67,8 +68,10 @@ export class Station {
 	private engine: DeviceSync | null = null;
 	private stopWatching: (() => void) | null = null;
 
+	policy = $state<DevicePolicy>(DEFAULT_DEVICE_POLICY);
+
 	get offlineExpired(): boolean {
-		return this.lastContactAt !== null && this.now - this.lastContactAt > OFFLINE_SESSION_MAX_MS;
+		return this.lastContactAt !== null && this.now - this.lastContactAt > this.policy.offlineSessionHours * 3600_000;
 	}
 
 	get waiting(): number {
@@ -140,12 +143,13 @@ export class Station {
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
 		this.lastContactAt = ((await this.db.meta.get('lastContact'))?.value as number | undefined) ?? null;
+		this.policy = ((await this.db.meta.get('policy'))?.value as DevicePolicy | undefined) ?? DEFAULT_DEVICE_POLICY;
 		this.now = Date.now();
 		// Past days that the server has fully receipted leave the device.
-		await this.store.purgeSettledBefore(serviceDay());
+		await this.store.purgeSettledBefore(serviceDay(new Date(this.now - this.policy.retentionDays * 86_400_000)));
 		await this.refresh();
 		this.phase = 'unlocked';
-		this.stopWatching = watchForLock(() => this.lock(), IDLE_LOCK_MS);
+		this.stopWatching = watchForLock(() => this.lock(), this.policy.idleLockMinutes * 60_000);
 		if (this.identity) this.startSync(this.identity, this.store);
 	}
 
@@ -185,6 +189,15 @@ export class Station {
 				if (s.state === 'stopped' && s.code === CLOSE.DEVICE_REVOKED) void this.wipe();
 			},
 			onError: (e) => console.warn('sync', e),
+			onWelcome: (w) => {
+				const changed = JSON.stringify(w.policy) !== JSON.stringify(this.policy);
+				this.policy = w.policy;
+				void this.db.meta.put({ key: 'policy', value: w.policy });
+				if (changed && this.phase === 'unlocked') {
+					this.stopWatching?.();
+					this.stopWatching = watchForLock(() => this.lock(), w.policy.idleLockMinutes * 60_000);
+				}
+			},
 			venueDay: () => serviceDay()
 		});
 		if (navigator.onLine) this.engine.start();

@@ -4,7 +4,12 @@ import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 const message: fc.Arbitrary<AppMessage> = fc.oneof(
-	fc.record({ type: fc.constant(MSG_WELCOME), serverTime: fc.string(), deviceStatus: fc.string() }),
+	fc.record({
+		type: fc.constant(MSG_WELCOME),
+		serverTime: fc.string(),
+		deviceStatus: fc.string(),
+		policy: fc.record({ idleLockMinutes: fc.integer({ min: 1, max: 240 }), offlineSessionHours: fc.integer({ min: 1, max: 720 }), retentionDays: fc.integer({ min: 0, max: 365 }) })
+	}),
 	fc.record({ type: fc.constant(MSG_SYNC), doc: fc.string(), kind: fc.constantFrom(0, 1, 2), payload: bytes }),
 	fc.record({ type: fc.constant(MSG_SIGNED_SYNC), doc: fc.string(), kind: fc.constantFrom(1, 2), payload: bytes, signature: bytes }),
 	fc.record({ type: fc.constant(MSG_RECEIPT), doc: fc.string(), stateVector: bytes, eventCount: fc.nat(), signature: bytes }),

@@ -20,6 +20,18 @@ export const MSG_VENUE = 16;
 /** Server → device: the lot master entries delivered to the device's site (JSON). */
 export const MSG_LOTS = 17;
 
+/** Settings the deployment imposes on its devices, sent at every connection. */
+export interface DevicePolicy {
+	/** Minutes without input before the station locks. */
+	idleLockMinutes: number;
+	/** Hours without reaching the server before recording pauses. */
+	offlineSessionHours: number;
+	/** Days a fully receipted batch stays on the device after its service day. */
+	retentionDays: number;
+}
+
+export const DEFAULT_DEVICE_POLICY: DevicePolicy = { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0 };
+
 export interface LotEntry {
 	product: string;
 	lot: string;
@@ -29,7 +41,7 @@ export interface LotEntry {
 export type YSyncKind = typeof messageYjsSyncStep1 | typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
 
 export type AppMessage =
-	| { type: typeof MSG_WELCOME; serverTime: string; deviceStatus: string }
+	| { type: typeof MSG_WELCOME; serverTime: string; deviceStatus: string; policy: DevicePolicy }
 	| { type: typeof MSG_SYNC; doc: string; kind: YSyncKind; payload: Uint8Array }
 	| { type: typeof MSG_SIGNED_SYNC; doc: string; kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate; payload: Uint8Array; signature: Uint8Array }
 	| { type: typeof MSG_RECEIPT; doc: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }
@@ -46,6 +58,7 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 		case MSG_WELCOME:
 			encoding.writeVarString(e, m.serverTime);
 			encoding.writeVarString(e, m.deviceStatus);
+			encoding.writeVarString(e, JSON.stringify(m.policy));
 			break;
 		case MSG_SYNC:
 			encoding.writeVarString(e, m.doc);
@@ -86,6 +99,13 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
+function parsePolicy(json: string): DevicePolicy {
+	const p = JSON.parse(json) as Partial<DevicePolicy>;
+	const n = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+	if (!n(p.idleLockMinutes, 1, 240) || !n(p.offlineSessionHours, 1, 24 * 30) || !n(p.retentionDays, 0, 365)) throw new Error('bad policy');
+	return { idleLockMinutes: p.idleLockMinutes!, offlineSessionHours: p.offlineSessionHours!, retentionDays: p.retentionDays! };
+}
+
 function readSyncKind(d: decoding.Decoder): YSyncKind {
 	const kind = decoding.readVarUint(d);
 	if (kind !== messageYjsSyncStep1 && kind !== messageYjsSyncStep2 && kind !== messageYjsUpdate) {
@@ -102,7 +122,7 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 		let m: AppMessage;
 		switch (type) {
 			case MSG_WELCOME:
-				m = { type, serverTime: decoding.readVarString(d), deviceStatus: decoding.readVarString(d) };
+				m = { type, serverTime: decoding.readVarString(d), deviceStatus: decoding.readVarString(d), policy: parsePolicy(decoding.readVarString(d)) };
 				break;
 			case MSG_SYNC:
 				m = { type, doc: decoding.readVarString(d), kind: readSyncKind(d), payload: decoding.readVarUint8Array(d) };

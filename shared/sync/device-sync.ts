@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
-import { MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, type AppMessage, type LotEntry } from '../protocol/messages';
+import { MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
@@ -47,6 +47,8 @@ export interface DeviceSyncOptions {
 	onStatus?: (status: SyncStatus) => void;
 	onError?: (error: unknown) => void;
 	random?: () => number;
+	/** Told of the server's welcome at each connection (device policy, status). */
+	onWelcome?: (welcome: Extract<AppMessage, { type: typeof MSG_WELCOME }>) => void;
 	/** Service day whose venue view to follow (other devices' batches of this site), if any. */
 	venueDay?: () => string | null;
 }
@@ -126,6 +128,7 @@ export class DeviceSync {
 			onReady: (channel, welcome) => {
 				this.channel = channel;
 				this.retired = welcome.deviceStatus === 'retired';
+				this.opts.onWelcome?.(welcome);
 				this.attempt = 0;
 				this.status({ state: 'online' });
 				void this.announceAll(channel);

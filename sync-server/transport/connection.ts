@@ -5,7 +5,7 @@ import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-pr
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
 import type { KeyPairs } from '../../shared/protocol/keys';
-import { decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { type DevicePolicy, decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/device-sync';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
@@ -31,6 +31,7 @@ export interface ConnectionContext {
 	handshakeTimeoutMs: number;
 	connections: DeviceConnections;
 	venues: VenueHub;
+	devicePolicy: DevicePolicy;
 	/** Bytes this connection may receive (burst, per second). */
 	byteBudget: { burst: number; perSecond: number };
 }
@@ -123,7 +124,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (current?.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 		await ctx.ledger.touchDevice(device.id);
 		ctx.log.info('device connected', { device: device.id });
-		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status });
+		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
 		send({ type: MSG_LOTS, lots: await ctx.ledger.lots(device.siteCode) });
 	}
 

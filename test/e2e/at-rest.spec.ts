@@ -3,8 +3,9 @@ import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../h
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
 let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
+test.beforeEach(async ({}, info) => {
+	// The idle time is the deployment's setting, sent to devices at each connection.
+	server = await startServerProcess(info.title.includes('idle') ? { LOCK_IDLE_MINUTES: '2' } : {});
 });
 test.afterEach(async () => {
 	await server.cleanup();
@@ -73,17 +74,18 @@ test('nothing readable at rest; lock and unlock with the PIN', async ({ page }) 
 	await expect(page.getByTestId('session-summary')).toContainText('QZ4417');
 });
 
-test('locks after five idle minutes and when the page is hidden', async ({ page }) => {
+test('locks after the configured idle minutes (2 here) and when the page is hidden', async ({ page }) => {
 	await page.clock.install();
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
 	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
+	await expect(page.getByTestId('sync-indicator')).toContainText('オンライン'); // policy received
 
-	await page.clock.fastForward('04:50');
+	await page.clock.fastForward('01:50');
 	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
 	await page.getByLabel('接種券番号（18桁）').press('1'); // activity restarts the idle timer
-	await page.clock.fastForward('04:50');
+	await page.clock.fastForward('01:50');
 	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
 	await page.clock.fastForward('00:20');
 	await expect(page.getByRole('heading', { name: 'ロック中' })).toBeVisible();

@@ -4,13 +4,13 @@ import { enrolStation, fillSession, unlockStation } from './station-steps';
 
 let server: ServerProcess;
 test.beforeEach(async () => {
-	server = await startServerProcess();
+	server = await startServerProcess({ OFFLINE_SESSION_HOURS: '24' });
 });
 test.afterEach(async () => {
 	await server.cleanup();
 });
 
-test('recording pauses after 72 hours without reaching the server and resumes at the next contact', async ({ page, context }) => {
+test('recording pauses after the configured hours (24 here) without reaching the server and resumes at the next contact', async ({ page, context }) => {
 	await page.clock.install({ time: new Date('2026-11-20T00:00:00Z') });
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -18,12 +18,12 @@ test('recording pauses after 72 hours without reaching the server and resumes at
 	await expect(page.getByTestId('sync-indicator')).toContainText('オンライン');
 	await context.setOffline(true);
 
-	await page.clock.setSystemTime(new Date('2026-11-22T23:00:00Z')); // 71 hours: still fine
+	await page.clock.setSystemTime(new Date('2026-11-20T23:00:00Z')); // 23 hours: still fine
 	await page.getByRole('button', { name: 'ロック', exact: true }).click();
 	await unlockStation(page);
 	await expect(page.getByLabel('接種券番号（18桁）')).toBeVisible();
 
-	await page.clock.setSystemTime(new Date('2026-11-23T01:00:00Z')); // 73 hours
+	await page.clock.setSystemTime(new Date('2026-11-21T01:00:00Z')); // 25 hours
 	await page.getByRole('button', { name: 'ロック', exact: true }).click();
 	await unlockStation(page);
 	await expect(page.getByRole('alert')).toContainText('記録を停止しています');

@@ -36,7 +36,7 @@ describe('connection limits', () => {
 		server = await startTestServer();
 		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url));
 		const raw = await connectRaw(server.url, d.identity);
-		raw.channel.send({ type: MSG_WELCOME, serverTime: '', deviceStatus: 'active' });
+		raw.channel.send({ type: MSG_WELCOME, serverTime: '', deviceStatus: 'active', policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0 } });
 		expect((await raw.closed).code).toBe(CLOSE.PROTOCOL);
 	});
 

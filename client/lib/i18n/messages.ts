@@ -26,7 +26,7 @@ export const ja = {
 	lock: 'ロック',
 	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
-	offlineExpired: 'サーバーに接続できない期間が上限（72時間）を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
+	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	session: {
 		title: '本日の接種設定',
 		operator: '担当者コード',
@@ -168,7 +168,7 @@ export const en: Messages = {
 	lock: 'Lock',
 	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
-	offlineExpired: 'This device has not reached the server for more than 72 hours, so recording is paused. It resumes once the network is back.',
+	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
 	session: {
 		title: "Today's vaccination settings",
 		operator: 'Staff code',
