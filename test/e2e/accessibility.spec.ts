@@ -66,6 +66,13 @@ test('every screen passes axe-core (WCAG 2.1 AA)', async ({ page }) => {
 	await page.getByRole('button', { name: '戻る' }).click();
 	await page.getByLabel('予診票の枚数').fill('7');
 	await expectAccessible(page, 'close of day with a tally mismatch');
+	await page.getByLabel('予診票の枚数').fill('1');
+	await page.getByRole('button', { name: '本日の記録を締める' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '締め済み' }).first()).toBeVisible();
+	await expectAccessible(page, 'day closed');
+	await page.getByRole('button', { name: '担当者を追加' }).click();
+	await expectAccessible(page, 'add a person');
+	await page.getByRole('button', { name: 'やめる' }).click();
 	await page.getByRole('button', { name: 'ロック', exact: true }).click();
 	await expectAccessible(page, 'locked');
 	await page.getByRole('button', { name: 'English' }).click();
