@@ -16,10 +16,16 @@ function prepare(): void {
 	prepared = true;
 }
 
-/** The first QR or NW-7 (Codabar) text in a video frame, or null. */
+/**
+ * Symbologies a ticket (QR from the third dose, NW-7 on older tickets) or another printed code
+ * may carry; what a code says is then checked by parseTicket like any other input.
+ */
+const FORMATS = ['QRCode', 'MicroQRCode', 'Codabar', 'Code128', 'ITF', 'DataMatrix'] as const;
+
+/** The first code's text in a video frame, or null. */
 export async function decodeFrame(image: ImageData): Promise<string | null> {
 	prepare();
-	const results = await readBarcodes(image, { formats: ['QRCode', 'Codabar'], tryHarder: true, maxNumberOfSymbols: 1 });
+	const results = await readBarcodes(image, { formats: [...FORMATS], tryHarder: true, maxNumberOfSymbols: 1 });
 	const hit = results.find((r) => r.isValid && r.text !== '');
 	return hit ? hit.text : null;
 }
