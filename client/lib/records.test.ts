@@ -31,4 +31,9 @@ describe('current records', () => {
 		]);
 		expect(totalsByLot(currentRecords([view(dose), view(correction), view(voiding)]))).toEqual([]);
 	});
+
+	it("carries the server's refusal reason to the record", () => {
+		const refused = { ...view(dose, 'refused'), refusal: { code: 'EVENT_SCHEMA', message: 'x' } };
+		expect(currentRecords([refused])[0]).toMatchObject({ state: 'refused', refusal: { code: 'EVENT_SCHEMA' } });
+	});
 });
