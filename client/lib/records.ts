@@ -1,4 +1,4 @@
-import { recordOf, type CorrectedRecord, type DoseEvent } from '$shared/index';
+import { recordOf, type CorrectedRecord } from '$shared/index';
 import type { EventState, EventView } from './storage/db';
 
 /**
@@ -70,9 +70,4 @@ export function totalsByLot(records: readonly CurrentRecord[]): { product: strin
 		counts.set(key, entry);
 	}
 	return [...counts.values()].sort((a, b) => a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot));
-}
-
-/** The batch-close event of a batch, if the day was closed. */
-export function closeOf(events: readonly EventView[], batchId: string): DoseEvent | undefined {
-	return events.find((e) => e.batchId === batchId && e.event.type === 'batch-close')?.event;
 }

@@ -6,6 +6,7 @@ import { MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYN
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
+import { hasContent } from './yjs-state';
 import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from './device-channel';
 import { CLOSE, type OpenSocket } from './socket';
 
@@ -239,15 +240,3 @@ export class DeviceSync {
 		}
 	}
 }
-
-/** An encoded Yjs update with no structs and an empty delete set is two zero bytes. */
-export function hasContent(update: Uint8Array): boolean {
-	return !(update.length === 2 && update[0] === 0 && update[1] === 0);
-}
-
-/** True when a receipted state vector covers the item written at (client, clock). */
-export function stateVectorCovers(stateVector: Uint8Array, client: number, clock: number): boolean {
-	const sv = Y.decodeStateVector(stateVector);
-	return (sv.get(client) ?? 0) > clock;
-}
-

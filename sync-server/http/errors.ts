@@ -6,7 +6,7 @@ export function apiError(c: Context, status: ContentfulStatusCode, code: string,
 	return c.json({ error: { code, message } }, status);
 }
 
-/** Parses a JSON body; on failure answers 400 BAD_JSON and returns null. */
+/** Parses a JSON body; undefined when it is not JSON (the caller answers 400 BAD_JSON). */
 export async function jsonBody(c: Context): Promise<unknown> {
 	try {
 		return await c.req.json();

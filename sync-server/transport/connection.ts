@@ -7,7 +7,7 @@ import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChall
 import type { KeyPairs } from '../../shared/protocol/keys';
 import { type DevicePolicy, decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
-import { hasContent } from '../../shared/sync/device-sync';
+import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import type { Ingest } from '../ingest/ingest';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';

@@ -4,16 +4,11 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { CHROMIUM_LAUNCH } from './chromium';
 import { expect, test, type Page } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 /** WCAG 2.1 A and AA rules over the whole page; every violation is listed on failure. */
 async function expectAccessible(page: Page, screen: string) {

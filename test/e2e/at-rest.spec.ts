@@ -1,15 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
+import { useServer } from './server-fixture';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
-let server: ServerProcess;
-test.beforeEach(async ({}, info) => {
-	// The idle time is the deployment's setting, sent to devices at each connection.
-	server = await startServerProcess(info.title.includes('idle') ? { LOCK_IDLE_MINUTES: '2' } : {});
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+// The idle time is the deployment's setting, sent to devices at each connection.
+const server = useServer((info): Record<string, string> => (info.title.includes('idle') ? { LOCK_IDLE_MINUTES: '2' } : {}));
 
 /** Every record of every object store of the station's IndexedDB, binary as Latin-1 text. */
 function rawIndexedDb(page: Page): Promise<string> {

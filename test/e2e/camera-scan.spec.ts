@@ -2,19 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { CHROMIUM_LAUNCH } from './chromium';
 import { writeCodabarVideo, writeQrVideo } from './fake-camera';
+import { useServer } from './server-fixture';
 import { enrolStation, fillSession } from './station-steps';
 
-let server: ServerProcess;
+const server = useServer();
 let dir: string;
 test.beforeEach(async () => {
-	server = await startServerProcess();
 	dir = await mkdtemp(join(tmpdir(), 'vacc-camera-'));
 });
 test.afterEach(async () => {
-	await server.cleanup();
 	await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,15 +1,10 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { serviceDateOf } from '../../shared/index';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { cartonCode, enrolStation, fillSession, scanTicket } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 async function tablet(browser: Browser, label: string): Promise<Page> {
 	const page = await (await browser.newContext()).newPage();

@@ -1,14 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, TEST_ADMIN_TOKEN, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 test('a revoked tablet is cut off and wipes its keys and records', async ({ page }) => {
 	await page.goto(server.url);

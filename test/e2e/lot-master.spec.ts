@@ -1,15 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { issueEnrolmentCode, startServerProcess, TEST_ADMIN_TOKEN, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
 import { enrolStation, scanTicket } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 test("the day's lot is chosen from the lots delivered to this site, synced from the lot master", async ({ page }) => {
 	const put = (lot: Record<string, unknown>) =>

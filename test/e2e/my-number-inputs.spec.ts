@@ -1,14 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { PIN, cartonCode, scanTicket } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 // A valid My Number (check digit 8), in the forms people type it.
 const MY_NUMBERS = ['123456789018', '1234 5678 9018', '１２３４５６７８９０１８'];

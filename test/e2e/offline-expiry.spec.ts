@@ -1,14 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
+import { useServer } from './server-fixture';
 import { enrolStation, fillSession, unlockStation } from './station-steps';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess({ OFFLINE_SESSION_HOURS: '24' });
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer({ OFFLINE_SESSION_HOURS: '24' });
 
 test('recording pauses after the configured hours (24 here) without reaching the server and resumes at the next contact', async ({ page, context }) => {
 	await page.clock.install({ time: new Date('2026-11-20T00:00:00Z') });

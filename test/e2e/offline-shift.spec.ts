@@ -1,15 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 const ticket = (n: number) => `111310160${String(n).padStart(9, '0')}`;
 

@@ -1,14 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 test("a past day's receipted records leave the device; unreceipted ones stay", async ({ page, context }) => {
 	await page.clock.install({ time: new Date('2026-11-21T01:00:00Z') });

@@ -2,19 +2,18 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, ROOT, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode, ROOT } from '../helpers/server-process';
+import { useServer } from './server-fixture';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
-let server: ServerProcess;
 let staticDir: string;
-test.beforeEach(async () => {
-	// A copy of the build of its own, so this test can "deploy" a new version into it.
+// A copy of the build of its own, so this test can "deploy" a new version into it.
+const server = useServer(async () => {
 	staticDir = await mkdtemp(join(tmpdir(), 'vacc-static-'));
 	await cp(join(ROOT, 'build'), staticDir, { recursive: true });
-	server = await startServerProcess({ STATIC_DIR: staticDir });
+	return { STATIC_DIR: staticDir };
 });
 test.afterEach(async () => {
-	await server.cleanup();
 	await rm(staticDir, { recursive: true, force: true });
 });
 

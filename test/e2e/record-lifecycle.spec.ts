@@ -1,15 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 async function confirm(page: Page, ticket: string) {
 	await scanTicket(page, ticket);

@@ -1,14 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, fillSession, typeTicket } from './station-steps';
+import { useServer } from './server-fixture';
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 test('typed by hand twice, a slip caught; a wedge scanner anywhere on the desk screen', async ({ page }) => {
 	await page.goto(server.url);

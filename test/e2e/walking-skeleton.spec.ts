@@ -1,19 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
 import { enrolStation, fillSession, scanTicket, typeTicket, unlockStation } from './station-steps';
-import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { issueEnrolmentCode } from '../helpers/server-process';
+import { useServer } from './server-fixture';
 
 // 18 digits: 券種 1, 回数 1 / 2, 市町村コード 131016 (千代田区), 券番号.
 const FIRST = '1 1 131016 0000012345';
 const SECOND = '１２１３１０１６０００００６７８９０'; // full-width digits
 
-let server: ServerProcess;
-test.beforeEach(async () => {
-	server = await startServerProcess();
-});
-test.afterEach(async () => {
-	await server.cleanup();
-});
+const server = useServer();
 
 test('enrol, record online and offline, reload offline, sync both doses into the ledger', async ({ page, context }) => {
 	const code = await issueEnrolmentCode(server.url);

@@ -5,7 +5,8 @@ import { toB64 } from '../../shared/protocol/bytes';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { DeviceIdentity } from '../../shared/sync/device-channel';
-import { DeviceSync, stateVectorCovers, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
+import { DeviceSync, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
+import { coveredBy } from '../../shared/sync/yjs-state';
 import { rebaseBatch } from '../../shared/sync/rebase';
 import { fromWhatwgSocket } from '../../shared/sync/socket';
 import { doseEvent } from './fixtures';
@@ -146,13 +147,15 @@ export class MemoryDevice implements DeviceSyncStore {
 		return this.docFor(batch);
 	}
 	async markSent(batch: string, sv: Uint8Array): Promise<void> {
-		for (const e of this.events.values()) if (e.event.batch === batch && e.state === 'local' && stateVectorCovers(sv, e.client, e.clock)) e.state = 'sent';
+		const covered = coveredBy(sv);
+		for (const e of this.events.values()) if (e.event.batch === batch && e.state === 'local' && covered(e.client, e.clock)) e.state = 'sent';
 		this.notify();
 	}
 	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number }): Promise<void> {
 		this.receipts.push({ batchId: r.batchId, eventCount: r.eventCount });
+		const covered = coveredBy(r.stateVector);
 		for (const e of this.events.values()) {
-			if (e.event.batch === r.batchId && (e.state === 'local' || e.state === 'sent') && stateVectorCovers(r.stateVector, e.client, e.clock)) e.state = 'receipted';
+			if (e.event.batch === r.batchId && (e.state === 'local' || e.state === 'sent') && covered(e.client, e.clock)) e.state = 'receipted';
 		}
 		this.notify();
 	}

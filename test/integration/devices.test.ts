@@ -5,15 +5,16 @@ import { MemoryDevice } from '../helpers/memory-device';
 import { closeCodeOf } from '../helpers/raw-client';
 import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
 
-describe('device lifecycle: revoke and retire', () => {
-	let server: TestServer;
-	beforeEach(async () => {
-		server = await startTestServer();
-	});
-	afterEach(async () => {
-		await server.dispose();
-	});
+// Each test gets a fresh server and ledger.
+let server: TestServer;
+beforeEach(async () => {
+	server = await startTestServer();
+});
+afterEach(async () => {
+	await server.dispose();
+});
 
+describe('device lifecycle: revoke and retire', () => {
 	const action = (id: string, what: 'revoke' | 'retire', token = TEST_ADMIN_TOKEN) =>
 		fetch(`${server.url}/api/admin/devices/${id}/${what}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
 
@@ -44,14 +45,6 @@ describe('device lifecycle: revoke and retire', () => {
 });
 
 describe('venue view', () => {
-	let server: TestServer;
-	beforeEach(async () => {
-		server = await startTestServer();
-	});
-	afterEach(async () => {
-		await server.dispose();
-	});
-
 	it("shows each tablet the other tablets' doses of its site and day, live, read-only", async () => {
 		const [a, b] = [await MemoryDevice.enrol(await issueEnrolmentCode(server.url)), await MemoryDevice.enrol(await issueEnrolmentCode(server.url))];
 		const other = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'other site' }));

@@ -29,7 +29,6 @@ export const ja = {
 	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	session: {
 		title: '本日の接種設定',
-		operator: '担当者コード',
 		product: 'ワクチン',
 		lotScan: 'ロット（バイアル・箱のバーコード）',
 		lotMaster: '納品されたロットから選ぶ',
@@ -171,7 +170,6 @@ export const en: Messages = {
 	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
 	session: {
 		title: "Today's vaccination settings",
-		operator: 'Staff code',
 		product: 'Vaccine',
 		lotScan: 'Lot (vial or carton barcode)',
 		lotMaster: 'Choose from the lots delivered here',

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS, parseBatchId, type DoseEvent } from '$shared/index';
-import { stateVectorCovers, type DeviceSyncStore } from '$shared/sync/device-sync';
+import type { DeviceSyncStore } from '$shared/sync/device-sync';
+import { coveredBy } from '$shared/sync/yjs-state';
 import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
@@ -162,11 +163,27 @@ export class BatchStore implements DeviceSyncStore {
 		return purge.length;
 	}
 
+	/** Opened events by id. Events never change once saved, so each is decrypted once. */
+	private readonly opened = new Map<string, DoseEvent>();
+
+	/** Every event with its current state; runs after each change, so only new rows are opened. */
 	async listEvents(): Promise<EventView[]> {
 		const rows = await this.db.events.orderBy('savedAt').reverse().toArray();
-		return Promise.all(
-			rows.map(async ({ sealed, ...rest }) => ({ ...rest, event: await this.vault.openJson<DoseEvent>(sealed) }))
+		const views = await Promise.all(
+			rows.map(async ({ sealed, ...rest }) => {
+				let event = this.opened.get(rest.id);
+				if (!event) {
+					event = await this.vault.openJson<DoseEvent>(sealed);
+					this.opened.set(rest.id, event);
+				}
+				return { ...rest, event };
+			})
 		);
+		if (this.opened.size > rows.length) {
+			const present = new Set(rows.map((r) => r.id));
+			for (const id of this.opened.keys()) if (!present.has(id)) this.opened.delete(id);
+		}
+		return views;
 	}
 
 	async pendingBatchIds(): Promise<string[]> {
@@ -175,10 +192,11 @@ export class BatchStore implements DeviceSyncStore {
 	}
 
 	private async advance(batchId: string, from: EventRow['state'][], to: EventRow['state'], stateVector: Uint8Array): Promise<void> {
+		const covered = coveredBy(stateVector);
 		const changed = await this.db.events
 			.where('batchId')
 			.equals(batchId)
-			.filter((r) => from.includes(r.state) && stateVectorCovers(stateVector, r.client, r.clock))
+			.filter((r) => from.includes(r.state) && covered(r.client, r.clock))
 			.modify({ state: to });
 		if (changed > 0) this.onChange();
 	}
