@@ -14,6 +14,13 @@ export interface SimulationResult {
 	seconds: number;
 	/** Milliseconds from a device's first connection attempt to its last receipt, per device. */
 	perDeviceMs: number[];
+	/**
+	 * Milliseconds from the moment each receipted dose could be sent (its device's start for
+	 * doses recorded offline, its recording for live ones) to its receipt.
+	 */
+	perDoseMs: number[];
+	/** Ids of every dose recorded, to compare with the ledger. */
+	eventIds: string[];
 }
 
 async function issueCode(url: string, token: string, i: number): Promise<string> {
@@ -31,6 +38,7 @@ export async function simulate(opts: { url: string; token: string; devices: numb
 	for (let i = 0; i < opts.devices; i++) devices.push(await MemoryDevice.enrol(await issueCode(opts.url, opts.token, i)));
 	const start = performance.now();
 	const perDeviceMs: number[] = [];
+	const perDoseMs: number[] = [];
 	const record = (d: MemoryDevice) => {
 		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(j + 1).padStart(10, '0')));
 	};
@@ -38,11 +46,19 @@ export async function simulate(opts: { url: string; token: string; devices: numb
 	const done = devices.map(async (d) => {
 		const t0 = performance.now();
 		d.start();
+		let ready = t0;
 		if (!opts.offlineFirst) {
 			await d.until(() => d.status.state === 'online');
+			ready = performance.now();
 			record(d);
 		}
-		await d.until(() => d.count('receipted') + d.count('refused') === opts.doses);
+		// The predicate runs after every store change, so it sees each receipt as it lands.
+		let seen = 0;
+		await d.until(() => {
+			const receipted = d.count('receipted');
+			for (; seen < receipted; seen++) perDoseMs.push(performance.now() - ready);
+			return receipted + d.count('refused') === opts.doses;
+		});
 		perDeviceMs.push(performance.now() - t0);
 	});
 	let timer: NodeJS.Timeout | undefined;
@@ -51,7 +67,7 @@ export async function simulate(opts: { url: string; token: string; devices: numb
 	clearTimeout(timer);
 	const seconds = (performance.now() - start) / 1000;
 	for (const d of devices) d.stop();
-	return { receipted: devices.reduce((n, d) => n + d.count('receipted'), 0), total: opts.devices * opts.doses, seconds, perDeviceMs };
+	return { receipted: devices.reduce((n, d) => n + d.count('receipted'), 0), total: opts.devices * opts.doses, seconds, perDeviceMs, perDoseMs, eventIds: devices.flatMap((d) => [...d.events.keys()]) };
 }
 
 async function main() {
