@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
 import type { DevicePolicy } from '../shared/protocol/messages';
+import type { SessionPolicy } from './office/accounts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export interface Config {
 	port: number;
@@ -10,9 +12,10 @@ export interface Config {
 	databaseUrl: string | undefined;
 	/** The deployment's municipality (tenant), 6-digit 全国地方公共団体コード. */
 	municipality: string;
-	/** Bearer token for the admin API until named accounts exist. */
-	adminToken: string;
-	adminTokenGenerated: boolean;
+	/** Back-office sessions and login lockout. */
+	office: SessionPolicy;
+	/** Marks the session cookie Secure (HTTPS only). On by default; off only when serving plain HTTP on loopback. */
+	cookieSecure: boolean;
 	/** Directory of the built PWA. */
 	staticDir: string;
 	enrolmentTtlMinutes: number;
@@ -45,16 +48,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	}
 	const databaseUrl = env.DATABASE_URL || undefined;
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres://');
-	const adminToken = env.ADMIN_TOKEN || randomBytes(24).toString('base64url');
-	if (adminToken.length < 16) throw new ConfigError('ADMIN_TOKEN must be at least 16 characters');
+	const host = env.HOST || '127.0.0.1';
+	const cookieSecure = env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !LOOPBACK.has(host);
+	if (env.COOKIE_SECURE && !['true', 'false'].includes(env.COOKIE_SECURE)) throw new ConfigError('COOKIE_SECURE must be true or false');
 	return {
 		port: integer(env, 'PORT', 8080, 0, 65535),
-		host: env.HOST || '127.0.0.1',
+		host,
 		dataDir: resolve(env.DATA_DIR || './data'),
 		databaseUrl,
 		municipality,
-		adminToken,
-		adminTokenGenerated: !env.ADMIN_TOKEN,
+		office: {
+			idleMinutes: integer(env, 'OFFICE_IDLE_MINUTES', 30, 1, 24 * 60),
+			absoluteHours: integer(env, 'OFFICE_SESSION_HOURS', 12, 1, 24 * 7),
+			maxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+			lockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 15, 1, 24 * 60)
+		},
+		cookieSecure,
 		staticDir: resolve(env.STATIC_DIR || 'build'),
 		enrolmentTtlMinutes: integer(env, 'ENROLMENT_TTL_MINUTES', 60, 1, 60 * 24 * 7),
 		handshakeBurst: integer(env, 'HANDSHAKE_BURST', 60, 1, 1_000_000),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
@@ -9,10 +10,12 @@ import { Ingest } from './ingest/ingest';
 import type { Ledger } from './ledger/ledger';
 import { openLedger } from './ledger/open';
 import { createLogger, type Logger } from './logger';
+import { Accounts } from './office/accounts';
 import { handleConnection } from './transport/connection';
 import { DeviceConnections } from './transport/device-connections';
 import { KeyedRateLimiter } from './transport/rate-limit';
 import { VenueHub, venueKey } from './transport/venue-hub';
+import { VenueNotify, withApplicationName } from './transport/venue-notify';
 import { CLOSE } from '../shared/sync/socket';
 
 export const SYNC_PATH = '/sync';
@@ -21,19 +24,43 @@ export interface RunningServer {
 	url: string;
 	port: number;
 	ledger: Ledger;
+	accounts: Accounts;
+	/** The first-run token while no back-office account exists. */
+	setupToken(): string | null;
 	close(): Promise<void>;
 }
 
 /** Opens the ledger, then serves HTTP and the sync WebSocket on one port. */
 export async function startServer(config: Config, log: Logger = createLogger(undefined, config.quiet)): Promise<RunningServer> {
-	const ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	// On PostgreSQL each process names its sessions, so it can tell its own update notices apart.
+	const origin = `vacc-sync-${randomBytes(6).toString('hex')}`;
+	const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);
+	const ledger = await openLedger({ databaseUrl, dataDir: config.dataDir });
 	const serverKeys = await ledger.serverKeys();
 	const serverSignKey = ed25519PrivateKey(serverKeys.sign.secretKey);
 	const ingest = new Ingest(ledger, serverSignKey);
 	const connections = new DeviceConnections();
 	const venues = new VenueHub();
 	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
-	const app = createApp({ config, ledger, serverKeys, log, connections });
+	// Scale-out: what the other processes on this PostgreSQL commit reaches this one's devices.
+	const notices = config.databaseUrl
+		? await VenueNotify.start({
+				databaseUrl: config.databaseUrl,
+				origin,
+				db: ledger.db,
+				log,
+				onUpdate: (u) => {
+					venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update);
+					void ingest.absorb(u.batchId, u.update).catch((e: unknown) => log.warn('could not apply a remote update', { error: String(e) }));
+				}
+			})
+		: null;
+	const accounts = new Accounts(ledger.db, config.office);
+	// First run: while no back-office account exists, a one-time token (printed by `npm start`)
+	// lets the person who installed the server create the first admin in the browser.
+	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
+	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
+	const app = createApp({ config, ledger, serverKeys, log, connections, accounts, setup });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
@@ -65,6 +92,8 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 		url: `http://${shownHost}:${port}`,
 		port,
 		ledger,
+		accounts,
+		setupToken: setup.token,
 		close: async () => {
 			for (const client of wss.clients) client.terminate();
 			wss.close();
@@ -72,6 +101,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				http.close(() => resolve());
 				(http as import('node:http').Server).closeAllConnections?.();
 			});
+			await notices?.close();
 			await ledger.db.close();
 		}
 	};

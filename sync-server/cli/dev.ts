@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config';
 import { startServer } from '../server';
+import { nextStepLines } from './first-run';
 
 /**
  * `npm run dev`: the sync server (API, WebSocket, ledger) on PORT, and Vite's dev server with
@@ -10,7 +11,7 @@ import { startServer } from '../server';
 async function main() {
 	const config = loadConfig();
 	const server = await startServer(config);
-	console.log(`Sync server on ${server.url}${config.adminTokenGenerated ? ` (admin token for this run: ${config.adminToken})` : ''}`);
+	console.log([`Sync server on ${server.url}`, ...(await nextStepLines(server))].join('\n'));
 	const vite = spawn(process.execPath, [resolve('node_modules/vite/bin/vite.js'), 'dev'], {
 		stdio: 'inherit',
 		env: { ...process.env, SYNC_SERVER_URL: server.url }

@@ -1,3 +1,4 @@
+import { verifyAuditChain } from '../audit/audit-log';
 import { loadConfig } from '../config';
 import { openLedger } from '../ledger/open';
 import { rebuildProjections } from '../ledger/rebuild';
@@ -8,13 +9,15 @@ import { rebuildProjections } from '../ledger/rebuild';
  * directory belongs to one process at a time.
  *
  *   rebuild   recompute every projection from the raw signed updates
- *   stats     counts of devices, batches, raw updates and projected events
+ *   stats          counts of devices, batches, raw updates and projected events
+ *   verify-audit   walk the audit log's hash chain; exit 1 and name the first broken row
  */
-const USAGE = 'usage: npm run ledger -- rebuild | stats';
+const USAGE = 'usage: npm run ledger -- rebuild | stats | verify-audit';
+const COMMANDS = ['rebuild', 'stats', 'verify-audit'];
 
 async function main(): Promise<number> {
 	const command = process.argv[2];
-	if (command !== 'rebuild' && command !== 'stats') {
+	if (!command || !COMMANDS.includes(command)) {
 		console.error(USAGE);
 		return 2;
 	}
@@ -24,6 +27,14 @@ async function main(): Promise<number> {
 		if (command === 'rebuild') {
 			const r = await rebuildProjections(ledger.db);
 			console.log(`rebuilt ${r.events} events from ${r.updates} updates in ${r.batches} batches`);
+		} else if (command === 'verify-audit') {
+			const check = await verifyAuditChain(ledger.db);
+			if (check.ok) {
+				console.log(`audit chain intact: ${check.rows} entries`);
+			} else {
+				console.error(`audit chain BROKEN at entry ${check.brokenAt} (${check.reason}); the ${check.rows} entries before it are intact`);
+				return 1;
+			}
 		} else {
 			const { rows } = await ledger.db.query<Record<string, number>>(
 				`SELECT (SELECT count(*) FROM devices)::int AS devices, (SELECT count(*) FROM batches)::int AS batches,

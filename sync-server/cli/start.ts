@@ -1,6 +1,7 @@
 import { loadConfig, ConfigError } from '../config';
 import { startServer } from '../server';
 import { buildClientIfStale } from './build-client';
+import { nextStepLines } from './first-run';
 
 /**
  * `npm start`: build the PWA if needed, open the ledger, serve everything on one port, and tell
@@ -19,19 +20,11 @@ async function main() {
 	}
 	if (!process.argv.includes('--no-build')) await buildClientIfStale();
 	const server = await startServer(config);
-	const devices = await server.ledger.countDevices();
 	const lines = [
 		`Vaccination sync server listening on ${server.url}`,
-		`Ledger: ${server.ledger.db.backend === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}; municipality ${config.municipality}`
+		`Ledger: ${server.ledger.db.backend === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}; municipality ${config.municipality}`,
+		...(await nextStepLines(server))
 	];
-	if (config.adminTokenGenerated) lines.push(`Admin token for this run (set ADMIN_TOKEN to keep one): ${config.adminToken}`);
-	if (devices === 0) {
-		lines.push(
-			'No device is enrolled yet. Issue an enrolment code, then open the URL on the tablet and paste it:',
-			`  curl -s -X POST ${server.url}/api/admin/enrolments -H 'Authorization: Bearer ${config.adminToken}' \\`,
-			`       -H 'Content-Type: application/json' -d '{"setting":"mass","siteCode":"V001","label":"会場1 受付A"}'`
-		);
-	}
 	console.log(lines.join('\n'));
 
 	const shutdown = async (signal: string) => {

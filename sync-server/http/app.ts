@@ -8,11 +8,15 @@ import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
 import type { DeviceConnections } from '../transport/device-connections';
-import { requireAdminToken } from './admin-auth';
+import type { Accounts } from '../office/accounts';
+import { CAN } from '../office/roles';
 import { deviceRoutes } from './device-routes';
-import { enrolRoutes } from './enrol-routes';
+import { deviceEnrolRoutes, enrolmentRoutes } from './enrol-routes';
 import { lotRoutes } from './lot-routes';
 import { apiError } from './errors';
+import { authRoutes } from './office/auth-routes';
+import { officeSession, requireRole, type OfficeEnv } from './office/guard';
+import { userRoutes } from './office/user-routes';
 
 export interface AppDeps {
 	config: Config;
@@ -20,6 +24,9 @@ export interface AppDeps {
 	serverKeys: KeyPairs;
 	log: Logger;
 	connections: DeviceConnections;
+	accounts: Accounts;
+	/** First-run: the one-time token that may create the first admin, while no account exists. */
+	setup: { token: () => string | null; done: () => void };
 }
 
 /** One origin: the API under /api/, /healthz, and the built PWA for everything else. */
@@ -28,14 +35,23 @@ export function createApp(deps: AppDeps): Hono {
 
 	app.get('/healthz', (c) => c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality }));
 
-	const api = new Hono();
+	const api = new Hono<OfficeEnv>();
 	api.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') }));
-	api.route('/', enrolRoutes(deps));
-	api.use('/admin/devices/*', requireAdminToken(deps.config.adminToken));
-	api.use('/admin/devices', requireAdminToken(deps.config.adminToken));
+	// Devices: enrolment with a one-time code (the sync itself is the WebSocket on /sync).
+	api.route('/', deviceEnrolRoutes(deps));
+	// Back office: login and the session (the router guards its own routes after login).
+	api.route('/office/auth', authRoutes({ accounts: deps.accounts, cookieSecure: deps.config.cookieSecure, setupToken: deps.setup.token, onSetupDone: deps.setup.done }));
+
+	// Everything below needs a live session; each router names the roles of its routes.
+	const session = officeSession(deps.accounts, deps.config.cookieSecure);
+	api.use('/office/*', session);
+	api.use('/admin/*', session, requireRole(CAN.administer));
+	api.route('/admin/enrolments', enrolmentRoutes(deps));
 	api.route('/admin/devices', deviceRoutes(deps));
-	api.use('/admin/lots', requireAdminToken(deps.config.adminToken));
 	api.route('/admin/lots', lotRoutes(deps));
+	api.route('/office/users', userRoutes(deps));
+	// Back-office feature routers (mounted under /office/…; each checks roles per route):
+
 	api.all('*', (c) => apiError(c, 404, 'NOT_FOUND', 'no such API route'));
 	app.route('/api', api);
 

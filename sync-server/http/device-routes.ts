@@ -2,13 +2,16 @@ import { Hono } from 'hono';
 import { CLOSE } from '../../shared/sync/socket';
 import type { Ledger } from '../ledger/ledger';
 import type { DeviceConnections } from '../transport/device-connections';
+import { appendAudit } from '../audit/audit-log';
+import { actorOf } from '../office/accounts';
 import { apiError } from './errors';
+import type { OfficeEnv } from './office/guard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Admin device actions. Mounted behind the admin guard. */
 export function deviceRoutes(deps: { ledger: Ledger; connections: DeviceConnections }) {
-	const app = new Hono();
+	const app = new Hono<OfficeEnv>();
 
 	app.get('/', async (c) => {
 		const { rows } = await deps.ledger.db.query(
@@ -23,7 +26,9 @@ export function deviceRoutes(deps: { ledger: Ledger; connections: DeviceConnecti
 			const id = c.req.param('id');
 			if (!UUID.test(id)) return apiError(c, 400, 'BAD_REQUEST', 'device id must be a UUID');
 			const status = action === 'revoke' ? 'revoked' : 'retired';
-			const device = await deps.ledger.setDeviceStatus(id, status);
+			const device = await deps.ledger.setDeviceStatus(id, status, (tx, d) =>
+				appendAudit(tx, { actor: actorOf(c.var.user), action: `device.${action}`, target: id, detail: { label: d.label, siteCode: d.siteCode } })
+			);
 			if (!device) {
 				const existing = await deps.ledger.device(id);
 				if (!existing) return apiError(c, 404, 'DEVICE_UNKNOWN', 'no such device');

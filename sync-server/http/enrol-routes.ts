@@ -1,13 +1,15 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { containsMyNumber, isSiteCode } from '../../shared/index';
+import { isSiteCode } from '../../shared/index';
 import { fromB64 } from '../../shared/protocol/bytes';
 import { encodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import type { KeyPairs } from '../../shared/protocol/keys';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
-import { requireAdminToken } from './admin-auth';
-import { apiError, jsonBody } from './errors';
+import { appendAudit } from '../audit/audit-log';
+import { actorOf } from '../office/accounts';
+import { apiError, readJson } from './errors';
+import type { OfficeEnv } from './office/guard';
 import { qrSvg } from './qr';
 
 const key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 32-byte base64url key'));
@@ -30,24 +32,21 @@ const ENROL_ERRORS = {
 	ENROLMENT_EXPIRED: 'この登録コードは有効期限切れです。新しいコードを発行してください。'
 } as const;
 
-/** Device enrolment: the admin issues a one-time code, the device redeems it with its keys. */
-export function enrolRoutes(deps: { ledger: Ledger; config: Config; serverKeys: KeyPairs }) {
-	const app = new Hono();
+/** The admin issues a one-time enrolment code (shown as a QR code). Mounted behind the admin guard. */
+export function enrolmentRoutes(deps: { ledger: Ledger; config: Config; serverKeys: KeyPairs }) {
+	const app = new Hono<OfficeEnv>();
 
-	app.post('/admin/enrolments', requireAdminToken(deps.config.adminToken), async (c) => {
-		const body = await jsonBody(c);
-		if (body === undefined) return apiError(c, 400, 'BAD_JSON', 'the body is not valid JSON');
-		if (containsMyNumber(body)) return apiError(c, 400, 'MY_NUMBER', '個人番号と思われる値が含まれています');
-		const parsed = v.safeParse(NewEnrolment, body);
-		if (!parsed.success) return apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
-		const e = parsed.output;
+	app.post('/', async (c) => {
+		const body = await readJson(c, NewEnrolment);
+		if (!body.ok) return body.response;
+		const e = body.value;
 		const created = await deps.ledger.createEnrolment({
 			municipality: deps.config.municipality,
 			setting: e.setting,
 			siteCode: e.siteCode,
 			label: e.label,
 			ttlMs: (e.ttlMinutes ?? deps.config.enrolmentTtlMinutes) * 60_000
-		});
+		}, (tx) => appendAudit(tx, { actor: actorOf(c.var.user), action: 'device.enrolment.issue', target: e.siteCode, detail: { setting: e.setting, label: e.label } }));
 		const code = encodeEnrolmentCode({
 			serverUrl: new URL(c.req.url).origin,
 			enrolmentId: created.id,
@@ -56,13 +55,17 @@ export function enrolRoutes(deps: { ledger: Ledger; config: Config; serverKeys: 
 		});
 		return c.json({ enrolmentId: created.id, code, qrSvg: qrSvg(code), expiresAt: created.expiresAt.toISOString() }, 201);
 	});
+	return app;
+}
+
+/** A device redeems a one-time enrolment code with its public keys (no session: the code is the credential). */
+export function deviceEnrolRoutes(deps: { ledger: Ledger }) {
+	const app = new Hono();
 
 	app.post('/enrol', async (c) => {
-		const body = await jsonBody(c);
-		if (body === undefined) return apiError(c, 400, 'BAD_JSON', 'the body is not valid JSON');
-		const parsed = v.safeParse(EnrolRequest, body);
-		if (!parsed.success) return apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
-		const r = parsed.output;
+		const body = await readJson(c, EnrolRequest);
+		if (!body.ok) return body.response;
+		const r = body.value;
 		const result = await deps.ledger.enrolDevice(r.enrolmentId, r.secret, { box: fromB64(r.boxPublic), sign: fromB64(r.signPublic) });
 		if (!result.ok) return apiError(c, result.error === 'ENROLMENT_UNKNOWN' ? 404 : 410, result.error, ENROL_ERRORS[result.error]);
 		const d = result.device;

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { containsMyNumber } from '../../shared/index';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -13,4 +15,18 @@ export async function jsonBody(c: Context): Promise<unknown> {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * Reads a JSON body and checks it against a valibot schema: every route's bad input gets the
+ * same specific codes (BAD_JSON, MY_NUMBER, BAD_REQUEST naming the fields) and changes nothing.
+ * Returns the value, or the error response to return as is.
+ */
+export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
+	const body = await jsonBody(c);
+	if (body === undefined) return { ok: false, response: apiError(c, 400, 'BAD_JSON', 'the body is not valid JSON') };
+	if (containsMyNumber(body)) return { ok: false, response: apiError(c, 400, 'MY_NUMBER', '個人番号と思われる値が含まれています') };
+	const parsed = v.safeParse(schema, body);
+	if (!parsed.success) return { ok: false, response: apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; ')) };
+	return { ok: true, value: parsed.output };
 }

@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { containsMyNumber, DEFAULT_VACCINE_CATALOG, findProduct, isIsoDate, isSiteCode, LOT_PATTERN } from '../../shared/index';
+import { DEFAULT_VACCINE_CATALOG, findProduct, isIsoDate, isSiteCode, LOT_PATTERN } from '../../shared/index';
 import type { Ledger } from '../ledger/ledger';
-import { apiError, jsonBody } from './errors';
+import { appendAudit } from '../audit/audit-log';
+import { actorOf } from '../office/accounts';
+import { readJson } from './errors';
+import type { OfficeEnv } from './office/guard';
 
 const LotInput = v.strictObject({
 	product: v.pipe(v.string(), v.check((p) => findProduct(DEFAULT_VACCINE_CATALOG, p) !== undefined, 'unknown product')),
@@ -13,16 +16,14 @@ const LotInput = v.strictObject({
 
 /** The lot master (admin; the back office's screens and CSV import build on this). */
 export function lotRoutes(deps: { ledger: Ledger }) {
-	const app = new Hono();
+	const app = new Hono<OfficeEnv>();
 	app.get('/', async (c) => c.json({ lots: await deps.ledger.lots() }));
 	app.put('/', async (c) => {
-		const body = await jsonBody(c);
-		if (body === undefined) return apiError(c, 400, 'BAD_JSON', 'the body is not valid JSON');
-		if (containsMyNumber(body)) return apiError(c, 400, 'MY_NUMBER', '個人番号と思われる値が含まれています');
-		const parsed = v.safeParse(LotInput, body);
-		if (!parsed.success) return apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
-		await deps.ledger.putLot(parsed.output);
-		return c.json(parsed.output);
+		const body = await readJson(c, LotInput);
+		if (!body.ok) return body.response;
+		const lot = body.value;
+		await deps.ledger.putLot(lot, (tx) => appendAudit(tx, { actor: actorOf(c.var.user), action: 'lot.put', target: `${lot.product}/${lot.lot}`, detail: { expiry: lot.expiry, sites: lot.sites } }));
+		return c.json(body.value);
 	});
 	return app;
 }

@@ -4,7 +4,7 @@ import { containsMyNumber, type DoseEvent } from '../../shared/index';
 import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
 import { projectEvents } from './projection';
-import type { SqlDatabase } from './sql';
+import type { SqlDatabase, SqlExecutor } from './sql';
 
 export type Setting = 'mass' | 'clinic';
 
@@ -98,15 +98,19 @@ export class Ledger {
 		};
 	}
 
-	async createEnrolment(e: NewEnrolment): Promise<{ id: string; secret: string; expiresAt: Date }> {
+	/** `alsoInTransaction` commits with the enrolment (its audit entry). */
+	async createEnrolment(e: NewEnrolment, alsoInTransaction?: (tx: SqlExecutor) => Promise<unknown>): Promise<{ id: string; secret: string; expiresAt: Date }> {
 		const id = newId();
 		const secret = toB64(randomBytes(32));
 		const expiresAt = new Date(Date.now() + e.ttlMs);
-		await this.db.query(
-			`INSERT INTO enrolments (id, secret_hash, municipality, setting, site_code, label, expires_at)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			[id, sha256(secret), e.municipality, e.setting, e.siteCode, e.label, expiresAt]
-		);
+		await this.db.transaction(async (tx) => {
+			await tx.query(
+				`INSERT INTO enrolments (id, secret_hash, municipality, setting, site_code, label, expires_at)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				[id, sha256(secret), e.municipality, e.setting, e.siteCode, e.label, expiresAt]
+			);
+			await alsoInTransaction?.(tx);
+		});
 		return { id, secret, expiresAt };
 	}
 
@@ -156,13 +160,17 @@ export class Ledger {
 	}
 
 	/** Sets a device's status; revoked is final, retired can only become revoked. */
-	async setDeviceStatus(id: string, status: 'retired' | 'revoked'): Promise<DeviceRecord | null> {
-		const { rows } = await this.db.query<DeviceRow>(
-			`UPDATE devices SET status = $2, retired_at = CASE WHEN $2 = 'retired' THEN now() ELSE retired_at END
-			 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
-			[id, status]
-		);
-		return rows[0] ? toDevice(rows[0]) : null;
+	async setDeviceStatus(id: string, status: 'retired' | 'revoked', alsoInTransaction?: (tx: SqlExecutor, device: DeviceRecord) => Promise<unknown>): Promise<DeviceRecord | null> {
+		return this.db.transaction(async (tx) => {
+			const { rows } = await tx.query<DeviceRow>(
+				`UPDATE devices SET status = $2, retired_at = CASE WHEN $2 = 'retired' THEN now() ELSE retired_at END
+				 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
+				[id, status]
+			);
+			const device = rows[0] ? toDevice(rows[0]) : null;
+			if (device) await alsoInTransaction?.(tx, device);
+			return device;
+		});
 	}
 
 	async touchDevice(id: string): Promise<void> {
@@ -228,12 +236,15 @@ export class Ledger {
 	}
 
 	/** Creates or replaces a lot of the lot master. */
-	async putLot(l: LotRecord): Promise<void> {
-		await this.db.query(
+	async putLot(l: LotRecord, alsoInTransaction?: (tx: SqlExecutor) => Promise<unknown>): Promise<void> {
+		await this.db.transaction(async (tx) => {
+			await alsoInTransaction?.(tx);
+			await tx.query(
 			`INSERT INTO lots (product, lot, expiry, sites) VALUES ($1, $2, $3, $4)
 			 ON CONFLICT (product, lot) DO UPDATE SET expiry = $3, sites = $4, updated_at = now()`,
-			[l.product, l.lot, l.expiry, JSON.stringify(l.sites)]
-		);
+				[l.product, l.lot, l.expiry, JSON.stringify(l.sites)]
+			);
+		});
 	}
 
 	/** Lots of the master, all or those delivered to one site. */

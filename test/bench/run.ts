@@ -6,7 +6,6 @@
 import { cpus, totalmem } from 'node:os';
 import { startTestServer } from '../helpers/in-process-server';
 import { createTestDatabase } from '../helpers/postgres';
-import { TEST_ADMIN_TOKEN } from '../helpers/server-process';
 import { simulate } from '../tools/simulate';
 
 const print = (name: string, value: number, unit: string) => console.log(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}`);
@@ -16,11 +15,11 @@ async function onBackend(name: 'pglite' | 'postgres') {
 	const server = await startTestServer({ ...(db ? { DATABASE_URL: db.url } : {}), LOG_LEVEL: 'warn', HANDSHAKE_BURST: '100000' });
 	try {
 		// End-to-end ingest: 20 devices × 250 doses recorded offline, then all connect.
-		const ingest = await simulate({ url: server.url, token: TEST_ADMIN_TOKEN, devices: 20, doses: 250, offlineFirst: true });
+		const ingest = await simulate({ url: server.url, devices: 20, doses: 250, offlineFirst: true });
 		if (ingest.receipted !== ingest.total) throw new Error(`only ${ingest.receipted}/${ingest.total} receipted`);
 		print(`ingest_doses_per_s_${name}`, ingest.total / ingest.seconds, 'doses/s');
 		// One device, a whole day recorded offline: 5,000 doses.
-		const big = await simulate({ url: server.url, token: TEST_ADMIN_TOKEN, devices: 1, doses: 5000, offlineFirst: true });
+		const big = await simulate({ url: server.url, devices: 1, doses: 5000, offlineFirst: true });
 		if (big.receipted !== big.total) throw new Error(`only ${big.receipted}/${big.total} receipted`);
 		print(`sync_5000_offline_doses_one_device_${name}`, big.seconds, 's');
 	} finally {

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
+import { OfficeClient } from '../helpers/office-client';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 import { useServer } from './server-fixture';
 
@@ -13,9 +14,9 @@ test('a revoked tablet is cut off and wipes its keys and records', async ({ page
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 
-	const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-	const { devices } = (await (await fetch(`${server.url}/api/admin/devices`, { headers: auth })).json()) as { devices: { id: string }[] };
-	expect((await fetch(`${server.url}/api/admin/devices/${devices[0]!.id}/revoke`, { method: 'POST', headers: auth })).status).toBe(200);
+	const admin = await OfficeClient.login(server.url);
+	const { devices } = await admin.json<{ devices: { id: string }[] }>('GET', '/api/admin/devices');
+	expect((await admin.request(`/api/admin/devices/${devices[0]!.id}/revoke`, { method: 'POST' })).status).toBe(200);
 
 	await expect(page.getByRole('alert')).toContainText('この端末は無効化されたため');
 	await expect(page.getByLabel('登録コード')).toBeVisible();

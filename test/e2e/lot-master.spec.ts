@@ -1,14 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
+import { OfficeClient } from '../helpers/office-client';
+import { issueEnrolmentCode } from '../helpers/server-process';
 import { enrolStation, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';
 
 const server = useServer();
 
 test("the day's lot is chosen from the lots delivered to this site, synced from the lot master", async ({ page }) => {
-	const put = (lot: Record<string, unknown>) =>
-		fetch(`${server.url}/api/admin/lots`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(lot) });
+	const admin = await OfficeClient.login(server.url);
+	const put = (lot: Record<string, unknown>) => admin.request('/api/admin/lots', { method: 'PUT', body: lot });
 	expect((await put({ product: 'comirnaty', lot: 'LM2024', expiry: '2030-06-30', sites: ['V001', 'V002'] })).status).toBe(200);
 	expect((await put({ product: 'comirnaty', lot: 'ELSEWH', expiry: '2030-06-30', sites: ['V999'] })).status).toBe(200);
 	expect((await put({ product: 'comirnaty', lot: 'OLD001', expiry: '2020-01-31', sites: ['V001'] })).status).toBe(200);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../sync-server/config';
 import { createLogger } from '../../sync-server/logger';
 import { startServer, type RunningServer } from '../../sync-server/server';
-import { TEST_ADMIN_TOKEN } from './server-process';
+import { setUpTestAdmin } from './office-client';
 
 export interface TestServer extends RunningServer {
 	dataDir: string;
@@ -15,9 +15,11 @@ export interface TestServer extends RunningServer {
 /** The real server in this process on a free port, with its own ledger. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
 	const dataDir = await mkdtemp(join(tmpdir(), 'vacc-it-'));
-	const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: TEST_ADMIN_TOKEN, STATIC_DIR: join(dataDir, 'no-client'), ...env });
+	const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-client'), ...env });
 	const logs: string[] = [];
 	const server = await startServer(config, createLogger((l) => logs.push(l)));
+	const token = server.setupToken();
+	if (token) await setUpTestAdmin(server.url, token);
 	return {
 		...server,
 		dataDir,

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { OfficeClient, setUpTestAdmin } from './office-client';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface ServerProcess {
 	url: string;
@@ -27,20 +27,27 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 	// One process (tsx as a loader, not its CLI wrapper), so kill -9 kills the server itself.
 	const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: 'warn', ...env },
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'warn', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stderr = '';
 	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
 	const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+	const lines = createInterface({ input: child.stdout! });
+	const setupToken = new Promise<string>((ok) => lines.on('line', (line) => {
+		const m = /\/office\/setup#(\S+)/.exec(line);
+		if (m) ok(m[1]!);
+	}));
 	const url = await new Promise<string>((ok, fail) => {
-		const lines = createInterface({ input: child.stdout! });
 		lines.on('line', (line) => {
 			const m = /listening on (http:\/\/\S+)/.exec(line);
 			if (m) ok(m[1]!);
 		});
 		void exited.then((code) => fail(new Error(`server exited with ${code} before listening:\n${stderr}`)));
 	});
+	// A new data directory: the first-run token (printed right after the URL) creates the test administrator.
+	const setup = (await (await fetch(`${url}/api/office/auth/setup`)).json()) as { needed: boolean };
+	if (setup.needed) await setUpTestAdmin(url, await setupToken);
 	const stop = async () => {
 		if (child.exitCode !== null) return;
 		child.kill('SIGTERM');
@@ -63,12 +70,10 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 	};
 }
 
-export async function issueEnrolmentCode(url: string, body: Record<string, unknown> = { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' }): Promise<string> {
-	const res = await fetch(`${url}/api/admin/enrolments`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
-		body: JSON.stringify(body)
-	});
+/** Issues a one-time enrolment code as the test administrator. */
+export async function issueEnrolmentCode(url: string, body: Record<string, unknown> = { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' }, admin?: OfficeClient): Promise<string> {
+	const office = admin ?? (await OfficeClient.login(url));
+	const res = await office.request('/api/admin/enrolments', { method: 'POST', body });
 	if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${await res.text()}`);
 	return ((await res.json()) as { code: string }).code;
 }

@@ -3,7 +3,8 @@ import { CLOSE } from '../../shared/sync/socket';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { closeCodeOf } from '../helpers/raw-client';
-import { issueEnrolmentCode, TEST_ADMIN_TOKEN } from '../helpers/server-process';
+import { OfficeClient } from '../helpers/office-client';
+import { issueEnrolmentCode } from '../helpers/server-process';
 
 // Each test gets a fresh server and ledger.
 let server: TestServer;
@@ -15,14 +16,15 @@ afterEach(async () => {
 });
 
 describe('device lifecycle: revoke and retire', () => {
-	const action = (id: string, what: 'revoke' | 'retire', token = TEST_ADMIN_TOKEN) =>
-		fetch(`${server.url}/api/admin/devices/${id}/${what}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+	const action = async (id: string, what: 'revoke' | 'retire', as?: OfficeClient) =>
+		(as ?? (await OfficeClient.login(server.url))).request(`/api/admin/devices/${id}/${what}`, { method: 'POST' });
 
 	it('cuts a connected device off when it is revoked and refuses it afterwards', async () => {
 		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url));
 		d.start();
 		await d.until(() => d.status.state === 'online');
-		expect((await action(d.identity.deviceId, 'revoke', 'wrong-token-0123456789')).status).toBe(401);
+		const admin = await OfficeClient.login(server.url);
+		expect((await action(d.identity.deviceId, 'revoke', await admin.createUser('supervisor'))).status).toBe(403);
 		const res = await action(d.identity.deviceId, 'revoke');
 		expect(res.status).toBe(200);
 		await d.until(() => d.status.state === 'stopped');

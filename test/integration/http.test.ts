@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toB64 } from '../../shared/protocol/bytes';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
-import { TEST_ADMIN_TOKEN } from '../helpers/server-process';
+import { OfficeClient } from '../helpers/office-client';
 
 describe('HTTP API: health and enrolment', () => {
 	let server: TestServer;
@@ -16,7 +16,7 @@ describe('HTTP API: health and enrolment', () => {
 
 	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
 		fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-	const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+	const asAdmin = async (path: string, body: unknown) => (await OfficeClient.login(server.url)).request(path, { method: 'POST', body });
 	const deviceKeys = () => ({ boxPublic: toB64(nacl.box.keyPair().publicKey), signPublic: toB64(nacl.sign.keyPair().publicKey) });
 
 	it('answers /healthz once the ledger is open', async () => {
@@ -25,10 +25,10 @@ describe('HTTP API: health and enrolment', () => {
 		expect(await res.json()).toEqual({ status: 'ok', ledger: 'pglite', municipality: '131016' });
 	});
 
-	it('issues enrolment codes only with the admin token', async () => {
+	it('issues enrolment codes only to a signed-in admin', async () => {
 		const res = await post('/api/admin/enrolments', { setting: 'mass', siteCode: 'V001', label: 'x' });
 		expect(res.status).toBe(401);
-		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SESSION_REQUIRED');
 	});
 
 	it('refuses bad enrolment requests with specific codes', async () => {
@@ -39,14 +39,14 @@ describe('HTTP API: health and enrolment', () => {
 			[{ setting: 'mass', siteCode: 'V001', label: '1234 5678 9018' }, 400, 'MY_NUMBER']
 		];
 		for (const [body, status, code] of cases) {
-			const res = await post('/api/admin/enrolments', body, admin);
+			const res = await asAdmin('/api/admin/enrolments', body);
 			expect(res.status, JSON.stringify(body)).toBe(status);
 			expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
 		}
 	});
 
 	it('redeems a code once, with the server keys pinned in the code', async () => {
-		const issued = await post('/api/admin/enrolments', { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' }, admin);
+		const issued = await asAdmin('/api/admin/enrolments', { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' });
 		const { code, qrSvg } = (await issued.json()) as { code: string; qrSvg: string };
 		// The same code as a QR code for the tablet's camera.
 		expect(qrSvg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/);

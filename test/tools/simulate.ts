@@ -1,12 +1,15 @@
 /**
- * `npm run simulate -- --url <server> --devices N --doses M [--offline-first] [--token T]`
+ * `npm run simulate -- --url <server> --user U --devices N --doses M [--offline-first]`
  *
  * Enrols N simulated devices through the real API and protocol (the PWA's shared/ sync engine
  * with the batch documents in memory), records M doses on each, syncs, and prints as its last
- * line `receipted X/Y doses in S s`. The admin token comes from --token or ADMIN_TOKEN.
+ * line `receipted X/Y doses in S s`. --user is a back-office admin; the password comes from
+ * ADMIN_PASSWORD.
  */
 import { parseArgs } from 'node:util';
 import { MemoryDevice } from '../helpers/memory-device';
+import { OfficeClient, TEST_ADMIN } from '../helpers/office-client';
+import { issueEnrolmentCode } from '../helpers/server-process';
 
 export interface SimulationResult {
 	receipted: number;
@@ -23,19 +26,14 @@ export interface SimulationResult {
 	eventIds: string[];
 }
 
-async function issueCode(url: string, token: string, i: number): Promise<string> {
-	const res = await fetch(`${url}/api/admin/enrolments`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ setting: 'mass', siteCode: `SIM${String(i % 50).padStart(3, '0')}`, label: `simulated ${i}` })
-	});
-	if (res.status !== 201) throw new Error(`enrolment code refused: ${res.status} ${await res.text()}`);
-	return ((await res.json()) as { code: string }).code;
+function issueCode(admin: OfficeClient, i: number): Promise<string> {
+	return issueEnrolmentCode(admin.url, { setting: 'mass', siteCode: `SIM${String(i % 50).padStart(3, '0')}`, label: `simulated ${i}` }, admin);
 }
 
-export async function simulate(opts: { url: string; token: string; devices: number; doses: number; offlineFirst: boolean; timeoutMs?: number }): Promise<SimulationResult> {
+export async function simulate(opts: { url: string; admin?: { username: string; password: string }; devices: number; doses: number; offlineFirst: boolean; timeoutMs?: number }): Promise<SimulationResult> {
 	const devices: MemoryDevice[] = [];
-	for (let i = 0; i < opts.devices; i++) devices.push(await MemoryDevice.enrol(await issueCode(opts.url, opts.token, i)));
+	const admin = await OfficeClient.login(opts.url, opts.admin ?? TEST_ADMIN);
+	for (let i = 0; i < opts.devices; i++) devices.push(await MemoryDevice.enrol(await issueCode(admin, i)));
 	const start = performance.now();
 	const perDeviceMs: number[] = [];
 	const perDoseMs: number[] = [];
@@ -77,15 +75,15 @@ async function main() {
 			devices: { type: 'string', default: '10' },
 			doses: { type: 'string', default: '50' },
 			'offline-first': { type: 'boolean', default: false },
-			token: { type: 'string' }
+			user: { type: 'string' }
 		}
 	});
-	const token = values.token ?? process.env.ADMIN_TOKEN;
-	if (!values.url || !token) {
-		console.error('usage: npm run simulate -- --url <server> --devices N --doses M [--offline-first] [--token T | ADMIN_TOKEN=…]');
+	const password = process.env.ADMIN_PASSWORD;
+	if (!values.url || !values.user || !password) {
+		console.error('usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first]');
 		process.exit(2);
 	}
-	const r = await simulate({ url: values.url, token, devices: Number(values.devices), doses: Number(values.doses), offlineFirst: values['offline-first'] });
+	const r = await simulate({ url: values.url, admin: { username: values.user, password }, devices: Number(values.devices), doses: Number(values.doses), offlineFirst: values['offline-first'] });
 	console.log(`receipted ${r.receipted}/${r.total} doses in ${r.seconds.toFixed(1)} s`);
 	process.exit(r.receipted === r.total ? 0 : 1);
 }
