@@ -9,29 +9,39 @@ const DEVICES = 300;
 const DOSES = 50;
 
 /**
- * Ceiling for the server's resident memory during the run. The idle server (Node, the tsx
- * loader, PGlite's WASM Postgres with its shared buffers) sits near 250 MiB; the run adds 300
- * sockets with their frame state, 300 cached batch documents of 50 events and PGlite's working
- * set. 1 GiB leaves room for that and for the garbage collector's slack, yet a per-connection
- * or per-update leak of the run's size (15,000 updates, 300 connections) crosses it.
+ * Ceiling for the server's resident memory during the run. Restarted on an initialised ledger,
+ * the idle server (Node, the tsx loader, PGlite's WASM Postgres and its buffers) sits near
+ * 400 MiB, and this run took it to about 510 MiB. The whole run's payload is only about 10 MB,
+ * so the ceiling cannot catch a small leak; it catches the failures that matter at a venue's
+ * scale: buffering without bound (frames queued for slow peers, a document copied per update
+ * and kept, a cache without eviction), which at 300 connections and 15,000 updates cross it.
  */
-const RSS_CEILING = 1024 * 1024 * 1024;
+const RSS_CEILING = 768 * 1024 * 1024;
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(0);
 
 describe(`${DEVICES} devices × ${DOSES} doses recorded offline, connecting at once, against a server process`, () => {
 	let server: ServerProcess;
+	let dataDirCleanup: () => Promise<void> = async () => undefined;
 	beforeAll(async () => {
-		server = await startServerProcess({
+		const env = {
 			// Every simulated device connects from 127.0.0.1, so the per-address handshake limit
 			// (60 at once by default, meant for one venue's NAT) would hold 240 of them back
 			// in backoff: the run would measure the backoff, not the server.
 			HANDSHAKE_BURST: String(DEVICES * 2),
 			HANDSHAKES_PER_SECOND: String(DEVICES)
-		});
+		};
+		// The first start runs PGlite's initdb in the process, whose memory is never given back
+		// (about 1 GiB peak); a deployed server restarts on an initialised ledger. So the run
+		// starts from a restart, and the figures are those of serving.
+		const first = await startServerProcess(env);
+		await first.stop();
+		server = await startServerProcess(env, first.dataDir);
+		dataDirCleanup = first.cleanup;
 	});
 	afterAll(async () => {
 		await server?.cleanup();
+		await dataDirCleanup();
 	});
 
 	it('receipts every dose, stores each exactly once, and the server memory stays bounded', async () => {
