@@ -37,7 +37,17 @@ export class BatchStore implements DeviceSyncStore {
 		private readonly onChange: () => void = () => undefined
 	) {}
 
+	/**
+	 * The live document, for the sync engine. It waits for an append in flight: the append
+	 * pushes its event into the document before the IndexedDB transaction commits, and a diff
+	 * taken in between would send the server an event that a crash or a full disk then loses
+	 * on the device (the server would hold a dose the station says was not saved).
+	 */
 	batchDoc(batchId: string): Promise<Y.Doc> {
+		return this.exclusive(batchId, () => this.liveDoc(batchId));
+	}
+
+	private liveDoc(batchId: string): Promise<Y.Doc> {
 		let doc = this.docs.get(batchId);
 		if (!doc) {
 			doc = this.loadDoc(batchId);
@@ -69,7 +79,7 @@ export class BatchStore implements DeviceSyncStore {
 	}
 
 	private async appendNow(event: DoseEvent): Promise<EventView> {
-		const doc = await this.batchDoc(event.batch);
+		const doc = await this.liveDoc(event.batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
 		const before = Y.encodeStateVector(doc);
@@ -218,7 +228,7 @@ export class BatchStore implements DeviceSyncStore {
 	}
 
 	private async rebase(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
-		const old = await this.batchDoc(r.batchId);
+		const old = await this.liveDoc(r.batchId);
 		const { doc, moved } = rebaseBatch(old, r.stateVector, new Set(r.eventIds));
 		const sealed = await this.vault.seal(Y.encodeStateAsUpdate(doc));
 		// The rebased document replaces the stored one in the same transaction that records
