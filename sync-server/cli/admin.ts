@@ -6,7 +6,7 @@ import { openLedger } from '../ledger/open';
 import { Accounts, SYSTEM } from '../office/accounts';
 import { DISPLAY_NAME, USERNAME } from '../office/fields';
 import { passwordProblem } from '../office/passwords';
-import { isRole, ROLES } from '../office/roles';
+import { isRole, ROLES } from '../../shared/office/roles';
 
 /**
  * `npm run admin -- <command>`: back-office accounts from the command line, for the first

@@ -9,7 +9,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
 import type { DeviceConnections } from '../transport/device-connections';
 import type { Accounts } from '../office/accounts';
-import { CAN } from '../office/roles';
+import { CAN } from '../../shared/office/roles';
 import { deviceRoutes } from './device-routes';
 import { deviceEnrolRoutes, enrolmentRoutes } from './enrol-routes';
 import { lotRoutes } from './lot-routes';

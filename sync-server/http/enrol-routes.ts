@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import { appendAudit } from '../audit/audit-log';
 import { actorOf } from '../office/accounts';
+import { KeyedRateLimiter } from '../transport/rate-limit';
 import { apiError, readJson } from './errors';
 import type { OfficeEnv } from './office/guard';
 import { qrSvg } from './qr';
@@ -58,16 +59,36 @@ export function enrolmentRoutes(deps: { ledger: Ledger; config: Config; serverKe
 	return app;
 }
 
+/**
+ * Failed redemptions allowed per remote address: a burst (a person mistyping a code a few
+ * times), then one every 30 s. Only failures count, so a venue enrolling all its tablets from
+ * behind one NAT is never held up; someone guessing codes (or probing enrolment ids) is.
+ */
+export const ENROL_FAILURE_BURST = 10;
+export const ENROL_FAILURES_PER_SECOND = 1 / 30;
+
+const remoteAddress = (c: { env: unknown }) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress ?? 'unknown';
+
 /** A device redeems a one-time enrolment code with its public keys (no session: the code is the credential). */
 export function deviceEnrolRoutes(deps: { ledger: Ledger }) {
 	const app = new Hono();
+	const failures = new KeyedRateLimiter(ENROL_FAILURE_BURST, ENROL_FAILURES_PER_SECOND);
 
 	app.post('/enrol', async (c) => {
+		const address = remoteAddress(c);
+		// Checked before the code is: a guesser learns nothing more once limited.
+		if (failures.exhausted(address)) return apiError(c, 429, 'RATE_LIMITED', '登録の試行が多すぎます。しばらく待ってから再度お試しください。');
 		const body = await readJson(c, EnrolRequest);
-		if (!body.ok) return body.response;
+		if (!body.ok) {
+			failures.take(address);
+			return body.response;
+		}
 		const r = body.value;
 		const result = await deps.ledger.enrolDevice(r.enrolmentId, r.secret, { box: fromB64(r.boxPublic), sign: fromB64(r.signPublic) });
-		if (!result.ok) return apiError(c, result.error === 'ENROLMENT_UNKNOWN' ? 404 : 410, result.error, ENROL_ERRORS[result.error]);
+		if (!result.ok) {
+			failures.take(address);
+			return apiError(c, result.error === 'ENROLMENT_UNKNOWN' ? 404 : 410, result.error, ENROL_ERRORS[result.error]);
+		}
 		const d = result.device;
 		return c.json({ deviceId: d.id, municipality: d.municipality, setting: d.setting, siteCode: d.siteCode, label: d.label }, 201);
 	});

@@ -4,7 +4,7 @@ import { newId } from '../../shared/ids';
 import { appendAudit, audit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { hashPassword, verifyPassword } from './passwords';
-import type { Role } from './roles';
+import type { Role } from '../../shared/office/roles';
 
 export interface OfficeUser {
 	id: string;

@@ -4,7 +4,7 @@ import type { Accounts } from '../../office/accounts';
 import { actorOf } from '../../office/accounts';
 import { DISPLAY_NAME, PASSWORD, PASSWORD_MESSAGES, USERNAME } from '../../office/fields';
 import { passwordProblem } from '../../office/passwords';
-import { CAN, ROLES } from '../../office/roles';
+import { CAN, ROLES } from '../../../shared/office/roles';
 import { apiError, readJson } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
 

@@ -17,5 +17,7 @@ export const CAN = {
 	export: ['supervisor'],
 	/** Register and lot master imports. */
 	importData: ['staff', 'supervisor', 'admin'],
-	administer: ['admin']
+	administer: ['admin'],
+	/** Read the audit log and check its chain. */
+	audit: ['supervisor', 'admin']
 } as const satisfies Record<string, readonly Role[]>;
