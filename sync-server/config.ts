@@ -14,6 +14,9 @@ export interface Config {
 	municipality: string;
 	/** Back-office sessions and login lockout. */
 	office: SessionPolicy;
+	/** Login attempts allowed per remote address: burst, then per minute (on top of the per-account lockout). */
+	loginBurst: number;
+	loginsPerMinute: number;
 	/** Marks the session cookie Secure (HTTPS only). On by default; off only when serving plain HTTP on loopback. */
 	cookieSecure: boolean;
 	/** Directory of the built PWA. */
@@ -64,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			lockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 15, 1, 24 * 60)
 		},
 		cookieSecure,
+		loginBurst: integer(env, 'LOGIN_BURST', 30, 1, 1_000_000),
+		loginsPerMinute: integer(env, 'LOGINS_PER_MINUTE', 30, 1, 1_000_000),
 		staticDir: resolve(env.STATIC_DIR || 'build'),
 		enrolmentTtlMinutes: integer(env, 'ENROLMENT_TTL_MINUTES', 60, 1, 60 * 24 * 7),
 		handshakeBurst: integer(env, 'HANDSHAKE_BURST', 60, 1, 1_000_000),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
 import type { Config } from './config';
@@ -25,6 +26,8 @@ export interface RunningServer {
 	port: number;
 	ledger: Ledger;
 	accounts: Accounts;
+	/** The HTTP app (its route table is what the role test walks). */
+	app: Hono;
 	/** The first-run token while no back-office account exists. */
 	setupToken(): string | null;
 	close(): Promise<void>;
@@ -93,6 +96,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 		port,
 		ledger,
 		accounts,
+		app,
 		setupToken: setup.token,
 		close: async () => {
 			for (const client of wss.clients) client.terminate();

@@ -27,6 +27,7 @@ const LOGIN_MESSAGES = {
 export interface AuthDeps {
 	accounts: Accounts;
 	cookieSecure: boolean;
+	loginLimit: { burst: number; perMinute: number };
 	/** One-time first-run token while no account exists (printed on the console); null afterwards. */
 	setupToken: () => string | null;
 	onSetupDone: () => void;
@@ -38,7 +39,7 @@ const clientIp = (c: { env: unknown }) => (c.env as { incoming?: { socket?: { re
 export function authRoutes(deps: AuthDeps) {
 	const app = new Hono<OfficeEnv>();
 	// Per address, on top of the per-account lockout: slows down guessing across many usernames.
-	const attempts = new KeyedRateLimiter(20, 0.5);
+	const attempts = new KeyedRateLimiter(deps.loginLimit.burst, deps.loginLimit.perMinute / 60);
 
 	app.post('/login', async (c) => {
 		if (!attempts.take(clientIp(c))) return apiError(c, 429, 'RATE_LIMITED', 'ログインの試行が多すぎます。しばらく待ってから再度お試しください。');
