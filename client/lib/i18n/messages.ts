@@ -117,6 +117,8 @@ export const ja = {
 	back: '戻る',
 	saved: '記録しました',
 	saveFailed: '保存できませんでした。もう一度お試しください。',
+	storageFull:
+		'端末の保存容量が足りないため、この方の記録は保存されていません（何も記録されていません）。紙に記録するか、容量が空いてからもう一度「記録する」を押してください。ネットワークに接続して同期し、解決しない場合は責任者に連絡してください。',
 	todayList: '本日の記録',
 	noRecords: 'まだ記録はありません。',
 	total: (n: number) => `計 ${n} 件`,
@@ -258,6 +260,8 @@ export const en: Messages = {
 	back: 'Back',
 	saved: 'Saved',
 	saveFailed: 'Could not save. Please try again.',
+	storageFull:
+		'The device is out of storage space, so nothing was saved for this person. Record it on paper, or press Save record again once space is free. Connect to the network to sync, and call your supervisor if it persists.',
 	todayList: "Today's records",
 	noRecords: 'No records yet.',
 	total: (n: number) => `${n} in total`,
