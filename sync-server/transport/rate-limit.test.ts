@@ -19,4 +19,16 @@ describe('rate limits', () => {
 		expect(limiter.take('10.0.0.1')).toBe(false);
 		expect(limiter.take('10.0.0.2')).toBe(true);
 	});
+
+	it('reports an exhausted key without taking from it', () => {
+		let now = 0;
+		const limiter = new KeyedRateLimiter(2, 1, () => now);
+		expect(limiter.exhausted('10.0.0.1')).toBe(false);
+		limiter.take('10.0.0.1');
+		expect(limiter.exhausted('10.0.0.1')).toBe(false);
+		limiter.take('10.0.0.1');
+		expect([limiter.exhausted('10.0.0.1'), limiter.exhausted('10.0.0.1'), limiter.exhausted('10.0.0.2')]).toEqual([true, true, false]);
+		now += 1000;
+		expect(limiter.exhausted('10.0.0.1')).toBe(false);
+	});
 });

@@ -24,6 +24,12 @@ export class TokenBucket {
 		return true;
 	}
 
+	/** Tokens there are now (refilled), without taking any. */
+	available(): number {
+		this.take(0);
+		return this.tokens;
+	}
+
 	/** Full again: the bucket can be forgotten. */
 	idle(): boolean {
 		this.take(0);
@@ -49,6 +55,15 @@ export class KeyedRateLimiter {
 			this.buckets.set(key, bucket);
 		}
 		return bucket.take();
+	}
+
+	/**
+	 * True when the key has less than one token left. With take() called only on failures,
+	 * this limits failed attempts while successful ones stay free.
+	 */
+	exhausted(key: string): boolean {
+		const bucket = this.buckets.get(key);
+		return bucket !== undefined && bucket.available() < 1;
 	}
 
 	private sweep(): void {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { startServerProcess, TEST_ADMIN_TOKEN, type ServerProcess } from '../helpers/server-process';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { simulate, type SimulationResult } from '../tools/simulate';
 import { rssBytes, sampleRss } from './rss-sampler';
 import { percentile } from './stats';
@@ -49,7 +49,7 @@ describe(`${DEVICES} devices × ${DOSES} doses recorded offline, connecting at o
 		const pid = server.child.pid!;
 		const idle = rssBytes(pid)!;
 		const sampler = sampleRss(pid);
-		const result: SimulationResult = await simulate({ url: server.url, token: TEST_ADMIN_TOKEN, devices: DEVICES, doses: DOSES, offlineFirst: true }).finally(
+		const result: SimulationResult = await simulate({ url: server.url, devices: DEVICES, doses: DOSES, offlineFirst: true }).finally(
 			() => (rss = sampler.stop())
 		);
 		await server.stop();
