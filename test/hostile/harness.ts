@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
+import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 /** What hostile input must never change: the ledger's stored updates and dose rows. */
@@ -17,6 +18,8 @@ export interface Hostile {
 	counts(): Promise<Counts>;
 	/** A freshly enrolled device of the site. */
 	device(siteCode?: string): Promise<MemoryDevice>;
+	/** The test administrator's back-office session. */
+	admin(): Promise<OfficeClient>;
 	/** A new, well-behaved device records a dose and gets it receipted: the server still serves. */
 	expectServing(): Promise<void>;
 	dispose(): Promise<void>;
@@ -25,9 +28,12 @@ export interface Hostile {
 export async function startHostileServer(env: Record<string, string> = {}): Promise<Hostile> {
 	const server = await startTestServer(env);
 	const devices: MemoryDevice[] = [];
+	// One back-office session for the whole file: logins are rate limited per address.
+	let admin: Promise<OfficeClient> | null = null;
 	const count = async (table: string) => (await server.ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 	const device = async (siteCode = 'V001') => {
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: `hostile ${siteCode}` }));
+		admin ??= OfficeClient.login(server.url);
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: `hostile ${siteCode}` }, await admin));
 		devices.push(d);
 		return d;
 	};
@@ -36,6 +42,7 @@ export async function startHostileServer(env: Record<string, string> = {}): Prom
 		url: server.url,
 		counts: async () => ({ updates: await count('sync_updates'), events: await count('dose_events'), refusals: await count('refused_updates') }),
 		device,
+		admin: () => (admin ??= OfficeClient.login(server.url)),
 		expectServing: async () => {
 			const d = await device();
 			const ev = d.doseEvent();

@@ -60,11 +60,13 @@ export class HostileClient {
 
 	/**
 	 * The full handshake as `identity`; returns the session (keys as this client derives them,
-	 * which differ from the server's when the identity's box key is wrong).
+	 * which differ from the server's when the identity's box key is wrong). `beforeAuth` runs
+	 * between the server's CHALLENGE and this client's AUTH.
 	 */
-	async handshake(identity: DeviceIdentity): Promise<Session | null> {
+	async handshake(identity: DeviceIdentity, beforeAuth?: () => Promise<void>): Promise<Session | null> {
 		const hello = await this.hello(identity.deviceId);
 		if (!hello) return null;
+		await beforeAuth?.();
 		const transcript: Transcript = { deviceId: identity.deviceId, deviceEphemeral: hello.ephemeral.publicKey, serverEphemeral: hello.challenge.ephemeral, challenge: hello.challenge.challenge };
 		const auth = encodeAuth(nacl.sign.detached(deviceProofBytes(transcript), identity.keys.sign.secretKey));
 		this.send(handshakeFrame(auth));

@@ -24,7 +24,7 @@ describe('enrolment codes: reuse and guessing', () => {
 	});
 
 	it('a used code is refused with ENROLMENT_USED and enrols nothing', async () => {
-		const code = decodeEnrolmentCode(await issueEnrolmentCode(h.url))!;
+		const code = decodeEnrolmentCode(await issueEnrolmentCode(h.url, undefined, await h.admin()))!;
 		const body = { enrolmentId: code.enrolmentId, secret: code.secret };
 		expect((await postFrom('127.0.0.1', h.url, '/api/enrol', { ...body, ...deviceKeys() })).status).toBe(201);
 		const devices = await deviceCount(h);
@@ -38,7 +38,7 @@ describe('enrolment codes: reuse and guessing', () => {
 		// Enrolling many tablets from one address (a venue behind NAT) is never limited.
 		for (let i = 0; i < ENROL_FAILURE_BURST + 2; i++) await h.device();
 		const working = await h.device();
-		const valid = decodeEnrolmentCode(await issueEnrolmentCode(h.url))!;
+		const valid = decodeEnrolmentCode(await issueEnrolmentCode(h.url, undefined, await h.admin()))!;
 		const devices = await deviceCount(h);
 
 		const guesses = [];
