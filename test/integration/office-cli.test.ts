@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../sync-server/ledger/open';
+import { OfficeClient } from '../helpers/office-client';
+import { ROOT, startServerProcess } from '../helpers/server-process';
+
+const run = promisify(execFile);
+
+/** Runs one of the npm CLIs (`admin`, `ledger`) on a data directory; resolves with its exit code and output. */
+async function cli(script: 'admin' | 'ledger', args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+	try {
+		const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, `sync-server/cli/${script}.ts`), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+		return { code: 0, out: r.stdout + r.stderr };
+	} catch (e) {
+		const err = e as { code: number; stdout: string; stderr: string };
+		return { code: err.code, out: err.stdout + err.stderr };
+	}
+}
+
+let dataDir: string;
+beforeEach(async () => {
+	dataDir = await mkdtemp(join(tmpdir(), 'vacc-cli-'));
+});
+afterEach(async () => {
+	await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run admin and npm run ledger -- verify-audit', () => {
+	it('creates the first admin from the command line (password from ADMIN_PASSWORD), who can then sign in', async () => {
+		const env = { DATA_DIR: dataDir, ADMIN_PASSWORD: 'cli-admin-password-01' };
+		expect(await cli('admin', ['create', '--username', 'chief', '--role', 'admin', '--display-name', '保健太郎'], env)).toMatchObject({ code: 0, out: expect.stringContaining('created admin chief') });
+		expect((await cli('admin', ['create', '--username', 'chief', '--role', 'admin'], env)).code).toBe(1);
+		expect(await cli('admin', ['create', '--username', 'x', '--role', 'root'], env)).toMatchObject({ code: 2 });
+		expect(await cli('admin', ['create', '--username', 'short-pw', '--role', 'staff'], { ...env, ADMIN_PASSWORD: 'short' })).toMatchObject({ code: 2, out: expect.stringContaining('PASSWORD_TOO_SHORT') });
+
+		const server = await startServerProcess({}, dataDir);
+		try {
+			// An account exists, so no first-run token is offered.
+			expect(await (await fetch(`${server.url}/api/office/auth/setup`)).json()).toEqual({ needed: false });
+			const chief = await OfficeClient.login(server.url, { username: 'chief', password: 'cli-admin-password-01' });
+			expect(chief.user.role).toBe('admin');
+		} finally {
+			await server.stop();
+		}
+	});
+
+	it('reports an intact chain, then the first edited entry after tampering', async () => {
+		const server = await startServerProcess({}, dataDir);
+		const admin = await OfficeClient.login(server.url);
+		await admin.createUser('staff');
+		await admin.createUser('supervisor');
+		await server.stop();
+
+		const env = { DATA_DIR: dataDir };
+		const intact = await cli('ledger', ['verify-audit'], env);
+		expect(intact).toMatchObject({ code: 0, out: expect.stringMatching(/audit chain intact: \d+ entries/) });
+
+		// Someone with database access edits a row (bypassing the append-only trigger, as a superuser could).
+		const db = await openDatabase({ dataDir });
+		await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+		await db.query(`UPDATE audit_log SET detail = '{"role":"admin","username":"staff-x"}' WHERE seq = 3`);
+		await db.close();
+
+		const broken = await cli('ledger', ['verify-audit'], env);
+		expect(broken).toMatchObject({ code: 1, out: expect.stringContaining('audit chain BROKEN at entry 3 (hash); the 2 entries before it are intact') });
+	});
+});
