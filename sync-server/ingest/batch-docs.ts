@@ -33,6 +33,19 @@ export class BatchDocs {
 		return run;
 	}
 
+	/**
+	 * Applies an update another process committed to the cached copy, if there is one, so this
+	 * process's venue snapshots and checks follow the shared ledger. An uncached batch is
+	 * rebuilt from the ledger when next used.
+	 */
+	absorb(batchId: string, update: Uint8Array): Promise<void> {
+		if (!this.entries.has(batchId)) return Promise.resolve();
+		return this.withBatch(batchId, async ({ doc, eventIds }) => {
+			Y.applyUpdate(doc, update);
+			for (const ev of doc.getArray<{ id: string }>(BATCH_EVENTS).toArray()) eventIds.add(ev.id);
+		});
+	}
+
 	private load(batchId: string): Promise<BatchEntry> {
 		let entry = this.entries.get(batchId);
 		if (entry) {

@@ -47,6 +47,11 @@ export class Ingest {
 		this.committedListeners.push(listener);
 	}
 
+	/** An update another sync-server process committed (scale-out): see BatchDocs.absorb. */
+	absorb(batchId: string, update: Uint8Array): Promise<void> {
+		return this.docs.absorb(batchId, update);
+	}
+
 	/** Current state of the other devices' batches of this device's site on a service day. */
 	async venueSnapshot(device: DeviceRecord, serviceDay: string): Promise<{ batchId: string; update: Uint8Array }[]> {
 		const { rows } = await this.ledger.db.query<{ id: string }>(

@@ -1,0 +1,155 @@
+import pg from 'pg';
+import { backoffDelay } from '../../shared/sync/backoff';
+import type { SqlExecutor } from '../ledger/sql';
+import type { Logger } from '../logger';
+
+/** The channel the sync_updates trigger announces on (migration 0006_update_notices.sql). */
+export const NOTICE_CHANNEL = 'sync_updates';
+
+/**
+ * Seqs below the highest one seen that are read again after a reconnect. A seq is taken at
+ * INSERT and the row becomes visible at COMMIT, so a lower seq can commit after a higher one;
+ * one that did so while we were not listening would otherwise be missed. Reading a few updates
+ * twice is harmless: applying a Yjs update again changes nothing.
+ */
+const CATCH_UP_MARGIN = 256;
+
+export interface RemoteUpdate {
+	seq: number;
+	batchId: string;
+	deviceId: string;
+	siteCode: string;
+	serviceDay: string;
+	update: Uint8Array;
+}
+
+export interface VenueNotifyOptions {
+	/** The shared database, without an application_name of its own. */
+	databaseUrl: string;
+	/** This process's application_name on its pool connections, the sender named in each notice. */
+	origin: string;
+	/** Where updates are read by seq (the ledger's pool). */
+	db: SqlExecutor;
+	log: Logger;
+	/** An update stored by another process (or another client of the database). */
+	onUpdate: (u: RemoteUpdate) => void;
+}
+
+/** The connection string with the given application_name, which PostgreSQL reports per session. */
+export function withApplicationName(databaseUrl: string, name: string): string {
+	const url = new URL(databaseUrl);
+	url.searchParams.set('application_name', name);
+	return url.toString();
+}
+
+/**
+ * Scale-out: hears, on one dedicated connection (a LISTEN ends with its session, so it cannot
+ * live in the pool), the updates other sync-server processes commit to the shared PostgreSQL,
+ * and hands each to onUpdate in seq order. When the connection drops it reconnects with backoff
+ * and catches up by seq on what it missed.
+ */
+export class VenueNotify {
+	private client: pg.Client | null = null;
+	private lastSeq = 0;
+	private attempt = 0;
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private closed = false;
+	/** Reads and deliveries happen one at a time, in the order the notices arrived. */
+	private chain: Promise<void> = Promise.resolve();
+
+	private constructor(private readonly opts: VenueNotifyOptions) {}
+
+	/** Listens before it returns, so no update committed after start() goes unheard. */
+	static async start(opts: VenueNotifyOptions): Promise<VenueNotify> {
+		const n = new VenueNotify(opts);
+		await n.connect();
+		const { rows } = await opts.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM sync_updates');
+		n.lastSeq = Number(rows[0]?.seq ?? 0);
+		return n;
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		if (this.timer) clearTimeout(this.timer);
+		const client = this.client;
+		this.client = null;
+		await client?.end().catch(() => undefined);
+		await this.chain;
+	}
+
+	private async connect(): Promise<void> {
+		const client = new pg.Client({ connectionString: withApplicationName(this.opts.databaseUrl, `${this.opts.origin}-listen`) });
+		// Without an error listener a dropped connection would crash the process.
+		client.on('error', () => this.lost(client));
+		client.on('end', () => this.lost(client));
+		client.on('notification', (n) => {
+			if (n.channel === NOTICE_CHANNEL && client === this.client) this.onNotice(n.payload ?? '');
+		});
+		this.client = client;
+		try {
+			await client.connect();
+			await client.query(`LISTEN ${NOTICE_CHANNEL}`);
+		} catch (e) {
+			this.client = null;
+			await client.end().catch(() => undefined);
+			throw e;
+		}
+		this.attempt = 0;
+	}
+
+	private lost(client: pg.Client): void {
+		if (this.closed || client !== this.client) return;
+		this.client = null;
+		void client.end().catch(() => undefined);
+		this.opts.log.warn('notice connection lost; reconnecting', { attempt: this.attempt });
+		this.scheduleReconnect();
+	}
+
+	private scheduleReconnect(): void {
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			if (this.closed) return;
+			this.connect().then(
+				() => {
+					this.opts.log.info('notice connection back; catching up', { after: this.lastSeq });
+					this.enqueue('u.seq > $1', [Math.max(0, this.lastSeq - CATCH_UP_MARGIN)]);
+				},
+				() => this.scheduleReconnect()
+			);
+		}, backoffDelay(this.attempt++, Math.random, 200, 10_000));
+	}
+
+	private onNotice(payload: string): void {
+		const [seqText, origin = ''] = payload.split(' ');
+		const seq = Number(seqText);
+		if (!Number.isSafeInteger(seq)) return;
+		// Our own commits were already published in this process.
+		if (origin === this.opts.origin) {
+			this.lastSeq = Math.max(this.lastSeq, seq);
+			return;
+		}
+		this.enqueue('u.seq = $1', [seq]);
+	}
+
+	private enqueue(where: string, params: unknown[]): void {
+		this.chain = this.chain
+			.then(async () => {
+				if (this.closed) return;
+				const { rows } = await this.opts.db.query<{ seq: number; batch_id: string; device_id: string; update: Uint8Array; site_code: string; service_day: string }>(
+					`SELECT u.seq, u.batch_id, u.device_id, u.update, b.site_code, to_char(b.service_day, 'YYYY-MM-DD') AS service_day
+					 FROM sync_updates u JOIN batches b ON b.id = u.batch_id WHERE ${where} ORDER BY u.seq`,
+					params
+				);
+				for (const r of rows) {
+					this.lastSeq = Math.max(this.lastSeq, Number(r.seq));
+					this.opts.onUpdate({ seq: Number(r.seq), batchId: r.batch_id, deviceId: r.device_id, siteCode: r.site_code, serviceDay: r.service_day, update: new Uint8Array(r.update) });
+				}
+			})
+			.catch((e: unknown) => {
+				// Reading failed (the database went away, most likely): start over on a fresh
+				// connection, whose catch-up reads this update again.
+				this.opts.log.warn('could not read a notified update', { error: String(e) });
+				if (this.client) this.lost(this.client);
+			});
+	}
+}

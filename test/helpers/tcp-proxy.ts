@@ -1,0 +1,102 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export interface Chaos {
+	random: () => number;
+	/** Each chunk, in either direction, waits up to this long before it is forwarded. */
+	maxDelayMs: number;
+	/** Chance per chunk that only part of it is forwarded and then both sides are cut. */
+	cutProbability: number;
+}
+
+export interface TcpProxy {
+	url: string;
+	port: number;
+	/** Connections accepted and connections the chaos cut, so far. */
+	stats: { connections: number; cuts: number };
+	/** Where new connections go from now on (a load balancer moving traffic to another process). */
+	setTarget(port: number): void;
+	/** Drops every open connection, and refuses new ones until resume(). */
+	pause(): void;
+	resume(): void;
+	setChaos(chaos: Chaos | null): void;
+	close(): Promise<void>;
+}
+
+/**
+ * A tiny TCP proxy on 127.0.0.1, between devices and a server (or a server and PostgreSQL). It
+ * forwards bytes as they come, in order, and with chaos set delays them and cuts connections in
+ * the middle of a chunk, so a WebSocket frame or a query arrives half-written.
+ */
+export async function startTcpProxy(targetPort: number, initialChaos: Chaos | null = null): Promise<TcpProxy> {
+	let target = targetPort;
+	let chaos = initialChaos;
+	let paused = false;
+	const open = new Set<Socket>();
+	const stats = { connections: 0, cuts: 0 };
+
+	const pipe = (from: Socket, to: Socket, cut: () => void) => {
+		// One chain per direction keeps the bytes in order whatever each chunk's delay.
+		let chain = Promise.resolve();
+		from.on('data', (chunk: Buffer) => {
+			const c = chaos;
+			const delay = c ? Math.floor(c.random() * c.maxDelayMs) : 0;
+			const cutHere = c ? c.random() < c.cutProbability : false;
+			const part = cutHere ? Math.floor(c!.random() * chunk.length) : chunk.length;
+			chain = chain.then(async () => {
+				if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+				if (to.destroyed) return;
+				to.write(chunk.subarray(0, part));
+				if (cutHere) cut();
+			});
+		});
+	};
+
+	const server: Server = createServer((client) => {
+		if (paused) return client.destroy();
+		stats.connections++;
+		const upstream = connect(target, '127.0.0.1');
+		open.add(client);
+		open.add(upstream);
+		const close = () => {
+			client.destroy();
+			upstream.destroy();
+			open.delete(client);
+			open.delete(upstream);
+		};
+		const cut = () => {
+			stats.cuts++;
+			close();
+		};
+		for (const s of [client, upstream]) {
+			s.on('error', close);
+			s.on('close', close);
+		}
+		pipe(client, upstream, cut);
+		pipe(upstream, client, cut);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as { port: number }).port;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		stats,
+		setTarget: (p) => {
+			target = p;
+		},
+		pause: () => {
+			paused = true;
+			for (const s of open) s.destroy();
+			open.clear();
+		},
+		resume: () => {
+			paused = false;
+		},
+		setChaos: (c) => {
+			chaos = c;
+		},
+		close: async () => {
+			for (const s of open) s.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	};
+}

@@ -1,0 +1,79 @@
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BATCH_EVENTS, batchId } from '../../shared/index';
+import { generateKeyPairs } from '../../shared/protocol/keys';
+import { openLedger } from '../../sync-server/ledger/open';
+import type { Ledger } from '../../sync-server/ledger/ledger';
+import { createLogger } from '../../sync-server/logger';
+import { VenueNotify, type RemoteUpdate } from '../../sync-server/transport/venue-notify';
+import { doseEvent } from '../helpers/fixtures';
+import { createTestDatabase } from '../helpers/postgres';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+
+/** Stores one dose of a fresh batch of the device, as ingest would, and returns its seq. */
+async function storeDose(ledger: Ledger, deviceId: string, day: string): Promise<number> {
+	const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: day });
+	const event = doseEvent({ deviceId, batch });
+	const doc = new Y.Doc();
+	doc.getArray(BATCH_EVENTS).push([event]);
+	const r = await ledger.commitUpdate({ batchId: batch, deviceId, municipality: '131016', siteCode: 'V001', serviceDay: day, update: Y.encodeStateAsUpdate(doc), signature: new Uint8Array(64), events: [event] });
+	if (!('seq' in r)) throw new Error('not stored');
+	return r.seq;
+}
+
+describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
+	const cleanups: (() => Promise<unknown>)[] = [];
+	afterEach(async () => {
+		for (const c of cleanups.splice(0).reverse()) await c();
+	});
+
+	it('hears what other sessions store, and after its connection drops catches up on what it missed', async () => {
+		const db = await createTestDatabase();
+		cleanups.push(db.drop);
+		const ledger = await openLedger({ databaseUrl: db.url, dataDir: '/nonexistent' });
+		cleanups.push(() => ledger.db.close());
+		const enrolment = await ledger.createEnrolment({ municipality: '131016', setting: 'mass', siteCode: 'V001', label: 'notify test', ttlMs: 60_000 });
+		const keys = generateKeyPairs();
+		const enrolled = await ledger.enrolDevice(enrolment.id, enrolment.secret, { box: keys.box.publicKey, sign: keys.sign.publicKey });
+		if (!enrolled.ok) throw new Error(enrolled.error);
+		const deviceId = enrolled.device.id;
+
+		// The listener reaches PostgreSQL through a proxy the test can cut; the reads do not.
+		const pgUrl = new URL(db.url);
+		const proxy = await startTcpProxy(Number(pgUrl.port || 5432));
+		cleanups.push(() => proxy.close());
+		pgUrl.host = `127.0.0.1:${proxy.port}`;
+		const heard: RemoteUpdate[] = [];
+		let wake = () => undefined as void;
+		const until = async (pred: () => boolean) => {
+			while (!pred()) await new Promise<void>((r) => (wake = r));
+		};
+		const notify = await VenueNotify.start({
+			databaseUrl: pgUrl.toString(),
+			origin: 'vacc-sync-test',
+			db: ledger.db,
+			log: createLogger(() => undefined),
+			onUpdate: (u) => {
+				heard.push(u);
+				wake();
+			}
+		});
+		cleanups.push(() => notify.close());
+
+		const first = await storeDose(ledger, deviceId, '2026-11-22');
+		await until(() => heard.some((u) => u.seq === first));
+		expect(heard.find((u) => u.seq === first)).toMatchObject({ deviceId, siteCode: 'V001', serviceDay: '2026-11-22' });
+
+		// Cut the listener's connection and keep it cut while another update commits: its
+		// notice is sent to nobody, so only the catch-up after reconnecting can deliver it.
+		proxy.pause();
+		const missed = await storeDose(ledger, deviceId, '2026-11-23');
+		proxy.resume();
+		await until(() => heard.some((u) => u.seq === missed));
+		expect(heard.find((u) => u.seq === missed)).toMatchObject({ serviceDay: '2026-11-23' });
+
+		// And it listens again.
+		const after = await storeDose(ledger, deviceId, '2026-11-24');
+		await until(() => heard.some((u) => u.seq === after));
+	});
+});
