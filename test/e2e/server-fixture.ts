@@ -25,6 +25,9 @@ export function useServer(env: Env | ((info: TestInfo) => Env | Promise<Env>) = 
 		get url() {
 			return now().url;
 		},
+		get setupToken() {
+			return now().setupToken;
+		},
 		get dataDir() {
 			return now().dataDir;
 		},

@@ -9,6 +9,8 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface ServerProcess {
 	url: string;
+	/** The first-run token, when the server was started without setting up the test admin. */
+	setupToken: string | null;
 	dataDir: string;
 	child: ChildProcess;
 	/** Graceful stop (SIGTERM): the ledger is closed cleanly. */
@@ -22,7 +24,7 @@ export interface ServerProcess {
  * Starts the real server (`npm start` without the build step) as its own process on a free
  * port, and resolves when it prints the URL it listens on.
  */
-export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string, options: { setUpAdmin?: boolean } = {}): Promise<ServerProcess> {
 	const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vacc-e2e-')));
 	// One process (tsx as a loader, not its CLI wrapper), so kill -9 kills the server itself.
 	const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
@@ -47,7 +49,8 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 	});
 	// A new data directory: the first-run token (printed right after the URL) creates the test administrator.
 	const setup = (await (await fetch(`${url}/api/office/auth/setup`)).json()) as { needed: boolean };
-	if (setup.needed) await setUpTestAdmin(url, await setupToken);
+	const firstRunToken = setup.needed ? await setupToken : null;
+	if (firstRunToken && options.setUpAdmin !== false) await setUpTestAdmin(url, firstRunToken);
 	const stop = async () => {
 		if (child.exitCode !== null) return;
 		child.kill('SIGTERM');
@@ -55,6 +58,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 	};
 	return {
 		url,
+		setupToken: options.setUpAdmin === false ? firstRunToken : null,
 		dataDir: dir,
 		child,
 		stop,
