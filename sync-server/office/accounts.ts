@@ -217,6 +217,8 @@ export class Accounts {
 		const token = randomBytes(32).toString('base64url');
 		const csrfToken = randomBytes(32).toString('base64url');
 		await this.db.transaction(async (tx) => {
+			// Sessions past their time are dead already; dropping them here keeps the table small.
+			await tx.query(`DELETE FROM office_sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(mins => $1)`, [this.policy.idleMinutes]);
 			await tx.query('UPDATE office_users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
 			await tx.query(
 				`INSERT INTO office_sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
@@ -280,11 +282,6 @@ export class Accounts {
 			await appendAudit(tx, { actor: by, action: 'user.totp.disable', target: id });
 			return true;
 		});
-	}
-
-	/** Sessions past their time are useless already; this keeps the table small. */
-	async purgeExpiredSessions(): Promise<void> {
-		await this.db.query(`DELETE FROM office_sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(mins => $1)`, [this.policy.idleMinutes]);
 	}
 }
 
