@@ -97,6 +97,16 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: false, code: 'EVENT_SCHEMA', eventIds: [bad.id] });
 	});
 
+	it('names a refused event only by a real event id, never by one that holds a My Number', () => {
+		const { server, device } = pair();
+		const good = doseEvent({ deviceId, batch }, '0000000001');
+		device.getArray(BATCH_EVENTS).push([good, { ...good, id: '123456789018' }, { ...good, id: 'not-an-id', extra: 1 }, { ...doseEvent({ deviceId, batch }), extra: 1 }]);
+		const r = checkUpdate(server, diff(device, server), ctx);
+		expect(r).toMatchObject({ ok: false, code: 'MY_NUMBER' });
+		expect(!r.ok && r.eventIds).toHaveLength(1);
+		expect(JSON.stringify(r)).not.toContain('123456789018');
+	});
+
 	it('reads what an update really adds: a struct parented by an item, or a client listed twice, is refused', () => {
 		const server = new Y.Doc();
 		const [a, b] = [doseEvent({ deviceId, batch }, '0000000001'), doseEvent({ deviceId, batch }, '0000000002')];

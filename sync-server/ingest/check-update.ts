@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, validateEvent, type BatchKey, type DoseEvent } from '../../shared/index';
+import { BATCH_EVENTS, containsMyNumber, validateEvent, type BatchKey, type DoseEvent } from '../../shared/index';
 
 export type CheckResult =
 	| { ok: true; events: DoseEvent[]; changes: boolean }
@@ -77,8 +77,7 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 		const checked = checkEvent(value, ctx, seen);
 		if ('fault' in checked) {
 			firstFault ??= checked.fault;
-			const id = value && typeof value === 'object' && 'id' in value && typeof value.id === 'string' ? value.id : null;
-			if (id) faulty.push(id);
+			if (isNameableId(value)) faulty.push(value.id);
 			continue;
 		}
 		seen.add(checked.event.id);
@@ -91,6 +90,17 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 }
 
 type Fault = { code: string; message: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A refused event is named back to the device (and in the refusal log) by its id only when
+ * the id is a real event id: a hostile "id" could carry anything, a My Number included.
+ */
+function isNameableId(value: unknown): value is { id: string } {
+	if (!value || typeof value !== 'object' || !('id' in value) || typeof value.id !== 'string') return false;
+	return UUID.test(value.id) && !containsMyNumber(value.id);
+}
 
 function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { fault: Fault } | { event: DoseEvent } {
 	const result = validateEvent(value);
