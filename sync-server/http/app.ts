@@ -17,6 +17,7 @@ import { apiError } from './errors';
 import { authRoutes } from './office/auth-routes';
 import { officeSession, requireRole, type OfficeEnv } from './office/guard';
 import { userRoutes } from './office/user-routes';
+import { isRegisterUpload, registerRoutes } from './office/register-routes';
 
 export interface AppDeps {
 	config: Config;
@@ -36,7 +37,9 @@ export function createApp(deps: AppDeps): Hono {
 	app.get('/healthz', (c) => c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality }));
 
 	const api = new Hono<OfficeEnv>();
-	api.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') }));
+	const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') });
+	// The register upload (3–4 MB for 100,000 rows) applies its own, larger limit after its role check.
+	api.use((c, next) => (isRegisterUpload(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next)));
 	// Devices: enrolment with a one-time code (the sync itself is the WebSocket on /sync).
 	api.route('/', deviceEnrolRoutes(deps));
 	// Back office: login and the session (the router guards its own routes after login).
@@ -51,6 +54,7 @@ export function createApp(deps: AppDeps): Hono {
 	api.route('/admin/lots', lotRoutes(deps));
 	api.route('/office/users', userRoutes(deps));
 	// Back-office feature routers (mounted under /office/…; each checks roles per route):
+	api.route('/office/register', registerRoutes(deps));
 
 	api.all('*', (c) => apiError(c, 404, 'NOT_FOUND', 'no such API route'));
 	app.route('/api', api);

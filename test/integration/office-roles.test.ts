@@ -33,7 +33,13 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'POST /api/admin/devices/:id/revoke': ADMIN,
 	'POST /api/admin/devices/:id/retire': ADMIN,
 	'GET /api/admin/lots': ADMIN,
-	'PUT /api/admin/lots': ADMIN
+	'PUT /api/admin/lots': ADMIN,
+	'GET /api/office/register/imports': ALL,
+	'POST /api/office/register/imports': ALL,
+	'GET /api/office/register/imports/:id': ALL,
+	'POST /api/office/register/imports/:id/commit': ALL,
+	'POST /api/office/register/imports/:id/discard': ALL,
+	'GET /api/office/register/tickets/:municipality/:ticketNumber': ALL
 };
 
 const SOME_UUID = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
