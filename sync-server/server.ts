@@ -12,6 +12,7 @@ import type { Ledger } from './ledger/ledger';
 import { openLedger } from './ledger/open';
 import { createLogger, type Logger } from './logger';
 import { Accounts } from './office/accounts';
+import { Reconciler } from './reconciliation/reconciler';
 import { handleConnection } from './transport/connection';
 import { DeviceConnections } from './transport/device-connections';
 import { KeyedRateLimiter } from './transport/rate-limit';
@@ -58,12 +59,15 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				}
 			})
 		: null;
+	// Reconciliation rules after each committed update, outside the ingest transaction.
+	const reconciler = new Reconciler(ledger.db, config.municipality, log);
+	ingest.onCommitted((u) => reconciler.batchChanged(u.batchId));
 	const accounts = new Accounts(ledger.db, config.office);
 	// First run: while no back-office account exists, a one-time token (printed by `npm start`)
 	// lets the person who installed the server create the first admin in the browser.
 	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
 	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
-	const app = createApp({ config, ledger, serverKeys, log, connections, accounts, setup });
+	const app = createApp({ config, ledger, serverKeys, log, connections, accounts, setup, reconciler });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };

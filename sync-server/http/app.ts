@@ -17,6 +17,10 @@ import { apiError } from './errors';
 import { authRoutes } from './office/auth-routes';
 import { officeSession, requireRole, type OfficeEnv } from './office/guard';
 import { userRoutes } from './office/user-routes';
+import { batchRoutes } from './office/batch-routes';
+import { reconciliationRoutes } from './office/reconciliation-routes';
+import { ticketRoutes } from './office/ticket-routes';
+import type { Reconciler } from '../reconciliation/reconciler';
 import { isRegisterUpload, registerRoutes } from './office/register-routes';
 
 export interface AppDeps {
@@ -28,6 +32,8 @@ export interface AppDeps {
 	accounts: Accounts;
 	/** First-run: the one-time token that may create the first admin, while no account exists. */
 	setup: { token: () => string | null; done: () => void };
+	/** Reconciliation rules after each committed update and on demand. */
+	reconciler: Reconciler;
 }
 
 /** One origin: the API under /api/, /healthz, and the built PWA for everything else. */
@@ -54,6 +60,9 @@ export function createApp(deps: AppDeps): Hono {
 	api.route('/admin/lots', lotRoutes(deps));
 	api.route('/office/users', userRoutes(deps));
 	// Back-office feature routers (mounted under /office/…; each checks roles per route):
+	api.route('/office/batches', batchRoutes(deps));
+	api.route('/office/reconciliation', reconciliationRoutes(deps));
+	api.route('/office/tickets', ticketRoutes(deps));
 	api.route('/office/register', registerRoutes(deps));
 
 	api.all('*', (c) => apiError(c, 404, 'NOT_FOUND', 'no such API route'));

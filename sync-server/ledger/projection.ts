@@ -35,6 +35,10 @@ export async function projectEvents(
 	);
 	const fresh = new Set(inserted.rows.map((r) => r.event_id));
 	const events = u.events.filter((ev) => fresh.has(ev.id));
+	// The device closed its day: the batch leaves 'open' (reconciliation takes it from there).
+	if (events.some((ev) => ev.type === 'batch-close')) {
+		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = $1 AND state = 'open'`, [u.batchId]);
+	}
 
 	// New doses and screenings: their record is the event itself, unless corrections of them
 	// arrived earlier (another batch synced first); those go through the full refresh.

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS, type DoseEvent } from '../../shared/index';
 import { projectEvents } from './projection';
+import { projectOfficeEvents } from '../reconciliation/office-events';
 import type { SqlDatabase } from './sql';
 
 /**
@@ -33,6 +34,8 @@ export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: nu
 			}
 			doc.destroy();
 		}
+		// Back-office corrections and voids, after every device event they may replace.
+		events += await projectOfficeEvents(tx);
 		return { batches: batches.rows.length, updates, events };
 	});
 }

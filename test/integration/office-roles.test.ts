@@ -5,6 +5,8 @@ import { OfficeClient } from '../helpers/office-client';
 
 const ALL: Role[] = ['staff', 'supervisor', 'admin'];
 const ADMIN: Role[] = ['admin'];
+const RECONCILE: Role[] = ['staff', 'supervisor'];
+const SUPERVISOR: Role[] = ['supervisor'];
 
 /**
  * Who may call each API route, written down independently of the code. Every route the app
@@ -39,7 +41,19 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'GET /api/office/register/imports/:id': ALL,
 	'POST /api/office/register/imports/:id/commit': ALL,
 	'POST /api/office/register/imports/:id/discard': ALL,
-	'GET /api/office/register/tickets/:municipality/:ticketNumber': ALL
+	'GET /api/office/register/tickets/:municipality/:ticketNumber': ALL,
+	// Reconciliation (batches, queue, ticket history)
+	'GET /api/office/batches': ALL,
+	'GET /api/office/batches/:device/:site/:day': ALL,
+	'POST /api/office/batches/:device/:site/:day/check': RECONCILE,
+	'POST /api/office/batches/:device/:site/:day/approve': SUPERVISOR,
+	'GET /api/office/reconciliation/items': ALL,
+	'POST /api/office/reconciliation/items/:id/accept': RECONCILE,
+	'POST /api/office/reconciliation/items/:id/report': RECONCILE,
+	'POST /api/office/reconciliation/items/:id/void': RECONCILE,
+	'POST /api/office/reconciliation/items/:id/correct': RECONCILE,
+	'POST /api/office/reconciliation/run': RECONCILE,
+	'GET /api/office/tickets/:municipality/:ticket': ALL
 };
 
 const SOME_UUID = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';

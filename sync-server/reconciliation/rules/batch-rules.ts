@@ -1,0 +1,55 @@
+import type { Finding } from './types';
+
+export interface BatchCloseFacts {
+	batchId: string;
+	/** The batch-close event in force (the latest one recorded). */
+	closeEventId: string;
+	paperTally: number;
+	/** Active records of the batch (doses and 接種不適当): each had a paper 予診票. */
+	activeRecords: number;
+}
+
+/**
+ * The station's paper 予診票 tally at close equals the number of its batch's active records.
+ * Per batch (one device × site × day): each station counts the forms it handled when it closes
+ * its day. The subject includes the count, so an accepted mismatch is asked again when the
+ * count changes.
+ */
+export function tallyRule(b: BatchCloseFacts): Finding[] {
+	if (b.paperTally === b.activeRecords) return [];
+	return [
+		{
+			reason: 'tally-mismatch',
+			subject: `${b.closeEventId}:${b.activeRecords}`,
+			batchId: b.batchId,
+			recordId: null,
+			eventId: b.closeEventId,
+			municipality: null,
+			ticketNumber: null,
+			doseNumber: null,
+			details: { paperTally: b.paperTally, records: b.activeRecords }
+		}
+	];
+}
+
+export interface RefusedUpdateFacts {
+	id: number;
+	batchId: string;
+	code: string;
+	eventIds: readonly string[];
+}
+
+/** Every update the server refused is looked at by a person: its events are not in the ledger. */
+export function refusedRule(r: RefusedUpdateFacts): Finding {
+	return {
+		reason: 'refused-update',
+		subject: `refused:${r.id}`,
+		batchId: r.batchId,
+		recordId: null,
+		eventId: null,
+		municipality: null,
+		ticketNumber: null,
+		doseNumber: null,
+		details: { refusedUpdateId: r.id, code: r.code, eventIds: r.eventIds }
+	};
+}

@@ -1,0 +1,36 @@
+import { DEFAULT_VACCINE_CATALOG, doseSequenceProblem, serviceDateOf, type VaccineCatalog } from '../../../shared/index';
+import { recordFinding, type Finding, type RecordFacts } from './types';
+
+/**
+ * Rules across the records of one ticket (all of a ticket's active records, from any batch):
+ * the same ticket and dose recorded twice anywhere; dose n dated before dose n−1, or closer to
+ * it than the product's minimum interval. Only vaccinated records count: a screening without a
+ * dose (接種不適当) is neither a duplicate nor a previous dose.
+ */
+export function ticketRules(records: readonly RecordFacts[], catalog: VaccineCatalog = DEFAULT_VACCINE_CATALOG): Finding[] {
+	const out: Finding[] = [];
+	const doses = records.filter((r) => r.outcome === 'dose');
+	const byKey = new Map<string, RecordFacts[]>();
+	for (const r of doses) {
+		const key = `${r.municipality}/${r.ticketNumber}/${r.doseNumber}`;
+		byKey.set(key, [...(byKey.get(key) ?? []), r]);
+	}
+	for (const group of byKey.values()) {
+		if (group.length < 2) continue;
+		for (const r of group) out.push(recordFinding('duplicate', r, { others: group.filter((o) => o !== r).map((o) => o.recordId) }));
+	}
+	for (const next of doses) {
+		if (next.doseNumber < 2 || next.product === null) continue;
+		const previous = doses.filter(
+			(p) => p.municipality === next.municipality && p.ticketNumber === next.ticketNumber && p.doseNumber === next.doseNumber - 1
+		);
+		if (previous.length === 0) continue; // dose n−1 may have been given elsewhere (another system)
+		// Against the latest dose n−1 on record: the strictest comparison when there are several.
+		const latest = previous.reduce((a, b) => (serviceDateOf(a.givenAt)! >= serviceDateOf(b.givenAt)! ? a : b));
+		const problem = doseSequenceProblem(latest, { givenAt: next.givenAt, doseNumber: next.doseNumber, product: next.product }, catalog);
+		const details = { previousRecordId: latest.recordId, previousDay: serviceDateOf(latest.givenAt), doseDay: serviceDateOf(next.givenAt) };
+		if (problem === 'DOSE_BEFORE_PREVIOUS') out.push(recordFinding('dose-out-of-order', next, details));
+		else if (problem === 'DOSE_INTERVAL_TOO_SHORT') out.push(recordFinding('interval-too-short', next, details));
+	}
+	return out;
+}

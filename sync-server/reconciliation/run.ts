@@ -1,0 +1,103 @@
+import { RECORD_REASONS } from '../../shared/office/reconciliation';
+import type { SqlExecutor } from '../ledger/sql';
+import { loadClosedBatches, loadRecords, loadRefusedUpdates, ticketsOfBatches, type Scope, type TicketKey } from './facts';
+import { refusedRule, tallyRule } from './rules/batch-rules';
+import { recordRules } from './rules/record-rules';
+import { ticketRules } from './rules/ticket-rules';
+import type { Finding } from './rules/types';
+import type { RecordFacts } from './rules/types';
+
+/** Serialises rule runs (and the office actions that run them) across transactions and processes. */
+export const RECONCILIATION_LOCK = 7301003;
+
+export interface RunResult {
+	found: number;
+	created: number;
+	cleared: number;
+}
+
+/** Every finding of the rules over these records, batches and refusals (pure). */
+export function findingsOf(records: readonly RecordFacts[], closes: Parameters<typeof tallyRule>[0][], refused: Parameters<typeof refusedRule>[0][], tenant: string): Finding[] {
+	const byTicket = new Map<string, RecordFacts[]>();
+	for (const r of records) {
+		const key = `${r.municipality}/${r.ticketNumber}`;
+		byTicket.set(key, [...(byTicket.get(key) ?? []), r]);
+	}
+	return [
+		...records.flatMap((r) => recordRules(r, tenant)),
+		...[...byTicket.values()].flatMap((group) => ticketRules(group)),
+		...closes.flatMap(tallyRule),
+		...refused.map(refusedRule)
+	];
+}
+
+const WIDTH = 9;
+function insertSql(n: number): string {
+	const rows = Array.from({ length: n }, (_, r) => `(${Array.from({ length: WIDTH }, (_, c) => `$${r * WIDTH + c + 1}`).join(', ')})`);
+	return `INSERT INTO reconciliation_items (reason, subject, batch_id, record_id, event_id, municipality, ticket_number, dose_number, details)
+	        VALUES ${rows.join(', ')} ON CONFLICT (reason, subject) DO NOTHING RETURNING id`;
+}
+
+/**
+ * Runs every rule over a scope inside the caller's transaction: new findings become open
+ * items, open items of the scope whose finding no longer holds become 'cleared', and the
+ * batches of the scope move closed → received (nothing refused left open) or back from
+ * checked → received (a new open item arrived). Items already decided stay as they are.
+ */
+export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope): Promise<RunResult> {
+	await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
+	let tickets: TicketKey[] | null = scope.tickets;
+	if (scope.batches !== null) {
+		const more = await ticketsOfBatches(tx, scope.batches);
+		tickets = [...(tickets ?? []), ...more];
+	}
+	const records = await loadRecords(tx, tenant, tickets);
+	const closes = await loadClosedBatches(tx, scope.batches);
+	const refused = await loadRefusedUpdates(tx, scope.batches);
+	const findings = findingsOf(records, closes, refused, tenant);
+
+	let created = 0;
+	for (let i = 0; i < findings.length; i += 500) {
+		const chunk = findings.slice(i, i + 500);
+		const params = chunk.flatMap((f) => [f.reason, f.subject, f.batchId, f.recordId, f.eventId, f.municipality, f.ticketNumber, f.doseNumber, JSON.stringify(f.details)]);
+		created += (await tx.query(insertSql(chunk.length), params)).rows.length;
+	}
+
+	// Open items of the scope that no run finds any more.
+	const found = new Set(findings.map((f) => `${f.reason} ${f.subject}`));
+	const all = scope.tickets === null && scope.batches === null;
+	const open = await tx.query<{ id: number; reason: string; subject: string }>(
+		`SELECT i.id, i.reason, i.subject FROM reconciliation_items i
+		 WHERE i.status = 'open' AND ($1::boolean
+		   OR (i.reason = ANY($2::text[]) AND (i.municipality, i.ticket_number) IN
+		       (SELECT m::char(6), n::char(10) FROM unnest($3::text[], $4::text[]) AS t(m, n)))
+		   OR (NOT i.reason = ANY($2::text[]) AND i.batch_id = ANY($5::text[])))`,
+		[all, RECORD_REASONS, (tickets ?? []).map((t) => t.municipality), (tickets ?? []).map((t) => t.ticketNumber), scope.batches ?? []]
+	);
+	const stale = open.rows.filter((r) => !found.has(`${r.reason} ${r.subject}`)).map((r) => Number(r.id));
+	if (stale.length > 0) await tx.query(`UPDATE reconciliation_items SET status = 'cleared', resolved_at = now() WHERE id = ANY($1::bigint[])`, [stale]);
+
+	await settleBatchStates(tx, all ? null : [...new Set([...(scope.batches ?? []), ...findings.map((f) => f.batchId)])]);
+	return { found: findings.length, created, cleared: stale.length };
+}
+
+/**
+ * closed → received once no refused update of the batch is left open (every event the device
+ * recorded before its batch-close is stored: the server refuses an update whose base it lacks,
+ * so the close arriving means everything before it arrived or was refused). A checked batch
+ * that gained an open item goes back to received.
+ */
+async function settleBatchStates(tx: SqlExecutor, batches: string[] | null): Promise<void> {
+	await tx.query(
+		`UPDATE batches b SET state = 'received', state_changed_at = now()
+		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'closed'
+		   AND NOT EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open' AND i.reason = 'refused-update')`,
+		[batches]
+	);
+	await tx.query(
+		`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL
+		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'checked'
+		   AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open')`,
+		[batches]
+	);
+}
