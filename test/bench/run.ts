@@ -22,6 +22,7 @@ async function onBackend(name: 'pglite' | 'postgres') {
 		const big = await simulate({ url: server.url, devices: 1, doses: 5000, offlineFirst: true });
 		if (big.receipted !== big.total) throw new Error(`only ${big.receipted}/${big.total} receipted`);
 		print(`sync_5000_offline_doses_one_device_${name}`, big.seconds, 's');
+		await (await import('./register')).benchRegisterImport(server.url, name, print);
 	} finally {
 		await server.dispose();
 		await db?.drop();
