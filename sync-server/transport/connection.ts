@@ -19,6 +19,14 @@ import { TokenBucket } from './rate-limit';
 /** Outgoing bytes queued for one peer before it is treated as not reading. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Frames one connection may have received and not yet handled. The limits on requests are
+ * counted as frames are handled, so without this a peer sending faster than the server
+ * handles would queue work without bound (and never trip them, on a server slow enough). A
+ * device waits for answers; its largest burst is one request per batch it holds.
+ */
+export const MAX_FRAMES_IN_FLIGHT = 4096;
+
 /** Yjs encoding of an empty state vector. */
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
@@ -179,12 +187,15 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	}
 
 	const bytes = new TokenBucket(ctx.byteBudget.burst, ctx.byteBudget.perSecond);
+	let inFlight = 0;
 	ws.on('message', (data, isBinary) => {
 		if (!isBinary) return close(CLOSE.FRAME_MALFORMED, 'text frame');
 		const frame = new Uint8Array(data as Buffer);
 		if (!bytes.take(frame.length)) return close(CLOSE.RATE_LIMITED, 'too many bytes on this connection');
+		if (++inFlight > MAX_FRAMES_IN_FLIGHT) return close(CLOSE.RATE_LIMITED, 'too many frames in flight');
 		queue = queue
 			.then(async () => {
+				inFlight--;
 				if (state === 'closed') return;
 				if (state === 'hello') return onHello(frame);
 				if (state === 'auth') return onAuth(frame);
