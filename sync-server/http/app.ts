@@ -17,6 +17,8 @@ import { apiError } from './errors';
 import { authRoutes } from './office/auth-routes';
 import { officeSession, requireRole, type OfficeEnv } from './office/guard';
 import { userRoutes } from './office/user-routes';
+import { exportRoutes } from './office/export-routes';
+import { lotMasterRoutes } from './office/lot-master-routes';
 import { batchRoutes } from './office/batch-routes';
 import { reconciliationRoutes } from './office/reconciliation-routes';
 import { ticketRoutes } from './office/ticket-routes';
@@ -60,6 +62,8 @@ export function createApp(deps: AppDeps): Hono {
 	api.route('/admin/lots', lotRoutes(deps));
 	api.route('/office/users', userRoutes(deps));
 	// Back-office feature routers (mounted under /office/…; each checks roles per route):
+	api.route('/office/exports', exportRoutes(deps));
+	api.route('/office', lotMasterRoutes(deps));
 	api.route('/office/batches', batchRoutes(deps));
 	api.route('/office/reconciliation', reconciliationRoutes(deps));
 	api.route('/office/tickets', ticketRoutes(deps));

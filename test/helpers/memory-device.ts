@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { BATCH_EVENTS, batchId, type DoseEvent } from '../../shared/index';
 import { toB64 } from '../../shared/protocol/bytes';
+import type { LotEntry } from '../../shared/protocol/messages';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { DeviceIdentity } from '../../shared/sync/device-channel';
@@ -139,7 +140,14 @@ export class MemoryDevice implements DeviceSyncStore {
 		for (const f of w) f();
 	}
 
+	/** The lots of this site from the lot master, as last received at a connection. */
+	lots: LotEntry[] | null = null;
+
 	// DeviceSyncStore
+	async saveLots(lots: LotEntry[]): Promise<void> {
+		this.lots = lots;
+		this.notify();
+	}
 	async pendingBatchIds(): Promise<string[]> {
 		return [...new Set([...this.events.values()].filter((e) => e.state === 'local' || e.state === 'sent').map((e) => e.event.batch))];
 	}

@@ -53,7 +53,20 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'POST /api/office/reconciliation/items/:id/void': RECONCILE,
 	'POST /api/office/reconciliation/items/:id/correct': RECONCILE,
 	'POST /api/office/reconciliation/run': RECONCILE,
-	'GET /api/office/tickets/:municipality/:ticket': ALL
+	'GET /api/office/tickets/:municipality/:ticket': ALL,
+	// Exports (CAN.export) and the lot master with its site and doctor names (read: CAN.view, change: CAN.importData)
+	'GET /api/office/exports': SUPERVISOR,
+	'GET /api/office/exports/pending': SUPERVISOR,
+	'POST /api/office/exports': SUPERVISOR,
+	'GET /api/office/exports/:id/file': SUPERVISOR,
+	'GET /api/office/lots': ALL,
+	'PUT /api/office/lots': ALL,
+	'POST /api/office/lots/import/preview': ALL,
+	'POST /api/office/lots/import': ALL,
+	'GET /api/office/sites': ALL,
+	'PUT /api/office/sites': ALL,
+	'GET /api/office/doctors': ALL,
+	'PUT /api/office/doctors': ALL
 };
 
 const SOME_UUID = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
