@@ -19,8 +19,11 @@ const refuse = (code: string, message: string, eventIds: string[] = []): CheckRe
  * Decides whether a device's update may touch the ledger, before anything is stored. The
  * batch document is an append-only log: the update may only add plain JSON values to the
  * `events` array, each a valid event of this device and batch, and must delete nothing.
+ *
+ * `copy`, if given, must hold exactly `current`'s content; the update is integrated into it,
+ * so after a refusal it no longer does and must be dropped.
  */
-export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): CheckResult {
+export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, copy?: Y.Doc): CheckResult {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
@@ -39,11 +42,12 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 
 	// Integrate into a scratch copy and read what the update really adds to the document:
 	// the decoded structs alone can differ from it (a struct whose parent is an item is
-	// discarded; a client listed twice in one update keeps only its last group).
+	// discarded; a client listed twice in one update keeps only its last group). The caller
+	// may pass a copy it keeps between updates (see ScratchCopies): making one is O(batch).
 	const before = Y.encodeStateVector(current);
 	const known = Y.decodeStateVector(before);
-	const scratch = new Y.Doc({ gc: false });
-	Y.applyUpdate(scratch, Y.encodeStateAsUpdate(current));
+	const scratch = copy ?? new Y.Doc({ gc: false });
+	if (!copy) Y.applyUpdate(scratch, Y.encodeStateAsUpdate(current));
 	try {
 		Y.applyUpdate(scratch, update);
 	} catch {
@@ -85,7 +89,7 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context): C
 	}
 	if (firstFault) return refuse(firstFault.code, firstFault.message, faulty);
 	const changes = added > 0;
-	scratch.destroy();
+	if (!copy) scratch.destroy();
 	return { ok: true, events, changes };
 }
 

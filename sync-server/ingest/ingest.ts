@@ -6,6 +6,7 @@ import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519'
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs } from './batch-docs';
 import { checkUpdate } from './check-update';
+import { ScratchCopies } from './scratch-copies';
 
 export interface Receipt {
 	doc: string;
@@ -32,6 +33,7 @@ export type IngestResult =
  */
 export class Ingest {
 	private readonly docs: BatchDocs;
+	private readonly scratch = new ScratchCopies();
 	private readonly deviceKeys = new Map<string, KeyObject>();
 	private readonly committedListeners: ((u: CommittedUpdate) => void)[] = [];
 
@@ -106,8 +108,13 @@ export class Ingest {
 			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [], stateVector: none };
 		}
 		return this.docs.withBatch(docId, async (entry) => {
-			const checked = checkUpdate(entry.doc, update, { key, batchId: docId, knownEventIds: entry.eventIds });
-			if (!checked.ok) return { ...checked, stateVector: Y.encodeStateVector(entry.doc) };
+			const copy = this.scratch.take(entry.doc);
+			const checked = checkUpdate(entry.doc, update, { key, batchId: docId, knownEventIds: entry.eventIds }, copy);
+			// Refused (or failed below): the copy holds the update, the document does not.
+			if (!checked.ok) {
+				copy.destroy();
+				return { ...checked, stateVector: Y.encodeStateVector(entry.doc) };
+			}
 			let stored = false;
 			if (checked.changes) {
 				const result = await this.ledger.commitUpdate({
@@ -137,6 +144,7 @@ export class Ingest {
 				const committed = { batchId: docId, deviceId: device.id, siteCode: key.siteCode, serviceDay: key.serviceDay, update };
 				for (const listener of this.committedListeners) listener(committed);
 			}
+			this.scratch.keep(entry.doc, copy);
 			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size) };
 		});
 	}

@@ -136,6 +136,17 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 		await expectNothingStored();
 	});
 
+	it('a refused update leaves no trace: the same client and clock with valid content is then stored', async () => {
+		const batch = d.batchFor();
+		expect(await refusal(batch, craftUpdate([{ client: 4242, clock: 0, parent: BATCH_EVENTS, values: [{ ...d.doseEvent(), extra: 1 }] }]))).toBe('EVENT_SCHEMA');
+		const good = d.doseEvent({}, '0000000777');
+		const update = craftUpdate([{ client: 4242, clock: 0, parent: BATCH_EVENTS, values: [good] }]);
+		expect(await sendSigned(s, batch, update, signUpdate(d, batch, update))).toMatchObject({ type: MSG_RECEIPT, eventCount: 1 });
+		const rows = (await h.server.ledger.db.query<{ event_id: string }>('SELECT event_id FROM dose_events WHERE batch_id = $1', [batch])).rows;
+		expect(rows.map((r) => r.event_id)).toEqual([good.id]);
+		base = await h.counts();
+	});
+
 	it("other devices' documents can be neither written nor read, nor can a batch id be made up", async () => {
 		const other = await h.device();
 		other.append(other.doseEvent());
