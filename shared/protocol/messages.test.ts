@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from './messages';
+import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, MSG_UNRECEIPTED, MAX_UNRECEIPTED, type AppMessage } from './messages';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 const message: fc.Arbitrary<AppMessage> = fc.oneof(
@@ -16,7 +16,8 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 	fc.record({ type: fc.constant(MSG_REFUSED), doc: fc.string(), code: fc.string(), message: fc.string(), eventIds: fc.array(fc.string()), stateVector: bytes }),
 	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() }),
 	fc.record({ type: fc.constant(MSG_VENUE), serviceDay: fc.string() }),
-	fc.record({ type: fc.constant(MSG_LOTS), lots: fc.array(fc.record({ product: fc.string(), lot: fc.string(), expiry: fc.string() })) })
+	fc.record({ type: fc.constant(MSG_LOTS), lots: fc.array(fc.record({ product: fc.string(), lot: fc.string(), expiry: fc.string() })) }),
+	fc.record({ type: fc.constant(MSG_UNRECEIPTED), count: fc.integer({ min: 0, max: MAX_UNRECEIPTED }) })
 ) as fc.Arbitrary<AppMessage>;
 
 describe('application messages', () => {
@@ -35,5 +36,10 @@ describe('application messages', () => {
 		expect(decodeMessage(Uint8Array.of(99))).toBeNull();
 		expect(decodeMessage(encodeMessage({ type: MSG_SIGNED_SYNC, doc: 'a', kind: 0 as 1, payload: Uint8Array.of(1), signature: Uint8Array.of(1) }))).toBeNull();
 		fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void decodeMessage(b)));
+	});
+
+	it('refuse an unreceipted count above the bound', () => {
+		expect(decodeMessage(encodeMessage({ type: MSG_UNRECEIPTED, count: MAX_UNRECEIPTED + 1 }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_UNRECEIPTED, count: 2 ** 40 }))).toBeNull();
 	});
 });

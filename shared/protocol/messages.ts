@@ -19,6 +19,15 @@ export const MSG_ERROR = 15;
 export const MSG_VENUE = 16;
 /** Server → device: the lot master entries delivered to the device's site (JSON). */
 export const MSG_LOTS = 17;
+/**
+ * Device → server: how many of its events the server has not receipted yet, sent after
+ * connecting and when the number changes, so the back office sees what a tablet still holds.
+ * A server older than this message closes the connection on it; servers are upgraded before
+ * the app they serve, so devices only meet servers that know it.
+ */
+export const MSG_UNRECEIPTED = 18;
+/** Far above what a device can hold in a day; a larger report is malformed. */
+export const MAX_UNRECEIPTED = 1_000_000;
 
 /** Settings the deployment imposes on its devices, sent at every connection. */
 export interface DevicePolicy {
@@ -49,7 +58,8 @@ export type AppMessage =
 	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }
 	| { type: typeof MSG_ERROR; code: string; message: string }
 	| { type: typeof MSG_VENUE; serviceDay: string }
-	| { type: typeof MSG_LOTS; lots: LotEntry[] };
+	| { type: typeof MSG_LOTS; lots: LotEntry[] }
+	| { type: typeof MSG_UNRECEIPTED; count: number };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -94,6 +104,9 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 			break;
 		case MSG_LOTS:
 			encoding.writeVarString(e, JSON.stringify(m.lots.map(({ product, lot, expiry }) => ({ product, lot, expiry }))));
+			break;
+		case MSG_UNRECEIPTED:
+			encoding.writeVarUint(e, m.count);
 			break;
 	}
 	return encoding.toUint8Array(e);
@@ -165,6 +178,12 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				const lots: unknown = JSON.parse(decoding.readVarString(d));
 				if (!Array.isArray(lots) || !lots.every((l) => l && typeof l.product === 'string' && typeof l.lot === 'string' && typeof l.expiry === 'string')) return null;
 				m = { type, lots: lots as LotEntry[] };
+				break;
+			}
+			case MSG_UNRECEIPTED: {
+				const count = decoding.readVarUint(d);
+				if (!Number.isSafeInteger(count) || count > MAX_UNRECEIPTED) return null;
+				m = { type, count };
 				break;
 			}
 			default:

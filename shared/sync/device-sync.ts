@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
-import { MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
+import { MAX_UNRECEIPTED, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
@@ -32,6 +32,8 @@ export interface DeviceSyncStore {
 	saveLots?(lots: LotEntry[]): Promise<void>;
 	/** Another device's batch of the same site and day (read-only venue view). */
 	venueUpdate?(batchId: string, update: Uint8Array): Promise<void>;
+	/** How many events the server has not receipted yet (local or sent); reported to the back office. */
+	unreceiptedCount?(): Promise<number>;
 }
 
 export type SyncStatus =
@@ -52,6 +54,8 @@ export interface DeviceSyncOptions {
 	onWelcome?: (welcome: Extract<AppMessage, { type: typeof MSG_WELCOME }>) => void;
 	/** Service day whose venue view to follow (other devices' batches of this site), if any. */
 	venueDay?: () => string | null;
+	/** Least time between two reports of the unreceipted count (default 1 s; the latest value always follows). */
+	reportIntervalMs?: number;
 }
 
 /** Close codes after which retrying is pointless until a person acts. */
@@ -73,6 +77,9 @@ export class DeviceSync {
 	/** The back office retired this device: upload what is left, then stop for good. */
 	private retired = false;
 	private inbox: Promise<void> = Promise.resolve();
+	private reportTimer: ReturnType<typeof setTimeout> | null = null;
+	/** The unreceipted count last sent on the current connection. */
+	private reported: number | null = null;
 	private readonly opts: DeviceSyncOptions;
 
 	constructor(opts: DeviceSyncOptions) {
@@ -89,6 +96,7 @@ export class DeviceSync {
 		this.running = false;
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
+		this.clearReport();
 		this.channel?.close(1000, 'stopped');
 		this.channel = null;
 	}
@@ -109,6 +117,36 @@ export class DeviceSync {
 	async push(batchId: string): Promise<void> {
 		if (!this.channel) return;
 		await this.sendStep1(this.channel, batchId);
+		this.scheduleReport();
+	}
+
+	/**
+	 * Reports the unreceipted count after the interval: receipts can arrive by the hundred, and
+	 * the back office needs the latest value, not every step. One timer at a time, so the value
+	 * read when it fires is the newest.
+	 */
+	private scheduleReport(): void {
+		if (!this.opts.store.unreceiptedCount || this.reportTimer || !this.channel) return;
+		this.reportTimer = setTimeout(() => {
+			this.reportTimer = null;
+			void this.report().catch((e: unknown) => this.opts.onError?.(e));
+		}, this.opts.reportIntervalMs ?? 1000);
+	}
+
+	private clearReport(): void {
+		if (this.reportTimer) clearTimeout(this.reportTimer);
+		this.reportTimer = null;
+		this.reported = null;
+	}
+
+	/** Sends the count now if it differs from what this connection last reported. */
+	private async report(): Promise<void> {
+		const channel = this.channel;
+		if (!channel || !this.opts.store.unreceiptedCount) return;
+		const count = Math.min(await this.opts.store.unreceiptedCount(), MAX_UNRECEIPTED);
+		if (channel !== this.channel || count === this.reported) return;
+		this.reported = count;
+		channel.send({ type: MSG_UNRECEIPTED, count });
 	}
 
 	private status(s: SyncStatus): void {
@@ -128,6 +166,7 @@ export class DeviceSync {
 		openDeviceChannel(socket, this.opts.identity, {
 			onReady: (channel, welcome) => {
 				this.channel = channel;
+				this.clearReport();
 				this.retired = welcome.deviceStatus === 'retired';
 				this.opts.onWelcome?.(welcome);
 				this.attempt = 0;
@@ -141,6 +180,7 @@ export class DeviceSync {
 			},
 			onClose: (code, reason) => {
 				this.channel = null;
+				this.clearReport();
 				if (!this.running) return;
 				if (TERMINAL.has(code)) {
 					this.running = false;
@@ -166,6 +206,7 @@ export class DeviceSync {
 			for (const id of await this.opts.store.pendingBatchIds()) await this.sendStep1(channel, id);
 			const day = this.opts.venueDay?.();
 			if (day && this.opts.store.venueUpdate) channel.send({ type: MSG_VENUE, serviceDay: day });
+			await this.report();
 			await this.stopIfRetiredAndDone();
 		} catch (e) {
 			this.opts.onError?.(e);
@@ -219,6 +260,7 @@ export class DeviceSync {
 					return;
 				}
 				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
+				this.scheduleReport();
 				await this.stopIfRetiredAndDone();
 				return;
 			}
@@ -226,6 +268,7 @@ export class DeviceSync {
 				this.opts.onError?.(new Error(`refused ${m.doc}: ${m.code}`));
 				if (m.eventIds.length === 0) return;
 				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds, stateVector: m.stateVector });
+				this.scheduleReport();
 				// Offer what remains of the batch again.
 				await this.sendStep1(channel, m.doc);
 				return;

@@ -23,6 +23,8 @@ import { batchRoutes } from './office/batch-routes';
 import { reconciliationRoutes } from './office/reconciliation-routes';
 import { ticketRoutes } from './office/ticket-routes';
 import type { Reconciler } from '../reconciliation/reconciler';
+import { auditRoutes } from './office/audit-routes';
+import { dashboardRoutes } from './office/dashboard-routes';
 import { isRegisterUpload, registerRoutes } from './office/register-routes';
 
 export interface AppDeps {
@@ -67,6 +69,8 @@ export function createApp(deps: AppDeps): Hono {
 	api.route('/office/batches', batchRoutes(deps));
 	api.route('/office/reconciliation', reconciliationRoutes(deps));
 	api.route('/office/tickets', ticketRoutes(deps));
+	api.route('/office/audit', auditRoutes(deps));
+	api.route('/office/dashboard', dashboardRoutes(deps));
 	api.route('/office/register', registerRoutes(deps));
 
 	api.all('*', (c) => apiError(c, 404, 'NOT_FOUND', 'no such API route'));

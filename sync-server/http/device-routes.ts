@@ -15,7 +15,8 @@ export function deviceRoutes(deps: { ledger: Ledger; connections: DeviceConnecti
 
 	app.get('/', async (c) => {
 		const { rows } = await deps.ledger.db.query(
-			`SELECT id, label, setting, site_code AS "siteCode", status, enrolled_at AS "enrolledAt", last_seen_at AS "lastSeenAt"
+			`SELECT id, label, setting, site_code AS "siteCode", status, enrolled_at AS "enrolledAt", last_seen_at AS "lastSeenAt",
+			        unreceipted_count AS "unreceipted", unreceipted_reported_at AS "unreceiptedReportedAt"
 			 FROM devices ORDER BY enrolled_at`
 		);
 		return c.json({ devices: rows });

@@ -177,6 +177,11 @@ export class Ledger {
 		await this.db.query('UPDATE devices SET last_seen_at = now() WHERE id = $1', [id]);
 	}
 
+	/** The device's own count of events not yet receipted, with the time of its report (also a contact). */
+	async reportUnreceipted(id: string, count: number): Promise<void> {
+		await this.db.query('UPDATE devices SET unreceipted_count = $2, unreceipted_reported_at = now(), last_seen_at = now() WHERE id = $1', [id, count]);
+	}
+
 	async batchUpdates(batchId: string): Promise<StoredUpdate[]> {
 		const { rows } = await this.db.query<{ seq: number; update: Uint8Array }>(
 			'SELECT seq, update FROM sync_updates WHERE batch_id = $1 ORDER BY seq',

@@ -5,7 +5,7 @@ import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-pr
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
 import type { KeyPairs } from '../../shared/protocol/keys';
-import { type DevicePolicy, decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
@@ -77,6 +77,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	// Requests that make the server do real work (sign a receipt, serialise batches).
 	const step1s = new TokenBucket(2000, 200);
 	const venueRequests = new TokenBucket(5, 0.1);
+	// Devices report at most about once a second (DeviceSync); a database write each.
+	const reports = new TokenBucket(30, 2);
 	const timer = setTimeout(() => {
 		if (state !== 'ready') close(CLOSE.HANDSHAKE_FAILED, 'handshake timeout');
 	}, ctx.handshakeTimeoutMs);
@@ -180,6 +182,13 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			for (const b of await ctx.ingest.venueSnapshot(dev, m.serviceDay)) {
 				send({ type: MSG_SYNC, doc: b.batchId, kind: messageYjsSyncStep2, payload: b.update });
 			}
+			return;
+		}
+		if (m.type === MSG_UNRECEIPTED) {
+			// decodeMessage bounds it already; checked here too because this is what is stored.
+			if (!Number.isSafeInteger(m.count) || m.count < 0 || m.count > MAX_UNRECEIPTED) return close(CLOSE.FRAME_MALFORMED, 'bad unreceipted count');
+			if (!reports.take()) return close(CLOSE.RATE_LIMITED, 'too many reports');
+			await ctx.ledger.reportUnreceipted(dev.id, m.count);
 			return;
 		}
 		// Unsigned document changes, and messages only a server sends, are protocol violations.

@@ -151,6 +151,9 @@ export class MemoryDevice implements DeviceSyncStore {
 	async pendingBatchIds(): Promise<string[]> {
 		return [...new Set([...this.events.values()].filter((e) => e.state === 'local' || e.state === 'sent').map((e) => e.event.batch))];
 	}
+	async unreceiptedCount(): Promise<number> {
+		return this.count('local') + this.count('sent');
+	}
 	async batchDoc(batch: string): Promise<Y.Doc> {
 		return this.docFor(batch);
 	}

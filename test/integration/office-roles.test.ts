@@ -5,6 +5,7 @@ import { OfficeClient } from '../helpers/office-client';
 
 const ALL: Role[] = ['staff', 'supervisor', 'admin'];
 const ADMIN: Role[] = ['admin'];
+const AUDIT: Role[] = ['supervisor', 'admin'];
 const RECONCILE: Role[] = ['staff', 'supervisor'];
 const SUPERVISOR: Role[] = ['supervisor'];
 
@@ -36,6 +37,10 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'POST /api/admin/devices/:id/retire': ADMIN,
 	'GET /api/admin/lots': ADMIN,
 	'PUT /api/admin/lots': ADMIN,
+	'GET /api/office/audit': AUDIT,
+	'GET /api/office/audit/actors': AUDIT,
+	'GET /api/office/audit/verify': AUDIT,
+	'GET /api/office/dashboard': ALL,
 	'GET /api/office/register/imports': ALL,
 	'POST /api/office/register/imports': ALL,
 	'GET /api/office/register/imports/:id': ALL,

@@ -196,6 +196,11 @@ export class BatchStore implements DeviceSyncStore {
 		return views;
 	}
 
+	/** Events the server has not receipted yet, for the report the back office sees. */
+	unreceiptedCount(): Promise<number> {
+		return this.db.events.where('state').anyOf('local', 'sent').count();
+	}
+
 	async pendingBatchIds(): Promise<string[]> {
 		const rows = await this.db.events.where('state').anyOf('local', 'sent').toArray();
 		return [...new Set(rows.map((r) => r.batchId))];
