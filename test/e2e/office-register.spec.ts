@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import iconv from 'iconv-lite';
 import { myNumberCheckDigit } from '../../shared/index';
@@ -16,6 +17,12 @@ async function openAsStaff(page: Page): Promise<void> {
 	await officeLogin(page, server.url, { username: staff.user.username, password: passwordOf(staff.user.username) }, '/office');
 	await page.getByRole('navigation').getByRole('link', { name: '接種券台帳' }).click();
 	await expect(page.getByRole('heading', { name: '接種券台帳の取り込み' })).toBeVisible();
+}
+
+/** WCAG 2.1 A and AA over the whole page, as the accessibility spec checks the station. */
+async function expectAccessible(page: Page, screen: string) {
+	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	expect(violations.map((v) => `${screen}: ${v.id} (${v.nodes.length}) ${v.help}`)).toEqual([]);
 }
 
 const choose = (page: Page, name: string, buffer: Buffer) => page.getByLabel('CSVファイル').setInputFiles({ name, mimeType: 'text/csv', buffer });
@@ -62,10 +69,12 @@ test('a file with bad lines: each error with its line and column; imported only 
 
 	const commit = preview.getByRole('button', { name: '台帳に取り込む' });
 	await expect(commit).toBeDisabled();
+	await expectAccessible(page, 'preview with errors');
 	await preview.getByLabel('エラーのある 3 行を除いて取り込む').check();
 	await commit.click();
 	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText('取り込みました：新規 1 件、更新 0 件、変更なし 0 件。');
 	await expect(progress(page)).toHaveJSProperty('value', 1);
+	await expectAccessible(page, 'after the commit');
 });
 
 test('a file with a My Number is refused whole, without showing the number', async ({ page }) => {
