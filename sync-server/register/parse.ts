@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
 import { containsMyNumber, stringContainsMyNumber } from '../../shared/index';
 import { decodeRegisterFile, type RegisterEncoding } from './decode';
 import { COLUMNS, readDate, readEligibleDoses, readMunicipality, readTicketNumber, todayInJapan, type ColumnKey, type LineError } from './format';
@@ -62,18 +62,55 @@ function headerIndex(header: string[]): { ok: true; index: Record<ColumnKey, num
 	return { ok: true, index, ignored: names.filter((n, i) => !used.has(i) && n !== '') };
 }
 
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** Characters parsed between two yields to the event loop. */
+const CHUNK_CHARS = 64 * 1024;
+/** Records checked between two yields. */
+const YIELD_EVERY = 2000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * csv-parse's stream fed a slice at a time, yielding between slices: a 100,000-row file takes
+ * seconds to parse, and the same process serves the devices' sync, which must not stall.
+ */
+async function readRecords(text: string): Promise<CsvRecord[]> {
+	// With info: true each record comes with the line where it ended.
+	const parser = parse({ info: true, relax_column_count: true, skip_empty_lines: true, bom: false });
+	const records: CsvRecord[] = [];
+	parser.on('readable', () => {
+		let r: CsvRecord | null;
+		while ((r = parser.read() as CsvRecord | null) !== null) records.push(r);
+	});
+	const done = new Promise<void>((resolve, reject) => {
+		parser.on('end', resolve);
+		parser.on('error', reject);
+	});
+	done.catch(() => undefined); // observed below; this keeps an early error from counting as unhandled
+	for (let i = 0; i < text.length && !parser.destroyed; ) {
+		let end = Math.min(i + CHUNK_CHARS, text.length);
+		// Never split a surrogate pair: the stream encodes each slice to UTF-8 on its own.
+		if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+		parser.write(text.slice(i, end));
+		i = end;
+		await yieldToEventLoop();
+	}
+	if (!parser.destroyed) parser.end();
+	await done;
+	return records;
+}
+
 /**
  * Decodes, parses and checks a whole register file. A My Number anywhere (any cell, the header
  * included) refuses the whole file before anything is kept; the refusal names the line only.
  */
-export function parseRegisterFile(bytes: Uint8Array, now: Date = new Date()): ParsedRegister | FileError {
+export async function parseRegisterFile(bytes: Uint8Array, now: Date = new Date()): Promise<ParsedRegister | FileError> {
 	const decoded = decodeRegisterFile(bytes);
 	if (!decoded.ok) return refuse('ENCODING', '文字コードを判別できません。UTF-8（BOM付き可）か Shift_JIS の CSV にしてください。');
 
-	let records: { record: string[]; info: { lines: number } }[];
+	let records: CsvRecord[];
 	try {
-		// With info: true each record comes with where it ended (csv-parse's typings miss that).
-		records = parse(decoded.text, { info: true, relax_column_count: true, skip_empty_lines: true, bom: false }) as unknown as typeof records;
+		records = await readRecords(decoded.text);
 	} catch (e) {
 		// A file that is not CSV may still carry a My Number: that refusal comes first.
 		const lines = decoded.text.split(/\r\n|\n|\r/);
@@ -84,7 +121,10 @@ export function parseRegisterFile(bytes: Uint8Array, now: Date = new Date()): Pa
 	}
 
 	// The My Number check runs over every cell of every line before anything else is looked at.
-	for (const { record, info } of records) if (containsMyNumber(record)) return myNumberRefusal(info.lines);
+	for (let i = 0; i < records.length; i++) {
+		if (containsMyNumber(records[i]!.record)) return myNumberRefusal(records[i]!.info.lines);
+		if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+	}
 
 	const [head, ...data] = records;
 	if (!head) return refuse('EMPTY_FILE', 'ファイルが空です。');
@@ -100,7 +140,8 @@ export function parseRegisterFile(bytes: Uint8Array, now: Date = new Date()): Pa
 	const firstLineOf = new Map<string, number>();
 	let errorRows = 0;
 
-	for (const { record, info } of data) {
+	for (const [i, { record, info }] of data.entries()) {
+		if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
 		const line = info.lines;
 		const lineErrors: LineError[] = [];
 		if (record.length !== head.record.length) {

@@ -55,7 +55,7 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 			if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) return apiError(c, 400, 'BAD_FILE_NAME', 'ファイル名（name）は1〜200文字で指定してください。');
 			const bytes = new Uint8Array(await c.req.arrayBuffer());
 			if (bytes.length === 0) return apiError(c, 400, 'EMPTY_FILE', 'ファイルが空です。');
-			const parsed = parseRegisterFile(bytes);
+			const parsed = await parseRegisterFile(bytes);
 			if (!parsed.ok) {
 				// The refusal is audited by its code and size only: no name, no hash, no content.
 				await audit(deps.ledger.db, { actor: actorOf(c.var.user), action: 'register.refused', detail: { code: parsed.code, fileBytes: bytes.length } });
