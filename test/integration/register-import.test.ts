@@ -223,6 +223,16 @@ describe.each(BACKENDS)('register import on %s', (backend) => {
 		expect(staged.rows[0]!.n).toBe(0);
 	});
 
+	it('applies each row once when two commits of one import run at the same time', async () => {
+		const n = REGISTER_BATCH + 3;
+		const p = await preview(csv(Array.from({ length: n }, (_, i) => `${ticket(12, i)},131016,1,,`)));
+		const [a, b] = await Promise.all([commit(p.id), commit(p.id)]);
+		expect([a.status, b.status]).toEqual([200, 200]);
+		const results = (await Promise.all([a.json(), b.json()])) as { import: ImportSummary }[];
+		for (const r of results) expect(r.import).toMatchObject({ state: 'committed', committedRows: n, insertedRows: n, updatedRows: 0, unchangedRows: 0 });
+		expect(await listAudit(server.ledger.db, { action: 'register.import', target: p.id })).toHaveLength(1);
+	});
+
 	it('discards a preview; a discarded import cannot be committed', async () => {
 		const p = await preview(csv([`${ticket(9, 1)},131016,1,,`]));
 		expect((await staff.request(`/api/office/register/imports/${p.id}/discard`, { method: 'POST', body: {} })).status).toBe(200);
