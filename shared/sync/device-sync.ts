@@ -215,6 +215,8 @@ export class DeviceSync {
 
 	private async stopIfRetiredAndDone(): Promise<void> {
 		if (!this.retired || (await this.opts.store.pendingBatchIds()).length > 0) return;
+		// The last word of a retired device: it holds nothing unreceipted.
+		await this.report();
 		this.stop();
 		this.status({ state: 'stopped', code: CLOSE.DEVICE_RETIRED, reason: 'device retired; everything it recorded is receipted' });
 	}

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
+import { expectOfficeAccessible } from './office-axe';
 import { officeLogin, passwordOf } from './office-steps';
 import { useServer } from './server-fixture';
 
@@ -31,6 +32,7 @@ test('a supervisor reads the audit log in Japanese, filters it, and a tampered c
 	await expect(page.locator('tr[data-action="user.create"]').first()).toContainText('利用者の追加');
 	// Times are shown in Japan time.
 	await expect(issue.locator('td').nth(1)).toHaveText(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
+	await expectOfficeAccessible(page, 'audit log');
 
 	// Only device actions.
 	await page.getByLabel('操作の種類').selectOption('device.');

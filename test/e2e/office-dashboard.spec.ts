@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
+import { expectOfficeAccessible } from './office-axe';
 import { officeLogin, passwordOf } from './office-steps';
 import { useServer } from './server-fixture';
 import { enrolStation, fillSession, scanTicket } from './station-steps';
@@ -46,6 +47,7 @@ test('the dashboard draws the synced doses per venue and hour and per lot, and t
 		await expect(unreceipted).toHaveAccessibleName('未受領の記録（端末の報告）：会場1 受付A（V001） 0', { timeout: 1000 });
 	}).toPass();
 	await expect(office.getByRole('figure', { name: '最終接続からの経過（分）' })).toBeVisible();
+	await expectOfficeAccessible(office, 'dashboard');
 	await officeContext.close();
 	await stationContext.close();
 });

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { expectOfficeAccessible } from './office-axe';
 import { officeLogin } from './office-steps';
 import { useServer } from './server-fixture';
 import { enrolStation, fillSession, scanTicket } from './station-steps';
@@ -66,12 +67,14 @@ test('admin enrols a tablet from the devices page, sees what it holds unreceipte
 	// The page refreshes itself: the station's report arrives without a reload.
 	await expect(row.locator('[data-unreceipted]')).toHaveAttribute('data-unreceipted', '3');
 	await expect(row.locator('[data-unreceipted]')).toContainText('3 件');
+	await expectOfficeAccessible(office, 'devices');
 	await expect(station.locator('.records li[data-state="receipted"]')).toHaveCount(0);
 
 	// Revoke, with a confirmation that says what is lost.
 	await row.getByRole('button', { name: '無効化する：会場1 受付A' }).click();
 	const dialog = office.getByRole('dialog', { name: '端末を無効化しますか？' });
 	await expect(dialog).toContainText('未受領の記録を 3 件');
+	await expectOfficeAccessible(office, 'revoke confirmation');
 	await dialog.getByRole('button', { name: '無効化する' }).click();
 	await expect(office.getByRole('status')).toHaveText('「会場1 受付A」を無効化しました。');
 	await expect(row.locator('[data-status]')).toHaveText('無効化済');

@@ -76,6 +76,17 @@ describe.each(BACKENDS)('devices as the back office sees them (%s)', (backend) =
 		d.stop();
 	});
 
+	it('has a retired device say, as its last word, that it holds nothing unreceipted', async () => {
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
+		for (let i = 0; i < 3; i++) d.append(d.doseEvent());
+		await admin.json('POST', `/api/admin/devices/${d.identity.deviceId}/retire`);
+		d.start();
+		await d.until(() => d.status.state === 'stopped');
+		expect(d.count('receipted')).toBe(3);
+		const row = await untilListed(d.identity.deviceId, (r) => r.unreceipted === 0);
+		expect(row.status).toBe('retired');
+	});
+
 	it('keeps syncing a device of the previous app version, which never reports (shown as not reported)', async () => {
 		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
 		// The previous version's store has no count, so its engine sends no report.
