@@ -72,6 +72,7 @@ export function encodeCsv(header: readonly string[], rows: readonly (readonly st
 			})
 		);
 	}
-	const text = stringify(table, { record_delimiter: 'windows', eof: true });
+	// A line break inside a field (a free-text reason note) must be quoted even when it is a bare LF.
+	const text = stringify(table, { record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ });
 	return encoding === 'shift_jis' ? iconv.encode(text, 'cp932') : Buffer.concat([UTF8_BOM, Buffer.from(text, 'utf8')]);
 }

@@ -97,7 +97,7 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		// Until the reconciliation API approves batches in these tests, states are set as it would.
 		await setState(devices.a.batchFor(DAY), 'approved');
 		await setState(devices.b.batchFor(DAY), 'approved');
-		await setState(devices.c.batchFor(DAY), 'checked');
+		// Batch c stays open (its device has not closed it), so it is not exported.
 	});
 	afterAll(async () => {
 		await server.dispose();
@@ -182,7 +182,7 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		const s = await states();
 		expect(s[devices.a.batchFor(DAY)]).toBe('exported');
 		expect(s[devices.b.batchFor(DAY)]).toBe('exported');
-		expect(s[devices.c.batchFor(DAY)]).toBe('checked');
+		expect(s[devices.c.batchFor(DAY)]).toBe('open');
 
 		const history = (await supervisor.json<{ exports: { id: string; layout: string; rows: number; sha256: string; createdBy: string; encoding: string; fileName: string }[] }>('GET', '/api/office/exports')).exports;
 		expect(history).toHaveLength(1);
@@ -281,6 +281,30 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		expect(history[0]).toMatchObject({ layout: 'full', reexport: true, rows: 10, params: { siteCode: 'V001', from: DAY, to: DAY, includeExported: true } });
 		const actions = (await server.ledger.db.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'export.%' ORDER BY seq")).rows.map((r) => r.action);
 		expect(actions).toEqual(['export.vrs', 'export.download', 'export.full']);
+	});
+
+	it('exports a batch approved through the reconciliation workflow (close, run, accept, check, approve)', async () => {
+		const day = '2026-11-21';
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'W' }, admin));
+		const batch = d.batchFor(day);
+		const doses = ['0000009001', '0000009002'].map((t, i) => d.doseEvent({ batch, givenAt: `${day}T0${i + 1}:00:00.000Z`, recordedAt: `${day}T0${i + 1}:00:30.000Z` }, t));
+		const close = { id: newId(), type: 'batch-close', batch, device: d.identity.deviceId, operator: 'N001', recordedAt: `${day}T08:00:00.000Z`, paperTally: 2 } as DoseEvent;
+		await sync(d, [...doses, close]);
+		await staff.json('POST', '/api/office/reconciliation/run');
+		// Whatever the rules found (no register imported, lots not in the master…) is reviewed and accepted.
+		const items = (await staff.json<{ items: { id: number }[] }>('GET', `/api/office/reconciliation/items?status=open&batch=${encodeURIComponent(batch)}`)).items;
+		for (const item of items) await staff.json('POST', `/api/office/reconciliation/items/${item.id}/accept`, { note: '確認済み' });
+		const path = `/api/office/batches/${d.identity.deviceId}/V001/${day}`;
+		await staff.json('POST', `${path}/check`);
+		expect((await supervisor.request(`/api/office/exports/pending?from=${day}&to=${day}`)).ok).toBe(true);
+		expect((await supervisor.json<{ batches: unknown[] }>('GET', `/api/office/exports/pending?from=${day}&to=${day}`)).batches).toEqual([]);
+		await supervisor.json('POST', `${path}/approve`);
+
+		const res = await post(supervisor, { layout: 'vrs', encoding: 'utf-8-bom', from: day, to: day });
+		expect(res.status).toBe(200);
+		const [, ...rows] = rowsOf(Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8'));
+		expect(rows.map((r) => r[2])).toEqual(['0000009001', '0000009002']);
+		expect((await supervisor.json<{ batch: { state: string } }>('GET', path)).batch.state).toBe('exported');
 	});
 
 	it('refuses bad requests with specific codes', async () => {
