@@ -111,6 +111,15 @@ describe.each(BACKENDS)('devices as the back office sees them (%s)', (backend) =
 		expect((await listed(d.identity.deviceId)).unreceipted).toBe(MAX_UNRECEIPTED);
 	});
 
+	it('closes a connection that floods reports (each one is a database write)', async () => {
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
+		const raw = await connectRaw(server.url, d.identity);
+		// Far beyond the burst of 30 and whatever refills (2 a second) while they are handled.
+		for (let i = 0; i < 300; i++) raw.channel.send({ type: MSG_UNRECEIPTED, count: i });
+		expect((await raw.closed).code).toBe(CLOSE.RATE_LIMITED);
+		expect((await listed(d.identity.deviceId)).unreceipted).toBeLessThan(299);
+	});
+
 	it('is for admins only', async () => {
 		for (const role of ['staff', 'supervisor'] as const) {
 			const user = await admin.createUser(role);
