@@ -11,6 +11,11 @@ export const ERRORS_KEPT = 200;
 const SAMPLE_ROWS = 20;
 /** A preview nobody commits is discarded after this long, so staging does not grow for ever. */
 const STALE_PREVIEW_HOURS = 24;
+/**
+ * PGlite runs each statement synchronously in this thread, so a loop of batches would never
+ * let the event loop read another request (a progress poll, a device's sync) until it ends.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type ImportState = 'previewed' | 'committing' | 'committed' | 'discarded';
 
@@ -158,6 +163,7 @@ export class RegisterStore {
 				]
 			);
 			for (let i = 0; i < parsed.rows.length; i += REGISTER_BATCH) {
+				if (i > 0) await yieldToEventLoop();
 				const batch = parsed.rows.slice(i, i + REGISTER_BATCH).map((r) => ({ l: r.line, m: r.municipality, t: r.ticketNumber, e: r.eligibleDoses, o: r.movedOutOn, d: r.deceasedOn }));
 				// One parameter per batch (a JSON array) rather than 7 × 5000 placeholders.
 				await tx.query(
@@ -257,6 +263,7 @@ export class RegisterStore {
 			if (!step.ok) return step;
 			onBatch?.(step.summary);
 			if (step.done) return { ok: true, summary: step.summary };
+			await yieldToEventLoop();
 		}
 	}
 
