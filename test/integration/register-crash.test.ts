@@ -20,7 +20,7 @@ describe.each(BACKENDS)('kill -9 of the server during a register commit (%s)', (
 		cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
 		const db = backend === 'postgres' ? await createTestDatabase() : null;
 		if (db) cleanups.push(db.drop);
-		const env = db ? { DATABASE_URL: db.url } : {};
+		const env: Record<string, string> = db ? { DATABASE_URL: db.url } : {};
 		let server: ServerProcess = await startServerProcess(env, dataDir);
 		cleanups.push(() => server.kill());
 
