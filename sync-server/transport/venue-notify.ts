@@ -79,21 +79,23 @@ export class VenueNotify {
 
 	private async connect(): Promise<void> {
 		const client = new pg.Client({ connectionString: withApplicationName(this.opts.databaseUrl, `${this.opts.origin}-listen`) });
-		// Without an error listener a dropped connection would crash the process.
+		// Without an error listener a dropped connection would crash the process. Until it is
+		// this.client, a failure is the rejection below, which alone schedules the next try.
 		client.on('error', () => this.lost(client));
 		client.on('end', () => this.lost(client));
 		client.on('notification', (n) => {
 			if (n.channel === NOTICE_CHANNEL && client === this.client) this.onNotice(n.payload ?? '');
 		});
-		this.client = client;
 		try {
 			await client.connect();
 			await client.query(`LISTEN ${NOTICE_CHANNEL}`);
+			// Closed while connecting: nobody would end this connection otherwise.
+			if (this.closed) throw new Error('closed');
 		} catch (e) {
-			this.client = null;
 			await client.end().catch(() => undefined);
 			throw e;
 		}
+		this.client = client;
 		this.attempt = 0;
 	}
 

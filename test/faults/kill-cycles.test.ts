@@ -12,7 +12,7 @@ import { doseEventIds } from './dose-ids';
 
 const CYCLES = 5;
 const DEVICES = 6;
-const DOSES = 60;
+const DOSES = 40;
 
 describe.each(BACKENDS)('kill -9 of the server at random moments during ingest (%s)', (backend: Backend) => {
 	const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -46,6 +46,7 @@ describe.each(BACKENDS)('kill -9 of the server at random moments during ingest (
 		const receiptedAtKills = new Set<string>();
 		for (const at of moments) {
 			await receiptedAtLeast(devices, at);
+			front.hold();
 			await server.kill();
 			for (const id of eventIdsIn(devices, 'receipted')) receiptedAtKills.add(id);
 			server = await startServerProcess(env, dataDir);

@@ -11,10 +11,17 @@ export interface Chaos {
 export interface TcpProxy {
 	url: string;
 	port: number;
-	/** Connections accepted and connections the chaos cut, so far. */
-	stats: { connections: number; cuts: number };
+	/** Connections forwarded, cut by the chaos, and refused while paused, so far. */
+	stats: { connections: number; cuts: number; refused: number };
+	/** Resolves once this many connections in all have been refused while paused. */
+	refusals(n: number): Promise<void>;
 	/** Where new connections go from now on (a load balancer moving traffic to another process). */
 	setTarget(port: number): void;
+	/**
+	 * New connections wait, accepted but not forwarded, until the next setTarget(): a balancer
+	 * holding requests while its backend restarts, so devices do not back off for long.
+	 */
+	hold(): void;
 	/** Drops every open connection, and refuses new ones until resume(). */
 	pause(): void;
 	resume(): void;
@@ -28,11 +35,13 @@ export interface TcpProxy {
  * the middle of a chunk, so a WebSocket frame or a query arrives half-written.
  */
 export async function startTcpProxy(targetPort: number, initialChaos: Chaos | null = null): Promise<TcpProxy> {
-	let target = targetPort;
+	let target: number | null = targetPort;
+	const held: Socket[] = [];
 	let chaos = initialChaos;
 	let paused = false;
 	const open = new Set<Socket>();
-	const stats = { connections: 0, cuts: 0 };
+	const stats = { connections: 0, cuts: 0, refused: 0 };
+	const refusalWaiters: (() => void)[] = [];
 
 	const pipe = (from: Socket, to: Socket, cut: () => void) => {
 		// One chain per direction keeps the bytes in order whatever each chunk's delay.
@@ -51,10 +60,9 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 		});
 	};
 
-	const server: Server = createServer((client) => {
-		if (paused) return client.destroy();
+	const forward = (client: Socket, port: number) => {
 		stats.connections++;
-		const upstream = connect(target, '127.0.0.1');
+		const upstream = connect(port, '127.0.0.1');
 		open.add(client);
 		open.add(upstream);
 		const close = () => {
@@ -73,6 +81,18 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 		}
 		pipe(client, upstream, cut);
 		pipe(upstream, client, cut);
+	};
+
+	const server: Server = createServer((client) => {
+		if (paused) {
+			stats.refused++;
+			for (const w of refusalWaiters.splice(0)) w();
+			return client.destroy();
+		}
+		if (target !== null) return forward(client, target);
+		// Unread until forwarded: what the client sends meanwhile waits in the socket's buffer.
+		client.on('error', () => client.destroy());
+		held.push(client);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as { port: number }).port;
@@ -80,8 +100,17 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 		url: `http://127.0.0.1:${port}`,
 		port,
 		stats,
+		refusals: (n) =>
+			new Promise((resolve) => {
+				const check = () => (stats.refused >= n ? resolve() : refusalWaiters.push(check));
+				check();
+			}),
 		setTarget: (p) => {
 			target = p;
+			for (const c of held.splice(0)) if (!c.destroyed) forward(c, p);
+		},
+		hold: () => {
+			target = null;
 		},
 		pause: () => {
 			paused = true;
@@ -95,7 +124,7 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 			chaos = c;
 		},
 		close: async () => {
-			for (const s of open) s.destroy();
+			for (const s of [...open, ...held]) s.destroy();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		}
 	};

@@ -68,12 +68,17 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 		// notice is sent to nobody, so only the catch-up after reconnecting can deliver it.
 		proxy.pause();
 		const missed = await storeDose(ledger, deviceId, '2026-11-23');
+		// Let a few reconnect attempts fail first.
+		await proxy.refusals(3);
 		proxy.resume();
 		await until(() => heard.some((u) => u.seq === missed));
 		expect(heard.find((u) => u.seq === missed)).toMatchObject({ serviceDay: '2026-11-23' });
 
-		// And it listens again.
+		// And it listens again, on one connection: failed attempts while the database was out
+		// of reach must not have started reconnect loops of their own.
 		const after = await storeDose(ledger, deviceId, '2026-11-24');
 		await until(() => heard.some((u) => u.seq === after));
+		const sessions = await ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'vacc-sync-test-listen'`);
+		expect(sessions.rows[0]!.n).toBe(1);
 	});
 });
