@@ -1,39 +1,37 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Download } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type Download } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import pg from 'pg';
-import type { DoseRecordEvent } from '../../shared/index';
+import type { DoseEvent, DoseRecordEvent } from '../../shared/index';
+import { newId } from '../../shared/ids';
 import { VRS_COLUMNS } from '../../shared/office/exports';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { officeLogin, passwordOf } from './office-steps';
 import { useServer } from './server-fixture';
 
-/*
- * On PostgreSQL, so the test can put a batch in the 'approved' state with SQL while the server
- * runs (the reconciliation workflow that approves batches has its own tests).
- */
-let db: TestDatabase;
-const server = useServer(async () => {
-	db = await createTestDatabase();
-	return { DATABASE_URL: db.url };
-});
-test.afterEach(async () => {
-	await db.drop();
-});
+/** WCAG 2.1 AA violations on the page as it is now (axe-core). */
+const axeViolations = async (page: Page) =>
+	(await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 
-async function sql(text: string, params: unknown[] = []) {
-	const c = new pg.Client({ connectionString: db.url });
-	await c.connect();
-	try {
-		return (await c.query(text, params)).rows;
-	} finally {
-		await c.end();
-	}
+const server = useServer();
+
+/** The device closes its day; staff review what the rules found and check it; a supervisor approves. */
+async function approveThroughWorkflow(device: MemoryDevice, admin: OfficeClient, supervisor: OfficeClient, paperTally: number) {
+	const close = { id: newId(), type: 'batch-close', batch: device.batchFor(), device: device.identity.deviceId, operator: 'N001', recordedAt: '2026-11-22T08:00:00.000Z', paperTally } as DoseEvent;
+	device.append(close);
+	await device.until(() => device.count('receipted') === paperTally + 1);
+	const staff = await admin.createUser('staff');
+	await staff.json('POST', '/api/office/reconciliation/run');
+	const items = (await staff.json<{ items: { id: number }[] }>('GET', `/api/office/reconciliation/items?status=open&batch=${encodeURIComponent(device.batchFor())}`)).items;
+	for (const item of items) await staff.json('POST', `/api/office/reconciliation/items/${item.id}/accept`, { note: '確認済み' });
+	const path = `/api/office/batches/${device.identity.deviceId}/${device.identity.siteCode}/2026-11-22`;
+	await staff.json('POST', `${path}/check`);
+	await supervisor.json('POST', `${path}/approve`);
+	return path;
 }
 
 const bytesOf = async (d: Download) => readFile((await d.path())!);
@@ -45,9 +43,8 @@ test('a supervisor exports approved batches as Shift_JIS VRS CSV and downloads t
 	const doses = ['0000000101', '0000000102', '0000000103'].map((ticket, i) => device.doseEvent({ givenAt: `2026-11-22T0${i + 1}:00:00.000Z`, recordedAt: `2026-11-22T0${i + 1}:00:30.000Z` }, ticket) as DoseRecordEvent);
 	for (const d of doses) device.append(d);
 	device.start();
-	await device.until(() => device.count('receipted') === doses.length);
+	const batchPath = await approveThroughWorkflow(device, admin, supervisor, doses.length);
 	device.stop();
-	await sql("UPDATE batches SET state = 'approved' WHERE id = $1", [device.batchFor()]);
 	await admin.json('PUT', '/api/office/sites', { code: 'V001', name: '市民体育館' });
 	await admin.json('PUT', '/api/office/doctors', { code: 'D002', name: '髙橋 一郎' });
 
@@ -56,6 +53,7 @@ test('a supervisor exports approved batches as Shift_JIS VRS CSV and downloads t
 	await expect(page.getByTestId('export-rows')).toHaveText('出力する行数：3');
 	await expect(page.getByTestId('export-batches').locator('tbody tr')).toHaveCount(1);
 	await expect(page.getByLabel('Shift_JIS')).toBeChecked();
+	expect(await axeViolations(page)).toEqual([]);
 
 	const downloading = page.waitForEvent('download');
 	await page.getByRole('button', { name: '出力してダウンロード' }).click();
@@ -76,7 +74,8 @@ test('a supervisor exports approved batches as Shift_JIS VRS CSV and downloads t
 	await expect(entry).toContainText('chief-nurse');
 	await expect(entry).toContainText(sha.slice(0, 16));
 	await expect(page.getByText('条件に合う承認済みのバッチはありません。')).toBeVisible();
-	expect(await sql('SELECT state FROM batches')).toEqual([{ state: 'exported' }]);
+	expect((await supervisor.json<{ batch: { state: string } }>('GET', batchPath)).batch.state).toBe('exported');
+	expect(await axeViolations(page)).toEqual([]);
 
 	const again = page.waitForEvent('download');
 	await entry.getByRole('button', { name: /再ダウンロード/ }).click();

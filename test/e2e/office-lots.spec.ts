@@ -1,10 +1,15 @@
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import iconv from 'iconv-lite';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { officeLogin, passwordOf } from './office-steps';
 import { useServer } from './server-fixture';
 import { enrolStation } from './station-steps';
+
+/** WCAG 2.1 AA violations on the page as it is now (axe-core). */
+const axeViolations = async (page: Page) =>
+	(await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 
 const server = useServer();
 
@@ -21,6 +26,7 @@ test('staff import lots from a CSV file, edit one, name a site, and a station of
 	await page.getByLabel('CSVファイル').setInputFiles(csv(['製品,ロット番号,有効期限,納品先', 'comirnaty,LT0001,2030-06-31,V002', '09520000002015,MD0009,2030/06/30,V002']));
 	await expect(page.getByTestId('lot-import-errors')).toContainText('2行目「有効期限」: 日付は YYYY-MM-DD または YYYY/MM/DD で入力してください。');
 	await expect(page.getByRole('button', { name: '取り込む' })).toBeDisabled();
+	expect(await axeViolations(page)).toEqual([]);
 
 	// The corrected file (Shift_JIS): previewed, then imported.
 	await page.getByLabel('CSVファイル').setInputFiles(csv(['製品,ロット番号,有効期限,納品先', 'comirnaty,LT0001,2030-06-30,V002', '09520000002015,MD0009,2030/06/30,V002']));
@@ -48,6 +54,7 @@ test('staff import lots from a CSV file, edit one, name a site, and a station of
 	await sites.getByLabel('会場・医療機関名').fill('市民体育館');
 	await sites.getByRole('button', { name: '登録する' }).click();
 	await expect(page.getByTestId('sites-names')).toContainText('市民体育館');
+	expect(await axeViolations(page)).toEqual([]);
 
 	// A tablet at V001 offers the edited lot (and not MD0009, delivered to V002 only).
 	const station = await (await browser.newContext()).newPage();
