@@ -7,6 +7,8 @@ import { cpus, totalmem } from 'node:os';
 import { startTestServer } from '../helpers/in-process-server';
 import { createTestDatabase } from '../helpers/postgres';
 import { simulate } from '../tools/simulate';
+import { benchPeer } from './peer';
+import { benchReconnectStorm } from './reconnect-storm';
 
 const print = (name: string, value: number, unit: string) => console.log(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}`);
 
@@ -32,3 +34,7 @@ async function onBackend(name: 'pglite' | 'postgres') {
 console.log(`# ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 await onBackend('pglite');
 await onBackend('postgres');
+// Against a peer sync server (Hocuspocus 3), same updates, same machine, same run.
+await benchPeer(print);
+// 500 up-to-date devices reconnecting at once.
+await benchReconnectStorm(print);

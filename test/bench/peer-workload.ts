@@ -1,0 +1,25 @@
+import * as Y from 'yjs';
+import { BATCH_EVENTS } from '../../shared/index';
+import type { MemoryDevice } from '../helpers/memory-device';
+
+/** One device's batch for the peer comparison: the document name and its updates, one per dose. */
+export interface BatchWorkload {
+	device: MemoryDevice;
+	doc: string;
+	updates: Uint8Array[];
+}
+
+/**
+ * The same Yjs updates for both servers: one document per batch, one update per dose, as a
+ * tablet produces them while recording live. Built before any clock starts.
+ */
+export function buildWorkload(devices: MemoryDevice[], doses: number): BatchWorkload[] {
+	return devices.map((device) => {
+		const doc = new Y.Doc({ gc: false });
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		for (let j = 0; j < doses; j++) doc.getArray(BATCH_EVENTS).push([device.doseEvent({}, String(j + 1).padStart(10, '0'))]);
+		doc.destroy();
+		return { device, doc: device.batchFor(), updates };
+	});
+}

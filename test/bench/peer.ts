@@ -1,0 +1,49 @@
+import { startTestServer } from '../helpers/in-process-server';
+import { MemoryDevice } from '../helpers/memory-device';
+import { OfficeClient } from '../helpers/office-client';
+import { createTestDatabase } from '../helpers/postgres';
+import { issueEnrolmentCode } from '../helpers/server-process';
+import { runHocuspocus } from './hocuspocus-peer';
+import { runOurs } from './ours-per-dose';
+import { buildWorkload } from './peer-workload';
+
+type Print = (name: string, value: number, unit: string) => void;
+
+const DEVICES = 20;
+const DOSES = 250;
+
+/**
+ * Against a peer, in the same run on the same machine: 20 devices × 250 doses, one document per
+ * batch, one update per dose, both servers persisting to PostgreSQL, clock stopped when the
+ * server has persisted everything (ours: the last receipt, sent after its commit; theirs: the
+ * last store of each document holding all its doses). Ours does more per update: it opens a
+ * sealed frame, verifies the device's signature, checks the update, stores it raw with its
+ * signature and projects each dose to rows, all in one transaction per update.
+ */
+export async function benchPeer(print: Print): Promise<void> {
+	const ourDb = await createTestDatabase();
+	const theirDb = await createTestDatabase();
+	const server = await startTestServer({ DATABASE_URL: ourDb.url, LOG_LEVEL: 'warn', HANDSHAKE_BURST: '100000' });
+	try {
+		const admin = await OfficeClient.login(server.url);
+		const devices: MemoryDevice[] = [];
+		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: `P${String(i).padStart(3, '0')}`, label: `peer ${i}` }, admin)));
+		const workload = buildWorkload(devices, DOSES);
+		const total = DEVICES * DOSES;
+
+		const ours = total / (await runOurs(server.url, workload));
+		print('peer_ours_per_dose_updates_doses_per_s_postgres', ours, 'doses/s');
+		const theirs = total / (await runHocuspocus(theirDb.url, workload));
+		print('peer_hocuspocus3_doses_per_s_postgres', theirs, 'doses/s');
+		print('peer_ratio_ours_over_hocuspocus3', ours / theirs, 'x');
+		// Hocuspocus stores 2 s after the last change by default; storing on every change is
+		// the durability our receipts promise.
+		const everyChange = total / (await runHocuspocus(theirDb.url, workload, 0));
+		print('peer_hocuspocus3_store_every_change_doses_per_s_postgres', everyChange, 'doses/s');
+		print('peer_ratio_ours_over_hocuspocus3_store_every_change', ours / everyChange, 'x');
+	} finally {
+		await server.dispose();
+		await ourDb.drop();
+		await theirDb.drop();
+	}
+}
