@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_EVENTS, validateEvent } from '../../shared/index';
+import { BATCH_EVENTS, validateEvent, type DoseRecordEvent } from '../../shared/index';
 import { newId } from '../../shared/ids';
 import { sampleBatchClose, sampleCorrection, sampleNotVaccinated, sampleVoid } from '../../shared/domain/testing/fixtures';
 import { MSG_REFUSED } from '../../shared/protocol/messages';
@@ -37,7 +37,7 @@ describe('a My Number in any field of any event type is refused with MY_NUMBER a
 	/** A valid event of each type, in d's batch (so the My Number is its only fault). */
 	function events(): Record<string, unknown>[] {
 		const own = { batch: d.batchFor(), device: d.identity.deviceId };
-		const dose = d.doseEvent();
+		const dose = d.doseEvent() as DoseRecordEvent;
 		const { id: _i, batch: _b, device: _d, operator: _o, recordedAt: _r, ...record } = dose;
 		const at = { givenAt: dose.givenAt, recordedAt: dose.recordedAt, siteCode: dose.siteCode, municipality: dose.municipality };
 		return [
