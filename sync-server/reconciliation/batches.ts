@@ -1,7 +1,7 @@
 import type { BatchState } from '../../shared/office/reconciliation';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
-import { RECONCILIATION_LOCK, runRules } from './run';
+import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
 
 /** Batches for the back office: counts, paper tally, state, last sync, refused updates, open items. */
 
@@ -139,7 +139,7 @@ export async function advanceBatch(db: SqlDatabase, tenant: string, batchId: str
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
 		const found = await tx.query<{ state: BatchState }>('SELECT state FROM batches WHERE id = $1 FOR UPDATE', [batchId]);
 		if (!found.rows[0]) return { ok: false as const, status: 404 as const, code: 'BATCH_UNKNOWN' as const, message: 'no such batch' };
-		await runRules(tx, tenant, { tickets: null, batches: [batchId] });
+		await runRules(tx, tenant, await batchScope(tx, [batchId]));
 		const { rows } = await tx.query<{ state: BatchState; open: number }>(
 			`SELECT state, (SELECT count(*)::int FROM reconciliation_items WHERE batch_id = $1 AND status = 'open') AS open FROM batches WHERE id = $1`,
 			[batchId]

@@ -39,14 +39,11 @@ interface RecordRow {
 	municipality: string;
 	ticket_number: string;
 	dose_number: number;
-	given_at: string;
+	given_at: string | Date;
 	ticket_dose: number | null;
 	site_code: string;
 	product: string | null;
 	lot: string | null;
-	lot_expiry: string | null;
-	lot_sites: unknown;
-	lot_products: unknown;
 	reg_found?: boolean | null;
 	eligible_doses?: number[] | null;
 	moved_out_on?: string | null;
@@ -66,18 +63,22 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
 	}
 	const { rows } = await tx.query<RecordRow>(
 		`SELECT r.record_id, r.current_event_id, e.batch_id, r.outcome, r.municipality, r.ticket_number, r.dose_number,
-		   r.record->>'givenAt' AS given_at, (r.record->>'ticketDose')::int AS ticket_dose, r.site_code, r.product, r.lot,
-		   to_char(l.expiry, 'YYYY-MM-DD') AS lot_expiry, l.sites AS lot_sites,
-		   (SELECT coalesce(json_agg(x.product), '[]'::json) FROM lots x WHERE x.lot = r.lot) AS lot_products
+		   r.given_at, (r.record->>'ticketDose')::int AS ticket_dose, r.site_code, r.product, r.lot
 		   ${register ? `, g.ticket_number IS NOT NULL AS reg_found, g.eligible_doses, to_char(g.moved_out_on, 'YYYY-MM-DD') AS moved_out_on, to_char(g.deceased_on, 'YYYY-MM-DD') AS deceased_on` : ''}
 		 FROM dose_records r
 		 JOIN dose_events e ON e.event_id = r.record_id
 		 ${ticketJoin}
-		 LEFT JOIN lots l ON l.product = r.product AND l.lot = r.lot
 		 ${register ? 'LEFT JOIN register_tickets g ON g.municipality = r.municipality AND g.ticket_number = r.ticket_number' : ''}
 		 WHERE r.status = 'active'`,
 		params
 	);
+	// The lot master is small (a few hundred lots): read once, matched here rather than per row in SQL.
+	const lots = await tx.query<{ product: string; lot: string; expiry: string; sites: unknown }>(
+		`SELECT product, lot, to_char(expiry, 'YYYY-MM-DD') AS expiry, sites FROM lots`
+	);
+	const master = new Map(lots.rows.map((l) => [`${l.product}\u0000${l.lot}`, { expiry: l.expiry, sites: json<string[]>(l.sites) }]));
+	const productsOfLot = new Map<string, string[]>();
+	for (const l of lots.rows) productsOfLot.set(l.lot, [...(productsOfLot.get(l.lot) ?? []), l.product]);
 	return rows.map((r) => ({
 		recordId: r.record_id,
 		currentEventId: r.current_event_id,
@@ -87,7 +88,7 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
 		ticketNumber: r.ticket_number,
 		doseNumber: Number(r.dose_number),
 		ticketDose: r.ticket_dose === null ? null : Number(r.ticket_dose),
-		givenAt: r.given_at,
+		givenAt: new Date(r.given_at).toISOString(),
 		siteCode: r.site_code,
 		product: r.product,
 		lot: r.lot,
@@ -98,8 +99,8 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
 						: null
 				}
 			: {}),
-		lotMaster: r.lot_expiry === null ? null : { expiry: r.lot_expiry, sites: json<string[]>(r.lot_sites) },
-		lotProducts: json<string[]>(r.lot_products)
+		lotMaster: r.product !== null && r.lot !== null ? (master.get(`${r.product}\u0000${r.lot}`) ?? null) : null,
+		lotProducts: r.lot !== null ? (productsOfLot.get(r.lot) ?? []) : []
 	}));
 }
 
@@ -134,4 +135,35 @@ export async function ticketsOfBatches(tx: SqlExecutor, batches: string[]): Prom
 		[batches]
 	);
 	return rows.map((r) => ({ municipality: r.municipality, ticketNumber: r.ticket_number }));
+}
+
+/**
+ * What changed in these batches since the given raw update of each (`after`: the last update
+ * seq already judged): the tickets of the new events, and of the records that new corrections
+ * and voids replace. Within one batch updates commit one at a time in seq order (ingest holds
+ * the batch while it commits), so a per-batch cursor misses nothing.
+ */
+export async function changesSince(tx: SqlExecutor, after: Map<string, number>): Promise<{ tickets: TicketKey[]; upTo: Map<string, number> }> {
+	const ids = [...after.keys()];
+	const { rows } = await tx.query<{ batch_id: string; update_seq: number; municipality: string | null; ticket_number: string | null; replaces: string | null }>(
+		`SELECT e.batch_id, e.update_seq, e.municipality, e.ticket_number, e.replaces FROM dose_events e
+		 JOIN unnest($1::text[], $2::bigint[]) AS c(batch_id, after) ON e.batch_id = c.batch_id AND e.update_seq > c.after`,
+		[ids, ids.map((id) => after.get(id)!)]
+	);
+	const upTo = new Map(after);
+	const tickets: TicketKey[] = [];
+	const replaced: string[] = [];
+	for (const r of rows) {
+		upTo.set(r.batch_id, Math.max(upTo.get(r.batch_id) ?? 0, Number(r.update_seq)));
+		if (r.municipality !== null && r.ticket_number !== null) tickets.push({ municipality: r.municipality, ticketNumber: r.ticket_number });
+		if (r.replaces !== null) replaced.push(r.replaces);
+	}
+	if (replaced.length > 0) {
+		const prev = await tx.query<{ municipality: string; ticket_number: string }>(
+			'SELECT DISTINCT municipality, ticket_number FROM dose_events WHERE event_id = ANY($1::uuid[]) AND ticket_number IS NOT NULL',
+			[replaced]
+		);
+		for (const r of prev.rows) tickets.push({ municipality: r.municipality, ticketNumber: r.ticket_number });
+	}
+	return { tickets, upTo };
 }

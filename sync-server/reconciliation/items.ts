@@ -3,7 +3,7 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import type { TicketKey } from './facts';
 import { appendOfficeEvent, type OfficeAuthor } from './office-events';
-import { RECONCILIATION_LOCK, runRules } from './run';
+import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
 
 /** The review queue: items and the actions a person takes on them. */
 
@@ -115,7 +115,7 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 		}
 		const note = act.action === 'accept' || act.action === 'report' ? act.note : act.reason;
 		await tx.query(`UPDATE reconciliation_items SET status = $2, note = $3, resolved_by = $4, resolved_at = now() WHERE id = $1`, [id, STATUS_OF[act.action], note, user.id]);
-		await runRules(tx, tenant, { tickets, batches: [item.batch_id] });
+		await runRules(tx, tenant, await batchScope(tx, [item.batch_id], tickets));
 		await appendAudit(tx, {
 			actor: { id: user.id, name: user.name },
 			action: `reconcile.${act.action}`,

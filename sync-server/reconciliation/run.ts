@@ -38,66 +38,81 @@ function insertSql(n: number): string {
 	        VALUES ${rows.join(', ')} ON CONFLICT (reason, subject) DO NOTHING RETURNING id`;
 }
 
+/** Whole batches: every ticket recorded in them (or on their open items), and their batch rules. */
+export async function batchScope(tx: SqlExecutor, batches: string[], more: TicketKey[] = []): Promise<Scope> {
+	return { tickets: [...more, ...(await ticketsOfBatches(tx, batches))], batches };
+}
+
 /**
- * Runs every rule over a scope inside the caller's transaction: new findings become open
+ * Runs every rule over a scope inside the caller's transaction: record rules over the scope's
+ * tickets (all of their active records, from any batch), batch rules over its batches. New findings become open
  * items, open items of the scope whose finding no longer holds become 'cleared', and the
  * batches of the scope move closed → received (nothing refused left open) or back from
  * checked → received (a new open item arrived). Items already decided stay as they are.
  */
 export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope): Promise<RunResult> {
 	await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
-	let tickets: TicketKey[] | null = scope.tickets;
-	if (scope.batches !== null) {
-		const more = await ticketsOfBatches(tx, scope.batches);
-		tickets = [...(tickets ?? []), ...more];
-	}
+	const tickets: TicketKey[] | null = scope.tickets;
 	const records = await loadRecords(tx, tenant, tickets);
 	const closes = await loadClosedBatches(tx, scope.batches);
 	const refused = await loadRefusedUpdates(tx, scope.batches);
 	const findings = findingsOf(records, closes, refused, tenant);
 
+	// What the scope already holds (any status): two indexed lookups (by ticket, by batch), not
+	// a scan of the queue, which may hold thousands while a run looks at a handful of tickets.
+	const all = scope.tickets === null && scope.batches === null;
+	const known = all
+		? await tx.query<{ id: number; reason: string; subject: string; status: string }>('SELECT id, reason, subject, status FROM reconciliation_items')
+		: await tx.query<{ id: number; reason: string; subject: string; status: string }>(
+				`SELECT i.id, i.reason, i.subject, i.status FROM reconciliation_items i
+				 JOIN (SELECT DISTINCT m::char(6) AS m, n::char(10) AS n FROM unnest($2::text[], $3::text[]) AS t(m, n)) t
+				   ON i.municipality = t.m AND i.ticket_number = t.n
+				 WHERE i.reason = ANY($1::text[])
+				 UNION
+				 SELECT id, reason, subject, status FROM reconciliation_items WHERE batch_id = ANY($4::text[]) AND NOT reason = ANY($1::text[])`,
+				[RECORD_REASONS, (tickets ?? []).map((t) => t.municipality), (tickets ?? []).map((t) => t.ticketNumber), scope.batches ?? []]
+			);
+	const key = (reason: string, subject: string) => `${reason} ${subject}`;
+	const existing = new Set(known.rows.map((r) => key(r.reason, r.subject)));
+
+	// Only new findings are written: a finding already decided (accepted, reported…) stays decided.
+	const fresh = findings.filter((f) => !existing.has(key(f.reason, f.subject)));
 	let created = 0;
-	for (let i = 0; i < findings.length; i += 500) {
-		const chunk = findings.slice(i, i + 500);
+	for (let i = 0; i < fresh.length; i += 500) {
+		const chunk = fresh.slice(i, i + 500);
 		const params = chunk.flatMap((f) => [f.reason, f.subject, f.batchId, f.recordId, f.eventId, f.municipality, f.ticketNumber, f.doseNumber, JSON.stringify(f.details)]);
 		created += (await tx.query(insertSql(chunk.length), params)).rows.length;
 	}
 
-	// Open items of the scope that no run finds any more.
-	const found = new Set(findings.map((f) => `${f.reason} ${f.subject}`));
-	const all = scope.tickets === null && scope.batches === null;
-	const open = await tx.query<{ id: number; reason: string; subject: string }>(
-		`SELECT i.id, i.reason, i.subject FROM reconciliation_items i
-		 WHERE i.status = 'open' AND ($1::boolean
-		   OR (i.reason = ANY($2::text[]) AND (i.municipality, i.ticket_number) IN
-		       (SELECT m::char(6), n::char(10) FROM unnest($3::text[], $4::text[]) AS t(m, n)))
-		   OR (NOT i.reason = ANY($2::text[]) AND i.batch_id = ANY($5::text[])))`,
-		[all, RECORD_REASONS, (tickets ?? []).map((t) => t.municipality), (tickets ?? []).map((t) => t.ticketNumber), scope.batches ?? []]
-	);
-	const stale = open.rows.filter((r) => !found.has(`${r.reason} ${r.subject}`)).map((r) => Number(r.id));
+	// Open items of the scope that no rule finds any more.
+	const found = new Set(findings.map((f) => key(f.reason, f.subject)));
+	const stale = known.rows.filter((r) => r.status === 'open' && !found.has(key(r.reason, r.subject))).map((r) => Number(r.id));
 	if (stale.length > 0) await tx.query(`UPDATE reconciliation_items SET status = 'cleared', resolved_at = now() WHERE id = ANY($1::bigint[])`, [stale]);
 
-	await settleBatchStates(tx, all ? null : [...new Set([...(scope.batches ?? []), ...findings.map((f) => f.batchId)])]);
+	await settleBatchStates(tx, all ? null : (scope.batches ?? []), all ? null : [...new Set([...(scope.batches ?? []), ...findings.map((f) => f.batchId)])]);
 	return { found: findings.length, created, cleared: stale.length };
 }
 
 /**
- * closed → received once no refused update of the batch is left open (every event the device
- * recorded before its batch-close is stored: the server refuses an update whose base it lacks,
- * so the close arriving means everything before it arrived or was refused). A checked batch
- * that gained an open item goes back to received.
+ * closed → received (for `closing`) once every refused update of the batch has an item that a
+ * person has dealt with: every event the device recorded before its batch-close is then
+ * accounted for (the server refuses an update whose base it lacks, so the close arriving means
+ * everything before it arrived or was refused). A checked batch (of `reopening`) that gained an
+ * open item goes back to received.
  */
-async function settleBatchStates(tx: SqlExecutor, batches: string[] | null): Promise<void> {
+async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reopening: string[] | null): Promise<void> {
 	await tx.query(
 		`UPDATE batches b SET state = 'received', state_changed_at = now()
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'closed'
-		   AND NOT EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open' AND i.reason = 'refused-update')`,
-		[batches]
+		   AND NOT EXISTS (
+		     SELECT 1 FROM refused_updates r WHERE r.batch_id = b.id AND NOT EXISTS (
+		       SELECT 1 FROM reconciliation_items i WHERE i.reason = 'refused-update' AND i.subject = 'refused:' || r.id AND i.status <> 'open'))`,
+		[closing]
 	);
 	await tx.query(
 		`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'checked'
 		   AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open')`,
-		[batches]
+		[reopening]
 	);
 }

@@ -44,7 +44,10 @@ CREATE TRIGGER office_events_append_only BEFORE UPDATE OR DELETE ON office_event
 ALTER TABLE dose_events ALTER COLUMN update_seq DROP NOT NULL;
 ALTER TABLE dose_events ADD COLUMN office_seq bigint REFERENCES office_events (seq);
 ALTER TABLE dose_events ADD CONSTRAINT dose_events_one_source CHECK ((update_seq IS NULL) <> (office_seq IS NULL));
-CREATE INDEX dose_events_batch ON dose_events (batch_id, type);
+-- The rules after each update read a batch's events newer than the last judged update, and
+-- its batch-close; neither may cost a scan of the whole day's batch.
+CREATE INDEX dose_events_batch ON dose_events (batch_id, update_seq);
+CREATE INDEX dose_events_batch_close ON dose_events (batch_id) WHERE type = 'batch-close';
 
 -- The review queue. One row per finding: a rule (reason) about a subject — the version of a
 -- record it judged (its current event id), a batch's close event (tally), a refused update.

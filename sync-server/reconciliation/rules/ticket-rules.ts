@@ -17,7 +17,12 @@ export function ticketRules(records: readonly RecordFacts[], catalog: VaccineCat
 	}
 	for (const group of byKey.values()) {
 		if (group.length < 2) continue;
-		for (const r of group) out.push(recordFinding('duplicate', r, { others: group.filter((o) => o !== r).map((o) => o.recordId) }));
+		// A few of the other records name the group; the count says how big it is (a ticket
+		// recorded by hundreds of devices must not make every item carry hundreds of ids).
+		for (const r of group) {
+			const others = group.filter((o) => o !== r);
+			out.push(recordFinding('duplicate', r, { records: group.length, others: others.slice(0, 5).map((o) => o.recordId) }));
+		}
 	}
 	for (const next of doses) {
 		if (next.doseNumber < 2 || next.product === null) continue;
