@@ -245,6 +245,19 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		]);
 	});
 
+	it('sends a checked batch back to received when a new event raises an item', async () => {
+		// Device b's only record was voided in the office: its paper tally is 0.
+		b.append(batchClose(b, 0));
+		await b.until(() => b.count('receipted') === 2);
+		await vi.waitFor(async () => expect((await batch(b)).state).toBe('received'), { timeout: 30_000, interval: 50 });
+		expect((await staff.json<{ batch: BatchSummary }>('POST', `${batchPath(b)}/check`)).batch.state).toBe('checked');
+		// The station records one more dose after closing: an unknown lot, a ticket not in the register.
+		b.append(b.doseEvent(lot('LATE01'), t(20)));
+		await b.until(() => b.count('receipted') === 3);
+		await vi.waitFor(async () => expect(await batch(b)).toMatchObject({ state: 'received', openItems: 3, checkedBy: null }), { timeout: 30_000, interval: 50 });
+		expect((await items(`?status=open&batch=${encodeURIComponent(b.batchFor())}`)).map((i) => i.reason).sort()).toEqual(['lot-unknown', 'tally-mismatch', 'ticket-not-in-register']);
+	});
+
 	it("shows a ticket's whole history: every event, who, when, why; and audits the view", async () => {
 		const history = await staff.json<TicketHistory>('GET', `/api/office/tickets/${TENANT}/${t(9)}`);
 		expect(history.events.map((e) => [e.type, e.source])).toEqual([
