@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import nacl from 'tweetnacl';
 import * as Y from 'yjs';
-import { messageYjsSyncStep2 } from 'y-protocols/sync';
+import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handshakeFrame, MAX_FRAME_BYTES, FRAME_HANDSHAKE } from '../../shared/protocol/frame';
 import { decodeHandshake, encodeHello, HELLO } from '../../shared/protocol/handshake';
-import { encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_WELCOME } from '../../shared/protocol/messages';
+import { decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_WELCOME } from '../../shared/protocol/messages';
 import { updateSigningBytes } from '../../shared/protocol/signing';
 import { BATCH_EVENTS } from '../../shared/index';
 import { CLOSE } from '../../shared/sync/socket';
@@ -133,10 +133,15 @@ describe('fuzzed frames: each gets its close code, nothing is stored, the server
 		await fuzz(fc.uint8Array({ maxLength: 2048 }), 60, async (plaintext) => {
 			const s = await authenticated();
 			s.client.send(s.sealed(plaintext));
-			// Random bytes may by chance decode as a request for some document: then the server
-			// answers with a refusal and keeps the connection. Either way nothing is stored.
-			const reply = await s.next((m) => m.type === MSG_REFUSED);
-			if (reply) s.client.close();
+			if (!decodeMessage(plaintext)) {
+				expect((await s.client.closed).code).toBe(CLOSE.FRAME_MALFORMED);
+				return;
+			}
+			// Random bytes that happen to decode as a message are handled like any other (a
+			// refusal, a close, or nothing to answer); a request after it shows the connection
+			// is either closed with a protocol code or still answering, in order.
+			s.send({ type: MSG_SYNC, doc: d.batchFor(), kind: messageYjsSyncStep1, payload: Uint8Array.of(0) });
+			if (await s.next((m) => m.type === MSG_RECEIPT)) s.client.close();
 			else expect([CLOSE.FRAME_MALFORMED, CLOSE.PROTOCOL]).toContain((await s.client.closed).code);
 		});
 	});
