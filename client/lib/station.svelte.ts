@@ -49,7 +49,11 @@ export class Station {
 	phase = $state<Phase>('loading');
 	identity = $state<StationIdentity | null>(null);
 	operator = $state<string | null>(null);
-	records = $state<EventView[]>([]);
+	/**
+	 * Replaced whole at each refresh, never changed in place: raw, so a day of 10,000 records is
+	 * not wrapped in deep proxies that every list, count and check then reads through.
+	 */
+	records = $state.raw<EventView[]>([]);
 	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
 	session = $state<RecordingSession | null>(null);
 	/** When the server last confirmed a commit (the newest receipt), ISO time. */
