@@ -38,3 +38,5 @@ await onBackend('postgres');
 await benchPeer(print);
 // 500 up-to-date devices reconnecting at once.
 await benchReconnectStorm(print);
+// The station in Debian's Chromium: scan-to-saved with 10,000 doses stored, offline cold start.
+await (await import('./chromium')).chromiumFigures(print);

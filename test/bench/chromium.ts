@@ -1,0 +1,173 @@
+/**
+ * In-browser figures for `npm run bench`: the real station in Debian's Chromium against the
+ * real server (in this process), with 10,000 doses of the day already stored on the device.
+ *
+ * - scan-to-saved: from the Enter of a wedge scan to today's list showing the new row saved,
+ *   offline; the confirmation is pressed the moment it appears (no human pause);
+ * - offline cold start: a new browser process on a profile with the service worker installed,
+ *   no network; time from navigation to the unlock screen, and from pressing unlock to the
+ *   ticket field (the PIN's key derivation and the day's 10,000 records opened).
+ */
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildClientIfStale } from '../../sync-server/cli/build-client';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium';
+import { enrolStation, fillSession, PIN, scanTicket, STAFF, unlockStation } from '../e2e/station-steps';
+import { startTestServer } from '../helpers/in-process-server';
+import { issueEnrolmentCode, ROOT } from '../helpers/server-process';
+
+type Print = (name: string, value: number, unit: string) => void;
+
+const STORED = Number(process.env.BENCH_STORED ?? 10_000);
+const WARMUP = 5;
+const SAMPLES = 60;
+
+const CONTEXT = { ...CHROMIUM_LAUNCH, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } };
+
+/** A browser for the bench; tsx names the functions it compiles with a helper the page lacks. */
+async function launch(profile: string, offline = false): Promise<BrowserContext> {
+	const context = await chromium.launchPersistentContext(profile, { ...CONTEXT, offline });
+	await context.addInitScript('globalThis.__name = (f) => f;');
+	return context;
+}
+
+/** The seeder (seed-station.ts) bundled for the page, with the app's `$shared` alias. */
+async function seederBundle(): Promise<string> {
+	const out = await build({
+		entryPoints: [resolve(import.meta.dirname, 'seed-station.ts')],
+		bundle: true,
+		format: 'iife',
+		platform: 'browser',
+		target: 'es2022',
+		write: false,
+		logLevel: 'silent',
+		plugins: [
+			{
+				name: 'shared-alias',
+				setup(b) {
+					b.onResolve({ filter: /^\$shared\// }, async (args) => b.resolve(`./${args.path.slice('$shared/'.length)}`, { kind: args.kind, resolveDir: join(ROOT, 'shared') }));
+				}
+			}
+		]
+	});
+	return out.outputFiles[0]!.text;
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** In the page: stamps the Enter of a scan, presses the confirmation at once, stamps the saved row. */
+function armScanTimer(page: Page, ticketNumber: string): Promise<void> {
+	return page.evaluate((grouped) => {
+		const w = window as unknown as { scanTiming: Promise<number> };
+		w.scanTiming = new Promise<number>((ok) => {
+			let enterAt = 0;
+			const onKey = (e: KeyboardEvent) => {
+				if (e.key === 'Enter' && (e.target as HTMLElement | null)?.id === 'ticket') enterAt = performance.now();
+			};
+			document.addEventListener('keydown', onKey, true);
+			let pressed = false;
+			const observer = new MutationObserver(() => {
+				if (!pressed) {
+					const save = [...document.querySelectorAll<HTMLButtonElement>('.confirm button.primary')].find((b) => !b.disabled);
+					if (save) {
+						pressed = true;
+						save.click();
+					}
+					return;
+				}
+				const first = document.querySelector('.records li .ticket');
+				if (first?.textContent === grouped) {
+					observer.disconnect();
+					document.removeEventListener('keydown', onKey, true);
+					ok(performance.now() - enterAt);
+				}
+			});
+			observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+		});
+	}, groupForList(ticketNumber));
+}
+
+/** How today's list prints a ticket number (groupTicketNumber, joined by spaces). */
+function groupForList(ticket: string): string {
+	const n = ticket.slice(8);
+	return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`;
+}
+
+async function scanToSaved(page: Page): Promise<number[]> {
+	const times: number[] = [];
+	for (let i = 0; i < WARMUP + SAMPLES; i++) {
+		const ticket = `111310160${String(900_000_000 + i)}`;
+		await armScanTimer(page, ticket);
+		await scanTicket(page, ticket);
+		const ms = await page.evaluate(() => (window as unknown as { scanTiming: Promise<number> }).scanTiming);
+		if (i >= WARMUP) times.push(ms);
+	}
+	return times.sort((a, b) => a - b);
+}
+
+/** In every new document: when the unlock button appears, and when the ticket field does after unlocking. */
+async function stampStartup(context: BrowserContext): Promise<void> {
+	await context.addInitScript(() => {
+		const w = window as unknown as { unlockScreenAt?: number; unlockPressedAt?: number; readyAt?: number };
+		new MutationObserver(() => {
+			if (w.unlockScreenAt === undefined) {
+				const button = document.querySelector<HTMLButtonElement>('form button.primary[type="submit"]');
+				if (button && document.getElementById('unlock-staff') && !button.disabled) {
+					w.unlockScreenAt = performance.now();
+					button.addEventListener('click', () => (w.unlockPressedAt ??= performance.now()), { capture: true });
+				}
+			}
+			if (w.unlockPressedAt !== undefined && w.readyAt === undefined && document.getElementById('ticket')) w.readyAt = performance.now();
+		}).observe(document, { childList: true, subtree: true });
+	});
+}
+
+export async function chromiumFigures(print: Print): Promise<void> {
+	await buildClientIfStale(ROOT, () => undefined);
+	const server = await startTestServer({ LOG_LEVEL: 'warn', STATIC_DIR: join(ROOT, 'build') });
+	const profile = await mkdtemp(join(tmpdir(), 'vacc-bench-chromium-'));
+	try {
+		// Enrol, set up the day, let the service worker install, then store the day's 10,000 doses.
+		let context = await launch(profile);
+		let page = context.pages()[0] ?? (await context.newPage());
+		await page.goto(server.url);
+		await enrolStation(page, await issueEnrolmentCode(server.url));
+		await fillSession(page);
+		await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		await context.setOffline(true);
+		const stored = await page.evaluate(`${await seederBundle()}; seedStation(${JSON.stringify(STAFF)}, ${JSON.stringify(PIN)}, ${STORED})`);
+		if (stored !== STORED) throw new Error(`seeded ${String(stored)} events`);
+		await page.reload();
+		await unlockStation(page);
+		await page.locator('.records li').first().waitFor({ timeout: 120_000 });
+
+		const times = await scanToSaved(page);
+		print('chromium_scan_to_saved_10000_stored_p50', percentile(times, 50), 'ms');
+		print('chromium_scan_to_saved_10000_stored_p95', percentile(times, 95), 'ms');
+		await context.close();
+
+		// Offline cold start: a new browser process on the same profile, network off from the start.
+		context = await launch(profile, true);
+		await stampStartup(context);
+		page = context.pages()[0] ?? (await context.newPage());
+		await page.goto(server.url);
+		await page.getByRole('button', { name: 'ロック解除' }).waitFor({ timeout: 120_000 });
+		await unlockStation(page);
+		await page.getByLabel('接種券番号（18桁）').waitFor({ timeout: 120_000 });
+		const marks = await page.evaluate(() => {
+			const w = window as unknown as { unlockScreenAt: number; unlockPressedAt: number; readyAt: number };
+			return { unlockScreenAt: w.unlockScreenAt, unlockPressedAt: w.unlockPressedAt, readyAt: w.readyAt };
+		});
+		print('chromium_offline_cold_start_to_unlock_screen', marks.unlockScreenAt, 'ms');
+		print('chromium_unlock_to_ready_10000_stored', marks.readyAt - marks.unlockPressedAt, 'ms');
+		await context.close();
+	} finally {
+		await server.dispose();
+		await rm(profile, { recursive: true, force: true });
+	}
+}
