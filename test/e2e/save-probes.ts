@@ -27,7 +27,7 @@ export async function installSaveProbes(page: Page): Promise<void> {
 		// Right after a save's transaction committed, before the app hears of it.
 		IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
 			const tx = transaction.apply(this, args);
-			const names = ([] as string[]).concat(args[0]);
+			const names = typeof args[0] === 'string' ? [args[0]] : [...args[0]];
 			if (args[1] === 'readwrite' && names.includes('events') && names.includes('updates')) {
 				tx.addEventListener('complete', () => {
 					if (!globalThis.__pauseAfterSaveCommit) return;
