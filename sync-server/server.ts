@@ -110,6 +110,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				(http as import('node:http').Server).closeAllConnections?.();
 			});
 			await notices?.close();
+			await reconciler.stop();
 			await ledger.db.close();
 		}
 	};

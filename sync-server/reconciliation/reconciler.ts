@@ -22,6 +22,10 @@ export class Reconciler {
 	private dirty = new Set<string>();
 	/** Per batch, the last raw update whose events were judged (this process's view). */
 	private readonly judgedUpTo = new Map<string, number>();
+	private lastRunMs = 0;
+	private stopped = false;
+	/** Ends the current gathering window early (on stop). */
+	private wake: () => void = () => undefined;
 	private running: Promise<void> | null = null;
 
 	constructor(
@@ -33,6 +37,7 @@ export class Reconciler {
 
 	/** A device update of this batch committed. */
 	batchChanged(batchId: string): void {
+		if (this.stopped) return;
 		this.dirty.add(batchId);
 		this.schedule();
 	}
@@ -41,43 +46,59 @@ export class Reconciler {
 		if (this.running) return;
 		// A short gathering window: during a burst (devices reconnecting after an outage) many
 		// batches share their tickets, and one run judges each ticket once for all of them.
-		this.running = new Promise<void>((resolve) => setTimeout(resolve, this.gatherMs)).then(() => this.drain()).finally(() => {
-			this.running = null;
-			// A batch reported between the last loop check and here must not wait for the next update.
-			if (this.dirty.size > 0) this.schedule();
-		});
+		// The window grows with the last run: a run over a big burst judges every ticket it
+		// touched, so waiting twice as long as it took keeps the rules to about a third of the
+		// database's time while devices are syncing, whatever the burst.
+		const wait = Math.max(this.gatherMs, Math.min(2 * this.lastRunMs, 30_000));
+		// Unref'd: a pending run never holds a stopping process open (the on-demand run catches up).
+		this.running = new Promise<void>((resolve) => {
+			this.wake = resolve;
+			setTimeout(resolve, wait).unref();
+		})
+			.then(() => this.drain())
+			.finally(() => {
+				this.running = null;
+				// Batches reported during the run get the next window.
+				if (this.dirty.size > 0) this.schedule();
+			});
 	}
 
-	/** Resolves when every batch reported so far has been judged. */
-	async idle(): Promise<void> {
-		while (this.running) await this.running;
+	/** Before the ledger closes: no new run starts, and the one in progress finishes. */
+	async stop(): Promise<void> {
+		this.stopped = true;
+		this.wake();
+		await this.running;
 	}
 
-	/** Every rule over the whole ledger, in one transaction (the on-demand run). */
+	/** Every rule over the whole ledger, in one transaction (the on-demand run; the lock orders it with any run after a commit). */
 	async runAll(): Promise<RunResult> {
 		return this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: null, batches: null }));
 	}
 
+	/** One pass over the batches reported so far; those reported meanwhile wait for the next window. */
 	private async drain(): Promise<void> {
-		while (this.dirty.size > 0) {
-			const batches = [...this.dirty];
-			this.dirty = new Set();
-			try {
-				const after = new Map(batches.map((b) => [b, this.judgedUpTo.get(b) ?? 0]));
-				// Tickets of new events only (not the whole batch again), so a run costs about what
-				// the updates it follows cost, however long the day's batch grows.
-				const changed = await this.db.transaction((tx) => changesSince(tx, after));
-				const tickets = uniqueTickets(changed.tickets);
-				// Short transactions: on the embedded PGlite (one connection) a long run would hold
-				// back the commits (and receipts) of devices syncing meanwhile.
-				for (let i = 0; i < tickets.length; i += TICKETS_PER_RUN) {
-					await this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: tickets.slice(i, i + TICKETS_PER_RUN), batches: [] }));
-				}
-				await this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: [], batches }));
-				for (const [b, seq] of changed.upTo) this.judgedUpTo.set(b, seq);
-			} catch (error) {
-				this.log.warn('reconciliation rules failed; the on-demand run will catch up', { batches: batches.length, error: String(error) });
+		if (this.stopped) return;
+		const started = performance.now();
+		const batches = [...this.dirty];
+		this.dirty = new Set();
+		try {
+			const after = new Map(batches.map((b) => [b, this.judgedUpTo.get(b) ?? 0]));
+			// Tickets of new events only (not the whole batch again), so a run costs about what
+			// the updates it follows cost, however long the day's batch grows.
+			const changed = await this.db.transaction((tx) => changesSince(tx, after));
+			const tickets = uniqueTickets(changed.tickets);
+			// Short transactions: on the embedded PGlite (one connection) a long run would hold
+			// back the commits (and receipts) of devices syncing meanwhile.
+			for (let i = 0; i < tickets.length; i += TICKETS_PER_RUN) {
+				await this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: tickets.slice(i, i + TICKETS_PER_RUN), batches: [] }));
 			}
+			await this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: [], batches }));
+			for (const [b, seq] of changed.upTo) this.judgedUpTo.set(b, seq);
+		} catch (error) {
+			// The cursor stays where it was: the next update of these batches judges it all again.
+			this.log.warn('reconciliation rules failed; the on-demand run will catch up', { batches: batches.length, error: String(error) });
+		} finally {
+			this.lastRunMs = performance.now() - started;
 		}
 	}
 }

@@ -56,7 +56,6 @@ export function reconciliationRoutes(deps: { ledger: Ledger; config: { municipal
 
 	/** Every rule over the whole ledger (after an import of the register or lots, or to catch up). */
 	app.post('/run', requireRole(CAN.reconcile), async (c) => {
-		await deps.reconciler.idle();
 		const result = await deps.reconciler.runAll();
 		await db.transaction((tx) => appendAudit(tx, { actor: actorOf(c.var.user), action: 'reconcile.run', detail: { ...result } }));
 		return c.json(result);
