@@ -8,7 +8,7 @@ import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
 import { hasContent } from './yjs-state';
 import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from './device-channel';
-import { CLOSE, type OpenSocket } from './socket';
+import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
 
 /**
  * Where the engine finds batch documents and records what the server said about them. The PWA
@@ -56,6 +56,12 @@ export interface DeviceSyncOptions {
 	venueDay?: () => string | null;
 	/** Least time between two reports of the unreceipted count (default 1 s; the latest value always follows). */
 	reportIntervalMs?: number;
+	/**
+	 * Longest wait from opening the socket to the server's welcome (default 20 s). A balancer or
+	 * a captive portal may accept the connection and never answer; without a deadline the
+	 * device would wait in 'connecting' for good instead of retrying.
+	 */
+	handshakeTimeoutMs?: number;
 }
 
 /** Close codes after which retrying is pointless until a person acts. */
@@ -72,6 +78,8 @@ const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CL
 export class DeviceSync {
 	private channel: SecureChannel | null = null;
 	private attempt = 0;
+	/** Numbers the connections; callbacks of an abandoned one are ignored. */
+	private connection = 0;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private running = false;
 	/** The back office retired this device: upload what is left, then stop for good. */
@@ -155,7 +163,8 @@ export class DeviceSync {
 
 	private connect(): void {
 		this.status({ state: 'connecting' });
-		let socket;
+		const id = ++this.connection;
+		let socket: MinimalSocket;
 		try {
 			socket = this.opts.openSocket(this.opts.url);
 		} catch (e) {
@@ -163,8 +172,18 @@ export class DeviceSync {
 			this.scheduleReconnect();
 			return;
 		}
+		const deadline = setTimeout(() => {
+			if (id !== this.connection) return;
+			// Abandon this connection: whatever its socket does later is ignored.
+			this.connection++;
+			socket.close(CLOSE.HANDSHAKE_TIMEOUT, 'no answer from the server');
+			this.opts.onError?.(new Error('sync handshake timed out'));
+			if (this.running) this.scheduleReconnect();
+		}, this.opts.handshakeTimeoutMs ?? 20_000);
 		openDeviceChannel(socket, this.opts.identity, {
 			onReady: (channel, welcome) => {
+				clearTimeout(deadline);
+				if (id !== this.connection) return channel.close(1000, 'abandoned');
 				this.channel = channel;
 				this.clearReport();
 				this.retired = welcome.deviceStatus === 'retired';
@@ -174,11 +193,14 @@ export class DeviceSync {
 				void this.announceAll(channel);
 			},
 			onMessage: (m) => {
+				if (id !== this.connection) return;
 				// One message at a time: a refusal's rebase must not interleave with a receipt
 				// or another refusal of the same batch.
 				this.inbox = this.inbox.then(() => this.handle(m)).catch((e: unknown) => this.opts.onError?.(e));
 			},
 			onClose: (code, reason) => {
+				clearTimeout(deadline);
+				if (id !== this.connection) return;
 				this.channel = null;
 				this.clearReport();
 				if (!this.running) return;

@@ -15,6 +15,8 @@ export type OpenSocket = (url: string) => MinimalSocket;
 /** WebSocket close codes this protocol uses (4000–4999 are application codes). */
 export const CLOSE = {
 	HANDSHAKE_FAILED: 4001,
+	/** Sent by the device: the server accepted the connection but never completed the handshake. */
+	HANDSHAKE_TIMEOUT: 4008,
 	UNKNOWN_DEVICE: 4002,
 	DEVICE_REVOKED: 4003,
 	DEVICE_RETIRED: 4004,

@@ -6,7 +6,7 @@ import type { LotEntry } from '../../shared/protocol/messages';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { DeviceIdentity } from '../../shared/sync/device-channel';
-import { DeviceSync, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
+import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
 import { coveredBy } from '../../shared/sync/yjs-state';
 import { rebaseBatch } from '../../shared/sync/rebase';
 import { fromWhatwgSocket } from '../../shared/sync/socket';
@@ -97,9 +97,10 @@ export class MemoryDevice implements DeviceSyncStore {
 		return [...this.venue.values()].flatMap((d) => d.getArray<{ id: string; ticketNumber?: string }>(BATCH_EVENTS).toArray());
 	}
 
-	start(): void {
+	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs'> = {}): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
 		this.sync = new DeviceSync({
+			...options,
 			url,
 			identity: this.identity,
 			store: this,
