@@ -14,6 +14,8 @@ export interface Config {
 	municipality: string;
 	/** Back-office sessions and login lockout. */
 	office: SessionPolicy;
+	/** Behind a load balancer: take the client's address from the last X-Forwarded-For entry (for the rate limits). */
+	trustProxy: boolean;
 	/** Login attempts allowed per remote address: burst, then per minute (on top of the per-account lockout). */
 	loginBurst: number;
 	loginsPerMinute: number;
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			lockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 15, 1, 24 * 60)
 		},
 		cookieSecure,
+		trustProxy: env.TRUST_PROXY === 'true',
 		loginBurst: integer(env, 'LOGIN_BURST', 30, 1, 1_000_000),
 		loginsPerMinute: integer(env, 'LOGINS_PER_MINUTE', 30, 1, 1_000_000),
 		staticDir: resolve(env.STATIC_DIR || 'build'),

@@ -7,6 +7,7 @@ import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
 import type { Config } from './config';
 import { ed25519PrivateKey } from './crypto/ed25519';
 import { createApp } from './http/app';
+import { clientAddress } from './http/client-address';
 import { Ingest } from './ingest/ingest';
 import type { Ledger } from './ledger/ledger';
 import { openLedger } from './ledger/open';
@@ -85,7 +86,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			socket.destroy();
 			return;
 		}
-		const limited = !handshakes.take(req.socket.remoteAddress ?? 'unknown');
+		const limited = !handshakes.take(clientAddress(req, config.trustProxy));
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			// Refused inside the WebSocket, so the device reads a close code it backs off on.
 			if (limited) ws.close(CLOSE.RATE_LIMITED, 'too many new connections');

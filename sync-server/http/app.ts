@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Hono {
 	// Devices: enrolment with a one-time code (the sync itself is the WebSocket on /sync).
 	api.route('/', deviceEnrolRoutes(deps));
 	// Back office: login and the session (the router guards its own routes after login).
-	api.route('/office/auth', authRoutes({ accounts: deps.accounts, cookieSecure: deps.config.cookieSecure, loginLimit: { burst: deps.config.loginBurst, perMinute: deps.config.loginsPerMinute }, setupToken: deps.setup.token, onSetupDone: deps.setup.done }));
+	api.route('/office/auth', authRoutes({ accounts: deps.accounts, cookieSecure: deps.config.cookieSecure, loginLimit: { burst: deps.config.loginBurst, perMinute: deps.config.loginsPerMinute }, trustProxy: deps.config.trustProxy, setupToken: deps.setup.token, onSetupDone: deps.setup.done }));
 
 	// Everything below needs a live session; each router names the roles of its routes.
 	const session = officeSession(deps.accounts, deps.config.cookieSecure);

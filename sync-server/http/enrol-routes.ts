@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/ledger';
 import { appendAudit } from '../audit/audit-log';
 import { actorOf } from '../office/accounts';
 import { KeyedRateLimiter } from '../transport/rate-limit';
+import { requestAddress } from './client-address';
 import { apiError, readJson } from './errors';
 import type { OfficeEnv } from './office/guard';
 import { qrSvg } from './qr';
@@ -67,15 +68,13 @@ export function enrolmentRoutes(deps: { ledger: Ledger; config: Config; serverKe
 export const ENROL_FAILURE_BURST = 10;
 export const ENROL_FAILURES_PER_SECOND = 1 / 30;
 
-const remoteAddress = (c: { env: unknown }) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress ?? 'unknown';
-
 /** A device redeems a one-time enrolment code with its public keys (no session: the code is the credential). */
-export function deviceEnrolRoutes(deps: { ledger: Ledger }) {
+export function deviceEnrolRoutes(deps: { ledger: Ledger; config: Pick<Config, 'trustProxy'> }) {
 	const app = new Hono();
 	const failures = new KeyedRateLimiter(ENROL_FAILURE_BURST, ENROL_FAILURES_PER_SECOND);
 
 	app.post('/enrol', async (c) => {
-		const address = remoteAddress(c);
+		const address = requestAddress(c, deps.config.trustProxy);
 		// Checked before the code is: a guesser learns nothing more once limited.
 		if (failures.exhausted(address)) return apiError(c, 429, 'RATE_LIMITED', '登録の試行が多すぎます。しばらく待ってから再度お試しください。');
 		const body = await readJson(c, EnrolRequest);

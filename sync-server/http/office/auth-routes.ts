@@ -6,6 +6,7 @@ import { actorOf } from '../../office/accounts';
 import { DISPLAY_NAME, PASSWORD, PASSWORD_MESSAGES, USERNAME } from '../../office/fields';
 import { passwordProblem } from '../../office/passwords';
 import { KeyedRateLimiter } from '../../transport/rate-limit';
+import { requestAddress } from '../client-address';
 import { apiError, readJson } from '../errors';
 import { qrSvg } from '../qr';
 import { clearSessionCookie, officeSession, setSessionCookie, type OfficeEnv } from './guard';
@@ -28,12 +29,12 @@ export interface AuthDeps {
 	accounts: Accounts;
 	cookieSecure: boolean;
 	loginLimit: { burst: number; perMinute: number };
+	trustProxy: boolean;
 	/** One-time first-run token while no account exists (printed on the console); null afterwards. */
 	setupToken: () => string | null;
 	onSetupDone: () => void;
 }
 
-const clientIp = (c: { env: unknown }) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress ?? 'unknown';
 
 /** Login, logout, the session, first-run setup, and the signed-in user's own password and TOTP. */
 export function authRoutes(deps: AuthDeps) {
@@ -42,10 +43,10 @@ export function authRoutes(deps: AuthDeps) {
 	const attempts = new KeyedRateLimiter(deps.loginLimit.burst, deps.loginLimit.perMinute / 60);
 
 	app.post('/login', async (c) => {
-		if (!attempts.take(clientIp(c))) return apiError(c, 429, 'RATE_LIMITED', 'ログインの試行が多すぎます。しばらく待ってから再度お試しください。');
+		if (!attempts.take(requestAddress(c, deps.trustProxy))) return apiError(c, 429, 'RATE_LIMITED', 'ログインの試行が多すぎます。しばらく待ってから再度お試しください。');
 		const body = await readJson(c, Login);
 		if (!body.ok) return body.response;
-		const r = await deps.accounts.login(body.value.username, body.value.password, body.value.totp || undefined, { ip: clientIp(c) });
+		const r = await deps.accounts.login(body.value.username, body.value.password, body.value.totp || undefined, { ip: requestAddress(c, deps.trustProxy) });
 		if (!r.ok) {
 			const status = r.code === 'ACCOUNT_LOCKED' ? 423 : 401;
 			return c.json({ error: { code: r.code, message: LOGIN_MESSAGES[r.code], ...(r.lockedUntil ? { lockedUntil: r.lockedUntil } : {}) } }, status);
