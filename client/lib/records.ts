@@ -22,10 +22,16 @@ export interface CurrentRecord {
 
 const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
 
+/**
+ * Code-unit order. ISO timestamps and UUIDs are fixed-width ASCII, where it is the order
+ * localeCompare gives, at a fraction of the cost over a day of 10,000 events sorted per save.
+ */
+const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 	const rootOf = new Map<string, string>();
 	const byRoot = new Map<string, EventView[]>();
-	const sorted = [...events].sort((a, b) => a.event.recordedAt.localeCompare(b.event.recordedAt) || a.id.localeCompare(b.id));
+	const sorted = [...events].sort((a, b) => ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id));
 	for (const e of sorted) {
 		const ev = e.event;
 		if (ev.type === 'dose' || ev.type === 'not-vaccinated') {
@@ -56,7 +62,7 @@ export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 			refusal: chain.find((e) => e.refusal)?.refusal ?? null
 		});
 	}
-	return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+	return out.sort((a, b) => ordinal(b.savedAt, a.savedAt));
 }
 
 /** Vaccinated doses that stand (not voided), counted by product and lot. */
