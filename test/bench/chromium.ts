@@ -15,15 +15,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { CHROMIUM_LAUNCH } from '../e2e/chromium';
-import { enrolStation, fillSession, PIN, scanTicket, STAFF, unlockStation } from '../e2e/station-steps';
+import { enrolStation, fillSession, PIN, STAFF, unlockStation } from '../e2e/station-steps';
 import { startTestServer } from '../helpers/in-process-server';
 import { issueEnrolmentCode, ROOT } from '../helpers/server-process';
 
 type Print = (name: string, value: number, unit: string) => void;
 
-const STORED = Number(process.env.BENCH_STORED ?? 10_000);
+const STORED = 10_000;
 const WARMUP = 5;
-const SAMPLES = 60;
+const SAMPLES = 40;
 
 const CONTEXT = { ...CHROMIUM_LAUNCH, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } };
 
@@ -60,36 +60,41 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** In the page: stamps the Enter of a scan, presses the confirmation at once, stamps the saved row. */
-function armScanTimer(page: Page, ticketNumber: string): Promise<void> {
-	return page.evaluate((grouped) => {
-		const w = window as unknown as { scanTiming: Promise<number> };
-		w.scanTiming = new Promise<number>((ok) => {
-			let enterAt = 0;
-			const onKey = (e: KeyboardEvent) => {
-				if (e.key === 'Enter' && (e.target as HTMLElement | null)?.id === 'ticket') enterAt = performance.now();
-			};
-			document.addEventListener('keydown', onKey, true);
-			let pressed = false;
-			const observer = new MutationObserver(() => {
-				if (!pressed) {
-					const save = [...document.querySelectorAll<HTMLButtonElement>('.confirm button.primary')].find((b) => !b.disabled);
-					if (save) {
-						pressed = true;
-						save.click();
+/**
+ * In the page: a keyboard-wedge burst (the scanner's keys, then Enter) into the station's
+ * window-wide wedge listener, the confirmation pressed the moment it appears, and the time from
+ * the Enter to the new row in today's list. The keys are dispatched in the page so that the
+ * machine's load cannot stretch them into what the station takes for hand typing.
+ */
+function scanAndTime(page: Page, ticket: string): Promise<number> {
+	return page.evaluate(
+		({ ticket, grouped }) =>
+			new Promise<number>((ok) => {
+				let pressed = false;
+				let enterAt = 0;
+				const observer = new MutationObserver(() => {
+					if (!pressed) {
+						const save = [...document.querySelectorAll<HTMLButtonElement>('.confirm button.primary')].find((b) => !b.disabled);
+						if (save) {
+							pressed = true;
+							save.click();
+						}
+						return;
 					}
-					return;
-				}
-				const first = document.querySelector('.records li .ticket');
-				if (first?.textContent === grouped) {
-					observer.disconnect();
-					document.removeEventListener('keydown', onKey, true);
-					ok(performance.now() - enterAt);
-				}
-			});
-			observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-		});
-	}, groupForList(ticketNumber));
+					if (document.querySelector('.records li .ticket')?.textContent === grouped) {
+						observer.disconnect();
+						ok(performance.now() - enterAt);
+					}
+				});
+				observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+				(document.activeElement as HTMLElement | null)?.blur();
+				const key = (k: string) => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+				for (const ch of ticket) key(ch);
+				enterAt = performance.now();
+				key('Enter');
+			}),
+		{ ticket, grouped: groupForList(ticket) }
+	);
 }
 
 /** How today's list prints a ticket number (groupTicketNumber, joined by spaces). */
@@ -102,9 +107,7 @@ async function scanToSaved(page: Page): Promise<number[]> {
 	const times: number[] = [];
 	for (let i = 0; i < WARMUP + SAMPLES; i++) {
 		const ticket = `111310160${String(900_000_000 + i)}`;
-		await armScanTimer(page, ticket);
-		await scanTicket(page, ticket);
-		const ms = await page.evaluate(() => (window as unknown as { scanTiming: Promise<number> }).scanTiming);
+		const ms = await scanAndTime(page, ticket);
 		if (i >= WARMUP) times.push(ms);
 	}
 	return times.sort((a, b) => a - b);
@@ -144,7 +147,7 @@ export async function chromiumFigures(print: Print): Promise<void> {
 		if (stored !== STORED) throw new Error(`seeded ${String(stored)} events`);
 		await page.reload();
 		await unlockStation(page);
-		await page.locator('.records li').first().waitFor({ timeout: 120_000 });
+		await page.locator('#ticket').waitFor({ timeout: 120_000 });
 
 		const times = await scanToSaved(page);
 		print('chromium_scan_to_saved_10000_stored_p50', percentile(times, 50), 'ms');
@@ -158,7 +161,7 @@ export async function chromiumFigures(print: Print): Promise<void> {
 		await page.goto(server.url);
 		await page.getByRole('button', { name: 'ロック解除' }).waitFor({ timeout: 120_000 });
 		await unlockStation(page);
-		await page.getByLabel('接種券番号（18桁）').waitFor({ timeout: 120_000 });
+		await page.locator('#ticket').waitFor({ timeout: 120_000 });
 		const marks = await page.evaluate(() => {
 			const w = window as unknown as { unlockScreenAt: number; unlockPressedAt: number; readyAt: number };
 			return { unlockScreenAt: w.unlockScreenAt, unlockPressedAt: w.unlockPressedAt, readyAt: w.readyAt };
