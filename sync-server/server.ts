@@ -28,6 +28,8 @@ export interface RunningServer {
 	port: number;
 	ledger: Ledger;
 	accounts: Accounts;
+	/** Runs the reconciliation rules after each commit. */
+	reconciler: Reconciler;
 	/** The HTTP app (its route table is what the role test walks). */
 	app: Hono;
 	/** The first-run token while no back-office account exists. */
@@ -101,6 +103,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 		port,
 		ledger,
 		accounts,
+		reconciler,
 		app,
 		setupToken: setup.token,
 		close: async () => {

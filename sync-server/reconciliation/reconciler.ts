@@ -63,6 +63,11 @@ export class Reconciler {
 			});
 	}
 
+	/** Resolves once every batch reported so far has been judged (tests, and a clean shutdown). */
+	async idle(): Promise<void> {
+		while (this.running) await this.running;
+	}
+
 	/** Before the ledger closes: no new run starts, and the one in progress finishes. */
 	async stop(): Promise<void> {
 		this.stopped = true;

@@ -51,6 +51,8 @@ describe.each(BACKENDS)('dashboard figures (%s)', (backend) => {
 		expect([a.count('refused'), b.count('refused')]).toEqual([0, 0]);
 
 		const staff = await admin.createUser('staff');
+		// Every commit has been judged: nothing will touch the queue behind the test's back.
+		await server.reconciler.idle();
 		// The rules have filled the queue from these doses (same tickets on both devices, lots
 		// not in the master); two more open items and a settled one are added by hand.
 		const openBefore = (await staff.json<Dashboard>('GET', `/api/office/dashboard?day=${DAY}`)).openItemsByReason!;
