@@ -55,7 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres://');
 	const host = env.HOST || '127.0.0.1';
 	const cookieSecure = env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !LOOPBACK.has(host);
-	if (env.COOKIE_SECURE && !['true', 'false'].includes(env.COOKIE_SECURE)) throw new ConfigError('COOKIE_SECURE must be true or false');
+	for (const flag of ['COOKIE_SECURE', 'TRUST_PROXY']) {
+		if (env[flag] && !['true', 'false'].includes(env[flag])) throw new ConfigError(`${flag} must be true or false (got "${env[flag]}")`);
+	}
 	return {
 		port: integer(env, 'PORT', 8080, 0, 65535),
 		host,

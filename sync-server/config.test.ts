@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration from the environment', () => {
+	it('has working defaults: loopback, PGlite, Chiyoda, 30-minute office sessions', () => {
+		const c = loadConfig({});
+		expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, municipality: '131016', cookieSecure: false, trustProxy: false });
+		expect(c.office).toEqual({ idleMinutes: 30, absoluteHours: 12, maxFailures: 5, lockMinutes: 15 });
+	});
+
+	it('marks the session cookie Secure unless serving plain HTTP on loopback, or told otherwise', () => {
+		expect(loadConfig({ HOST: '0.0.0.0' }).cookieSecure).toBe(true);
+		expect(loadConfig({ HOST: '0.0.0.0', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+		expect(loadConfig({ COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
+		expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+	});
+
+	it('refuses bad values with a message naming the variable', () => {
+		const cases: [Record<string, string>, RegExp][] = [
+			[{ MUNICIPALITY: '131017' }, /MUNICIPALITY/],
+			[{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+			[{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+			[{ OFFICE_IDLE_MINUTES: '0' }, /OFFICE_IDLE_MINUTES/],
+			[{ COOKIE_SECURE: 'yes' }, /COOKIE_SECURE must be true or false/],
+			[{ TRUST_PROXY: '1' }, /TRUST_PROXY must be true or false/]
+		];
+		for (const [env, message] of cases) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
+		expect(() => loadConfig({ LOGIN_BURST: 'many' })).toThrow(ConfigError);
+	});
+});
