@@ -51,3 +51,38 @@ export const FULL_COLUMNS = [
 	'接種履歴登録日時',
 	'操作者'
 ] as const;
+
+/** The export API's answers: written by sync-server/exports/store.ts, read by the exports page. */
+
+export interface ExportFilter {
+	from?: string | undefined;
+	to?: string | undefined;
+	siteCode?: string | undefined;
+	/** Also take batches already exported (an explicit re-export, regenerated from today's records). */
+	includeExported?: boolean | undefined;
+}
+
+export interface ExportableBatch {
+	id: string;
+	serviceDay: string;
+	siteCode: string;
+	deviceId: string;
+	state: 'approved' | 'exported';
+	doses: number;
+	notVaccinated: number;
+	voided: number;
+}
+
+export interface ExportSummary {
+	id: string;
+	layout: ExportLayout;
+	encoding: ExportEncoding;
+	params: ExportFilter;
+	reexport: boolean;
+	batchIds: string[];
+	rows: number;
+	fileName: string;
+	sha256: string;
+	createdBy: string;
+	createdAt: string;
+}

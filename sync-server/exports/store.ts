@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { newId } from '../../shared/ids';
 import type { CorrectedRecord } from '../../shared/index';
-import type { ExportEncoding, ExportLayout } from '../../shared/office/exports';
+import type { ExportableBatch, ExportEncoding, ExportFilter, ExportLayout, ExportSummary } from '../../shared/office/exports';
+
+export type { ExportableBatch, ExportFilter, ExportSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { encodeCsv, UnencodableError } from './encode';
@@ -13,38 +15,8 @@ import { layoutTable, missingNames, recordsOf, type ExportRecord, type MissingNa
  * stored files for downloading again.
  */
 
-export interface ExportFilter {
-	from?: string | undefined;
-	to?: string | undefined;
-	siteCode?: string | undefined;
-	/** Also take batches already exported (an explicit re-export, regenerated from today's records). */
-	includeExported?: boolean | undefined;
-}
 
-export interface ExportableBatch {
-	id: string;
-	serviceDay: string;
-	siteCode: string;
-	deviceId: string;
-	state: 'approved' | 'exported';
-	doses: number;
-	notVaccinated: number;
-	voided: number;
-}
 
-export interface ExportSummary {
-	id: string;
-	layout: ExportLayout;
-	encoding: ExportEncoding;
-	params: ExportFilter;
-	reexport: boolean;
-	batchIds: string[];
-	rows: number;
-	fileName: string;
-	sha256: string;
-	createdBy: string;
-	createdAt: string;
-}
 
 export type CreateExportResult =
 	| { ok: true; summary: ExportSummary; file: Buffer }

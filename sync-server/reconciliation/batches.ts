@@ -1,30 +1,13 @@
+import type { BatchSummary } from '../../shared/office/reconciliation-api';
 import type { BatchState } from '../../shared/office/reconciliation';
+
+export type { BatchSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
 
 /** Batches for the back office: counts, paper tally, state, last sync, refused updates, open items. */
 
-export interface BatchSummary {
-	id: string;
-	deviceId: string;
-	deviceLabel: string;
-	siteCode: string;
-	serviceDay: string;
-	state: BatchState;
-	doses: number;
-	notVaccinated: number;
-	voided: number;
-	paperTally: number | null;
-	closedAt: string | null;
-	lastSyncAt: string | null;
-	refusedUpdates: number;
-	openItems: number;
-	checkedBy: string | null;
-	checkedAt: string | null;
-	approvedBy: string | null;
-	approvedAt: string | null;
-}
 
 export interface BatchFilter {
 	state?: string | undefined;

@@ -1,4 +1,7 @@
+import type { Item } from '../../shared/office/reconciliation-api';
 import type { ItemStatus, Reason } from '../../shared/office/reconciliation';
+
+export type { Item };
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import type { TicketKey } from './facts';
@@ -7,24 +10,6 @@ import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
 
 /** The review queue: items and the actions a person takes on them. */
 
-export interface Item {
-	id: number;
-	reason: Reason;
-	status: ItemStatus;
-	batchId: string;
-	siteCode: string | null;
-	serviceDay: string | null;
-	recordId: string | null;
-	eventId: string | null;
-	municipality: string | null;
-	ticketNumber: string | null;
-	doseNumber: number | null;
-	details: Record<string, unknown>;
-	note: string | null;
-	createdAt: string;
-	resolvedBy: string | null;
-	resolvedAt: string | null;
-}
 
 export interface ItemFilter {
 	reason?: string | undefined;

@@ -1,5 +1,8 @@
 import type { SqlExecutor } from '../ledger/sql';
-import { listItems, type Item } from './items';
+import type { HistoryEvent, TicketHistory } from '../../shared/office/reconciliation-api';
+import { listItems } from './items';
+
+export type { HistoryEvent, TicketHistory };
 
 /**
  * Everything the ledger holds about one ticket, for a disclosure request: every event of every
@@ -7,31 +10,7 @@ import { listItems, type Item } from './items';
  * device and operator code, or the office user), when (recorded, received) and why (reason).
  */
 
-export interface HistoryEvent {
-	eventId: string;
-	recordId: string;
-	type: string;
-	source: 'device' | 'office';
-	batchId: string;
-	recordedAt: string;
-	/** When the ledger stored it: the raw update's receipt time, or the office event's time. */
-	storedAt: string | null;
-	deviceLabel: string | null;
-	operator: string | null;
-	officeUser: string | null;
-	officeUserName: string | null;
-	reason: string | null;
-	replaces: string | null;
-	payload: Record<string, unknown>;
-}
 
-export interface TicketHistory {
-	municipality: string;
-	ticketNumber: string;
-	records: { recordId: string; status: string; outcome: string; doseNumber: number; givenAt: string; product: string | null; lot: string | null; versions: number }[];
-	events: HistoryEvent[];
-	items: Item[];
-}
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 const obj = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown>));
