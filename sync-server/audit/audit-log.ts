@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { AuditRow, ChainCheck } from '../../shared/office/api-types';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
+
+export type { AuditRow, ChainCheck };
 
 /** Who did it: a back-office user, or the system itself (CLI, first-run setup). */
 export interface AuditActor {
@@ -17,15 +20,6 @@ export interface AuditEntry {
 	detail?: Record<string, unknown>;
 }
 
-export interface AuditRow {
-	seq: number;
-	at: string;
-	actorId: string | null;
-	actor: string;
-	action: string;
-	target: string | null;
-	detail: Record<string, unknown>;
-}
 
 const GENESIS = Buffer.alloc(32);
 // Serialises appends across transactions and server processes, so the chain has no forks.
@@ -100,7 +94,6 @@ const toRow = (r: StoredRow): AuditRow => ({
 	detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail
 });
 
-export type ChainCheck = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: 'hash' | 'link' | 'gap' };
 
 /** Walks the whole chain in pages; reports the first row whose hash, link or sequence is wrong. */
 export async function verifyAuditChain(db: SqlExecutor, pageSize = 5000): Promise<ChainCheck> {

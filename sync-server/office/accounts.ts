@@ -4,18 +4,11 @@ import { newId } from '../../shared/ids';
 import { appendAudit, audit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { hashPassword, verifyPassword } from './passwords';
+import type { OfficeUser } from '../../shared/office/api-types';
 import type { Role } from '../../shared/office/roles';
 
-export interface OfficeUser {
-	id: string;
-	username: string;
-	displayName: string;
-	role: Role;
-	totp: boolean;
-	disabled: boolean;
-	lockedUntil: string | null;
-	createdAt: string;
-}
+export type { OfficeUser };
+
 
 export interface SessionPolicy {
 	/** A session unused this long ends. */

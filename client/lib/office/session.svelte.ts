@@ -1,13 +1,8 @@
+import type { OfficeUser } from '$shared/office/api-types';
 import { CAN, type Role } from '$shared/office/roles';
 import { api, ApiError, connectApi } from './api';
 
-export interface OfficeUser {
-	id: string;
-	username: string;
-	displayName: string;
-	role: Role;
-	totp: boolean;
-}
+export type { OfficeUser };
 
 export type LoginOutcome = { ok: true } | { ok: false; code: string; message: string };
 
