@@ -13,6 +13,7 @@ import type { Ledger } from './ledger/ledger';
 import { openLedger } from './ledger/open';
 import { createLogger, type Logger } from './logger';
 import { Accounts } from './office/accounts';
+import { Catalogs } from './catalog/catalogs';
 import { Reconciler } from './reconciliation/reconciler';
 import { handleConnection } from './transport/connection';
 import { DeviceConnections } from './transport/device-connections';
@@ -45,7 +46,10 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	const ledger = await openLedger({ databaseUrl, dataDir: config.dataDir });
 	const serverKeys = await ledger.serverKeys();
 	const serverSignKey = ed25519PrivateKey(serverKeys.sign.secretKey);
-	const ingest = new Ingest(ledger, serverSignKey);
+	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
+	const catalogs = new Catalogs(ledger);
+	await catalogs.seed();
+	const ingest = new Ingest(ledger, serverSignKey, catalogs);
 	const connections = new DeviceConnections();
 	const venues = new VenueHub();
 	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
@@ -63,18 +67,18 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			})
 		: null;
 	// Reconciliation rules after each committed update, outside the ingest transaction.
-	const reconciler = new Reconciler(ledger.db, config.municipality, log);
+	const reconciler = new Reconciler(ledger.db, config.municipality, log, catalogs);
 	ingest.onCommitted((u) => reconciler.batchChanged(u.batchId));
 	const accounts = new Accounts(ledger.db, config.office);
 	// First run: while no back-office account exists, a one-time token (printed by `npm start`)
 	// lets the person who installed the server create the first admin in the browser.
 	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
 	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
-	const app = createApp({ config, ledger, serverKeys, log, connections, accounts, setup, reconciler });
+	const app = createApp({ config, ledger, catalogs, serverKeys, log, connections, accounts, setup, reconciler });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, devicePolicy: config.devicePolicy }));
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, devicePolicy: config.devicePolicy }));
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -1,5 +1,4 @@
 import {
-	DEFAULT_VACCINE_CATALOG,
 	findProduct,
 	INJECTION_SITE_LABELS,
 	NOT_VACCINATED_REASON_LABELS,
@@ -139,7 +138,8 @@ export function layoutTable(
 	layout: ExportLayout,
 	records: readonly ExportRecord[],
 	names: NameMasters,
-	catalog: VaccineCatalog = DEFAULT_VACCINE_CATALOG
+	/** The current stored vaccine catalogue (maker and product names), see sync-server/catalog. */
+	catalog: VaccineCatalog
 ): { header: readonly string[]; rows: string[][] } {
 	const chosen = recordsOf(layout, records);
 	return layout === 'vrs'

@@ -1,3 +1,4 @@
+import type { Catalogs } from '../catalog/catalogs';
 import { createHash } from 'node:crypto';
 import { newId } from '../../shared/ids';
 import type { CorrectedRecord } from '../../shared/index';
@@ -126,7 +127,7 @@ export const asciiFileName = (fileName: string) =>
  */
 export async function createExport(
 	db: SqlDatabase,
-	req: { layout: ExportLayout; encoding: ExportEncoding; filter: ExportFilter; actor: AuditActor & { id: string } }
+	req: { layout: ExportLayout; encoding: ExportEncoding; filter: ExportFilter; actor: AuditActor & { id: string }; catalogs: Catalogs }
 ): Promise<CreateExportResult> {
 	return db.transaction(async (tx): Promise<CreateExportResult> => {
 		const batches = await exportableBatches(tx, req.filter, true);
@@ -135,7 +136,7 @@ export async function createExport(
 		const names = await nameMasters(tx);
 		const missing = missingNames(req.layout, records, names);
 		if (missing.sites.length > 0 || missing.doctors.length > 0) return { ok: false, code: 'NAMES_MISSING', missing };
-		const table = layoutTable(req.layout, records, names);
+		const table = layoutTable(req.layout, records, names, (await req.catalogs.current(tx)).catalog);
 		let file: Buffer;
 		try {
 			file = encodeCsv(table.header, table.rows, req.encoding);

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { KeyPairs } from '../../shared/protocol/keys';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
+import type { Catalogs } from '../catalog/catalogs';
 import type { Logger } from '../logger';
 import type { DeviceConnections } from '../transport/device-connections';
 import type { Accounts } from '../office/accounts';
@@ -19,6 +20,7 @@ import { officeSession, requireRole, type OfficeEnv } from './office/guard';
 import { userRoutes } from './office/user-routes';
 import { exportRoutes } from './office/export-routes';
 import { lotMasterRoutes } from './office/lot-master-routes';
+import { catalogRoutes } from './office/catalog-routes';
 import { batchRoutes } from './office/batch-routes';
 import { reconciliationRoutes } from './office/reconciliation-routes';
 import { ticketRoutes } from './office/ticket-routes';
@@ -30,6 +32,8 @@ import { isRegisterUpload, registerRoutes } from './office/register-routes';
 export interface AppDeps {
 	config: Config;
 	ledger: Ledger;
+	/** The stored vaccine catalogue versions (sync-server/catalog). */
+	catalogs: Catalogs;
 	serverKeys: KeyPairs;
 	log: Logger;
 	connections: DeviceConnections;
@@ -66,6 +70,7 @@ export function createApp(deps: AppDeps): Hono {
 	// Back-office feature routers (mounted under /office/…; each checks roles per route):
 	api.route('/office/exports', exportRoutes(deps));
 	api.route('/office', lotMasterRoutes(deps));
+	api.route('/office', catalogRoutes(deps));
 	api.route('/office/batches', batchRoutes(deps));
 	api.route('/office/reconciliation', reconciliationRoutes(deps));
 	api.route('/office/tickets', ticketRoutes(deps));

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { BATCH_EVENTS, batchId, parseBatchId } from '../../shared/index';
+import { BATCH_EVENTS, batchId, parseBatchId, validateEvent } from '../../shared/index';
 import { doseEvent } from '../../test/helpers/fixtures';
 import { newId } from '../../shared/ids';
 import { craftUpdate } from '../../test/helpers/craft-update';
@@ -8,7 +8,7 @@ import { checkUpdate } from './check-update';
 
 const deviceId = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
 const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: '2026-11-22' });
-const ctx = { key: parseBatchId(batch)!, batchId: batch, knownEventIds: new Set<string>() };
+const ctx = { key: parseBatchId(batch)!, batchId: batch, knownEventIds: new Set<string>(), validate: validateEvent };
 
 /** The server's current document and a device document that starts from the same state. */
 function pair() {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, containsMyNumber, validateEvent, type BatchKey, type DoseEvent } from '../../shared/index';
+import { BATCH_EVENTS, containsMyNumber, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
 
 export type CheckResult =
 	| { ok: true; events: DoseEvent[]; changes: boolean }
@@ -11,6 +11,8 @@ interface Context {
 	batchId: string;
 	/** Event ids already in this batch on the server. */
 	knownEventIds: ReadonlySet<string>;
+	/** Schema and catalogue check of one event (the server's: any stored catalogue version, see sync-server/catalog). */
+	validate: EventValidator;
 }
 
 const refuse = (code: string, message: string, eventIds: string[] = []): CheckResult => ({ ok: false, code, message, eventIds });
@@ -107,7 +109,7 @@ function isNameableId(value: unknown): value is { id: string } {
 }
 
 function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { fault: Fault } | { event: DoseEvent } {
-	const result = validateEvent(value);
+	const result = ctx.validate(value);
 	if (!result.ok) {
 		const first = result.errors[0]!;
 		const code = first.code === 'MY_NUMBER' ? 'MY_NUMBER' : first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';

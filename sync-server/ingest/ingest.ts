@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { parseBatchId } from '../../shared/index';
 import { receiptSigningBytes, updateSigningBytes } from '../../shared/protocol/signing';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import type { Catalogs } from '../catalog/catalogs';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs } from './batch-docs';
 import { checkUpdate } from './check-update';
@@ -39,7 +40,8 @@ export class Ingest {
 
 	constructor(
 		private readonly ledger: Ledger,
-		private readonly serverSignKey: KeyObject
+		private readonly serverSignKey: KeyObject,
+		private readonly catalogs: Catalogs
 	) {
 		this.docs = new BatchDocs(ledger);
 	}
@@ -108,8 +110,17 @@ export class Ingest {
 			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [], stateVector: none };
 		}
 		return this.docs.withBatch(docId, async (entry) => {
-			const copy = this.scratch.take(entry.doc);
-			const checked = checkUpdate(entry.doc, update, { key, batchId: docId, knownEventIds: entry.eventIds }, copy);
+			let copy = this.scratch.take(entry.doc);
+			const ctx = { key, batchId: docId, knownEventIds: entry.eventIds, validate: this.catalogs.validateAny };
+			let checked = checkUpdate(entry.doc, update, ctx, copy);
+			// Refused by the schema or catalogue under every version this process holds: another
+			// process (or the office, a moment ago) may have stored a newer catalogue the device
+			// already recorded under. Look, and check again on a fresh copy if there is one.
+			if (!checked.ok && checked.code === 'EVENT_SCHEMA' && (await this.catalogs.refresh())) {
+				copy.destroy();
+				copy = this.scratch.take(entry.doc);
+				checked = checkUpdate(entry.doc, update, ctx, copy);
+			}
 			// Refused (or failed below): the copy holds the update, the document does not.
 			if (!checked.ok) {
 				copy.destroy();

@@ -35,6 +35,14 @@ export interface LotRecord {
 	sites: string[];
 }
 
+/** One stored version of the vaccine catalogue (checked before it was stored). */
+export interface StoredCatalog {
+	version: number;
+	catalog: unknown;
+	createdAt: string;
+	createdBy: string;
+}
+
 export interface StoredUpdate {
 	seq: number;
 	update: Uint8Array;
@@ -260,6 +268,50 @@ export class Ledger {
 			[siteCode ?? null]
 		);
 		return rows.map((r) => ({ product: r.product, lot: r.lot, expiry: r.expiry, sites: typeof r.sites === 'string' ? JSON.parse(r.sites) : r.sites }));
+	}
+
+	/**
+	 * Stores version 1 of the vaccine catalogue if none is stored yet. Several processes starting
+	 * at once on one PostgreSQL all try; the primary key lets exactly one insert.
+	 */
+	async seedCatalog(catalog: unknown): Promise<void> {
+		await this.db.query(
+			`INSERT INTO vaccine_catalogs (version, catalog, created_by, created_by_name) VALUES (1, $1, NULL, 'system') ON CONFLICT (version) DO NOTHING`,
+			[JSON.stringify(catalog)]
+		);
+	}
+
+	/** The highest stored catalogue version (0 when none): one index lookup, cheap to ask before each use. */
+	async latestCatalogVersion(exec: SqlExecutor = this.db): Promise<number> {
+		const { rows } = await exec.query<{ v: number | null }>('SELECT max(version) AS v FROM vaccine_catalogs');
+		return Number(rows[0]?.v ?? 0);
+	}
+
+	/** Stored catalogue versions above `after`, oldest first. */
+	async catalogVersions(after = 0, exec: SqlExecutor = this.db): Promise<StoredCatalog[]> {
+		const { rows } = await exec.query<{ version: number; catalog: unknown; created_at: Date | string; created_by_name: string }>(
+			'SELECT version, catalog, created_at, created_by_name FROM vaccine_catalogs WHERE version > $1 ORDER BY version',
+			[after]
+		);
+		return rows.map((r) => ({
+			version: Number(r.version),
+			catalog: typeof r.catalog === 'string' ? (JSON.parse(r.catalog) as unknown) : r.catalog,
+			createdAt: new Date(r.created_at).toISOString(),
+			createdBy: r.created_by_name
+		}));
+	}
+
+	/**
+	 * Appends one catalogue version inside the caller's transaction (which also writes its audit
+	 * entry). False when that version number is taken already: someone stored it first.
+	 */
+	async appendCatalogVersion(tx: SqlExecutor, version: number, catalog: unknown, actor: { id: string | null; name: string }): Promise<boolean> {
+		const { rows } = await tx.query(
+			`INSERT INTO vaccine_catalogs (version, catalog, created_by, created_by_name) VALUES ($1, $2, $3, $4)
+			 ON CONFLICT (version) DO NOTHING RETURNING version`,
+			[version, JSON.stringify(catalog), actor.id, actor.name]
+		);
+		return rows.length === 1;
 	}
 
 	async countDoseEvents(): Promise<number> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { containsMyNumber, DEFAULT_VACCINE_CATALOG, findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '../../shared/index';
+import { containsMyNumber, findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '../../shared/index';
 
 /**
  * The lot master's CSV file (a delivery list from the wholesaler or the municipality's stock
@@ -53,7 +53,8 @@ function strictDecode(label: string, bytes: Uint8Array): string | null {
 	}
 }
 
-function decode(bytes: Uint8Array): { encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis'; text: string } | null {
+/** Strict UTF-8 (BOM or not), else Shift_JIS; null when neither decodes. Shared by the CSV imports of the lot master and the catalogue. */
+export function decode(bytes: Uint8Array): { encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis'; text: string } | null {
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
 		const text = strictDecode('utf-8', bytes.subarray(3));
 		return text === null ? null : { encoding: 'utf-8-bom', text };
@@ -80,7 +81,8 @@ function readProduct(value: string, catalog: VaccineCatalog): string | null {
 	return null;
 }
 
-export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog = DEFAULT_VACCINE_CATALOG): ParsedLotFile {
+/** `catalog`: the current stored vaccine catalogue (sync-server/catalog). */
+export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog): ParsedLotFile {
 	const sha256 = createHash('sha256').update(bytes).digest('hex');
 	const decoded = decode(bytes);
 	if (!decoded) return refuse('ENCODING', 'ファイルの文字コードを判別できません。UTF-8 または Shift_JIS のCSVにしてください。');

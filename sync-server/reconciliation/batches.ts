@@ -1,3 +1,4 @@
+import type { Catalogs } from '../catalog/catalogs';
 import type { BatchSummary } from '../../shared/office/reconciliation-api';
 import type { BatchState } from '../../shared/office/reconciliation';
 
@@ -115,14 +116,14 @@ const STEP = {
  * route's). Both judge the batch on a fresh run of the rules in the same transaction, so an
  * item that a just-arrived event raised cannot be missed, and refuse while any item is open.
  */
-export async function advanceBatch(db: SqlDatabase, tenant: string, batchId: string, step: keyof typeof STEP, actor: AuditActor): Promise<BatchStepResult> {
+export async function advanceBatch(db: SqlDatabase, tenant: string, batchId: string, step: keyof typeof STEP, actor: AuditActor, catalogs: Catalogs): Promise<BatchStepResult> {
 	const s = STEP[step];
 	return db.transaction(async (tx) => {
 		// The rules' lock first, then the row: the order every rules run takes them in.
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
 		const found = await tx.query<{ state: BatchState }>('SELECT state FROM batches WHERE id = $1 FOR UPDATE', [batchId]);
 		if (!found.rows[0]) return { ok: false as const, status: 404 as const, code: 'BATCH_UNKNOWN' as const, message: 'no such batch' };
-		await runRules(tx, tenant, await batchScope(tx, [batchId]));
+		await runRules(tx, tenant, await batchScope(tx, [batchId]), (await catalogs.current(tx)).catalog);
 		const { rows } = await tx.query<{ state: BatchState; open: number }>(
 			`SELECT state, (SELECT count(*)::int FROM reconciliation_items WHERE batch_id = $1 AND status = 'open') AS open FROM batches WHERE id = $1`,
 			[batchId]

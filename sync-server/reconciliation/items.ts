@@ -1,3 +1,4 @@
+import type { Catalogs } from '../catalog/catalogs';
 import type { Item } from '../../shared/office/reconciliation-api';
 import type { ItemStatus, Reason } from '../../shared/office/reconciliation';
 
@@ -70,8 +71,9 @@ const STATUS_OF = { accept: 'accepted', report: 'reported', void: 'voided', corr
  * for void and correct the office event (never an overwrite), and a run of the rules over the
  * ticket(s) and batch the change touches, so the queue is right when the answer arrives.
  */
-export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act: ItemAction, user: OfficeAuthor & AuditActor): Promise<ItemActionResult> {
+export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act: ItemAction, user: OfficeAuthor & AuditActor, catalogs: Catalogs): Promise<ItemActionResult> {
 	return db.transaction(async (tx): Promise<ItemActionResult> => {
+		const catalog = await catalogs.current(tx);
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
 		const { rows } = await tx.query<{ status: string; reason: string; record_id: string | null; batch_id: string }>(
 			'SELECT status, reason, record_id, batch_id FROM reconciliation_items WHERE id = $1 FOR UPDATE',
@@ -91,7 +93,8 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 				tx,
 				act.action === 'void' ? { type: 'void', recordId: item.record_id, reason: act.reason } : { type: 'correction', recordId: item.record_id, reason: act.reason, changes: act.changes },
 				user,
-				id
+				id,
+				catalog.validate
 			);
 			if (!result.ok) return { ok: false, status: result.status, code: result.code, message: result.message, errors: result.errors };
 			eventId = result.event.id;
@@ -100,7 +103,7 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 		}
 		const note = act.action === 'accept' || act.action === 'report' ? act.note : act.reason;
 		await tx.query(`UPDATE reconciliation_items SET status = $2, note = $3, resolved_by = $4, resolved_at = now() WHERE id = $1`, [id, STATUS_OF[act.action], note, user.id]);
-		await runRules(tx, tenant, await batchScope(tx, [item.batch_id], tickets));
+		await runRules(tx, tenant, await batchScope(tx, [item.batch_id], tickets), catalog.catalog);
 		await appendAudit(tx, {
 			actor: { id: user.id, name: user.name },
 			action: `reconcile.${act.action}`,

@@ -1,5 +1,5 @@
 import { newId } from '../../shared/ids';
-import { validateEvent, type CorrectionEvent, type DoseEvent, type EventError, type VoidEvent } from '../../shared/index';
+import { type CorrectionEvent, type EventValidator, type DoseEvent, type EventError, type VoidEvent } from '../../shared/index';
 import { refreshRecord } from '../ledger/projection';
 import type { SqlExecutor } from '../ledger/sql';
 
@@ -50,8 +50,12 @@ const canonical = (v: unknown): string =>
 					.join(',')}}`
 			: JSON.stringify(v);
 
-/** Appends an office correction or void and projects it, in the caller's transaction. */
-export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest, author: OfficeAuthor, itemId: number | null): Promise<OfficeEventResult> {
+/**
+ * Appends an office correction or void and projects it, in the caller's transaction. `validate`
+ * is the current stored catalogue's (sync-server/catalog): an office correction follows the
+ * catalogue as it is now.
+ */
+export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest, author: OfficeAuthor, itemId: number | null, validate: EventValidator): Promise<OfficeEventResult> {
 	const { rows } = await tx.query<{ current_event_id: string; status: string; record: unknown; batch_id: string; device_id: string; municipality: string; ticket_number: string }>(
 		`SELECT r.current_event_id, r.status, r.record, e.batch_id, b.device_id, r.municipality, r.ticket_number
 		 FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id JOIN batches b ON b.id = e.batch_id
@@ -70,7 +74,7 @@ export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest
 		if (canonical(record) === canonical(current)) return { ok: false, status: 400, code: 'NO_CHANGE', message: '訂正する項目が変更されていません。' };
 		candidate = { ...base, type: 'correction', replaces: rec.current_event_id, reason: req.reason, record };
 	}
-	const checked = validateEvent(candidate);
+	const checked = validate(candidate);
 	if (!checked.ok) return { ok: false, status: 400, code: 'INVALID_EVENT', message: checked.errors.map((e) => e.message).join(' / '), errors: checked.errors };
 	const event = checked.event as CorrectionEvent | VoidEvent;
 	const stored = await tx.query<{ seq: number }>(

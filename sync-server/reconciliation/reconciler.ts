@@ -1,5 +1,6 @@
 import type { SqlDatabase } from '../ledger/sql';
 import type { Logger } from '../logger';
+import type { Catalogs } from '../catalog/catalogs';
 import { changesSince, type TicketKey } from './facts';
 import { runRules, type RunResult } from './run';
 
@@ -32,6 +33,7 @@ export class Reconciler {
 		private readonly db: SqlDatabase,
 		private readonly tenant: string,
 		private readonly log: Logger,
+		private readonly catalogs: Catalogs,
 		private readonly gatherMs = 300
 	) {}
 
@@ -77,7 +79,7 @@ export class Reconciler {
 
 	/** Every rule over the whole ledger, in one transaction (the on-demand run; the lock orders it with any run after a commit). */
 	async runAll(): Promise<RunResult> {
-		return this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: null, batches: null }));
+		return this.db.transaction(async (tx) => runRules(tx, this.tenant, { tickets: null, batches: null }, (await this.catalogs.current(tx)).catalog));
 	}
 
 	/** One pass over the batches reported so far; those reported meanwhile wait for the next window. */
@@ -95,9 +97,9 @@ export class Reconciler {
 			// Short transactions: on the embedded PGlite (one connection) a long run would hold
 			// back the commits (and receipts) of devices syncing meanwhile.
 			for (let i = 0; i < tickets.length; i += TICKETS_PER_RUN) {
-				await this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: tickets.slice(i, i + TICKETS_PER_RUN), batches: [] }));
+				await this.db.transaction(async (tx) => runRules(tx, this.tenant, { tickets: tickets.slice(i, i + TICKETS_PER_RUN), batches: [] }, (await this.catalogs.current(tx)).catalog));
 			}
-			await this.db.transaction((tx) => runRules(tx, this.tenant, { tickets: [], batches }));
+			await this.db.transaction(async (tx) => runRules(tx, this.tenant, { tickets: [], batches }, (await this.catalogs.current(tx)).catalog));
 			for (const [b, seq] of changed.upTo) this.judgedUpTo.set(b, seq);
 		} catch (error) {
 			// The cursor stays where it was: the next update of these batches judges it all again.

@@ -1,3 +1,4 @@
+import type { VaccineCatalog } from '../../shared/index';
 import { RECORD_REASONS } from '../../shared/office/reconciliation';
 import type { SqlExecutor } from '../ledger/sql';
 import { loadClosedBatches, loadRecords, loadRefusedUpdates, ticketsOfBatches, type Scope, type TicketKey } from './facts';
@@ -17,7 +18,7 @@ export interface RunResult {
 }
 
 /** Every finding of the rules over these records, batches and refusals (pure). */
-export function findingsOf(records: readonly RecordFacts[], closes: Parameters<typeof tallyRule>[0][], refused: Parameters<typeof refusedRule>[0][], tenant: string): Finding[] {
+export function findingsOf(records: readonly RecordFacts[], closes: Parameters<typeof tallyRule>[0][], refused: Parameters<typeof refusedRule>[0][], tenant: string, catalog: VaccineCatalog): Finding[] {
 	const byTicket = new Map<string, RecordFacts[]>();
 	for (const r of records) {
 		const key = `${r.municipality}/${r.ticketNumber}`;
@@ -25,7 +26,7 @@ export function findingsOf(records: readonly RecordFacts[], closes: Parameters<t
 	}
 	return [
 		...records.flatMap((r) => recordRules(r, tenant)),
-		...[...byTicket.values()].flatMap((group) => ticketRules(group)),
+		...[...byTicket.values()].flatMap((group) => ticketRules(group, catalog)),
 		...closes.flatMap(tallyRule),
 		...refused.map(refusedRule)
 	];
@@ -50,13 +51,14 @@ export async function batchScope(tx: SqlExecutor, batches: string[], more: Ticke
  * batches of the scope move closed → received (nothing refused left open) or back from
  * checked → received (a new open item arrived). Items already decided stay as they are.
  */
-export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope): Promise<RunResult> {
+/** `catalog`: the current stored vaccine catalogue (intervals per product), see sync-server/catalog. */
+export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, catalog: VaccineCatalog): Promise<RunResult> {
 	await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
 	const tickets: TicketKey[] | null = scope.tickets;
 	const records = await loadRecords(tx, tenant, tickets);
 	const closes = await loadClosedBatches(tx, scope.batches);
 	const refused = await loadRefusedUpdates(tx, scope.batches);
-	const findings = findingsOf(records, closes, refused, tenant);
+	const findings = findingsOf(records, closes, refused, tenant, catalog);
 
 	// What the scope already holds (any status): two indexed lookups (by ticket, by batch), not
 	// a scan of the queue, which may hold thousands while a run looks at a handful of tickets.

@@ -9,6 +9,7 @@ import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_R
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import type { Catalogs } from '../catalog/catalogs';
 import type { Ingest } from '../ingest/ingest';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
@@ -32,6 +33,7 @@ const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
 export interface ConnectionContext {
 	ledger: Ledger;
+	catalogs: Catalogs;
 	ingest: Ingest;
 	serverKeys: KeyPairs;
 	serverSignKey: KeyObject;

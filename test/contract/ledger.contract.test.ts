@@ -168,4 +168,25 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		expect((await ledger.lots()).map((l) => l.lot)).toEqual(['FK1', 'MD1']);
 		expect(await ledger.lots('V404')).toEqual([]);
 	});
+
+	it('keeps vaccine catalogue versions append-only: seeded once, each version number stored once, listed in order', async () => {
+		expect(await ledger.latestCatalogVersion()).toBe(0);
+		// Two processes starting at once both seed; one row results, the first one's.
+		await Promise.all([ledger.seedCatalog({ seed: 'a' }), ledger.seedCatalog({ seed: 'a' })]);
+		await ledger.seedCatalog({ seed: 'b' });
+		expect(await ledger.latestCatalogVersion()).toBe(1);
+		const system = { id: null, name: 'system' };
+		expect(await ledger.db.transaction((tx) => ledger.appendCatalogVersion(tx, 2, { v: 2 }, system))).toBe(true);
+		expect(await ledger.db.transaction((tx) => ledger.appendCatalogVersion(tx, 2, { v: 'other' }, system))).toBe(false);
+		expect(await ledger.latestCatalogVersion()).toBe(2);
+		const all = await ledger.catalogVersions();
+		expect(all.map((c) => [c.version, c.catalog, c.createdBy])).toEqual([
+			[1, { seed: 'a' }, 'system'],
+			[2, { v: 2 }, 'system']
+		]);
+		expect((await ledger.catalogVersions(1)).map((c) => c.version)).toEqual([2]);
+		await expect(ledger.db.query("UPDATE vaccine_catalogs SET catalog = '{}' WHERE version = 1")).rejects.toThrow(/append-only/);
+		await expect(ledger.db.query('DELETE FROM vaccine_catalogs')).rejects.toThrow(/append-only/);
+		expect(await ledger.latestCatalogVersion()).toBe(2);
+	});
 });

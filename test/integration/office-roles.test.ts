@@ -68,6 +68,12 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'PUT /api/office/lots': ALL,
 	'POST /api/office/lots/import/preview': ALL,
 	'POST /api/office/lots/import': ALL,
+	// The vaccine catalogue (products, makers, GTINs): read CAN.view, change CAN.importData
+	'GET /api/office/products': ALL,
+	'PUT /api/office/products': ALL,
+	'PUT /api/office/makers': ALL,
+	'POST /api/office/products/import/preview': ALL,
+	'POST /api/office/products/import': ALL,
 	'GET /api/office/sites': ALL,
 	'PUT /api/office/sites': ALL,
 	'GET /api/office/doctors': ALL,

@@ -1,3 +1,4 @@
+import type { Catalogs } from '../../catalog/catalogs';
 import { Hono } from 'hono';
 import { isIsoDate, isSiteCode, parseBatchId } from '../../../shared/index';
 import { CAN } from '../../../shared/office/roles';
@@ -13,7 +14,7 @@ import { requireRole, type OfficeEnv } from './guard';
  * Batches (device × site × service day) under /api/office/batches. A batch id contains
  * slashes, so routes take its three parts: /:device/:site/:day.
  */
-export function batchRoutes(deps: { ledger: Ledger; config: { municipality: string } }) {
+export function batchRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: { municipality: string } }) {
 	const app = new Hono<OfficeEnv>();
 	const db = deps.ledger.db;
 
@@ -47,7 +48,7 @@ export function batchRoutes(deps: { ledger: Ledger; config: { municipality: stri
 		app.post(`/:device/:site/:day/${step}`, requireRole(roles), async (c) => {
 			const id = batchOf(c);
 			if (!id) return apiError(c, 400, 'BAD_REQUEST', 'batch: device UUID / site code / YYYY-MM-DD');
-			const result = await advanceBatch(db, deps.config.municipality, id, step, actorOf(c.var.user));
+			const result = await advanceBatch(db, deps.config.municipality, id, step, actorOf(c.var.user), deps.catalogs);
 			return result.ok ? c.json({ batch: result.batch }) : apiError(c, result.status, result.code, result.message);
 		});
 	}

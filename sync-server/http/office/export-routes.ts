@@ -1,3 +1,4 @@
+import type { Catalogs } from '../../catalog/catalogs';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { isIsoDate, isSiteCode } from '../../../shared/index';
@@ -39,7 +40,7 @@ function fileResponse(c: Context, summary: ExportSummary, file: Buffer): Respons
 }
 
 /** Exports of approved batches to the municipal health system (supervisors: CAN.export). */
-export function exportRoutes(deps: { ledger: Ledger }) {
+export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 	const db = deps.ledger.db;
 	const app = new Hono<OfficeEnv>();
 	app.use('*', requireRole(CAN.export));
@@ -59,7 +60,7 @@ export function exportRoutes(deps: { ledger: Ledger }) {
 		const body = await readJson(c, ExportRequest);
 		if (!body.ok) return body.response;
 		const { layout, encoding, ...filter } = body.value;
-		const r = await createExport(db, { layout, encoding, filter, actor: { id: c.var.user.id, name: c.var.user.username } });
+		const r = await createExport(db, { layout, encoding, filter, actor: { id: c.var.user.id, name: c.var.user.username }, catalogs: deps.catalogs });
 		if (r.ok) return fileResponse(c, r.summary, r.file);
 		switch (r.code) {
 			case 'NOTHING_TO_EXPORT':

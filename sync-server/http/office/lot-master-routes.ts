@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { containsMyNumber, DEFAULT_VACCINE_CATALOG, findProduct, isIsoDate, isSiteCode, LOT_PATTERN } from '../../../shared/index';
+import { containsMyNumber, findProduct, isIsoDate, isSiteCode, LOT_PATTERN, type VaccineCatalog } from '../../../shared/index';
+import type { Catalogs } from '../../catalog/catalogs';
 import { CAN } from '../../../shared/office/roles';
 import { actorOf } from '../../office/accounts';
 import type { Ledger } from '../../ledger/ledger';
@@ -11,23 +12,24 @@ import { requireRole, type OfficeEnv } from './guard';
 
 const CODE = v.pipe(v.string(), v.check(isSiteCode, 'code: 1–20 of [0-9A-Za-z_-]'));
 const LotInput = v.strictObject({
-	product: v.pipe(v.string(), v.check((p) => findProduct(DEFAULT_VACCINE_CATALOG, p) !== undefined, 'unknown product')),
+	// Checked against the current stored catalogue in the route.
+	product: v.pipe(v.string(), v.minLength(1, 'product required')),
 	lot: v.pipe(v.string(), v.regex(LOT_PATTERN, 'lot: 1–20 GS1 characters')),
 	expiry: v.pipe(v.string(), v.check(isIsoDate, 'expiry: YYYY-MM-DD')),
 	sites: v.pipe(v.array(CODE), v.minLength(1, 'at least one site'), v.maxLength(500))
 });
 const NameInput = v.strictObject({ code: CODE, name: v.pipe(v.string(), v.trim(), v.minLength(1, 'name required'), v.maxLength(100)) });
 
-/** The products of the vaccine catalogue, as the page shows them (the catalogue is configuration, see README). */
-const PRODUCTS = DEFAULT_VACCINE_CATALOG.products.map((p) => ({ code: p.code, name: p.name, maker: DEFAULT_VACCINE_CATALOG.makers[p.maker]?.name ?? p.maker, gtins: p.gtins }));
+/** The products of the current vaccine catalogue, as the lots page shows them (edited on the products page). */
+const productsOf = (catalog: VaccineCatalog) => catalog.products.map((p) => ({ code: p.code, name: p.name, maker: catalog.makers[p.maker]?.name ?? p.maker, gtins: p.gtins }));
 
 const LOT_FILE_LIMIT = 1024 * 1024;
 
 /** The uploaded CSV (raw body) parsed, or the error response. */
-async function readLotFile(c: Context): Promise<{ ok: true; parsed: Extract<ParsedLotFile, { ok: true }>; fileName: string | null } | { ok: false; response: Response }> {
+async function readLotFile(c: Context, catalog: VaccineCatalog): Promise<{ ok: true; parsed: Extract<ParsedLotFile, { ok: true }>; fileName: string | null } | { ok: false; response: Response }> {
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
 	if (bytes.length > LOT_FILE_LIMIT) return { ok: false, response: apiError(c, 413, 'BODY_TOO_LARGE', 'the file exceeds 1 MiB') };
-	const parsed = parseLotFile(bytes);
+	const parsed = parseLotFile(bytes, catalog);
 	if (!parsed.ok) return { ok: false, response: apiError(c, 400, parsed.code, parsed.message) };
 	const name = c.req.query('name') ?? null;
 	// The file name goes into the audit log: never one holding a My Number.
@@ -40,15 +42,16 @@ async function readLotFile(c: Context): Promise<{ ok: true; parsed: Extract<Pars
  * Changing: CAN.importData (staff, supervisor, admin) — lots arrive as data from deliveries,
  * like the ticket register; the change is audited and devices only ever choose among them.
  */
-export function lotMasterRoutes(deps: { ledger: Ledger }) {
+export function lotMasterRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 	const db = deps.ledger.db;
 	const app = new Hono<OfficeEnv>();
 
-	app.get('/lots', requireRole(CAN.view), async (c) => c.json({ lots: await deps.ledger.lots(), products: PRODUCTS }));
+	app.get('/lots', requireRole(CAN.view), async (c) => c.json({ lots: await deps.ledger.lots(), products: productsOf((await deps.catalogs.current()).catalog) }));
 
 	app.put('/lots', requireRole(CAN.importData), async (c) => {
 		const body = await readJson(c, LotInput);
 		if (!body.ok) return body.response;
+		if (!findProduct((await deps.catalogs.current()).catalog, body.value.product)) return apiError(c, 400, 'BAD_REQUEST', 'product: unknown product');
 		const lot = { ...body.value, sites: [...new Set(body.value.sites)].sort() };
 		const action = await putLot(db, lot, actorOf(c.var.user));
 		return c.json({ lot, action });
@@ -56,7 +59,7 @@ export function lotMasterRoutes(deps: { ledger: Ledger }) {
 
 	// Preview: what each line would do, and every line's errors. Nothing is stored.
 	app.post('/lots/import/preview', requireRole(CAN.importData), async (c) => {
-		const file = await readLotFile(c);
+		const file = await readLotFile(c, (await deps.catalogs.current()).catalog);
 		if (!file.ok) return file.response;
 		const { parsed } = file;
 		const plan = await planLots(db, parsed.lots);
@@ -65,7 +68,7 @@ export function lotMasterRoutes(deps: { ledger: Ledger }) {
 
 	// Commit: only a file without errors; applying it twice changes nothing the second time.
 	app.post('/lots/import', requireRole(CAN.importData), async (c) => {
-		const file = await readLotFile(c);
+		const file = await readLotFile(c, (await deps.catalogs.current()).catalog);
 		if (!file.ok) return file.response;
 		const { parsed } = file;
 		if (parsed.errors.length > 0) {

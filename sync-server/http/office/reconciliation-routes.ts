@@ -1,3 +1,4 @@
+import type { Catalogs } from '../../catalog/catalogs';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { parseBatchId } from '../../../shared/index';
@@ -18,7 +19,7 @@ const Void = v.strictObject({ reason: text(500, 'reason') });
 const Correct = v.strictObject({ reason: text(500, 'reason'), changes: v.record(v.string(), v.unknown()) });
 
 /** The review queue under /api/office/reconciliation: items, actions on them, the on-demand run. */
-export function reconciliationRoutes(deps: { ledger: Ledger; config: { municipality: string }; reconciler: Reconciler }) {
+export function reconciliationRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: { municipality: string }; reconciler: Reconciler }) {
 	const app = new Hono<OfficeEnv>();
 	const db = deps.ledger.db;
 
@@ -48,7 +49,7 @@ export function reconciliationRoutes(deps: { ledger: Ledger; config: { municipal
 			const body = await readJson(c, a.schema as v.GenericSchema);
 			if (!body.ok) return body.response;
 			const user = c.var.user;
-			const result = await actOnItem(db, deps.config.municipality, id, (a.of as (b: unknown) => ItemAction)(body.value), { ...actorOf(user), username: user.username, id: user.id });
+			const result = await actOnItem(db, deps.config.municipality, id, (a.of as (b: unknown) => ItemAction)(body.value), { ...actorOf(user), username: user.username, id: user.id }, deps.catalogs);
 			if (!result.ok) return c.json({ error: { code: result.code, message: result.message, ...(result.errors ? { errors: result.errors } : {}) } }, result.status);
 			return c.json({ item: result.item, eventId: result.eventId });
 		});

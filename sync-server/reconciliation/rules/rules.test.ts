@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_VACCINE_CATALOG } from '../../../shared/index';
 import type { Reason } from '../../../shared/office/reconciliation';
 import { refusedRule, tallyRule } from './batch-rules';
 import { recordRules } from './record-rules';
@@ -83,7 +84,7 @@ describe('ticket rules', () => {
 		['dose 2 with no dose 1 on record', [{ doseNumber: 2, givenAt: day('2026-11-22') }], []]
 	];
 	it.each(cases)('%s', (_name, overs, expected) => {
-		expect(reasons(ticketRules(overs.map((o) => rec(o))))).toEqual([...expected].sort());
+		expect(reasons(ticketRules(overs.map((o) => rec(o)), DEFAULT_VACCINE_CATALOG))).toEqual([...expected].sort());
 	});
 });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_VACCINE_CATALOG, doseSequenceProblem, serviceDateOf, type VaccineCatalog } from '../../../shared/index';
+import { doseSequenceProblem, serviceDateOf, type VaccineCatalog } from '../../../shared/index';
 import { recordFinding, type Finding, type RecordFacts } from './types';
 
 /**
@@ -7,7 +7,7 @@ import { recordFinding, type Finding, type RecordFacts } from './types';
  * it than the product's minimum interval. Only vaccinated records count: a screening without a
  * dose (接種不適当) is neither a duplicate nor a previous dose.
  */
-export function ticketRules(records: readonly RecordFacts[], catalog: VaccineCatalog = DEFAULT_VACCINE_CATALOG): Finding[] {
+export function ticketRules(records: readonly RecordFacts[], catalog: VaccineCatalog): Finding[] {
 	const out: Finding[] = [];
 	const doses = records.filter((r) => r.outcome === 'dose');
 	const byKey = new Map<string, RecordFacts[]>();

@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { containsMyNumber, INJECTION_SITE_LABELS, INJECTION_SITES, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
+import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '../../shared/office/catalog-api';
+import { decode } from '../lots/lot-csv';
+import { canonicalJson, CATALOG_ERROR_MESSAGES, checkCatalog, normaliseGtin, productProblems, putMaker, type CatalogErrorCode } from './catalog-edit';
+
+/**
+ * The vaccine catalogue's CSV file: one line per product, added or replacing the product with
+ * its code. Products not in the file stay as they are (products are never removed).
+ *
+ *   製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日
+ *   comirnaty,コミナティ筋注,pfizer,ファイザー,09520000001018;09520000001025,0.3;0.2,左上腕;右上腕,筋肉内注射,6,21;90;90;90;90
+ *
+ * Lists inside a cell are separated by `;` (also `、`, `|` or spaces). GTIN: GTIN-13 or GTIN-14
+ * with a correct check digit (may be empty). 部位: left-deltoid, right-deltoid, left-thigh,
+ * right-thigh or 左上腕・右上腕・左大腿・右大腿 (with or without （三角筋）/（前外側部）). 方法:
+ * intramuscular/subcutaneous or 筋肉内注射/皮下注射 (筋注/皮下注). 接種間隔日: minimum days before
+ * doses 2, 3, … up to 最大接種回数, one value each. 製造販売業者名 (optional column) adds the maker
+ * or renames it; an unknown maker code without a name is an error. UTF-8 (with or without BOM)
+ * or Shift_JIS, decoded strictly; a file holding anything shaped like a My Number is refused
+ * whole. Errors name the line and the column, never the cell's content.
+ */
+
+export interface ProductLine {
+	line: number;
+	product: VaccineProduct;
+	makerName: string | null;
+}
+
+export type ParsedProductFile =
+	| { ok: true; sha256: string; encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis'; totalLines: number; lines: ProductLine[]; errors: CatalogLineError[] }
+	| { ok: false; code: 'ENCODING' | 'MY_NUMBER' | 'CSV_MALFORMED' | 'BAD_HEADER' | 'EMPTY_FILE'; message: string };
+
+const COLUMNS = {
+	code: { header: '製品コード', aliases: ['製品'], required: true },
+	name: { header: '製品名', aliases: [], required: true },
+	maker: { header: '製造販売業者コード', aliases: ['メーカーコード'], required: true },
+	makerName: { header: '製造販売業者名', aliases: ['メーカー名'], required: false },
+	gtins: { header: 'GTIN', aliases: ['GTINコード'], required: true },
+	volumes: { header: '接種量mL', aliases: ['接種量', '接種量(mL)'], required: true },
+	sites: { header: '部位', aliases: ['接種部位'], required: true },
+	routes: { header: '方法', aliases: ['接種方法'], required: true },
+	maxDose: { header: '最大接種回数', aliases: [], required: true },
+	intervals: { header: '接種間隔日', aliases: ['接種間隔', '接種間隔(日)'], required: true }
+} as const;
+type Column = keyof typeof COLUMNS;
+
+const LIST = /[;；、|\s]+/;
+const list = (cell: string) => cell.split(LIST).filter((s) => s !== '');
+const norm = (s: string) => s.normalize('NFKC').replace(/\s/g, '');
+
+const SITE_NAMES = new Map<string, InjectionSite>();
+for (const s of INJECTION_SITES) {
+	SITE_NAMES.set(s, s);
+	SITE_NAMES.set(norm(INJECTION_SITE_LABELS[s]), s);
+	SITE_NAMES.set(norm(INJECTION_SITE_LABELS[s]).replace(/\(.*\)$/, ''), s);
+}
+const ROUTE_NAMES = new Map<string, Route>();
+for (const r of ROUTES) {
+	ROUTE_NAMES.set(r, r);
+	ROUTE_NAMES.set(norm(ROUTE_LABELS[r]), r);
+}
+ROUTE_NAMES.set('筋注', 'intramuscular');
+ROUTE_NAMES.set('皮下注', 'subcutaneous');
+
+const refuse = (code: Exclude<ParsedProductFile, { ok: true }>['code'], message: string): ParsedProductFile => ({ ok: false, code, message });
+
+/** Reads the file into product lines; errors of each line's format (nothing about the current catalogue yet). */
+export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
+	const sha256 = createHash('sha256').update(bytes).digest('hex');
+	const decoded = decode(bytes);
+	if (!decoded) return refuse('ENCODING', 'ファイルの文字コードを判別できません。UTF-8 または Shift_JIS のCSVにしてください。');
+	let table: string[][];
+	try {
+		table = parse(decoded.text, { relax_column_count: true, skip_empty_lines: false, bom: false }) as string[][];
+	} catch (e) {
+		const line = (e as { lines?: number }).lines;
+		return refuse('CSV_MALFORMED', `CSVの形式が正しくありません${line ? `（${line}行目付近）` : ''}。引用符（"）の対応を確認してください。`);
+	}
+	// A My Number anywhere refuses the whole file, and nothing of it is kept or echoed.
+	const mine = table.findIndex((row) => row.some((cell) => containsMyNumber(cell) || containsMyNumber(toHalfWidth(cell))));
+	if (mine !== -1) return refuse('MY_NUMBER', `${mine + 1}行目に個人番号（マイナンバー）と思われる数字があります。個人番号を含むファイルは取り込めません（何も保存していません）。`);
+	if (!table.some((row) => row.some((c) => c.trim() !== ''))) return refuse('EMPTY_FILE', 'ファイルが空です。');
+
+	const header = table[0]!.map((h) => h.normalize('NFKC').trim());
+	const index = {} as Record<Column, number>;
+	const missing: string[] = [];
+	for (const [key, col] of Object.entries(COLUMNS) as [Column, (typeof COLUMNS)[Column]][]) {
+		const wanted = [col.header, ...col.aliases].map((h) => h.normalize('NFKC'));
+		const i = header.findIndex((h) => wanted.includes(h));
+		if (i === -1 && col.required) missing.push(`「${col.header}」`);
+		index[key] = i;
+	}
+	if (missing.length > 0) {
+		return refuse('BAD_HEADER', `1行目（見出し行）に${missing.join('')}の列がありません。見出しは ${Object.values(COLUMNS).map((c) => c.header).join(',')} です。`);
+	}
+
+	const errors: CatalogLineError[] = [];
+	const lines: ProductLine[] = [];
+	const seenCodes = new Map<string, number>();
+	let totalLines = 0;
+	table.slice(1).forEach((row, i) => {
+		const line = i + 2;
+		if (row.every((c) => c.trim() === '')) return;
+		totalLines++;
+		const cell = (k: Column) => (index[k] === -1 ? '' : toHalfWidth(row[index[k]] ?? '').trim());
+		const lineErrors: CatalogLineError[] = [];
+		const err = (column: Column, code: string, message: string) =>
+			lineErrors.push({ line, column: COLUMNS[column].header, code, message: `${line}行目「${COLUMNS[column].header}」: ${message}` });
+
+		const code = cell('code');
+		if (!/^[0-9A-Za-z_-]{1,20}$/.test(code)) err('code', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
+		else if (seenCodes.has(code)) err('code', 'PRODUCT_DUPLICATE', `同じ製品コードが${seenCodes.get(code)}行目にもあります。1製品は1行にしてください。`);
+		const name = (index.name === -1 ? '' : (row[index.name] ?? '')).trim();
+		if (name === '' || name.length > 100) err('name', 'NAME_REQUIRED', CATALOG_ERROR_MESSAGES.NAME_REQUIRED);
+		const maker = cell('maker');
+		if (!/^[0-9A-Za-z_-]{1,20}$/.test(maker)) err('maker', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
+		const makerName = (index.makerName === -1 ? '' : (row[index.makerName] ?? '')).trim();
+		if (makerName.length > 100) err('makerName', 'NAME_REQUIRED', CATALOG_ERROR_MESSAGES.NAME_REQUIRED);
+
+		const gtins: string[] = [];
+		for (const [n, g] of list(cell('gtins')).entries()) {
+			const gtin = normaliseGtin(g);
+			if (!gtin) err('gtins', 'GTIN_INVALID', `${n + 1}つ目: ${CATALOG_ERROR_MESSAGES.GTIN_INVALID}`);
+			else if (gtins.includes(gtin)) err('gtins', 'GTIN_DUPLICATE', CATALOG_ERROR_MESSAGES.GTIN_DUPLICATE);
+			else gtins.push(gtin);
+		}
+		const volumes = list(cell('volumes')).map((x) => (/^\d+(\.\d+)?$/.test(x) ? Number(x) : NaN));
+		if (volumes.length === 0 || volumes.some((x) => !(x > 0 && x <= 5)) || new Set(volumes).size !== volumes.length) err('volumes', 'VOLUMES_INVALID', CATALOG_ERROR_MESSAGES.VOLUMES_INVALID);
+		const sites = list(cell('sites')).map((s) => SITE_NAMES.get(norm(s)));
+		if (sites.length === 0 || sites.some((s) => s === undefined)) err('sites', 'SITES_INVALID', `${CATALOG_ERROR_MESSAGES.SITES_INVALID}（左上腕・右上腕・左大腿・右大腿）`);
+		const routes = list(cell('routes')).map((r) => ROUTE_NAMES.get(norm(r)));
+		if (routes.length === 0 || routes.some((r) => r === undefined)) err('routes', 'ROUTES_INVALID', `${CATALOG_ERROR_MESSAGES.ROUTES_INVALID}（筋肉内注射・皮下注射）`);
+		const maxDose = /^\d{1,2}$/.test(cell('maxDose')) ? Number(cell('maxDose')) : NaN;
+		if (!(maxDose >= 1 && maxDose <= 9)) err('maxDose', 'MAX_DOSE_INVALID', CATALOG_ERROR_MESSAGES.MAX_DOSE_INVALID);
+		const intervals = list(cell('intervals')).map((x) => (/^\d{1,4}$/.test(x) ? Number(x) : NaN));
+		if (intervals.some((d) => !(d >= 0 && d <= 3650)) || (maxDose >= 1 && intervals.length !== maxDose - 1)) {
+			err('intervals', 'INTERVALS_INVALID', `${CATALOG_ERROR_MESSAGES.INTERVALS_INVALID}（最大接種回数${Number.isNaN(maxDose) ? '' : maxDose}回なら${Math.max(0, maxDose - 1)}個）`);
+		}
+		if (/^[0-9A-Za-z_-]{1,20}$/.test(code) && !seenCodes.has(code)) seenCodes.set(code, line);
+		if (lineErrors.length === 0) {
+			lines.push({
+				line,
+				makerName: makerName === '' ? null : makerName,
+				product: {
+					code,
+					name,
+					maker,
+					gtins,
+					volumesMl: volumes,
+					sites: [...new Set(sites as InjectionSite[])],
+					routes: [...new Set(routes as Route[])],
+					maxDoseNumber: maxDose,
+					minIntervalDays: Object.fromEntries(intervals.map((d, k) => [k + 2, d]))
+				}
+			});
+		}
+		errors.push(...lineErrors);
+	});
+	if (totalLines === 0) return refuse('EMPTY_FILE', '見出し行のほかにデータ行がありません。');
+	return { ok: true, sha256, encoding: decoded.encoding, totalLines, lines, errors };
+}
+
+export interface ProductImportPlan {
+	/** The catalogue after the file (the current one when it changes nothing). */
+	catalog: VaccineCatalog;
+	changed: boolean;
+	products: PlannedProduct[];
+	makers: { code: string; name: string; action: CatalogChangeAction }[];
+	errors: CatalogLineError[];
+}
+
+/**
+ * What the file's lines do to the current catalogue, and every error that depends on it
+ * (maker unknown, a GTIN on two products, a product's dose limit above the catalogue's). A GTIN
+ * may move from one product to another within one file: duplicates are judged on the result.
+ */
+export function planProductImport(current: VaccineCatalog, lines: readonly ProductLine[]): ProductImportPlan {
+	const errors: CatalogLineError[] = [];
+	const lineError = (line: number, column: string | null, code: CatalogErrorCode | string, message: string) =>
+		errors.push({ line, column, code, message: `${line}行目${column ? `「${column}」` : ''}: ${message}` });
+	let next: VaccineCatalog = current;
+	const makers: ProductImportPlan['makers'] = [];
+	const named = new Map<string, string>();
+	for (const l of lines) {
+		if (l.makerName === null) continue;
+		const code = l.product.maker;
+		const seen = named.get(code);
+		if (seen !== undefined) {
+			if (seen !== l.makerName) lineError(l.line, COLUMNS.makerName.header, 'MAKER_NAME_CONFLICT', '同じ製造販売業者コードに別の名称が書かれた行があります。');
+			continue;
+		}
+		named.set(code, l.makerName);
+		const r = putMaker(next, { code, name: l.makerName });
+		if (!r.ok) lineError(l.line, COLUMNS.makerName.header, r.code, r.message);
+		else {
+			makers.push({ code, name: l.makerName, action: r.action });
+			next = r.catalog;
+		}
+	}
+	const products = [...next.products];
+	const planned: PlannedProduct[] = [];
+	const lineOf = new Map<string, number>();
+	for (const l of lines) {
+		// Field checks against the makers; GTINs held by other products are judged on the result below.
+		const problem = productProblems(l.product, { ...next, products: [] });
+		if (problem) {
+			lineError(l.line, null, problem.code, problem.message);
+			continue;
+		}
+		const i = products.findIndex((p) => p.code === l.product.code);
+		const action: CatalogChangeAction = i === -1 ? 'insert' : canonicalJson(products[i]) === canonicalJson(l.product) ? 'unchanged' : 'update';
+		if (i === -1) products.push(l.product);
+		else products[i] = action === 'unchanged' ? products[i]! : l.product;
+		lineOf.set(l.product.code, l.line);
+		planned.push({ code: l.product.code, name: l.product.name, action, lines: [l.line] });
+	}
+	const holders = new Map<string, string[]>();
+	for (const p of products) for (const g of p.gtins) holders.set(g, [...(holders.get(g) ?? []), p.code]);
+	for (const [gtin, codes] of holders) {
+		if (codes.length < 2) continue;
+		for (const code of codes) {
+			const line = lineOf.get(code);
+			if (line !== undefined) lineError(line, COLUMNS.gtins.header, 'GTIN_TAKEN', `${CATALOG_ERROR_MESSAGES.GTIN_TAKEN}（${gtin}: ${codes.filter((c) => c !== code).join('、')}）`);
+		}
+	}
+	const result: VaccineCatalog = { ...next, products };
+	const changed = canonicalJson(result) !== canonicalJson(current);
+	if (changed && errors.length === 0) {
+		// The whole catalogue through the schema devices use: nothing is stored that they would refuse.
+		const whole = checkCatalog(result);
+		if (!whole.ok) errors.push({ line: null, column: null, code: whole.code, message: whole.message });
+	}
+	return { catalog: changed ? result : current, changed, products: planned, makers, errors };
+}
