@@ -15,7 +15,11 @@ export type OpenSocket = (url: string) => MinimalSocket;
 /** WebSocket close codes this protocol uses (4000–4999 are application codes). */
 export const CLOSE = {
 	HANDSHAKE_FAILED: 4001,
-	/** Sent by the device: the server accepted the connection but never completed the handshake. */
+	/**
+	 * The handshake did not finish in time: sent by the device when the server accepted the
+	 * connection but never answered, and by the server when the peer never finished. Not
+	 * terminal: the device tries again.
+	 */
 	HANDSHAKE_TIMEOUT: 4008,
 	UNKNOWN_DEVICE: 4002,
 	DEVICE_REVOKED: 4003,

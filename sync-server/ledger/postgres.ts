@@ -24,16 +24,30 @@ export async function openPostgres(connectionString: string): Promise<SqlDatabas
 		exec: direct.exec,
 		transaction: async (fn) => {
 			const client = await pool.connect();
+			// The pool stops listening for a client's errors while it is checked out. A connection
+			// lost between two of the transaction's queries (PostgreSQL restarted while the code
+			// in between runs) is then an 'error' event nobody handles, and that ends the process.
+			// Here it is noted instead: the next query fails on its own, the transaction rejects,
+			// and the client is given back broken, so the pool discards it.
+			let failure: Error | undefined;
+			const onError = (e: Error) => {
+				failure = e;
+			};
+			client.on('error', onError);
 			try {
 				await client.query('BEGIN');
 				const result = await fn(wrap(client));
 				await client.query('COMMIT');
 				return result;
 			} catch (e) {
-				await client.query('ROLLBACK').catch(() => undefined);
+				await client.query('ROLLBACK').catch((rollbackError: Error) => {
+					// A client that cannot even roll back is in an unknown state: never reuse it.
+					failure ??= rollbackError;
+				});
 				throw e;
 			} finally {
-				client.release();
+				client.removeListener('error', onError);
+				client.release(failure);
 			}
 		},
 		close: () => pool.end()

@@ -82,7 +82,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	// Devices report at most about once a second (DeviceSync); a database write each.
 	const reports = new TokenBucket(30, 2);
 	const timer = setTimeout(() => {
-		if (state !== 'ready') close(CLOSE.HANDSHAKE_FAILED, 'handshake timeout');
+		// Not HANDSHAKE_FAILED, which tells a device to stop for good: a server too busy to
+		// finish in time (or a database restarting under it) is a reason to come back later.
+		if (state !== 'ready') close(CLOSE.HANDSHAKE_TIMEOUT, 'handshake timeout');
 	}, ctx.handshakeTimeoutMs);
 	// Protocol violations caught by ws itself (oversized frame, bad opcode) arrive here; ws closes
 	// the socket with the matching code. Without a listener they would crash the process.

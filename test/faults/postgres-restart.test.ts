@@ -17,7 +17,7 @@ describe('PostgreSQL restarted during ingest', () => {
 	});
 
 	const seed = faultSeed();
-	it(`the servers reconnect, transactions in flight fail cleanly, devices resend: nothing lost (seed ${seed})`, async () => {
+	it(`the servers reconnect, transactions in flight fail cleanly, devices resend: nothing lost (seed ${seed})`, async ({ onTestFailed }) => {
 		const random = seededRandom(seed);
 		const pg = await startPrivatePostgres();
 		cleanups.push(() => pg.cleanup());
@@ -38,6 +38,13 @@ describe('PostgreSQL restarted during ingest', () => {
 		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(one.url)));
 		cleanups.push(() => devices.forEach((d) => d.stop()));
 		for (const d of devices) d.start();
+		// A timeout says only that something waited too long: say what and where.
+		onTestFailed(() => {
+			const states = devices.map((d, i) => `device ${i}: ${(['local', 'sent', 'receipted', 'refused'] as const).map((s) => `${s} ${d.count(s)}`).join(', ')}; ${JSON.stringify(d.status)}`);
+			const recorded = devices.flatMap((d) => [...d.events.keys()]);
+			const seen = new Set(watcher.venueEvents().map((e) => e.id));
+			console.log([...states, `watcher sees ${recorded.filter((id) => seen.has(id)).length} of ${recorded.length}; ${JSON.stringify(watcher.status)}`, 'server log (tail):', serverLog.slice(-6000)].join('\n'));
+		});
 		const total = DEVICES * DOSES;
 		const done = recordWhileSyncing(devices, DOSES, random);
 

@@ -4,15 +4,20 @@ export interface Chaos {
 	random: () => number;
 	/** Each chunk, in either direction, waits up to this long before it is forwarded. */
 	maxDelayMs: number;
-	/** Chance per chunk that only part of it is forwarded and then both sides are cut. */
-	cutProbability: number;
+	/**
+	 * Every this-many-th chunk through the proxy (either direction, all connections counted
+	 * together) is forwarded only in part, and then both sides are cut. A count, not a chance:
+	 * a run sees a known number of cuts whatever the seed (a chance of 1 in 20 once gave a run
+	 * of 180 doses only 4 cuts). Where in the chunk the cut falls is drawn from `random`.
+	 */
+	cutEvery: number;
 }
 
 export interface TcpProxy {
 	url: string;
 	port: number;
-	/** Connections forwarded, cut by the chaos, and refused while paused, so far. */
-	stats: { connections: number; cuts: number; refused: number };
+	/** Connections forwarded, chunks forwarded under chaos, connections cut by it, and refused while paused, so far. */
+	stats: { connections: number; chunks: number; cuts: number; refused: number };
 	/** Resolves once this many connections in all have been refused while paused. */
 	refusals(n: number): Promise<void>;
 	/** Where new connections go from now on (a load balancer moving traffic to another process). */
@@ -40,7 +45,7 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 	let chaos = initialChaos;
 	let paused = false;
 	const open = new Set<Socket>();
-	const stats = { connections: 0, cuts: 0, refused: 0 };
+	const stats = { connections: 0, chunks: 0, cuts: 0, refused: 0 };
 	const refusalWaiters: (() => void)[] = [];
 
 	const pipe = (from: Socket, to: Socket, cut: () => void) => {
@@ -49,7 +54,7 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 		from.on('data', (chunk: Buffer) => {
 			const c = chaos;
 			const delay = c ? Math.floor(c.random() * c.maxDelayMs) : 0;
-			const cutHere = c ? c.random() < c.cutProbability : false;
+			const cutHere = c ? ++stats.chunks % c.cutEvery === 0 : false;
 			const part = cutHere ? Math.floor(c!.random() * chunk.length) : chunk.length;
 			chain = chain.then(async () => {
 				if (delay > 0) await new Promise((r) => setTimeout(r, delay));
