@@ -1,4 +1,4 @@
-import { DEFAULT_VACCINE_CATALOG, findProduct, isLotUsableOn, parseGs1, productForGtin, type InjectionSite, type Route, type VaccineProduct } from '$shared/index';
+import { findProduct, isLotUsableOn, parseGs1, productForGtin, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '$shared/index';
 
 /**
  * What stays the same for a whole table's shift: who records, which vaccine and lot, dose
@@ -17,14 +17,15 @@ export interface RecordingSession {
 	vaccinatingDoctor: string;
 }
 
-export const catalog = DEFAULT_VACCINE_CATALOG;
-
 export type LotScan =
 	| { ok: true; product: VaccineProduct; lot: string; expiry: string }
 	| { ok: false; code: 'GS1' | 'LOT_MISSING' | 'PRODUCT_UNKNOWN' | 'PRODUCT_MISMATCH' | 'LOT_EXPIRED'; detail?: string };
 
-/** Reads a GS1 code from the vial or carton and checks it against the chosen product and today. */
-export function readLot(raw: string, productCode: string | null, nowIso: string): LotScan {
+/**
+ * Reads a GS1 code from the vial or carton and checks it against the chosen product and today.
+ * `catalog`: the station's current vaccine catalogue (the server's, once received; see Station).
+ */
+export function readLot(raw: string, productCode: string | null, nowIso: string, catalog: VaccineCatalog): LotScan {
 	const parsed = parseGs1(raw);
 	if (!parsed.ok) return { ok: false, code: 'GS1', detail: parsed.error.message };
 	if (!parsed.lot || !parsed.expiry) return { ok: false, code: 'LOT_MISSING' };
@@ -35,6 +36,6 @@ export function readLot(raw: string, productCode: string | null, nowIso: string)
 	return { ok: true, product, lot: parsed.lot, expiry: parsed.expiry };
 }
 
-export function productOf(session: RecordingSession): VaccineProduct | undefined {
+export function productOf(session: RecordingSession, catalog: VaccineCatalog): VaccineProduct | undefined {
 	return findProduct(catalog, session.product);
 }

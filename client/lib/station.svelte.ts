@@ -1,10 +1,10 @@
-import { batchId, containsMyNumber, serviceDateOf, validateEvent, type CorrectedRecord, type DoseEvent, type NotVaccinatedReason, type Ticket } from '$shared/index';
+import { batchId, containsMyNumber, createEventValidator, DEFAULT_VACCINE_CATALOG, serviceDateOf, validateEvent, type CorrectedRecord, type EventValidator, type VaccineCatalog, type DoseEvent, type NotVaccinatedReason, type Ticket } from '$shared/index';
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
 import { watchForLock } from './lock';
 import type { RecordingSession } from './session';
-import { BatchStore } from './storage/batch-store';
+import { BatchStore, type StoredCatalog } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
 import { Vault, type SealedBox, type WrappedKey } from './storage/vault';
@@ -60,6 +60,15 @@ export class Station {
 	lastReceiptAt = $state<string | null>(null);
 	/** Lots delivered to this site, from the lot master. */
 	lots = $state<LotEntry[]>([]);
+	/**
+	 * The vaccine catalogue the station records and checks against: the built-in one until the
+	 * server's first arrives (at a connection), then the newest received. Raw: replaced whole.
+	 */
+	catalog = $state.raw<VaccineCatalog>(DEFAULT_VACCINE_CATALOG);
+	/** Its version on the server (0: the built-in one). */
+	catalogVersion = $state(0);
+	/** New events are checked with the validator of the catalogue held (as the server will). */
+	private validate: EventValidator = validateEvent;
 	/** Last successful handshake with the server (epoch ms); kept in clear: it says nothing of a dose. */
 	lastContactAt = $state<number | null>(null);
 	now = $state(Date.now());
@@ -142,6 +151,9 @@ export class Station {
 		this.store = new BatchStore(this.db, vault, () => void this.refresh());
 		this.store.onLots = (lots) => (this.lots = lots);
 		this.lots = await this.store.loadLots();
+		this.store.onCatalog = (entry) => this.useCatalog(entry);
+		const held = await this.store.loadCatalog();
+		if (held) this.useCatalog(held);
 		this.identity = await loadIdentity(this.db, vault);
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
@@ -155,6 +167,12 @@ export class Station {
 		this.phase = 'unlocked';
 		this.stopWatching = watchForLock(() => this.lock(), this.policy.idleLockMinutes * 60_000);
 		if (this.identity) this.startSync(this.identity, this.store);
+	}
+
+	private useCatalog(entry: StoredCatalog): void {
+		this.validate = createEventValidator(entry.catalog);
+		this.catalog = entry.catalog;
+		this.catalogVersion = entry.version;
 	}
 
 	/** Forgets every key and record in memory; the next operator signs in again. */
@@ -297,7 +315,7 @@ export class Station {
 	private async append(event: DoseEvent): Promise<void> {
 		if (!this.store) throw new Error('station locked');
 		this.assertMayRecord();
-		const checked = validateEvent(event);
+		const checked = this.validate(event);
 		if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
 		await this.store.append(checked.event);
 		void this.engine?.push(event.batch);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, MSG_UNRECEIPTED, MAX_UNRECEIPTED, type AppMessage } from './messages';
+import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, MSG_UNRECEIPTED, MAX_UNRECEIPTED, MSG_CATALOG, type AppMessage } from './messages';
+import { DEFAULT_VACCINE_CATALOG } from '../domain/vaccines';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
 const message: fc.Arbitrary<AppMessage> = fc.oneof(
@@ -17,7 +18,8 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 	fc.record({ type: fc.constant(MSG_ERROR), code: fc.string(), message: fc.string() }),
 	fc.record({ type: fc.constant(MSG_VENUE), serviceDay: fc.string() }),
 	fc.record({ type: fc.constant(MSG_LOTS), lots: fc.array(fc.record({ product: fc.string(), lot: fc.string(), expiry: fc.string() })) }),
-	fc.record({ type: fc.constant(MSG_UNRECEIPTED), count: fc.integer({ min: 0, max: MAX_UNRECEIPTED }) })
+	fc.record({ type: fc.constant(MSG_UNRECEIPTED), count: fc.integer({ min: 0, max: MAX_UNRECEIPTED }) }),
+	fc.record({ type: fc.constant(MSG_CATALOG), version: fc.integer({ min: 1, max: 2 ** 31 }), catalog: fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.jsonValue()).map((v) => JSON.parse(JSON.stringify(v)) as unknown) })
 ) as fc.Arbitrary<AppMessage>;
 
 describe('application messages', () => {
@@ -36,6 +38,16 @@ describe('application messages', () => {
 		expect(decodeMessage(Uint8Array.of(99))).toBeNull();
 		expect(decodeMessage(encodeMessage({ type: MSG_SIGNED_SYNC, doc: 'a', kind: 0 as 1, payload: Uint8Array.of(1), signature: Uint8Array.of(1) }))).toBeNull();
 		fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void decodeMessage(b)));
+	});
+
+	it('carry the vaccine catalogue with its version, and refuse version 0 or a catalogue that is not an object', () => {
+		const m: AppMessage = { type: MSG_CATALOG, version: 3, catalog: DEFAULT_VACCINE_CATALOG };
+		expect(decodeMessage(encodeMessage(m))).toEqual({ ...m, catalog: JSON.parse(JSON.stringify(DEFAULT_VACCINE_CATALOG)) });
+		expect(decodeMessage(encodeMessage({ type: MSG_CATALOG, version: 0, catalog: {} }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_CATALOG, version: 1, catalog: [1] }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_CATALOG, version: 1, catalog: 'x' }))).toBeNull();
+		const whole = encodeMessage(m);
+		expect(decodeMessage(whole.subarray(0, whole.length - 1))).toBeNull();
 	});
 
 	it('refuse an unreceipted count above the bound', () => {

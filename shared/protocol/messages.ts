@@ -26,6 +26,12 @@ export const MSG_LOTS = 17;
  * the app they serve, so devices only meet servers that know it.
  */
 export const MSG_UNRECEIPTED = 18;
+/**
+ * Server → device: the current vaccine catalogue (products, makers, GTINs and their rules) and
+ * its version, sent at every connection next to MSG_LOTS. The catalogue travels as JSON; the
+ * device checks it with parseVaccineCatalog and keeps it only if newer than the one it holds.
+ */
+export const MSG_CATALOG = 19;
 /** Far above what a device can hold in a day; a larger report is malformed. */
 export const MAX_UNRECEIPTED = 1_000_000;
 
@@ -59,7 +65,8 @@ export type AppMessage =
 	| { type: typeof MSG_ERROR; code: string; message: string }
 	| { type: typeof MSG_VENUE; serviceDay: string }
 	| { type: typeof MSG_LOTS; lots: LotEntry[] }
-	| { type: typeof MSG_UNRECEIPTED; count: number };
+	| { type: typeof MSG_UNRECEIPTED; count: number }
+	| { type: typeof MSG_CATALOG; version: number; catalog: unknown };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -107,6 +114,10 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 			break;
 		case MSG_UNRECEIPTED:
 			encoding.writeVarUint(e, m.count);
+			break;
+		case MSG_CATALOG:
+			encoding.writeVarUint(e, m.version);
+			encoding.writeVarString(e, JSON.stringify(m.catalog));
 			break;
 	}
 	return encoding.toUint8Array(e);
@@ -184,6 +195,15 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				const count = decoding.readVarUint(d);
 				if (!Number.isSafeInteger(count) || count > MAX_UNRECEIPTED) return null;
 				m = { type, count };
+				break;
+			}
+			case MSG_CATALOG: {
+				const version = decoding.readVarUint(d);
+				if (!Number.isSafeInteger(version) || version < 1) return null;
+				// Shape and rules are the device's to check (parseVaccineCatalog) before it keeps it.
+				const catalog: unknown = JSON.parse(decoding.readVarString(d));
+				if (catalog === null || typeof catalog !== 'object' || Array.isArray(catalog)) return null;
+				m = { type, version, catalog };
 				break;
 			}
 			default:

@@ -2,7 +2,8 @@ import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
-import { MAX_UNRECEIPTED, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
+import { parseVaccineCatalog, type VaccineCatalog } from '../domain/vaccines';
+import { MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
@@ -30,6 +31,13 @@ export interface DeviceSyncStore {
 	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void>;
 	/** The lot master entries delivered to this device's site, as the server last sent them. */
 	saveLots?(lots: LotEntry[]): Promise<void>;
+	/**
+	 * The vaccine catalogue the server sent, checked (parseVaccineCatalog) and newer than the
+	 * version `catalogVersion` reports; the station records and checks new events against it.
+	 */
+	saveCatalog?(entry: { version: number; catalog: VaccineCatalog }): Promise<void>;
+	/** The version of the catalogue this device holds (0: only the built-in one). */
+	catalogVersion?(): Promise<number>;
 	/** Another device's batch of the same site and day (read-only venue view). */
 	venueUpdate?(batchId: string, update: Uint8Array): Promise<void>;
 	/** How many events the server has not receipted yet (local or sent); reported to the back office. */
@@ -302,6 +310,19 @@ export class DeviceSync {
 			case MSG_LOTS:
 				await store.saveLots?.(m.lots);
 				return;
+			case MSG_CATALOG: {
+				if (!store.saveCatalog) return;
+				// Never step back: a server process that has not seen the newest version yet cannot
+				// take it from the device (connections may land on any process).
+				if (m.version <= ((await store.catalogVersion?.()) ?? 0)) return;
+				const parsed = parseVaccineCatalog(m.catalog);
+				if (!parsed.ok) {
+					this.opts.onError?.(new Error(`catalog ${m.version} refused: ${parsed.errors[0]?.path ?? ''} ${parsed.errors[0]?.message ?? ''}`));
+					return;
+				}
+				await store.saveCatalog({ version: m.version, catalog: parsed.catalog });
+				return;
+			}
 			default:
 				return;
 		}

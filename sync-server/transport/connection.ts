@@ -5,7 +5,7 @@ import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-pr
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
 import type { KeyPairs } from '../../shared/protocol/keys';
-import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
@@ -140,6 +140,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		ctx.log.info('device connected', { device: device.id });
 		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
 		send({ type: MSG_LOTS, lots: await ctx.ledger.lots(device.siteCode) });
+		// The current vaccine catalogue (re-read: another process or the office may have stored a newer one).
+		const catalog = await ctx.catalogs.current();
+		send({ type: MSG_CATALOG, version: catalog.version, catalog: catalog.catalog });
 	}
 
 	async function onSealed(frame: Uint8Array) {

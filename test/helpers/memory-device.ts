@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { BATCH_EVENTS, batchId, type DoseEvent } from '../../shared/index';
+import { BATCH_EVENTS, batchId, type DoseEvent, type VaccineCatalog } from '../../shared/index';
 import { toB64 } from '../../shared/protocol/bytes';
 import type { LotEntry } from '../../shared/protocol/messages';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
@@ -144,10 +144,24 @@ export class MemoryDevice implements DeviceSyncStore {
 	/** The lots of this site from the lot master, as last received at a connection. */
 	lots: LotEntry[] | null = null;
 
+	/** The vaccine catalogue as last kept from the server (null: the built-in one). */
+	catalog: { version: number; catalog: VaccineCatalog } | null = null;
+
 	// DeviceSyncStore
 	async saveLots(lots: LotEntry[]): Promise<void> {
 		this.lots = lots;
 		this.notify();
+	}
+	async saveCatalog(entry: { version: number; catalog: VaccineCatalog }): Promise<void> {
+		this.catalog = entry;
+		this.notify();
+	}
+	/** How many catalogues the server offered (DeviceSync asks the held version for each). */
+	catalogOffers = 0;
+	async catalogVersion(): Promise<number> {
+		this.catalogOffers++;
+		this.notify();
+		return this.catalog?.version ?? 0;
 	}
 	async pendingBatchIds(): Promise<string[]> {
 		return [...new Set([...this.events.values()].filter((e) => e.state === 'local' || e.state === 'sent').map((e) => e.event.batch))];

@@ -197,6 +197,27 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 		expect(await server.ledger.countDoseEvents()).toBe(2);
 	});
 
+	it('delivers the current catalogue to a device at connection, checked; a device never steps back to an older version', async () => {
+		const c = await current();
+		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1c' }, admin));
+		device.start();
+		await device.until(() => device.catalog !== null);
+		device.stop();
+		expect(device.catalog!.version).toBe(c.version);
+		expect(device.catalog!.catalog).toEqual(c.catalog);
+		expect(findProduct(device.catalog!.catalog, 'comirnaty')!.gtins).toContain(NEW_GTIN);
+		expect(findProduct(device.catalog!.catalog, 'othervax')).toBeDefined();
+
+		// Holding a newer version (from another process that had seen it first): kept, not replaced.
+		const newer = { version: c.version + 100, catalog: DEFAULT_VACCINE_CATALOG };
+		device.catalog = newer;
+		const offers = device.catalogOffers;
+		device.start();
+		await device.until(() => device.catalogOffers > offers);
+		device.stop();
+		expect(device.catalog).toBe(newer);
+	});
+
 	it('refuses a dose no stored version allows', async () => {
 		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1b' }, admin));
 		const bad = device.doseEvent({ vaccine: { product: 'nosuchvax', maker: 'pfizer', lot: 'X1', expiry: '2099-12-31', volumeMl: 0.3 } });

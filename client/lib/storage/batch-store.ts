@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, parseBatchId, type DoseEvent } from '$shared/index';
+import { BATCH_EVENTS, parseBatchId, type DoseEvent, type VaccineCatalog } from '$shared/index';
 import type { DeviceSyncStore } from '$shared/sync/device-sync';
 import { coveredBy } from '$shared/sync/yjs-state';
 import { rebaseBatch } from '$shared/sync/rebase';
@@ -7,6 +7,12 @@ import type { EventRow, EventView, StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
 import type { LotEntry } from '$shared/protocol/messages';
 import { toB64 } from '$shared/protocol/bytes';
+
+/** The vaccine catalogue as the device keeps it, with the server's version number. */
+export interface StoredCatalog {
+	version: number;
+	catalog: VaccineCatalog;
+}
 
 /**
  * Batch documents on the device: appending events, and the sync engine's view of them. An
@@ -119,6 +125,28 @@ export class BatchStore implements DeviceSyncStore {
 
 	/** Told when new lots arrive. */
 	onLots: ((lots: LotEntry[]) => void) | null = null;
+
+	/**
+	 * The vaccine catalogue from the server (checked and newer than the one held: see
+	 * DeviceSync), sealed like the lots. A key of the meta table: no schema change, and a device
+	 * without one keeps using the built-in catalogue until its next connection.
+	 */
+	async saveCatalog(entry: StoredCatalog): Promise<void> {
+		await this.db.meta.put({ key: 'catalog', value: await this.vault.sealJson(entry) });
+		this.onCatalog?.(entry);
+	}
+
+	async loadCatalog(): Promise<StoredCatalog | null> {
+		const row = await this.db.meta.get('catalog');
+		return row ? this.vault.openJson<StoredCatalog>(row.value as SealedBox) : null;
+	}
+
+	async catalogVersion(): Promise<number> {
+		return (await this.loadCatalog())?.version ?? 0;
+	}
+
+	/** Told when a newer catalogue arrives. */
+	onCatalog: ((entry: StoredCatalog) => void) | null = null;
 
 	/** Another table's batch of this site and day, received read-only (the venue view). */
 	async venueUpdate(batchId: string, update: Uint8Array): Promise<void> {
