@@ -48,12 +48,17 @@ describe('PostgreSQL restarted during ingest', () => {
 		const total = DEVICES * DOSES;
 		const done = recordWhileSyncing(devices, DOSES, random);
 
+		// A server that dies of a restart fails the test at once, not at its timeout.
+		const died = new Promise<never>((_, reject) => {
+			for (const s of [one, two]) s.child.once('exit', (code, signal) => reject(new Error(`a sync server exited (${code ?? signal}) during the restarts`)));
+		});
+		died.catch(() => undefined);
 		const moments = Array.from({ length: RESTARTS }, (_, i) => Math.floor(((i + random()) / (RESTARTS + 1)) * total));
 		for (const at of moments) {
-			await receiptedAtLeast(devices, at);
+			await Promise.race([receiptedAtLeast(devices, at), died]);
 			await pg.restart();
 		}
-		await done;
+		await Promise.race([done, died]);
 		expect(eventIdsIn(devices, 'receipted').length).toBe(total);
 		expect(eventIdsIn(devices, 'refused')).toEqual([]);
 		// The restarts did hit the servers (their notice connections dropped and came back: the
