@@ -71,6 +71,10 @@ describe.each(BACKENDS)('register import on %s', (backend) => {
 		const list = ((await (await staff.request('/api/office/register/imports')).json()) as { imports: ImportSummary[] }).imports;
 		expect(list.find((i) => i.id === p.id)).toMatchObject({ state: 'committed', insertedRows: 3 });
 
+		// Each look-up is audited (who looked at which ticket, found or not).
+		const views = await listAudit(server.ledger.db, { action: 'register.view', target: `131016/${ticket(1, 2)}` });
+		expect(views.map((v) => [v.actor, v.detail])).toEqual([[staff.user.username, { found: true }]]);
+		expect(await listAudit(server.ledger.db, { action: 'register.view', target: `131016/${ticket(1, 1)}` })).toHaveLength(1);
 		const entry = (await listAudit(server.ledger.db, { action: 'register.import', target: p.id }))[0]!;
 		expect(entry.detail).toMatchObject({ sha256: p.sha256, totalRows: 3, validRows: 3, insertedRows: 3 });
 		expect(JSON.stringify(entry.detail)).not.toContain(ticket(1, 1));

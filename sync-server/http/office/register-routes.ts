@@ -97,6 +97,9 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 		if (!isValidMunicipalityCode(municipality) || !/^\d{6}$/.test(municipality)) return apiError(c, 400, 'BAD_MUNICIPALITY', '市町村コードは検査数字の合う6桁の数字です。');
 		if (!/^\d{10}$/.test(ticketNumber)) return apiError(c, 400, 'BAD_TICKET_NUMBER', '券番号は10桁の数字です。');
 		const ticket = await store.ticket(municipality, ticketNumber);
+		// A look-up tells whether a resident moved out or died: audited like a history view,
+		// found or not.
+		await audit(deps.ledger.db, { actor: actorOf(c.var.user), action: 'register.view', target: `${municipality}/${ticketNumber}`, detail: { found: ticket !== null } });
 		return ticket ? c.json({ ticket }) : apiError(c, 404, 'NOT_IN_REGISTER', 'この券番号は台帳にありません（未発行か、台帳が未取り込みです）。');
 	});
 
