@@ -2,11 +2,11 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { loadConfig } from '../config';
-import { openLedger } from '../ledger/open';
 import { Accounts, SYSTEM } from '../office/accounts';
 import { DISPLAY_NAME, USERNAME } from '../office/fields';
 import { passwordProblem } from '../office/passwords';
 import { isRole, ROLES } from '../../shared/office/roles';
+import { runCommand, withLedger } from './run-command';
 
 /**
  * `npm run admin -- <command>`: back-office accounts from the command line, for the first
@@ -65,10 +65,9 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const config = loadConfig();
-	const ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-	const accounts = new Accounts(ledger.db, config.office);
 	const actor = { ...SYSTEM, name: 'cli' };
-	try {
+	return withLedger(config, async (ledger) => {
+		const accounts = new Accounts(ledger.db, config.office);
 		if (command === 'list') {
 			for (const u of await accounts.list()) console.log(`${u.username}\t${u.role}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}${u.totp ? '\tTOTP' : ''}`);
 			return 0;
@@ -91,15 +90,7 @@ async function main(): Promise<number> {
 		await accounts.setPassword(user.id, password, actor);
 		console.log(`password of ${username} set; sessions ended, lockout cleared`);
 		return 0;
-	} finally {
-		await ledger.db.close();
-	}
+	});
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e: unknown) => {
-		console.error(e instanceof Error ? e.message : e);
-		process.exit(1);
-	}
-);
+runCommand(main);

@@ -1,7 +1,7 @@
 import { verifyAuditChain } from '../audit/audit-log';
 import { loadConfig } from '../config';
-import { openLedger } from '../ledger/open';
 import { rebuildProjections } from '../ledger/rebuild';
+import { runCommand, withLedger } from './run-command';
 
 /**
  * `npm run ledger -- <command>`: maintenance on the ledger of this configuration
@@ -21,9 +21,7 @@ async function main(): Promise<number> {
 		console.error(USAGE);
 		return 2;
 	}
-	const config = loadConfig();
-	const ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-	try {
+	return withLedger(loadConfig(), async (ledger) => {
 		if (command === 'rebuild') {
 			const r = await rebuildProjections(ledger.db);
 			console.log(`rebuilt ${r.events} events from ${r.updates} updates in ${r.batches} batches`);
@@ -43,15 +41,7 @@ async function main(): Promise<number> {
 			console.log(Object.entries(rows[0]!).map(([k, v]) => `${k} ${v}`).join('\n'));
 		}
 		return 0;
-	} finally {
-		await ledger.db.close();
-	}
+	});
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e: unknown) => {
-		console.error(e instanceof Error ? e.message : e);
-		process.exit(1);
-	}
-);
+runCommand(main);
