@@ -35,6 +35,7 @@ export const ja = {
 		lotHelp: 'バイアルまたは箱のGS1バーコードを読み取ってください。',
 		lotRead: '読み取る',
 		lotChosen: (lot: string, expiry: string) => `ロット ${lot}（有効期限 ${expiry}）`,
+		catalogVersion: (n: number) => (n === 0 ? '製品設定：端末に内蔵の設定（サーバー未接続）' : `製品設定：版 ${n}`),
 		lotErrors: {
 			GS1: 'バーコードを読み取れませんでした。',
 			LOT_MISSING: 'ロット番号と有効期限を含むバーコードを読み取ってください。',
@@ -178,6 +179,7 @@ export const en: Messages = {
 		lotHelp: 'Scan the GS1 barcode on the vial or carton.',
 		lotRead: 'Read',
 		lotChosen: (lot: string, expiry: string) => `Lot ${lot} (expires ${expiry})`,
+		catalogVersion: (n: number) => (n === 0 ? 'Products: built-in settings (not yet from the server)' : `Products: version ${n}`),
 		lotErrors: {
 			GS1: 'The barcode could not be read.',
 			LOT_MISSING: 'Scan a barcode that carries the lot and expiry.',
