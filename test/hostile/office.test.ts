@@ -27,7 +27,8 @@ const state = async () => ({
 	register: await rows('register_tickets'),
 	staged: await rows('register_staging'),
 	imports: await rows('register_imports'),
-	lots: await rows('lots')
+	lots: await rows('lots'),
+	catalogs: await rows('vaccine_catalogs')
 });
 
 describe('sessions and CSRF', () => {
@@ -111,6 +112,21 @@ describe('malformed CSV imports', () => {
 			}
 		}
 		expect(await state()).toEqual(before);
+		await h.expectServing();
+	});
+
+	it('the vaccine catalogue import refuses each with its code and stores nothing', async () => {
+		const before = await state();
+		const header = '製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日';
+		const productFiles = files.map(([what, body, expected]) => [what, typeof body === 'string' ? body.replace('券番号,市町村コード,接種可能回数', header) : body, expected] as const);
+		for (const [what, body, expected] of productFiles) {
+			for (const path of ['/api/office/products/import/preview', '/api/office/products/import?basedOn=1']) {
+				const res = await admin.request(path, { method: 'POST', body, headers: { 'content-type': 'text/csv' } });
+				expect(await codeOf(res), `${what} → ${path}`).toBe(expected);
+			}
+		}
+		expect(await state()).toEqual(before);
+		expect(JSON.stringify(await listAudit(h.server.ledger.db, { limit: 1000 }))).not.toContain('123456789018');
 		await h.expectServing();
 	});
 });
