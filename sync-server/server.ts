@@ -63,7 +63,8 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				onUpdate: (u) => {
 					venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update);
 					void ingest.absorb(u.batchId, u.update).catch((e: unknown) => log.warn('could not apply a remote update', { error: String(e) }));
-				}
+				},
+				onMastersChanged: () => connections.sendMastersToAll()
 			})
 		: null;
 	// Reconciliation rules after each committed update, outside the ingest transaction.

@@ -132,15 +132,29 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		ephemeral = null;
 		state = 'ready';
 		clearTimeout(timer);
-		ctx.connections.add(device.id, ws, close);
+		const dev = device;
+		ctx.connections.add(dev.id, ws, {
+			close,
+			// In the connection's queue: after the welcome, never between two messages' handling.
+			sendMasters: () => {
+				queue = queue
+					.then(() => (state === 'ready' ? sendMasters(dev) : undefined))
+					.catch((error: unknown) => ctx.log.warn('could not send master data', { device: dev.id, error: String(error) }));
+			}
+		});
 		// Revoked between HELLO and now? The registry above catches any later revocation.
 		const current = await ctx.ledger.device(device.id);
 		if (current?.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 		await ctx.ledger.touchDevice(device.id);
 		ctx.log.info('device connected', { device: device.id });
 		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
-		send({ type: MSG_LOTS, lots: await ctx.ledger.lots(device.siteCode) });
-		// The current vaccine catalogue (re-read: another process or the office may have stored a newer one).
+		await sendMasters(device);
+	}
+
+	/** The site's lots and the current vaccine catalogue: at the handshake, and whenever either changes. */
+	async function sendMasters(dev: DeviceRecord) {
+		send({ type: MSG_LOTS, lots: await ctx.ledger.lots(dev.siteCode) });
+		// Re-read: another process or the office may have stored a newer one.
 		const catalog = await ctx.catalogs.current();
 		send({ type: MSG_CATALOG, version: catalog.version, catalog: catalog.catalog });
 	}

@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 
 /** The channel the sync_updates trigger announces on (migration 0006_update_notices.sql). */
 export const NOTICE_CHANNEL = 'sync_updates';
+/** The channel lots and catalogue changes are announced on (migration 0012_master_notices.sql). */
+export const MASTER_CHANNEL = 'master_data';
 
 /**
  * Seqs below the highest one seen that are read again after a reconnect. A seq is taken at
@@ -33,6 +35,8 @@ export interface VenueNotifyOptions {
 	log: Logger;
 	/** An update stored by another process (or another client of the database). */
 	onUpdate: (u: RemoteUpdate) => void;
+	/** Another process stored a change to lots or the vaccine catalogue (or one may have been missed). */
+	onMastersChanged?: () => void;
 }
 
 /** The connection string with the given application_name, which PostgreSQL reports per session. */
@@ -45,8 +49,9 @@ export function withApplicationName(databaseUrl: string, name: string): string {
 /**
  * Scale-out: hears, on one dedicated connection (a LISTEN ends with its session, so it cannot
  * live in the pool), the updates other sync-server processes commit to the shared PostgreSQL,
- * and hands each to onUpdate in seq order. When the connection drops it reconnects with backoff
- * and catches up by seq on what it missed.
+ * and hands each to onUpdate in seq order; and the changes to lots and the vaccine catalogue they
+ * store, for onMastersChanged. When the connection drops it reconnects with backoff and catches
+ * up by seq on what it missed (and reports a possible master-data change).
  */
 export class VenueNotify {
 	private client: pg.Client | null = null;
@@ -84,11 +89,13 @@ export class VenueNotify {
 		client.on('error', () => this.lost(client));
 		client.on('end', () => this.lost(client));
 		client.on('notification', (n) => {
-			if (n.channel === NOTICE_CHANNEL && client === this.client) this.onNotice(n.payload ?? '');
+			if (client !== this.client) return;
+			if (n.channel === NOTICE_CHANNEL) this.onNotice(n.payload ?? '');
+			else if (n.channel === MASTER_CHANNEL && n.payload !== this.opts.origin) this.opts.onMastersChanged?.();
 		});
 		try {
 			await client.connect();
-			await client.query(`LISTEN ${NOTICE_CHANNEL}`);
+			await client.query(`LISTEN ${NOTICE_CHANNEL}; LISTEN ${MASTER_CHANNEL}`);
 			// Closed while connecting: nobody would end this connection otherwise.
 			if (this.closed) throw new Error('closed');
 		} catch (e) {
@@ -115,6 +122,8 @@ export class VenueNotify {
 				() => {
 					this.opts.log.info('notice connection back; catching up', { after: this.lastSeq });
 					this.enqueue('u.seq > $1', [Math.max(0, this.lastSeq - CATCH_UP_MARGIN)]);
+					// A master-data change may have committed while nobody listened.
+					this.opts.onMastersChanged?.();
 				},
 				() => this.scheduleReconnect()
 			);

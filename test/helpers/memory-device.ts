@@ -82,6 +82,8 @@ export class MemoryDevice implements DeviceSyncStore {
 	/** The venue view: other devices' batches of this site, as received. */
 	readonly venue = new Map<string, Y.Doc>();
 	venueDay: string | null = null;
+	/** How many times the device has come online (handshakes completed) since start(). */
+	connections = 0;
 
 	async venueUpdate(batchId: string, update: Uint8Array): Promise<void> {
 		let doc = this.venue.get(batchId);
@@ -107,6 +109,7 @@ export class MemoryDevice implements DeviceSyncStore {
 			venueDay: () => this.venueDay,
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
 			onStatus: (s) => {
+				if (s.state === 'online') this.connections++;
 				this.status = s;
 				this.notify();
 			}
