@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
-import { containsMyNumber, INJECTION_SITE_LABELS, INJECTION_SITES, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
+import { INJECTION_SITE_LABELS, INJECTION_SITES, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
 import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '../../shared/office/catalog-api';
-import { decode } from '../lots/lot-csv';
+import type { CsvEncoding } from '../csv/decode';
+import { readCsvTable } from '../csv/table';
 import { canonicalJson, CATALOG_ERROR_MESSAGES, checkCatalog, normaliseGtin, productProblems, putMaker, type CatalogErrorCode } from './catalog-edit';
 
 /**
@@ -29,7 +28,7 @@ export interface ProductLine {
 }
 
 export type ParsedProductFile =
-	| { ok: true; sha256: string; encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis'; totalLines: number; lines: ProductLine[]; errors: CatalogLineError[] }
+	| { ok: true; sha256: string; encoding: CsvEncoding; totalLines: number; lines: ProductLine[]; errors: CatalogLineError[] }
 	| { ok: false; code: 'ENCODING' | 'MY_NUMBER' | 'CSV_MALFORMED' | 'BAD_HEADER' | 'EMPTY_FILE'; message: string };
 
 const COLUMNS = {
@@ -68,20 +67,9 @@ const refuse = (code: Exclude<ParsedProductFile, { ok: true }>['code'], message:
 
 /** Reads the file into product lines; errors of each line's format (nothing about the current catalogue yet). */
 export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
-	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	const decoded = decode(bytes);
-	if (!decoded) return refuse('ENCODING', 'ファイルの文字コードを判別できません。UTF-8 または Shift_JIS のCSVにしてください。');
-	let table: string[][];
-	try {
-		table = parse(decoded.text, { relax_column_count: true, skip_empty_lines: false, bom: false }) as string[][];
-	} catch (e) {
-		const line = (e as { lines?: number }).lines;
-		return refuse('CSV_MALFORMED', `CSVの形式が正しくありません${line ? `（${line}行目付近）` : ''}。引用符（"）の対応を確認してください。`);
-	}
-	// A My Number anywhere refuses the whole file, and nothing of it is kept or echoed.
-	const mine = table.findIndex((row) => row.some((cell) => containsMyNumber(cell) || containsMyNumber(toHalfWidth(cell))));
-	if (mine !== -1) return refuse('MY_NUMBER', `${mine + 1}行目に個人番号（マイナンバー）と思われる数字があります。個人番号を含むファイルは取り込めません（何も保存していません）。`);
-	if (!table.some((row) => row.some((c) => c.trim() !== ''))) return refuse('EMPTY_FILE', 'ファイルが空です。');
+	const read = readCsvTable(bytes);
+	if (!read.ok) return read;
+	const { sha256, encoding, table } = read;
 
 	const header = table[0]!.map((h) => h.normalize('NFKC').trim());
 	const index = {} as Record<Column, number>;
@@ -159,7 +147,7 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 		errors.push(...lineErrors);
 	});
 	if (totalLines === 0) return refuse('EMPTY_FILE', '見出し行のほかにデータ行がありません。');
-	return { ok: true, sha256, encoding: decoded.encoding, totalLines, lines, errors };
+	return { ok: true, sha256, encoding, totalLines, lines, errors };
 }
 
 export interface ProductImportPlan {

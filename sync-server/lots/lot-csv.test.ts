@@ -34,5 +34,8 @@ describe('lot master CSV', () => {
 		const r = parseLotFile(enc('製品,ロット番号,有効期限,納品先,備考\ncomirnaty,A1,2030-01-31,V001,123456789018\n'), DEFAULT_VACCINE_CATALOG);
 		expect(r).toMatchObject({ ok: false, code: 'MY_NUMBER' });
 		expect(JSON.stringify(r)).not.toContain('123456789018');
+		// Typed in full-width digits, as a Japanese IME gives them.
+		const wide = parseLotFile(enc('製品,ロット番号,有効期限,納品先,備考\ncomirnaty,A1,2030-01-31,V001,１２３４５６７８９０１８\n'), DEFAULT_VACCINE_CATALOG);
+		expect(wide).toMatchObject({ ok: false, code: 'MY_NUMBER', message: expect.stringContaining('2行目') });
 	});
 });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
-import { containsMyNumber, findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '../../shared/index';
+import { findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '../../shared/index';
+import type { CsvEncoding } from '../csv/decode';
+import { readCsvTable } from '../csv/table';
 
 /**
  * The lot master's CSV file (a delivery list from the wholesaler or the municipality's stock
@@ -34,7 +34,7 @@ export interface LineError {
 }
 
 export type ParsedLotFile =
-	| { ok: true; sha256: string; encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis'; totalLines: number; lots: LotLine[]; errors: LineError[] }
+	| { ok: true; sha256: string; encoding: CsvEncoding; totalLines: number; lots: LotLine[]; errors: LineError[] }
 	| { ok: false; code: 'ENCODING' | 'MY_NUMBER' | 'CSV_MALFORMED' | 'BAD_HEADER' | 'EMPTY_FILE'; message: string };
 
 const COLUMNS = {
@@ -44,26 +44,6 @@ const COLUMNS = {
 	sites: { header: '納品先', aliases: ['納品先会場コード', '会場コード', '納品先コード'] }
 } as const;
 type Column = keyof typeof COLUMNS;
-
-function strictDecode(label: string, bytes: Uint8Array): string | null {
-	try {
-		return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes);
-	} catch {
-		return null;
-	}
-}
-
-/** Strict UTF-8 (BOM or not), else Shift_JIS; null when neither decodes. Shared by the CSV imports of the lot master and the catalogue. */
-export function decode(bytes: Uint8Array): { encoding: 'utf-8' | 'utf-8-bom' | 'shift_jis'; text: string } | null {
-	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-		const text = strictDecode('utf-8', bytes.subarray(3));
-		return text === null ? null : { encoding: 'utf-8-bom', text };
-	}
-	const utf8 = strictDecode('utf-8', bytes);
-	if (utf8 !== null) return { encoding: 'utf-8', text: utf8 };
-	const sjis = strictDecode('shift_jis', bytes);
-	return sjis === null ? null : { encoding: 'shift_jis', text: sjis };
-}
 
 const refuse = (code: Exclude<ParsedLotFile, { ok: true }>['code'], message: string): ParsedLotFile => ({ ok: false, code, message });
 
@@ -83,21 +63,9 @@ function readProduct(value: string, catalog: VaccineCatalog): string | null {
 
 /** `catalog`: the current stored vaccine catalogue (sync-server/catalog). */
 export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog): ParsedLotFile {
-	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	const decoded = decode(bytes);
-	if (!decoded) return refuse('ENCODING', 'ファイルの文字コードを判別できません。UTF-8 または Shift_JIS のCSVにしてください。');
-	let table: string[][];
-	try {
-		table = parse(decoded.text, { relax_column_count: true, skip_empty_lines: false, bom: false }) as string[][];
-	} catch (e) {
-		const line = (e as { lines?: number }).lines;
-		return refuse('CSV_MALFORMED', `CSVの形式が正しくありません${line ? `（${line}行目付近）` : ''}。引用符（"）の対応を確認してください。`);
-	}
-	// A My Number anywhere refuses the whole file, and nothing of it is kept or echoed.
-	const mine = table.findIndex((row) => row.some((cell) => containsMyNumber(cell)));
-	if (mine !== -1) return refuse('MY_NUMBER', `${mine + 1}行目に個人番号（マイナンバー）と思われる数字があります。個人番号を含むファイルは取り込めません（何も保存していません）。`);
-	const nonEmpty = table.filter((row) => row.some((c) => c.trim() !== ''));
-	if (nonEmpty.length === 0) return refuse('EMPTY_FILE', 'ファイルが空です。');
+	const read = readCsvTable(bytes);
+	if (!read.ok) return read;
+	const { sha256, encoding, table } = read;
 
 	const header = table[0]!.map((h) => h.normalize('NFKC').trim());
 	const index = {} as Record<Column, number>;
@@ -145,5 +113,5 @@ export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog): Parsed
 	});
 	if (totalLines === 0) return refuse('EMPTY_FILE', '見出し行のほかにデータ行がありません。');
 	const lots = [...byKey.values()].map((l) => ({ ...l, sites: [...l.sites].sort() }));
-	return { ok: true, sha256, encoding: decoded.encoding, totalLines, lots, errors };
+	return { ok: true, sha256, encoding, totalLines, lots, errors };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse';
 import { containsMyNumber, stringContainsMyNumber } from '../../shared/index';
-import { decodeRegisterFile, type RegisterEncoding } from './decode';
+import { decodeCsvFile, type CsvEncoding } from '../csv/decode';
 import { COLUMNS, readDate, readEligibleDoses, readMunicipality, readTicketNumber, todayInJapan, type ColumnKey, type LineError } from './format';
 
 /** A valid line of the register file, ready to stage. */
@@ -16,7 +16,7 @@ export interface RegisterRow {
 
 export interface ParsedRegister {
 	ok: true;
-	encoding: RegisterEncoding;
+	encoding: CsvEncoding;
 	sha256: Buffer;
 	/** Data lines (the header and blank lines not counted). */
 	totalRows: number;
@@ -105,7 +105,7 @@ async function readRecords(text: string): Promise<CsvRecord[]> {
  * included) refuses the whole file before anything is kept; the refusal names the line only.
  */
 export async function parseRegisterFile(bytes: Uint8Array, now: Date = new Date()): Promise<ParsedRegister | FileError> {
-	const decoded = decodeRegisterFile(bytes);
+	const decoded = decodeCsvFile(bytes);
 	if (!decoded.ok) return refuse('ENCODING', '文字コードを判別できません。UTF-8（BOM付き可）か Shift_JIS の CSV にしてください。');
 
 	let records: CsvRecord[];

@@ -1,13 +1,14 @@
 /**
- * Text of an uploaded register file. Municipal health systems export UTF-8 (often with a BOM,
- * as Excel writes it) or Shift_JIS (older systems, and Excel's "CSV" on Japanese Windows).
+ * Text of an uploaded CSV file (the ticket register, lots, the vaccine catalogue). Municipal
+ * health systems and wholesalers export UTF-8 (often with a BOM, as Excel writes it) or
+ * Shift_JIS (older systems, and Excel's "CSV" on Japanese Windows).
  * UTF-8 is tried strictly first: Shift_JIS bytes are almost never valid UTF-8, so a strict
  * decode that succeeds is trustworthy. Shift_JIS is decoded strictly too, so a file in some
  * third encoding is refused instead of being stored as mojibake.
  */
-export type RegisterEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
 
-export type Decoded = { ok: true; encoding: RegisterEncoding; text: string } | { ok: false };
+export type Decoded = { ok: true; encoding: CsvEncoding; text: string } | { ok: false };
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -20,7 +21,7 @@ function tryDecode(label: string, bytes: Uint8Array): string | null {
 	}
 }
 
-export function decodeRegisterFile(bytes: Uint8Array): Decoded {
+export function decodeCsvFile(bytes: Uint8Array): Decoded {
 	if (UTF8_BOM.every((b, i) => bytes[i] === b)) {
 		const text = tryDecode('utf-8', bytes.subarray(3));
 		return text === null ? { ok: false } : { ok: true, encoding: 'utf-8-bom', text };
