@@ -2,7 +2,7 @@
 export const productsJa = {
 	title: 'ワクチン製品の管理',
 	intro:
-		'製品（名称・製造販売業者・GTIN・接種量・部位・方法・最大接種回数・接種間隔）を登録・変更します。変更するたびに新しい版として保存され、各端末は次に接続したときに最新の版を受け取ります。記録が参照するため製品は削除できません（GTINなどは外せます）。',
+		'製品（名称・製造販売業者・GTIN・接種量・部位・方法・最大接種回数・接種間隔）を登録・変更します。変更するたびに新しい版として保存され、各端末は最新の版を、接続中ならすぐに、そうでなければ次に接続したときに受け取ります。記録が参照するため製品は削除できません（GTINなどは外せます）。',
 	version: (n: number) => `現在の版：${n}`,
 	productsTitle: '製品一覧',
 	code: '製品コード',
@@ -44,15 +44,6 @@ export const productsJa = {
 	importTitle: 'CSVから取り込む',
 	importFormat:
 		'見出し行：製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日。1行に1製品。GTIN・接種量・部位・方法・接種間隔日は「;」区切りで複数。部位は 左上腕・右上腕・左大腿・右大腿、方法は 筋肉内注射・皮下注射。接種間隔日は2回目から最大接種回数までの日数を順に（例：21;90;90）。製造販売業者名を書くと業者を追加・名称変更します。ファイルにない製品は変わりません。文字コードは UTF-8（BOM付き可）か Shift_JIS。',
-	file: 'CSVファイル',
-	previewTitle: '取り込み前の確認',
-	line: '行',
-	column: '列',
-	message: '内容',
-	errorsTitle: (n: number) => `エラー ${n} 件（修正するまで取り込めません）`,
-	action: '処理',
-	actions_: { insert: '追加', update: '変更', unchanged: '変更なし' } as Record<string, string>,
-	commit: '取り込む',
 	imported: (i: number, u: number, n: number, v: number) => `取り込みました（追加 ${i} 件、変更 ${u} 件、変更なし ${n} 件、版 ${v}）。`,
 	siteLabels: { 'left-deltoid': '左上腕（三角筋）', 'right-deltoid': '右上腕（三角筋）', 'left-thigh': '左大腿（前外側部）', 'right-thigh': '右大腿（前外側部）' } as Record<string, string>,
 	routeLabels: { intramuscular: '筋肉内注射', subcutaneous: '皮下注射' } as Record<string, string>
@@ -63,7 +54,7 @@ export type ProductsMessages = typeof productsJa;
 export const productsEn: ProductsMessages = {
 	title: 'Vaccine products',
 	intro:
-		'Register and change products (name, maker, GTINs, dose volumes, sites, routes, highest dose number, intervals). Each change is stored as a new version; every device receives the newest at its next connection. Products cannot be deleted because records refer to them (GTINs and the like can be removed).',
+		'Register and change products (name, maker, GTINs, dose volumes, sites, routes, highest dose number, intervals). Each change is stored as a new version; every device receives the newest at once if connected, otherwise at its next connection. Products cannot be deleted because records refer to them (GTINs and the like can be removed).',
 	version: (n: number) => `Current version: ${n}`,
 	productsTitle: 'Products',
 	code: 'Product code',
@@ -105,15 +96,6 @@ export const productsEn: ProductsMessages = {
 	importTitle: 'Import from CSV',
 	importFormat:
 		'Header: 製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日. One product per line. GTINs, volumes, sites, routes and intervals take several values separated by ";". Sites: 左上腕・右上腕・左大腿・右大腿 (or left-deltoid…); routes: 筋肉内注射・皮下注射. Intervals: the days before doses 2 up to the highest dose number, in order (e.g. 21;90;90). A maker name adds or renames the maker. Products not in the file stay as they are. UTF-8 (BOM allowed) or Shift_JIS.',
-	file: 'CSV file',
-	previewTitle: 'Check before importing',
-	line: 'Line',
-	column: 'Column',
-	message: 'Problem',
-	errorsTitle: (n: number) => `${n} errors (fix them to import)`,
-	action: 'Action',
-	actions_: { insert: 'Add', update: 'Change', unchanged: 'Unchanged' },
-	commit: 'Import',
 	imported: (i: number, u: number, n: number, v: number) => `Imported (${i} added, ${u} changed, ${n} unchanged; version ${v}).`,
 	siteLabels: { 'left-deltoid': 'Left upper arm (deltoid)', 'right-deltoid': 'Right upper arm (deltoid)', 'left-thigh': 'Left thigh (anterolateral)', 'right-thigh': 'Right thigh (anterolateral)' },
 	routeLabels: { intramuscular: 'Intramuscular', subcutaneous: 'Subcutaneous' }

@@ -1,0 +1,26 @@
+import { ApiError } from './api';
+
+/** What an API failure says to the user: the server's own (Japanese) message when it gave one. */
+export const errorText = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
+
+/**
+ * The one line of feedback an office page shows after an action: what was done, or what went
+ * wrong and why. Shown by StatusMessage.svelte (role=status, or role=alert for a failure, so a
+ * screen reader announces it).
+ */
+export class StatusLine {
+	current = $state<{ error: boolean; text: string } | null>(null);
+
+	done(text: string): void {
+		this.current = { error: false, text };
+	}
+
+	/** An error from the API, or a message of the page's own. */
+	failed(reason: unknown): void {
+		this.current = { error: true, text: errorText(reason) };
+	}
+
+	clear(): void {
+		this.current = null;
+	}
+}
