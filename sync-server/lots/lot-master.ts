@@ -85,6 +85,33 @@ export async function putLot(db: SqlDatabase, l: LotRecord, actor: AuditActor): 
 	});
 }
 
+export type DeleteLotResult = { ok: true } | { ok: false; code: 'LOT_UNKNOWN' } | { ok: false; code: 'LOT_IN_USE'; records: number };
+
+/**
+ * Removes a lot entered by mistake (a typo, the wrong product), so devices stop offering it.
+ * Refused while any record in the ledger names it: the lot checks of those records need it, and
+ * such a lot is corrected (expiry, sites) instead. Records still on a tablet that name it reach
+ * the queue as "lot unknown" when they sync, which is what the office wants to see. Audited
+ * with the values it had.
+ */
+export async function deleteLot(db: SqlDatabase, key: { product: string; lot: string }, actor: AuditActor): Promise<DeleteLotResult> {
+	return db.transaction(async (tx) => {
+		// The import's lock: a file being applied must not put the lot back half-way.
+		await tx.query('SELECT pg_advisory_xact_lock(7301003)');
+		const [before] = [...(await storedLots(tx, [key])).values()];
+		if (!before) return { ok: false as const, code: 'LOT_UNKNOWN' as const };
+		const { rows } = await tx.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM dose_events WHERE payload->'vaccine'->>'product' = $1 AND payload->'vaccine'->>'lot' = $2`,
+			[key.product, key.lot]
+		);
+		const records = rows[0]!.n;
+		if (records > 0) return { ok: false as const, code: 'LOT_IN_USE' as const, records };
+		await tx.query('DELETE FROM lots WHERE product = $1 AND lot = $2', [key.product, key.lot]);
+		await appendAudit(tx, { actor, action: 'lot.delete', target: `${key.product}/${key.lot}`, detail: { before } });
+		return { ok: true as const };
+	});
+}
+
 export type NameKind = 'sites' | 'doctors';
 export interface NamedCode {
 	code: string;

@@ -15,7 +15,7 @@ const server = useServer();
 
 const csv = (lines: string[]) => ({ name: '納品リスト.csv', mimeType: 'text/csv', buffer: iconv.encode(lines.join('\r\n') + '\r\n', 'cp932') });
 
-test('staff import lots from a CSV file, edit one, name a site, and a station of that site receives the lot', async ({ page, browser }) => {
+test('staff import lots from a CSV file, edit one, delete one, name a site, and a station of that site receives the lot', async ({ page, browser }) => {
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'stock-clerk');
 	await officeLogin(page, server.url, { username: 'stock-clerk', password: passwordOf('stock-clerk') }, '/office/lots');
@@ -55,6 +55,17 @@ test('staff import lots from a CSV file, edit one, name a site, and a station of
 	await sites.getByRole('button', { name: '登録する' }).click();
 	await expect(page.getByTestId('sites-names')).toContainText('市民体育館');
 	expect(await axeViolations(page)).toEqual([]);
+
+	// MD0009 was entered by mistake: deleting it asks first, then it is gone.
+	const md = page.getByTestId('lots').locator('tr[data-lot="MD0009"]');
+	await md.getByRole('button', { name: 'ロット MD0009 を削除' }).click();
+	const confirm = page.getByRole('dialog', { name: 'ロットを削除しますか？' });
+	await expect(confirm).toContainText('接続中の端末からもすぐに消えます');
+	expect(await axeViolations(page)).toEqual([]);
+	await confirm.getByRole('button', { name: '削除する' }).click();
+	await expect(confirm).toHaveCount(0);
+	await expect(page.getByRole('status')).toHaveText('ロット MD0009 を削除しました。');
+	await expect(md).toHaveCount(0);
 
 	// A tablet at V001 offers the edited lot (and not MD0009, delivered to V002 only).
 	const station = await (await browser.newContext()).newPage();

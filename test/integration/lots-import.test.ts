@@ -144,6 +144,36 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 		device.stop();
 	});
 
+	it('deletes a lot entered by mistake (audited; a connected device stops offering it), but not one that records name', async () => {
+		const put = (lot: string) => staff.request('/api/office/lots', { method: 'PUT', body: { product: 'comirnaty', lot, expiry: '2030-06-30', sites: ['V005'] } });
+		const del = (lot: string) => staff.request(`/api/office/lots/comirnaty/${lot}`, { method: 'DELETE' });
+		expect((await put('TYPO01')).status).toBe(200);
+		expect((await put('INUSE1')).status).toBe(200);
+		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V005', label: 'V5' }, admin));
+		device.start();
+		const offered = () => (device.lots ?? []).map((l) => l.lot).sort();
+		await device.until(() => offered().join() === 'INUSE1,TYPO01');
+
+		const res = await del('TYPO01');
+		expect(res.status, await res.clone().text()).toBe(200);
+		expect(await lotRows()).not.toContain('comirnaty/TYPO01/2030-06-30/V005');
+		await device.until(() => offered().join() === 'INUSE1');
+		const audit = (await server.ledger.db.query<{ target: string; detail: unknown }>("SELECT target, detail FROM audit_log WHERE action = 'lot.delete'")).rows;
+		expect(audit.map((a) => [a.target, typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail])).toEqual([['comirnaty/TYPO01', { before: { expiry: '2030-06-30', sites: ['V005'] } }]]);
+		const again = await del('TYPO01');
+		expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([404, 'LOT_UNKNOWN']);
+
+		// A dose recorded on INUSE1 reaches the ledger: the lot can no longer be deleted.
+		const dose = device.doseEvent({ vaccine: { product: 'comirnaty', maker: 'pfizer', lot: 'INUSE1', expiry: '2030-06-30', volumeMl: 0.3 } });
+		device.append(dose);
+		await device.until(() => device.count('receipted') === 1);
+		device.stop();
+		const inUse = await del('INUSE1');
+		expect([inUse.status, ((await inUse.json()) as { error: { code: string } }).error.code]).toEqual([409, 'LOT_IN_USE']);
+		expect(await lotRows()).toContain('comirnaty/INUSE1/2030-06-30/V005');
+		expect((await server.ledger.db.query("SELECT 1 FROM audit_log WHERE action = 'lot.delete'")).rows).toHaveLength(1);
+	});
+
 	it('lets every office role read and import lots, and nobody without a session', async () => {
 		for (const as of [staff, supervisor, admin]) expect((await as.request('/api/office/lots')).status).toBe(200);
 		expect((await fetch(`${server.url}/api/office/lots`)).status).toBe(401);

@@ -68,6 +68,7 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'PUT /api/office/lots': ALL,
 	'POST /api/office/lots/import/preview': ALL,
 	'POST /api/office/lots/import': ALL,
+	'DELETE /api/office/lots/:product/:lot': ALL,
 	// The vaccine catalogue (products, makers, GTINs): read CAN.view, change CAN.importData
 	'GET /api/office/products': ALL,
 	'PUT /api/office/products': ALL,

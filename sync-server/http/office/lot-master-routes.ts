@@ -6,7 +6,7 @@ import { CAN } from '../../../shared/office/roles';
 import { actorOf } from '../../office/accounts';
 import type { Ledger } from '../../ledger/ledger';
 import { parseLotFile, type ParsedLotFile } from '../../lots/lot-csv';
-import { applyLotFile, listNames, planLots, putLot, putName, type NameKind } from '../../lots/lot-master';
+import { applyLotFile, deleteLot, listNames, planLots, putLot, putName, type NameKind } from '../../lots/lot-master';
 import { apiError, readJson } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
 
@@ -55,6 +55,14 @@ export function lotMasterRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		const lot = { ...body.value, sites: [...new Set(body.value.sites)].sort() };
 		const action = await putLot(db, lot, actorOf(c.var.user));
 		return c.json({ lot, action });
+	});
+
+	app.delete('/lots/:product/:lot', requireRole(CAN.importData), async (c) => {
+		const { product, lot } = c.req.param();
+		const r = await deleteLot(db, { product, lot }, actorOf(c.var.user));
+		if (r.ok) return c.json({ deleted: { product, lot } });
+		if (r.code === 'LOT_UNKNOWN') return apiError(c, 404, 'LOT_UNKNOWN', 'このロットは登録されていません。');
+		return apiError(c, 409, 'LOT_IN_USE', `このロットの記録が ${r.records} 件あるため削除できません。有効期限や納品先を訂正してください。`);
 	});
 
 	// Preview: what each line would do, and every line's errors. Nothing is stored.
