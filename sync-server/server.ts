@@ -19,7 +19,7 @@ import { handleConnection } from './transport/connection';
 import { DeviceConnections } from './transport/device-connections';
 import { KeyedRateLimiter } from './transport/rate-limit';
 import { VenueHub, venueKey } from './transport/venue-hub';
-import { VenueNotify, withApplicationName } from './transport/venue-notify';
+import { MASTER_CHANNEL, VenueNotify, withApplicationName } from './transport/venue-notify';
 import { CLOSE } from '../shared/sync/socket';
 
 export const SYNC_PATH = '/sync';
@@ -67,6 +67,10 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				onMastersChanged: () => connections.sendMastersToAll()
 			})
 		: null;
+	// Lots and the vaccine catalogue are the master data devices hold: after any committed change
+	// to either (a trigger notifies, migration 0012), every connected device gets them again.
+	// PostgreSQL: VenueNotify above hears every process's notices; PGlite hears its own here.
+	const stopMasterNotices = notices ? null : ((await ledger.db.listen?.(MASTER_CHANNEL, () => connections.sendMastersToAll())) ?? null);
 	// Reconciliation rules after each committed update, outside the ingest transaction.
 	const reconciler = new Reconciler(ledger.db, config.municipality, log, catalogs);
 	ingest.onCommitted((u) => reconciler.batchChanged(u.batchId));
@@ -119,6 +123,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				(http as import('node:http').Server).closeAllConnections?.();
 			});
 			await notices?.close();
+			await stopMasterNotices?.();
 			await reconciler.stop();
 			await ledger.db.close();
 		}

@@ -1,7 +1,7 @@
 import { INJECTION_SITE_LABELS, INJECTION_SITES, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
 import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '../../shared/office/catalog-api';
 import type { CsvEncoding } from '../csv/decode';
-import { readCsvTable } from '../csv/table';
+import { findColumns, readCsvTable } from '../csv/table';
 import { canonicalJson, CATALOG_ERROR_MESSAGES, checkCatalog, normaliseGtin, productProblems, putMaker, type CatalogErrorCode } from './catalog-edit';
 
 /**
@@ -71,18 +71,9 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 	if (!read.ok) return read;
 	const { sha256, encoding, table } = read;
 
-	const header = table[0]!.map((h) => h.normalize('NFKC').trim());
-	const index = {} as Record<Column, number>;
-	const missing: string[] = [];
-	for (const [key, col] of Object.entries(COLUMNS) as [Column, (typeof COLUMNS)[Column]][]) {
-		const wanted = [col.header, ...col.aliases].map((h) => h.normalize('NFKC'));
-		const i = header.findIndex((h) => wanted.includes(h));
-		if (i === -1 && col.required) missing.push(`「${col.header}」`);
-		index[key] = i;
-	}
-	if (missing.length > 0) {
-		return refuse('BAD_HEADER', `1行目（見出し行）に${missing.join('')}の列がありません。見出しは ${Object.values(COLUMNS).map((c) => c.header).join(',')} です。`);
-	}
+	const columns = findColumns(table, COLUMNS);
+	if (!columns.ok) return columns;
+	const { index } = columns;
 
 	const errors: CatalogLineError[] = [];
 	const lines: ProductLine[] = [];

@@ -31,3 +31,35 @@ export function readCsvTable(bytes: Uint8Array): CsvTable | CsvTableRefusal {
 	if (!table.some((row) => row.some((c) => c.trim() !== ''))) return { ok: false, code: 'EMPTY_FILE', message: 'ファイルが空です。' };
 	return { ok: true, sha256, encoding: decoded.encoding, table };
 }
+
+export interface CsvColumn {
+	header: string;
+	aliases: readonly string[];
+	/** Missing from the header line refuses the file (default true). */
+	required?: boolean;
+}
+
+/**
+ * Where each column is in the header line (the first row), matched by its header or an alias
+ * after NFKC (full-width letters, as Excel on Japanese Windows writes them, match); -1 for an
+ * optional column that is absent. Refuses the file naming every required column it lacks.
+ */
+export function findColumns<K extends string>(
+	table: string[][],
+	columns: Readonly<Record<K, CsvColumn>>
+): { ok: true; index: Record<K, number> } | { ok: false; code: 'BAD_HEADER'; message: string } {
+	const header = table[0]!.map((h) => h.normalize('NFKC').trim());
+	const index = {} as Record<K, number>;
+	const missing: string[] = [];
+	for (const [key, col] of Object.entries(columns) as [K, CsvColumn][]) {
+		const wanted = [col.header, ...col.aliases].map((h) => h.normalize('NFKC'));
+		const i = header.findIndex((h) => wanted.includes(h));
+		if (i === -1 && col.required !== false) missing.push(`「${col.header}」`);
+		index[key] = i;
+	}
+	if (missing.length > 0) {
+		const all = (Object.values(columns) as CsvColumn[]).map((c) => c.header).join(',');
+		return { ok: false, code: 'BAD_HEADER', message: `1行目（見出し行）に${missing.join('')}の列がありません。見出しは ${all} です。` };
+	}
+	return { ok: true, index };
+}

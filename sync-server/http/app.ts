@@ -63,17 +63,6 @@ export function createApp(deps: AppDeps): Hono {
 	const session = officeSession(deps.accounts, deps.config.cookieSecure);
 	api.use('/office/*', session);
 	api.use('/admin/*', session, requireRole(CAN.administer));
-	// Lots and the vaccine catalogue are the master data devices hold: once a change to either
-	// is stored, every device connected to this process gets them again (other processes hear
-	// of it from PostgreSQL: master-notices in migration 0012 and VenueNotify).
-	const masterPaths = ['/admin/lots', '/office/lots', '/office/lots/import', '/office/lots/:product/:lot', '/office/products', '/office/products/import', '/office/makers'];
-	for (const path of masterPaths) {
-		api.use(path, async (c, next) => {
-			await next();
-			// A preview stores nothing (and /office/lots/import/preview also matches the lot pattern).
-			if (c.req.method !== 'GET' && !c.req.path.endsWith('/preview') && c.res.status < 300) deps.connections.sendMastersToAll();
-		});
-	}
 	api.route('/admin/enrolments', enrolmentRoutes(deps));
 	api.route('/admin/devices', deviceRoutes(deps));
 	api.route('/admin/lots', lotRoutes(deps));

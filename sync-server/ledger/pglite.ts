@@ -17,6 +17,7 @@ export async function openPglite(dataDir: string): Promise<SqlDatabase> {
 		exec: direct.exec,
 		// PGlite serialises transactions itself: other queries wait until the transaction ends.
 		transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-		close: () => db.close()
+		close: () => db.close(),
+		listen: (channel, onNotice) => db.listen(channel, onNotice)
 	};
 }

@@ -13,4 +13,10 @@ export interface SqlDatabase extends SqlExecutor {
 	/** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
 	transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 	close(): Promise<void>;
+	/**
+	 * Embedded PGlite only: notices (NOTIFY) its own sessions send on a channel, delivered after
+	 * their commit. On PostgreSQL a LISTEN needs a dedicated connection: sync-server/transport/
+	 * venue-notify.ts keeps one per process. Resolves to the unsubscribe function.
+	 */
+	listen?(channel: string, onNotice: (payload: string) => void): Promise<() => Promise<void>>;
 }

@@ -1,6 +1,6 @@
 import { findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '../../shared/index';
 import type { CsvEncoding } from '../csv/decode';
-import { readCsvTable } from '../csv/table';
+import { findColumns, readCsvTable } from '../csv/table';
 
 /**
  * The lot master's CSV file (a delivery list from the wholesaler or the municipality's stock
@@ -67,15 +67,9 @@ export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog): Parsed
 	if (!read.ok) return read;
 	const { sha256, encoding, table } = read;
 
-	const header = table[0]!.map((h) => h.normalize('NFKC').trim());
-	const index = {} as Record<Column, number>;
-	const missing: string[] = [];
-	for (const [key, col] of Object.entries(COLUMNS) as [Column, (typeof COLUMNS)[Column]][]) {
-		const i = header.findIndex((h) => h === col.header || (col.aliases as readonly string[]).includes(h));
-		if (i === -1) missing.push(`「${col.header}」`);
-		index[key] = i;
-	}
-	if (missing.length > 0) return refuse('BAD_HEADER', `1行目（見出し行）に${missing.join('')}の列がありません。見出しは 製品,ロット番号,有効期限,納品先 です。`);
+	const columns = findColumns(table, COLUMNS);
+	if (!columns.ok) return columns;
+	const { index } = columns;
 
 	const errors: LineError[] = [];
 	const byKey = new Map<string, LotLine>();

@@ -35,7 +35,7 @@ export interface VenueNotifyOptions {
 	log: Logger;
 	/** An update stored by another process (or another client of the database). */
 	onUpdate: (u: RemoteUpdate) => void;
-	/** Another process stored a change to lots or the vaccine catalogue (or one may have been missed). */
+	/** A change to lots or the vaccine catalogue was committed, by any process (or one may have been missed). */
 	onMastersChanged?: () => void;
 }
 
@@ -49,8 +49,8 @@ export function withApplicationName(databaseUrl: string, name: string): string {
 /**
  * Scale-out: hears, on one dedicated connection (a LISTEN ends with its session, so it cannot
  * live in the pool), the updates other sync-server processes commit to the shared PostgreSQL,
- * and hands each to onUpdate in seq order; and the changes to lots and the vaccine catalogue they
- * store, for onMastersChanged. When the connection drops it reconnects with backoff and catches
+ * and hands each to onUpdate in seq order; and every committed change to lots or the vaccine
+ * catalogue (this process's own included), for onMastersChanged. When the connection drops it reconnects with backoff and catches
  * up by seq on what it missed (and reports a possible master-data change).
  */
 export class VenueNotify {
@@ -91,7 +91,7 @@ export class VenueNotify {
 		client.on('notification', (n) => {
 			if (client !== this.client) return;
 			if (n.channel === NOTICE_CHANNEL) this.onNotice(n.payload ?? '');
-			else if (n.channel === MASTER_CHANNEL && n.payload !== this.opts.origin) this.opts.onMastersChanged?.();
+			else if (n.channel === MASTER_CHANNEL) this.opts.onMastersChanged?.();
 		});
 		try {
 			await client.connect();

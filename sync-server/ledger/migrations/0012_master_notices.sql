@@ -1,6 +1,6 @@
--- Scale-out: a change to the master data devices hold (lots, vaccine catalogue versions) is
--- announced to the other sync-server processes on the same PostgreSQL, which send it to the
--- devices connected to them (sync-server/transport/venue-notify.ts). As for sync_updates, the
+-- A change to the master data devices hold (lots, vaccine catalogue versions) is announced to
+-- every sync-server process on the database (PGlite: its own), which sends it to the devices
+-- connected to it (sync-server/server.ts, transport/venue-notify.ts). As for sync_updates, the
 -- notice comes from a trigger, so it is delivered exactly when the change commits. Statement
 -- level: an import of many lots is one notice. Only the sender's application_name travels.
 CREATE FUNCTION announce_master_change() RETURNS trigger LANGUAGE plpgsql AS $$
