@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsMyNumber, isMyNumber, locateMyNumber, MY_NUMBER_MESSAGE, myNumberCheckDigit } from './my-number';
+import { containsMyNumber, isMyNumber, locateMyNumber, MY_NUMBER_MESSAGE, MY_NUMBER_REDACTED, myNumberCheckDigit, redactMyNumbers } from './my-number';
 import { digitString, fullWidthDigits as fullWidth, validMyNumber } from './testing/arbitraries';
 /** Twelve digits whose last digit is not the check digit. */
 const invalidMyNumber = fc
@@ -57,7 +57,7 @@ describe('containsMyNumber', () => {
 		['4-4-4 with full-width hyphens', '1234－5678－9018'],
 		['4-4-4 with a long dash and spaces', '1234 — 5678 — 9018'],
 		['4-4-4 after an unrelated short number', '3 1234 5678 9018'],
-		['inside a UUID-like id (12-digit last group)', '01936f4e-1c2a-7b3d-8e4f-123456789018'],
+		['inside a UUID-like id in a path (12-digit last group)', '/devices/01936f4e-1c2a-7b3d-8e4f-123456789018/revoke'],
 		['mathematical digits (NFKC)', '𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗𝟎𝟏𝟖']
 	])('finds one %s', (_, text) => {
 		expect(containsMyNumber(text)).toBe(true);
@@ -139,5 +139,156 @@ describe('containsMyNumber', () => {
 
 	it('property: an 18-digit ticket line is never refused, whatever its digits', () => {
 		fc.assert(fc.property(digitString(18), (t) => !containsMyNumber(t)));
+	});
+});
+
+/*
+ * The guard reads like a person (DESIGN §2, issue 12): the disguises below were all receipted
+ * from a device or stored by the office before, and must all be found now.
+ */
+describe('disguised My Numbers', () => {
+	it.each([
+		['dots', '1234.5678.9018'],
+		['slashes', '1234/5678/9018'],
+		['commas', '1234,5678,9018'],
+		['underscores', '1234_5678_9018'],
+		['double dashes', '1234--5678--9018'],
+		['3-3-3-3', '123-456-789-018'],
+		['6-6', '123456-789018'],
+		['2-2-2-2-2-2', '12-34-56-78-90-18'],
+		['mixed separators', '1234.5678-9018'],
+		['colons', '1234:5678:9018'],
+		['a 3-3-3-3 after another number', 'No.3, 123-456-789-018'],
+		['zero-width spaces', '1234\u200b5678\u200b9018'],
+		['word joiners', '123456\u2060789018'],
+		['soft hyphens', '1234\u00ad5678\u00ad9018'],
+		['a BOM and bidi marks', '\ufeff1234\u200e5678\u200f9018'],
+		['variation selectors', '1\ufe0f23456789018'],
+		['a non-breaking and a thin space', '1234\u00a05678\u20099018'],
+		['Arabic-Indic digits', '١٢٣٤٥٦٧٨٩٠١٨'],
+		['Extended Arabic-Indic digits', '۱۲۳۴۵۶۷۸۹۰۱۸'],
+		['Devanagari digits', '१२३४५६७८९०१८'],
+		['Thai digits', '๑๒๓๔๕๖๗๘๙๐๑๘'],
+		['kanji numerals', '一二三四五六七八九〇一八'],
+		['kanji numerals grouped', '一二三四・五六七八・九〇一八'],
+		['katakana long vowel marks as dashes', '1234ー5678ー9018'],
+		['full-width dashes and digits', '１２３４－５６７８－９０１８'],
+		['figure and en dashes', '1234‒5678–9018'],
+		['a NUL between groups', '1234\u00005678\u00009018'],
+		['a keycap sequence', '1\u20e323456789018'],
+		['time-like pairs that run on', '12:34:56:78:90:18'],
+		['a time among other groups', '1234 12:34 5678']
+	])('finds one written with %s', (_, text) => {
+		expect(containsMyNumber(text)).toBe(true);
+		expect(containsMyNumber({ note: `備考 ${text} です` })).toBe(true);
+	});
+
+	it.each([
+		['a UUID, as a whole value', '01936f4e-1c2a-7b3d-8e4f-123456789018'],
+		['an ISO date and time', '2026-12-05T10:30:15.123Z'],
+		['a date and time written 2026/12/05 10:30 (12 digits)', '2026/12/05 10:30'],
+		['a time before a date (12 digits)', '10:30 2026/12/05'],
+		['a day and a time range (12 digits)', '12/05 10:30-11:45'],
+		['an IPv4 address with 12 digits', '192.168.100.201'],
+		['an international phone number with 12 digits', 'TEL +81 90-1234-5678'],
+		['an international phone number, spaces', '+81 90 1234 5678'],
+		['a domestic mobile number', '090-1234-5678'],
+		['a GS1 element string with a numeric lot', '(01)04987123456789(17)301231(10)1234567890'],
+		['a GS1 date and numeric lot (12 digits)', '(17)301231(10)123456'],
+		['an 18-digit ticket grouped', '1 1 131016 1234567890'],
+		['a 16-digit card number grouped', '1234-5678-9018-0000']
+	])('leaves alone %s', (_, text) => {
+		expect(containsMyNumber(text)).toBe(false);
+	});
+
+	it('redacts every My Number in a line, disguises included, and leaves the rest', () => {
+		expect(redactMyNumbers('DELETE /api/office/lots/comirnaty/123456789018\u0000 failed')).toBe(`DELETE /api/office/lots/comirnaty/${MY_NUMBER_REDACTED}\u0000 failed`);
+		expect(redactMyNumbers('a 1234.5678.9018 b 1234\u200b5678\u200b9018 c')).toBe(`a ${MY_NUMBER_REDACTED} b ${MY_NUMBER_REDACTED} c`);
+		expect(redactMyNumbers('ticket 121310160000067890 at 2026/12/05 10:30')).toBe('ticket 121310160000067890 at 2026/12/05 10:30');
+		expect(redactMyNumbers('１２３４５６７８９０１８')).toBe(MY_NUMBER_REDACTED);
+		expect(redactMyNumbers('no digits')).toBe('no digits');
+	});
+});
+
+/** Digits of other scripts a person reads as digits: [zero code point] per script. */
+const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xae6, 0xbe6, 0xe50, 0xed0, 0xf20, 0x1040, 0x17e0, 0x1d7ce, 0x1d7ec];
+const KANJI = '〇一二三四五六七八九';
+const writeDigit = (d: number, style: number) => (style === DIGIT_ZEROS.length ? KANJI[d]! : String.fromCodePoint(DIGIT_ZEROS[style]! + d));
+const INVISIBLES = ['\u200b', '\u200c', '\u200d', '\u2060', '\u00ad', '\ufeff', '\u200e', '\ufe0f', '\u034f'];
+/** Separator characters people (and attackers) put between digit groups. */
+const SEPARATORS = [' ', '\u3000', '\u00a0', '\u2009', '\t', '.', '/', ',', '_', '-', '‐', '‑', '‒', '–', '—', '―', 'ー', '－', '・', ':', '*', '|', '~', '+', '#', '、', '。', '･', '＿'];
+/** Separators that cannot make a group read as a date, time, address or phone number. */
+const PLAIN_SEPARATORS = SEPARATORS.filter((c) => !':/.+'.includes(c));
+
+const separatorRun = (chars: string[]) => fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+
+/** A valid My Number in a generated disguise: any grouping, digits of any script, invisibles. */
+const disguised = fc
+	.record({
+		n: validMyNumber,
+		cuts: fc.subarray([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+		uniform: fc.boolean(),
+		sep: separatorRun(SEPARATORS),
+		mixed: fc.array(separatorRun(PLAIN_SEPARATORS), { minLength: 11, maxLength: 11 }),
+		styles: fc.array(fc.integer({ min: 0, max: DIGIT_ZEROS.length }), { minLength: 12, maxLength: 12 }),
+		invisible: fc.array(fc.option(fc.constantFrom(...INVISIBLES), { freq: 3 }), { minLength: 12, maxLength: 12 }),
+		before: fence,
+		after: fenceAfter
+	})
+	.map(({ n, cuts, uniform, sep, mixed, styles, invisible, before, after }) => {
+		let out = before;
+		for (let i = 0; i < 12; i++) {
+			if (cuts.includes(i)) out += uniform ? sep : mixed[i - 1]!;
+			out += writeDigit(Number(n[i]), styles[i]!) + (invisible[i] ?? '');
+		}
+		return out + after;
+	});
+
+/** Legitimate values that must never be refused. */
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const date = fc.record({ y: fc.integer({ min: 1990, max: 2100 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) });
+const time = fc.record({ h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }) });
+const gtin13 = digitString(12).map((d) => {
+	const sum = Array.from(d).reduce((acc, c, i) => acc + Number(c) * (i % 2 === 0 ? 1 : 3), 0);
+	return d + ((10 - (sum % 10)) % 10);
+});
+const legitimate = fc.oneof(
+	digitString(18), // a ticket in its own field
+	fc.uuid(),
+	fc.tuple(date, time).map(([{ y, m, d }, { h, mi, s }]) => `${y}-${pad(m, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.000Z`),
+	fc.tuple(date, time).map(([{ y, m, d }, { h, mi }]) => `${y}/${pad(m, 2)}/${pad(d, 2)} ${pad(h, 2)}:${pad(mi, 2)}`),
+	fc.tuple(date, time).map(([{ y, m, d }, { h, mi }]) => `${y}-${pad(m, 2)}-${pad(d, 2)} ${pad(h, 2)}:${pad(mi, 2)}`),
+	fc.tuple(date, time, time).map(([{ m, d }, a, b]) => `${m}/${d} ${a.h}:${pad(a.mi, 2)}-${b.h}:${pad(b.mi, 2)}`),
+	fc.tuple(fc.integer({ min: 1, max: 4 }), digitString(9), fc.constantFrom('-', ' ', '')).map(([area, d, sep]) => `0${d.slice(0, area)}${sep}${d.slice(area, 5)}${sep}${d.slice(5)}`), // landline, 10 digits
+	fc.tuple(fc.constantFrom('5', '7', '8', '9'), digitString(8), fc.constantFrom('-', ' ', '')).map(([k, d, sep]) => `0${k}0${sep}${d.slice(0, 4)}${sep}${d.slice(4)}`), // mobile, 11 digits
+	fc.tuple(digitString(2), digitString(4), digitString(4)).map(([a, b, c]) => `+81 ${a}-${b}-${c}`), // international phone
+	fc.tuple(fc.ipV4()).map(([ip]) => ip),
+	gtin13,
+	gtin13.map((g) => '0' + g), // GTIN-14
+	fc.tuple(gtin13, date, fc.stringMatching(/^[0-9A-Z]{1,12}$/)).map(([g, { y, m, d }, lot]) => `(01)0${g}(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),
+	fc.tuple(date, fc.stringMatching(/^[0-9]{1,10}$/)).map(([{ y, m, d }, lot]) => `(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),
+	fc.stringMatching(/^[A-Z]{2}[0-9]{4,6}$/) // a lot
+);
+
+describe('the guard, both ways (properties)', () => {
+	it('finds every generated My Number in every generated disguise', () => {
+		fc.assert(
+			fc.property(disguised, (text) => {
+				expect(containsMyNumber(text)).toBe(true);
+				expect(redactMyNumbers(text)).toContain(MY_NUMBER_REDACTED);
+				expect(containsMyNumber(redactMyNumbers(text))).toBe(false);
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+
+	it('never finds one in a generated legitimate value', () => {
+		fc.assert(
+			fc.property(legitimate, (value) => {
+				expect(containsMyNumber(value)).toBe(false);
+				expect(redactMyNumbers(value)).toBe(value);
+			}),
+			{ numRuns: 2000 }
+		);
 	});
 });

@@ -1,9 +1,10 @@
-import { digitsOf, toAsciiDigits } from './digits';
+import { digitsOf } from './digits';
+import { foldForReading } from './reading';
 
 /**
  * 個人番号 (My Number) guard. A My Number must never reach the device, the sync stream or the
- * server, so every entry path refuses any value that is, or contains, a 12-digit run that
- * passes the check digit. Nothing here returns, logs or echoes the digits it found.
+ * server, so every boundary refuses any value that is, or contains, twelve digits that pass the
+ * check digit, however they are written. Nothing here returns, logs or echoes the digits found.
  *
  * Check digit: weights 6,5,4,3,2,7,6,5,4,3,2 on the first eleven digits left to right,
  * r = sum mod 11, check = 0 when r ≤ 1, else 11 − r.
@@ -18,51 +19,190 @@ export function myNumberCheckDigit(firstEleven: string): number {
 	return r <= 1 ? 0 : 11 - r;
 }
 
-/** Exactly 12 digits (after full-width normalisation) with a valid check digit. */
+/** Exactly 12 digits (in any script, after folding) with a valid check digit. */
 export function isMyNumber(value: string): boolean {
-	const v = toAsciiDigits(value);
+	const v = foldForReading(value).text;
 	if (!/^\d{12}$/.test(v)) return false;
-	return myNumberCheckDigit(v.slice(0, 11)) === Number(v[11]);
+	return passesCheck(v);
 }
 
-/*
- * Candidates in free text. The text is NFKC-normalised first, so full-width, mathematical and
- * other compatibility digits count as digits. A "chain" is digit runs joined by separators
- * (whitespace, or one dash with optional whitespace around it). Candidates are
- *  - every maximal digit run of exactly 12 digits, and
- *  - every maximal streak of exactly three 4-digit groups in a chain (4-4-4 writing).
- * Maximality matters: an 18-digit ticket, a 13-digit JAN code or a 16-digit card number written
- * 4-4-4-4 contain 12-digit stretches that may pass the check by chance, and must not be refused.
- */
-// The dash alternative comes first so that `split` takes " - " whole rather than its first space.
-const SEPARATOR = String.raw`(?:\s*[-\u2010-\u2015\u2212\u30fc]\s*|\s+)`;
-const CHAIN = new RegExp(String.raw`\d+(?:${SEPARATOR}\d+)*`, 'g');
-const SPLIT = new RegExp(SEPARATOR);
+const passesCheck = (twelve: string) => myNumberCheckDigit(twelve.slice(0, 11)) === Number(twelve[11]);
 
-function* candidatesIn(text: string): Generator<string> {
-	const normalised = text.normalize('NFKC');
-	for (const chain of normalised.matchAll(CHAIN)) {
-		const groups = chain[0].split(SPLIT);
-		for (const g of groups) if (g.length === 12) yield g;
-		let i = 0;
-		while (i < groups.length) {
-			if (groups[i]!.length !== 4) {
+/*
+ * How the guard reads a value, the way a person would (DESIGN §2):
+ *
+ * 1. Fold (reading.ts): every Unicode decimal digit and the kanji numerals 〇一二三四五六七八九
+ *    become ASCII digits; format characters (zero-width space, word joiner, soft hyphen…),
+ *    combining marks and variation selectors disappear; NFKC folds full-width forms.
+ * 2. A chain is digit groups joined by short runs (1–3 characters) of spaces, punctuation,
+ *    dashes of every kind (‐ ‑ – — ― ー －), symbols or control characters. Candidates are
+ *      - every group of exactly 12 digits;
+ *      - a whole chain of exactly 12 digits (`1234.5678.9018`, `123456-789018`);
+ *      - every maximal part of a chain joined by one and the same separator with exactly 12
+ *        digits (`No.3, 123-456-789-018`);
+ *      - every maximal streak of exactly three 4-digit groups (`3 1234 5678 9018`).
+ *    Maximality matters: an 18-digit ticket, a 13-digit JAN code or a 16-digit card number
+ *    written 4-4-4-4 contain 12-digit stretches that may pass the check by chance, and must not
+ *    be refused.
+ * 3. A chain made only of what reads as something else is left alone: dates and times
+ *    (`2026/12/05 10:30`, `2026-12-05`, `12/05`, `10:30:00`, `12/05 10:30-11:45`), IPv4
+ *    addresses, GS1 application identifiers in brackets (`(17)301231`) and international phone
+ *    numbers (`+81 90 1234 5678`). Each is only itself when it does not run on with its own
+ *    separator into more digits (`12:34:56:78:90:18` is not a time), and a chain that mixes it
+ *    with other digits is read in full (`1234 12:34 5678`). A whole value that is one UUID is an
+ *    identifier (ids made here never hold a My Number even inside text: shared/ids.ts).
+ * 4. A candidate is a My Number when its check digit holds.
+ */
+const SEPARATOR_CHAR = String.raw`[\s\p{Z}\p{P}\p{S}\p{Cc}\u30fc]`;
+const CHAIN = new RegExp(String.raw`\d+(?:${SEPARATOR_CHAR}{1,3}\d+)*`, 'gu');
+
+const inRange = (s: string | undefined, min: number, max: number) => s !== undefined && Number(s) >= min && Number(s) <= max;
+
+/**
+ * What reads as something other than an identity number. Each pattern is anchored by the
+ * lookarounds so that it is not part of a longer run with its own separator.
+ */
+const ASIDE: { pattern: RegExp; valid: (m: RegExpExecArray) => boolean }[] = [
+	{
+		// Date with optional time: 2026/12/05, 2026-12-05 10:30, 2026.12.05 10:30:15
+		pattern: /(?<!\d|\d[/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:[ \t\u3000]{1,2}(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?![\d/.:-]\d|\d)/gu,
+		valid: (m) => inRange(m[1], 1900, 2199) && inRange(m[3], 1, 12) && inRange(m[4], 1, 31) && (m[5] === undefined || (inRange(m[5], 0, 24) && inRange(m[6], 0, 59) && (m[7] === undefined || inRange(m[7], 0, 60))))
+	},
+	{
+		// Month and day: 12/05
+		pattern: /(?<!\d|\d\/)(\d{1,2})\/(\d{1,2})(?!\d|\/\d)/gu,
+		valid: (m) => inRange(m[1], 1, 12) && inRange(m[2], 1, 31)
+	},
+	{
+		// Time of day: 10:30, 10:30:15
+		pattern: /(?<!\d|\d:)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d|:\d)/gu,
+		valid: (m) => inRange(m[1], 0, 24) && inRange(m[2], 0, 59) && (m[3] === undefined || inRange(m[3], 0, 60))
+	},
+	{
+		// IPv4 address: four canonical octets
+		pattern: /(?<!\d|\d\.)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)/gu,
+		valid: (m) => m.slice(1, 5).every((o) => inRange(o, 0, 255) && (o === '0' || !o.startsWith('0')))
+	},
+	{
+		// GS1 element in human-readable form, application identifier and data: (17)301231
+		pattern: /\(\d{2,4}\)[0-9A-Za-z]+/gu,
+		valid: () => true
+	},
+	{
+		// International phone number: +81 90-1234-5678
+		pattern: /(?<!\d[\s\p{P}\p{S}]{0,2})\+\d{1,3}(?:[ \-.()]{1,2}\d{1,4}){2,4}(?!\d|[ \-.]\d)/gu,
+		valid: () => true
+	}
+];
+
+/** A whole value that is one UUID (8-4-4-4-12 hex): an identifier, not a number a person wrote. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Marks the characters that belong to something that reads as other than an identity number. */
+function asideMask(text: string): Uint8Array {
+	const mask = new Uint8Array(text.length);
+	for (const { pattern, valid } of ASIDE) {
+		for (const m of text.matchAll(pattern)) if (valid(m)) mask.fill(1, m.index, m.index + m[0].length);
+	}
+	return mask;
+}
+
+interface Span {
+	start: number;
+	end: number;
+}
+
+/** Spans (in the folded text) of the 12-digit candidates that pass the check digit. */
+function myNumberSpans(folded: string): Span[] {
+	const found: Span[] = [];
+	const aside = asideMask(folded);
+	const consider = (digits: string, start: number, end: number) => {
+		if (digits.length === 12 && passesCheck(digits)) found.push({ start, end });
+	};
+	for (const chain of folded.matchAll(CHAIN)) {
+		const start = chain.index;
+		const groups: { digits: string; start: number; end: number }[] = [];
+		for (const g of chain[0].matchAll(/\d+/g)) groups.push({ digits: g[0], start: start + g.index, end: start + g.index + g[0].length });
+		const seps: string[] = [];
+		// A chain made only of dates, times, addresses… is read as those, and nothing else.
+		if (groups.every((g) => aside[g.start] === 1 && aside[g.end - 1] === 1)) continue;
+		for (let i = 1; i < groups.length; i++) seps.push(folded.slice(groups[i - 1]!.end, groups[i]!.start));
+		const joined = (from: number, to: number) => groups.slice(from, to).map((g) => g.digits).join('');
+		const span = (from: number, to: number) => ({ start: groups[from]!.start, end: groups[to - 1]!.end });
+
+		for (const g of groups) consider(g.digits, g.start, g.end);
+		if (groups.length > 1) consider(joined(0, groups.length), start, start + chain[0].length);
+		// Maximal parts joined by one and the same separator.
+		for (let i = 0; i < seps.length; ) {
+			let j = i;
+			while (j + 1 < seps.length && seps[j + 1] === seps[i]) j++;
+			const from = i;
+			const to = j + 2;
+			if (!(from === 0 && to === groups.length)) {
+				const s = span(from, to);
+				consider(joined(from, to), s.start, s.end);
+			}
+			i = j + 1;
+		}
+		// Maximal streaks of exactly three 4-digit groups.
+		for (let i = 0; i < groups.length; ) {
+			if (groups[i]!.digits.length !== 4) {
 				i++;
 				continue;
 			}
 			let j = i;
-			while (j < groups.length && groups[j]!.length === 4) j++;
-			if (j - i === 3) yield groups.slice(i, j).join('');
+			while (j < groups.length && groups[j]!.digits.length === 4) j++;
+			if (j - i === 3) {
+				const s = span(i, j);
+				consider(joined(i, j), s.start, s.end);
+			}
 			i = j;
 		}
 	}
+	return found;
+}
+
+/** Quick exit: fewer than twelve ASCII digits in an ASCII string cannot hold a My Number. */
+function tooFewDigits(text: string): boolean {
+	let digits = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c > 0x7f) return false;
+		if (c >= 48 && c <= 57 && ++digits >= 12) return false;
+	}
+	return true;
+}
+
+function spansIn(text: string): { spans: Span[]; origin: (i: number) => number } {
+	if (tooFewDigits(text) || UUID.test(text)) return { spans: [], origin: (i) => i };
+	const folded = foldForReading(text);
+	if (folded.digitCount < 12) return { spans: [], origin: folded.origin };
+	return { spans: myNumberSpans(folded.text), origin: folded.origin };
 }
 
 export function stringContainsMyNumber(text: string): boolean {
-	for (const candidate of candidatesIn(text)) {
-		if (isMyNumber(candidate)) return true;
+	return spansIn(text).spans.length > 0;
+}
+
+/** What a redacted My Number becomes in a log line. */
+export const MY_NUMBER_REDACTED = '[個人番号]';
+
+/**
+ * The text with every My Number (as the guard reads it, disguises included) replaced by
+ * MY_NUMBER_REDACTED. Used by the logger, so that no log line can ever hold one.
+ */
+export function redactMyNumbers(text: string): string {
+	const { spans, origin } = spansIn(text);
+	if (spans.length === 0) return text;
+	const ranges = spans.map((s) => ({ start: origin(s.start), end: origin(s.end) })).sort((a, b) => a.start - b.start);
+	let out = '';
+	let at = 0;
+	for (const r of ranges) {
+		if (r.end <= at) continue;
+		out += text.slice(at, Math.max(at, r.start)) + MY_NUMBER_REDACTED;
+		at = r.end;
 	}
-	return false;
+	return out + text.slice(at);
 }
 
 /**
