@@ -18,6 +18,8 @@ export {
 	locateMyNumber,
 	stringContainsMyNumber,
 	myNumberCheckDigit,
+	redactMyNumbers,
+	MY_NUMBER_REDACTED,
 	MY_NUMBER_MESSAGE
 } from './domain/my-number';
 export {

@@ -1,6 +1,11 @@
+import { redactMyNumbers } from '../shared/index';
+
 /**
- * Structured one-line JSON logs. Callers pass identifiers and codes only: never ticket numbers,
- * event payloads or anything a person typed, so a My Number cannot end up in a log file.
+ * Structured one-line JSON logs. Callers pass identifiers and codes only, never ticket numbers,
+ * event payloads or anything a person typed. The logger does not rely on that: every line is
+ * the guard's last front door (DESIGN §2), so each text value — message, fields, nested values,
+ * error text — is redacted before it is serialised, and the serialised line once more (keys).
+ * A log file can therefore never hold a My Number, disguised or not.
  */
 export interface Logger {
 	info(msg: string, fields?: Record<string, unknown>): void;
@@ -8,10 +13,28 @@ export interface Logger {
 	error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** Redacts every text in a log field: strings, numbers, errors, arrays and objects, to a depth. */
+function redactValue(value: unknown, depth = 0): unknown {
+	if (typeof value === 'string') return redactMyNumbers(value);
+	if (typeof value === 'number' || typeof value === 'bigint') {
+		const text = String(value);
+		const redacted = redactMyNumbers(text);
+		return redacted === text ? (typeof value === 'bigint' ? text : value) : redacted;
+	}
+	if (value instanceof Error) return redactMyNumbers(String(value));
+	if (value === null || typeof value !== 'object') return value;
+	if (depth > 8) return '[nested too deep]';
+	if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+	return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactMyNumbers(k), redactValue(v, depth + 1)]));
+}
+
 export function createLogger(write: (line: string) => void = (l) => process.stderr.write(l + '\n'), quiet = false): Logger {
 	const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
 		if (quiet && level === 'info') return;
-		write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+		const entry = redactValue({ ...fields, time: new Date().toISOString(), level, msg }) as Record<string, unknown>;
+		// Fixed keys first for readers; the line itself is read once more for anything a key held.
+		const { time, level: lvl, msg: text, ...rest } = entry;
+		write(redactMyNumbers(JSON.stringify({ time, level: lvl, msg: text, ...rest })));
 	};
 	return { info: log('info'), warn: log('warn'), error: log('error') };
 }

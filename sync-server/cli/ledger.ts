@@ -1,6 +1,7 @@
 import { verifyAuditChain } from '../audit/audit-log';
 import { loadConfig } from '../config';
 import { rebuildProjections } from '../ledger/rebuild';
+import { scanLedgerForMyNumbers } from '../ledger/scan-my-number';
 import { runCommand, withLedger } from './run-command';
 
 /**
@@ -11,9 +12,12 @@ import { runCommand, withLedger } from './run-command';
  *   rebuild   recompute every projection from the raw signed updates
  *   stats          counts of devices, batches, raw updates and projected events
  *   verify-audit   walk the audit log's hash chain; exit 1 and name the first broken row
+ *   scan-my-number read every text and JSON column of every table with the My Number guard;
+ *                  print table, row key and column of each finding (never the value); exit 1
+ *                  when anything is found
  */
-const USAGE = 'usage: npm run ledger -- rebuild | stats | verify-audit';
-const COMMANDS = ['rebuild', 'stats', 'verify-audit'];
+const USAGE = 'usage: npm run ledger -- rebuild | stats | verify-audit | scan-my-number';
+const COMMANDS = ['rebuild', 'stats', 'verify-audit', 'scan-my-number'];
 
 async function main(): Promise<number> {
 	const command = process.argv[2];
@@ -33,6 +37,13 @@ async function main(): Promise<number> {
 				console.error(`audit chain BROKEN at entry ${check.brokenAt} (${check.reason}); the ${check.rows} entries before it are intact`);
 				return 1;
 			}
+		} else if (command === 'scan-my-number') {
+			const s = await scanLedgerForMyNumbers(ledger.db, (f) => console.log(`${f.table}\t${f.rowKey}\t${f.column}`));
+			if (s.findings > 0) {
+				console.error(`${s.findings} value(s) read as a My Number in ${s.rows} rows of ${s.tables} tables (table, row key, column above); purge or correct them`);
+				return 1;
+			}
+			console.log(`no My Number found: ${s.rows} rows of ${s.tables} tables read`);
 		} else {
 			const { rows } = await ledger.db.query<Record<string, number>>(
 				`SELECT (SELECT count(*) FROM devices)::int AS devices, (SELECT count(*) FROM batches)::int AS batches,

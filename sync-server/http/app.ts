@@ -15,6 +15,7 @@ import { deviceRoutes } from './device-routes';
 import { deviceEnrolRoutes, enrolmentRoutes } from './enrol-routes';
 import { lotRoutes } from './lot-routes';
 import { apiError } from './errors';
+import { myNumberJsonDoor, myNumberRequestDoor } from './my-number-door';
 import { authRoutes } from './office/auth-routes';
 import { officeSession, requireRole, type OfficeEnv } from './office/guard';
 import { userRoutes } from './office/user-routes';
@@ -48,12 +49,17 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
 	const app = new Hono();
 
+	// The My Number guard's front door: path, query and headers of every request, before routing.
+	app.use(myNumberRequestDoor);
+
 	app.get('/healthz', (c) => c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality }));
 
 	const api = new Hono<OfficeEnv>();
 	const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') });
 	// The register upload (3–4 MB for 100,000 rows) applies its own, larger limit after its role check.
 	api.use((c, next) => (isRegisterUpload(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next)));
+	// The My Number guard's front door for JSON bodies (the register upload is CSV, read cell by cell).
+	api.use((c, next) => (isRegisterUpload(c.req.method, c.req.path) ? next() : myNumberJsonDoor(c, next)));
 	// Devices: enrolment with a one-time code (the sync itself is the WebSocket on /sync).
 	api.route('/', deviceEnrolRoutes(deps));
 	// Back office: login and the session (the router guards its own routes after login).

@@ -5,8 +5,9 @@ import { useServer } from './server-fixture';
 
 const server = useServer();
 
-// A valid My Number (check digit 8), in the forms people type it.
-const MY_NUMBERS = ['123456789018', '1234 5678 9018', '１２３４５６７８９０１８'];
+// A valid My Number (check digit 8), in the forms people type it, and disguised: other
+// separators, invisible characters between digits, other scripts' digits, kanji numerals.
+const MY_NUMBERS = ['123456789018', '1234 5678 9018', '１２３４５６７８９０１８', '1234.5678.9018', '123-456-789-018', '1234\u200b5678\u200b9018', '١٢٣٤٥٦٧٨٩٠١٨', '一二三四五六七八九〇一八'];
 
 test('a My Number is refused in every input of the station', async ({ page }) => {
 	await page.goto(server.url);
@@ -51,13 +52,13 @@ test('a My Number is refused in every input of the station', async ({ page }) =>
 	// The not-vaccinated note and a correction's reason.
 	await scanTicket(page, '111310160000012345');
 	await page.getByRole('button', { name: '接種不適当', exact: true }).click();
-	await page.getByLabel('補足').fill(`番号 ${MY_NUMBERS[1]}`);
+	await page.getByLabel('補足').fill(`番号 ${MY_NUMBERS[5]}`);
 	await page.getByRole('button', { name: '接種不適当として記録' }).click();
 	await expect(alert).toContainText('個人番号');
 	await page.getByLabel('補足').fill('');
 	await page.getByRole('button', { name: '接種不適当として記録' }).click();
 	await page.locator('.records li').first().getByRole('button', { name: '訂正' }).click();
-	await page.getByLabel('理由', { exact: true }).fill(MY_NUMBERS[2]!);
+	await page.getByLabel('理由', { exact: true }).fill(MY_NUMBERS[7]!);
 	await page.getByRole('button', { name: '確定' }).click();
 	await expect(alert).toContainText('個人番号');
 	await expect(page.locator('.records li')).not.toContainText('訂正済');

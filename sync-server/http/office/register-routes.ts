@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import { isValidMunicipalityCode, stringContainsMyNumber } from '../../../shared/index';
+import { isValidMunicipalityCode } from '../../../shared/index';
 import { CAN } from '../../../shared/office/roles';
 import { audit } from '../../audit/audit-log';
 import type { Ledger } from '../../ledger/ledger';
@@ -51,7 +51,6 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 		bodyLimit({ maxSize: REGISTER_UPLOAD_LIMIT, onError: (c) => apiError(c, 413, 'FILE_TOO_LARGE', 'ファイルが大きすぎます（上限 32 MiB）。ファイルを分けて取り込んでください。') }),
 		async (c) => {
 			const name = (c.req.query('name') ?? '').trim();
-			if (stringContainsMyNumber(name)) return apiError(c, 400, 'MY_NUMBER', 'ファイル名に個人番号（マイナンバー）と思われる数字があります。取り込んでいません。');
 			if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) return apiError(c, 400, 'BAD_FILE_NAME', 'ファイル名（name）は1〜200文字で指定してください。');
 			const bytes = new Uint8Array(await c.req.arrayBuffer());
 			if (bytes.length === 0) return apiError(c, 400, 'EMPTY_FILE', 'ファイルが空です。');
