@@ -71,6 +71,19 @@ test.describe('sign-in and roles', () => {
 		await expect(page.getByRole('alert')).toContainText('この操作の権限がありません');
 	});
 
+	test('a browser that never signed in is not told its session expired; one whose session ended is', async ({ page }) => {
+		await page.goto(`${server.url}/office`);
+		await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+		await expect(page.getByText('セッションの有効期限が切れました')).toHaveCount(0);
+
+		await officeLogin(page, server.url);
+		// The session ends on the server (as after the idle timeout): the next call finds none.
+		await page.context().clearCookies();
+		await page.getByRole('link', { name: '利用者' }).click();
+		await expect(page.getByText('セッションの有効期限が切れました。もう一度ログインしてください。')).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+	});
+
 	test('with a second factor, sign-in asks for the authenticator code', async ({ page }) => {
 		await officeLogin(page, server.url);
 		await page.getByRole('link', { name: 'アカウント' }).click();

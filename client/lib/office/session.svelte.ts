@@ -17,7 +17,9 @@ class OfficeSession {
 	constructor() {
 		connectApi({
 			csrfToken: () => this.csrfToken,
-			onSessionEnded: () => this.signedOut('セッションの有効期限が切れました。もう一度ログインしてください。')
+			// Only a session that existed can have expired: a browser that never signed in (or
+			// whose first check of the session finds none) is simply shown the login form.
+			onSessionEnded: () => this.signedOut(this.state === 'signed-in' ? 'セッションの有効期限が切れました。もう一度ログインしてください。' : null)
 		});
 	}
 
