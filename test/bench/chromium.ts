@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 import { enrolStation, fillSession, PIN, STAFF, unlockStation } from '../e2e/station-steps';
+import { wedgeScan } from '../e2e/wedge';
 import { startTestServer } from '../helpers/in-process-server';
 import { issueEnrolmentCode, ROOT } from '../helpers/server-process';
 
@@ -61,17 +62,24 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * In the page: a keyboard-wedge burst (the scanner's keys, then Enter) into the station's
- * window-wide wedge listener, the confirmation pressed the moment it appears, and the time from
- * the Enter to the new row in today's list. The keys are dispatched in the page so that the
- * machine's load cannot stretch them into what the station takes for hand typing.
+ * A keyboard-wedge burst (the scanner's keys, then Enter, stamped as a scanner's are: see
+ * test/e2e/wedge.ts) into the station's window-wide wedge listener; in the page, the
+ * confirmation pressed the moment it appears, and the time from the page's handling of the Enter
+ * to the new row in today's list.
  */
-function scanAndTime(page: Page, ticket: string): Promise<number> {
-	return page.evaluate(
-		({ ticket, grouped }) =>
-			new Promise<number>((ok) => {
+async function scanAndTime(page: Page, ticket: string): Promise<number> {
+	await page.evaluate(
+		({ grouped }) => {
+			const w = window as unknown as { scanTimed?: Promise<number> };
+			w.scanTimed = new Promise<number>((ok) => {
 				let pressed = false;
 				let enterAt = 0;
+				const onEnter = (e: KeyboardEvent) => {
+					if (e.key !== 'Enter') return;
+					enterAt = performance.now();
+					removeEventListener('keydown', onEnter, true);
+				};
+				addEventListener('keydown', onEnter, true);
 				const observer = new MutationObserver(() => {
 					if (!pressed) {
 						const save = [...document.querySelectorAll<HTMLButtonElement>('.confirm button.primary')].find((b) => !b.disabled);
@@ -87,14 +95,13 @@ function scanAndTime(page: Page, ticket: string): Promise<number> {
 					}
 				});
 				observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-				(document.activeElement as HTMLElement | null)?.blur();
-				const key = (k: string) => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
-				for (const ch of ticket) key(ch);
-				enterAt = performance.now();
-				key('Enter');
-			}),
-		{ ticket, grouped: groupForList(ticket) }
+			});
+			(document.activeElement as HTMLElement | null)?.blur();
+		},
+		{ grouped: groupForList(ticket) }
 	);
+	await wedgeScan(page, ticket);
+	return page.evaluate(() => (window as unknown as { scanTimed: Promise<number> }).scanTimed);
 }
 
 /** How today's list prints a ticket number (groupTicketNumber, joined by spaces). */

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { serviceDateOf } from '../../shared/index';
 import { issueEnrolmentCode } from '../helpers/server-process';
-import { cartonCode, enrolStation, fillSession, scanTicket } from './station-steps';
+import { cartonCode, enrolStation, fillSession, scanLot, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';
 
 const server = useServer();
@@ -63,8 +63,7 @@ test('warns before saving a duplicate here or at another table, a foreign ticket
 	// A lot whose expiry is today (Japan's date).
 	const today = serviceDateOf(new Date().toISOString())!;
 	await a.getByRole('button', { name: '設定を変更' }).click();
-	await a.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode('LX0001', today.slice(2).replaceAll('-', '')));
-	await a.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await scanLot(a, cartonCode('LX0001', today.slice(2).replaceAll('-', '')));
 	await a.getByRole('button', { name: 'この設定で記録を始める' }).click();
 	await check(a, '111310160000099999');
 	await expect(a.getByTestId('warnings')).toContainText('本日が有効期限');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { issueEnrolmentCode } from '../helpers/server-process';
-import { PIN, cartonCode, scanTicket } from './station-steps';
+import { PIN, cartonCode, scanLot, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';
 
 const server = useServer();
@@ -29,11 +29,9 @@ test('a My Number is refused in every input of the station', async ({ page }) =>
 	await page.getByRole('button', { name: 'この端末を登録する' }).click();
 
 	// Settings: doctor codes and the lot barcode.
-	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(`(01)09520000001018(17)301231(10)${MY_NUMBERS[0]}`);
-	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await scanLot(page, `(01)09520000001018(17)301231(10)${MY_NUMBERS[0]}`);
 	await expect(alert).toContainText('個人番号');
-	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode());
-	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await scanLot(page, cartonCode());
 	await page.getByLabel('予診医コード').fill(MY_NUMBERS[0]!);
 	await page.getByLabel('接種医コード').fill('D002');
 	await page.getByRole('button', { name: 'この設定で記録を始める' }).click();

@@ -5,7 +5,7 @@ import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { officeLogin, passwordOf } from './office-steps';
 import { useServer } from './server-fixture';
-import { enrolStation, scanTicket } from './station-steps';
+import { enrolStation, scanLot, scanTicket } from './station-steps';
 
 /** WCAG 2.1 AA violations on the page as it is now (axe-core). */
 const axeViolations = async (page: Page) =>
@@ -24,8 +24,7 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	await enrolStation(station, await issueEnrolmentCode(server.url));
 	await expect(station.getByTestId('catalog-version')).toHaveText('製品設定：版 1');
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
-	await station.getByLabel('ロット（バイアル・箱のバーコード）').fill(vial('NP0001'));
-	await station.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await scanLot(station, vial('NP0001'));
 	await expect(station.getByRole('alert')).toHaveText('登録されていない製品のバーコードです。');
 
 	// Back office: staff add the GTIN to Comirnaty (a mistyped check digit is refused first).
@@ -55,8 +54,7 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	// The station, online all along, receives version 2 without reconnecting; the vial now reads as Comirnaty.
 	await expect(station.getByTestId('catalog-version')).toHaveText('製品設定：版 2');
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
-	await station.getByLabel('ロット（バイアル・箱のバーコード）').fill(vial('NP0001'));
-	await station.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await scanLot(station, vial('NP0001'));
 	await expect(station.getByTestId('session-lot')).toContainText('NP0001');
 	await station.getByLabel('予診医コード').fill('D001');
 	await station.getByLabel('接種医コード').fill('D002');

@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { DEFAULT_VACCINE_CATALOG } from '../../shared/index';
+import { wedgeScan, type WedgeOptions } from './wedge';
 
 /** GS1 element string a wedge scanner types from a Comirnaty carton: GTIN, expiry 2030-12-31, lot. */
 export function cartonCode(lot = 'FK7789', expiry = '301231', product = 'comirnaty'): string {
@@ -28,8 +29,7 @@ export async function unlockStation(page: Page, pin = PIN): Promise<void> {
 /** Fills today's settings the way a nurse does at the start of a shift. */
 export async function fillSession(page: Page, lot = 'FK7789'): Promise<void> {
 	await page.getByLabel('ワクチン').selectOption('comirnaty');
-	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill(cartonCode(lot));
-	await page.getByLabel('ロット（バイアル・箱のバーコード）').press('Enter');
+	await scanLot(page, cartonCode(lot));
 	await expect(page.getByTestId('session-lot')).toContainText(lot);
 	await page.getByLabel('予診医コード').fill('D001');
 	await page.getByLabel('接種医コード').fill('D002');
@@ -37,12 +37,16 @@ export async function fillSession(page: Page, lot = 'FK7789'): Promise<void> {
 	await expect(page.getByTestId('session-summary')).toContainText(lot);
 }
 
-/** A wedge scanner reading a ticket into the ticket field: a fast burst of keys, then Enter. */
-export async function scanTicket(page: Page, ticket: string): Promise<void> {
-	const field = page.getByLabel('接種券番号（18桁）');
-	await field.fill('');
-	await field.pressSequentially(ticket);
-	await field.press('Enter');
+/** A wedge scanner reading a vial's or carton's GS1 code into the lot field (emptied first). */
+export async function scanLot(page: Page, code: string): Promise<void> {
+	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill('');
+	await wedgeScan(page, code);
+}
+
+/** A wedge scanner reading a ticket into the ticket field (emptied first): a burst of keys, then Enter. */
+export async function scanTicket(page: Page, ticket: string, options?: WedgeOptions): Promise<void> {
+	await page.getByLabel('接種券番号（18桁）').fill('');
+	await wedgeScan(page, ticket, options);
 }
 
 /** A person typing the number by hand (slower than any scanner), then pressing the button. */
