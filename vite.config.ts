@@ -1,5 +1,8 @@
+/// <reference types="vitest/config" />
+// Vitest's options are typed by the reference above, not imported: `npm start` builds with this
+// file after `npm ci --omit=dev`, where vitest is not installed.
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig } from 'vite';
 
 const syncServer = process.env.SYNC_SERVER_URL ?? 'http://127.0.0.1:8080';
 

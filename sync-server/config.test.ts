@@ -28,3 +28,17 @@ describe('configuration from the environment', () => {
 		expect(() => loadConfig({ LOGIN_BURST: 'many' })).toThrow(ConfigError);
 	});
 });
+
+describe('LOG_LEVEL', () => {
+	it('takes the usual levels, in any case, and the common other spellings', () => {
+		expect(loadConfig({}).logLevel).toBe('info');
+		for (const level of ['debug', 'info', 'warn', 'error', 'silent'] as const) expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+		expect(loadConfig({ LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+		expect(loadConfig({ LOG_LEVEL: 'warning' }).logLevel).toBe('warn');
+		expect(loadConfig({ LOG_LEVEL: 'trace' }).logLevel).toBe('debug');
+	});
+
+	it('refuses anything else, naming the variable', () => {
+		expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of debug, info, warn, error, silent/);
+	});
+});

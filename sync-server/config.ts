@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
 import type { DevicePolicy } from '../shared/protocol/messages';
+import { LOG_LEVELS, type LogLevel } from './logger';
 import type { SessionPolicy } from './office/accounts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -32,10 +33,19 @@ export interface Config {
 	connectionBytesPerSecond: number;
 	/** Imposed on every device at each connection. */
 	devicePolicy: DevicePolicy;
-	quiet: boolean;
+	/** The least severe log level written (LOG_LEVEL). */
+	logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {}
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+	const raw = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
+	// `warning` and `trace` as other tools spell them; everything else is refused, not guessed.
+	const level = raw === 'warning' ? 'warn' : raw === 'trace' ? 'debug' : raw;
+	if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+	return level as LogLevel;
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
 	const raw = env[name];
@@ -85,6 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			offlineSessionHours: integer(env, 'OFFLINE_SESSION_HOURS', 72, 1, 24 * 30),
 			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365)
 		},
-		quiet: env.LOG_LEVEL === 'warn'
+		logLevel: logLevel(env)
 	};
 }

@@ -31,3 +31,22 @@ describe('the logger is the My Number guard of the log file', () => {
 		expect(entry).toMatchObject({ level: 'info', msg: 'committed', batch: '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/V001/2026-12-05', updates: 12, at: '2026/12/05 10:30', code: 'LOT_EXPIRED' });
 	});
 });
+
+describe('log levels', () => {
+	it('writes the level given and the more severe ones only', () => {
+		const written = (minimum: 'debug' | 'info' | 'warn' | 'error' | 'silent') => {
+			const lines: string[] = [];
+			const log = createLogger((l) => lines.push(l), minimum);
+			log.debug('d');
+			log.info('i');
+			log.warn('w');
+			log.error('e');
+			return lines.map((l) => (JSON.parse(l) as { msg: string }).msg).join('');
+		};
+		expect(written('debug')).toBe('diwe');
+		expect(written('info')).toBe('iwe');
+		expect(written('warn')).toBe('we');
+		expect(written('error')).toBe('e');
+		expect(written('silent')).toBe('');
+	});
+});

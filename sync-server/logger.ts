@@ -8,6 +8,7 @@ import { redactMyNumbers } from '../shared/index';
  * A log file can therefore never hold a My Number, disguised or not.
  */
 export interface Logger {
+	debug(msg: string, fields?: Record<string, unknown>): void;
 	info(msg: string, fields?: Record<string, unknown>): void;
 	warn(msg: string, fields?: Record<string, unknown>): void;
 	error(msg: string, fields?: Record<string, unknown>): void;
@@ -28,13 +29,17 @@ function redactValue(value: unknown, depth = 0): unknown {
 	return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactMyNumbers(k), redactValue(v, depth + 1)]));
 }
 
-export function createLogger(write: (line: string) => void = (l) => process.stderr.write(l + '\n'), quiet = false): Logger {
-	const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
-		if (quiet && level === 'info') return;
+/** Levels from the most to the least verbose; LOG_LEVEL names the least severe one written. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function createLogger(write: (line: string) => void = (l) => process.stderr.write(l + '\n'), minimum: LogLevel = 'info'): Logger {
+	const log = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => {
+		if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(minimum)) return;
 		const entry = redactValue({ ...fields, time: new Date().toISOString(), level, msg }) as Record<string, unknown>;
 		// Fixed keys first for readers; the line itself is read once more for anything a key held.
 		const { time, level: lvl, msg: text, ...rest } = entry;
 		write(redactMyNumbers(JSON.stringify({ time, level: lvl, msg: text, ...rest })));
 	};
-	return { info: log('info'), warn: log('warn'), error: log('error') };
+	return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -39,7 +39,7 @@ export interface RunningServer {
 }
 
 /** Opens the ledger, then serves HTTP and the sync WebSocket on one port. */
-export async function startServer(config: Config, log: Logger = createLogger(undefined, config.quiet)): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger = createLogger(undefined, config.logLevel)): Promise<RunningServer> {
 	// On PostgreSQL each process names its sessions, so it can tell its own update notices apart.
 	const origin = `vacc-sync-${randomBytes(6).toString('hex')}`;
 	const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);

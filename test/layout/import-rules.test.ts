@@ -29,3 +29,23 @@ describe('import rules', () => {
 		expect(bad).toEqual([]);
 	});
 });
+
+/** The npm package a bare import specifier names (`@scope/name/sub` → `@scope/name`). */
+const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+const isPackage = (spec: string) => /^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(\/[\w./-]*)?$/.test(spec) && !spec.startsWith('.');
+
+describe('what npm start needs after npm ci --omit=dev', () => {
+	it('every package the server, the shared code, the PWA and its build import is a dependency, not a devDependency', () => {
+		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+		const files = [
+			...sources(join(ROOT, 'sync-server')),
+			...sources(join(ROOT, 'shared')).filter((f) => !f.includes('/testing/')),
+			...sources(join(ROOT, 'client')),
+			join(ROOT, 'vite.config.ts'),
+			join(ROOT, 'svelte.config.js')
+		];
+		const missing = new Set<string>();
+		for (const f of files) for (const spec of importsOf(f)) if (isPackage(spec) && !(packageOf(spec) in pkg.dependencies)) missing.add(`${packageOf(spec)} (${relative(ROOT, f)})`);
+		expect([...missing]).toEqual([]);
+	});
+});
