@@ -205,7 +205,14 @@ export class Accounts {
 			if (!totpCode) return { ok: false, code: 'TOTP_REQUIRED' };
 			const step = this.acceptTotp(row.totp_secret, row.username, totpCode, row.totp_last_step);
 			if (step === null) return fail('TOTP_INVALID', true);
-			await this.db.query('UPDATE office_users SET totp_last_step = $2 WHERE id = $1', [row.id, step]);
+			// The row read above may be stale: logins with the same code race each other (one
+			// replays what it saw typed). One conditional UPDATE claims the step; only the login
+			// whose claim changed the row goes on to open a session.
+			const claimed = await this.db.query(
+				'UPDATE office_users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+				[row.id, step]
+			);
+			if (claimed.rows.length === 0) return fail('TOTP_INVALID', true);
 		}
 		const token = randomBytes(32).toString('base64url');
 		const csrfToken = randomBytes(32).toString('base64url');
