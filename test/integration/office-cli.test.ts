@@ -5,15 +5,22 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../sync-server/ledger/open';
+import { testKeyFile } from '../helpers/key-file';
 import { OfficeClient } from '../helpers/office-client';
 import { ROOT, startServerProcess } from '../helpers/server-process';
 
 const run = promisify(execFile);
 
-/** Runs one of the npm CLIs (`admin`, `ledger`) on a data directory; resolves with its exit code and output. */
+/**
+ * Runs one of the npm CLIs (`admin`, `ledger`) on a data directory, with the key file the test
+ * servers on that ledger use; resolves with its exit code and output.
+ */
 async function cli(script: 'admin' | 'ledger', args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
 	try {
-		const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, `sync-server/cli/${script}.ts`), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+		const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, `sync-server/cli/${script}.ts`), ...args], {
+			cwd: ROOT,
+			env: { ...process.env, SERVER_KEY_FILE: testKeyFile(env, env.DATA_DIR ?? ''), ...env }
+		});
 		return { code: 0, out: r.stdout + r.stderr };
 	} catch (e) {
 		const err = e as { code: number; stdout: string; stderr: string };
