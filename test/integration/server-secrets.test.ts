@@ -182,6 +182,32 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		device.stop();
 	});
 
+	it('a sealed TOTP secret copied onto another user does not open there: no session', async () => {
+		const server = await start();
+		const admin = await OfficeClient.login(server.url);
+		const a = await admin.createUser('staff', 'totp-a');
+		const aTotp = await enableTotp(a);
+		const b = await admin.createUser('staff', 'totp-b');
+		await enableTotp(b);
+		// Someone with write access to the database gives user b user a's second factor.
+		await server.ledger.db.query(
+			`UPDATE office_users SET totp_sealed = (SELECT totp_sealed FROM office_users WHERE username = 'totp-a'), totp_last_step = NULL WHERE username = 'totp-b'`
+		);
+		const sessions = async () => (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')).rows[0]!.n;
+		const before = await sessions();
+		const code = aTotp.totp.generate({ timestamp: Date.now() + 30_000 });
+		const res = await fetch(`${server.url}/api/office/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username: 'totp-b', password: 'totp-b-password-0123', totp: code })
+		});
+		expect(res.status).toBe(500);
+		expect(await sessions()).toBe(before);
+		expect(server.logs.join('\n')).toContain(`does not open with this key file`);
+		// User a's own factor is untouched.
+		await expect(OfficeClient.login(server.url, { username: 'totp-a', password: 'totp-a-password-0123' }, code)).resolves.toBeDefined();
+	});
+
 	it('refuses to start with a key file of another ledger, or none, and says what to do', async () => {
 		const first = await start();
 		const admin = await OfficeClient.login(first.url);
