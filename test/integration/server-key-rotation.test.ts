@@ -11,7 +11,7 @@ import type { PublicKeys } from '../../shared/protocol/keys';
 import { MSG_SERVER_KEYS_ACK } from '../../shared/protocol/messages';
 import { receiptSigningBytes } from '../../shared/protocol/signing';
 import { CLOSE } from '../../shared/sync/socket';
-import { rotateServerKeys } from '../../sync-server/cli/server-keys';
+import { listServerKeys, rotateServerKeys } from '../../sync-server/cli/server-keys';
 import { forgeKeyChange } from '../helpers/forge-server-keys';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { removeTestKeyFile, testKeyFile } from '../helpers/key-file';
@@ -127,6 +127,13 @@ describe.each(BACKENDS)('server key rotation with a real server and the device s
 		// No device uses generation 1 any more (the new one enrolled on 2): its secrets are gone, its public keys stay.
 		expect(history[0]).toMatchObject({ generation: 1, secretsKept: false, devices: 0 });
 		expect(history[1]).toMatchObject({ generation: 2, secretsKept: true, retiredAt: null, devices: 2 });
+		if (backend === 'postgres') {
+			// `npm run admin -- server-keys`, beside the running server.
+			const listed = await listServerKeys({ databaseUrl: env.DATABASE_URL, dataDir, serverKeyFile: live().keyFile });
+			expect(listed).toHaveLength(2);
+			expect(listed[0]).toMatch(/^generation 1\t[0-9a-f:]{19}\tcreated \S+\tretired \S+\tsecrets destroyed\t0 devices$/);
+			expect(listed[1]).toMatch(/^generation 2\t[0-9a-f:]{19}\tcreated \S+\tcurrent\tsecrets kept\t2 devices$/);
+		}
 	});
 
 	it('a lost acknowledgement does not lock the device out: the server still speaks the old keys, offers the change again', async () => {
