@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 
@@ -26,6 +27,13 @@ describe('configuration from the environment', () => {
 		];
 		for (const [env, message] of cases) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
 		expect(() => loadConfig({ LOGIN_BURST: 'many' })).toThrow(ConfigError);
+	});
+
+	it('keeps the server key file outside the data directory', () => {
+		expect(loadConfig({}).serverKeyFile).toBe(resolve('secrets/server.key'));
+		expect(loadConfig({ DATA_DIR: '/srv/vacc/data', SERVER_KEY_FILE: '/srv/vacc/data-keys/server.key' }).serverKeyFile).toBe('/srv/vacc/data-keys/server.key');
+		for (const inside of ['/srv/vacc/data/server.key', '/srv/vacc/data/secrets/server.key', '/srv/vacc/data/../data/k', '/srv/vacc/data/..key', '/srv/vacc/data'])
+			expect(() => loadConfig({ DATA_DIR: '/srv/vacc/data', SERVER_KEY_FILE: inside }), inside).toThrow(/SERVER_KEY_FILE must be outside DATA_DIR/);
 	});
 });
 

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
 import type { DevicePolicy } from '../shared/protocol/messages';
 import { LOG_LEVELS, type LogLevel } from './logger';
@@ -11,6 +11,12 @@ export interface Config {
 	host: string;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/**
+	 * The key-encryption key (32 bytes, mode 0600) that seals the server's secret keys and TOTP
+	 * secrets in the ledger; made on the first start. Outside DATA_DIR, so a copy of the data
+	 * directory does not carry it (sync-server/secrets/).
+	 */
+	serverKeyFile: string;
 	/** The deployment's municipality (tenant), 6-digit 全国地方公共団体コード. */
 	municipality: string;
 	/** Back-office sessions and login lockout. */
@@ -64,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const databaseUrl = env.DATABASE_URL || undefined;
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres://');
 	const host = env.HOST || '127.0.0.1';
+	const dataDir = resolve(env.DATA_DIR || './data');
+	const serverKeyFile = resolve(env.SERVER_KEY_FILE || './secrets/server.key');
+	const inside = relative(dataDir, serverKeyFile);
+	if (inside === '' || (inside.split(sep)[0] !== '..' && !isAbsolute(inside))) {
+		throw new ConfigError(`SERVER_KEY_FILE must be outside DATA_DIR (got ${serverKeyFile} in ${dataDir}): a copy of the data directory must not carry the key that opens its secrets`);
+	}
 	const cookieSecure = env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !LOOPBACK.has(host);
 	for (const flag of ['COOKIE_SECURE', 'TRUST_PROXY']) {
 		if (env[flag] && !['true', 'false'].includes(env[flag])) throw new ConfigError(`${flag} must be true or false (got "${env[flag]}")`);
@@ -71,8 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	return {
 		port: integer(env, 'PORT', 8080, 0, 65535),
 		host,
-		dataDir: resolve(env.DATA_DIR || './data'),
+		dataDir,
 		databaseUrl,
+		serverKeyFile,
 		municipality,
 		office: {
 			idleMinutes: integer(env, 'OFFICE_IDLE_MINUTES', 30, 1, 24 * 60),

@@ -5,12 +5,12 @@ import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
 import type { Config } from './config';
-import { ed25519PrivateKey } from './crypto/ed25519';
 import { createApp } from './http/app';
 import { clientAddress } from './http/client-address';
 import { Ingest } from './ingest/ingest';
 import type { Ledger } from './ledger/ledger';
-import { openLedger } from './ledger/open';
+import { openLedgerWithSecrets } from './secrets/open';
+import type { ServerKeyring } from './secrets/server-keyring';
 import { createLogger, type Logger } from './logger';
 import { Accounts } from './office/accounts';
 import { Catalogs } from './catalog/catalogs';
@@ -28,6 +28,8 @@ export interface RunningServer {
 	url: string;
 	port: number;
 	ledger: Ledger;
+	/** The server's key pairs by generation (sealed in the ledger with the key file). */
+	keyring: ServerKeyring;
 	accounts: Accounts;
 	/** Runs the reconciliation rules after each commit. */
 	reconciler: Reconciler;
@@ -43,13 +45,13 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	// On PostgreSQL each process names its sessions, so it can tell its own update notices apart.
 	const origin = `vacc-sync-${randomBytes(6).toString('hex')}`;
 	const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);
-	const ledger = await openLedger({ databaseUrl, dataDir: config.dataDir });
-	const serverKeys = await ledger.serverKeys();
-	const serverSignKey = ed25519PrivateKey(serverKeys.sign.secretKey);
+	// The key file (SERVER_KEY_FILE) opens the server's keys and TOTP secrets; refused when it is
+	// readable by others or belongs to another ledger.
+	const { ledger, keyring, sealer } = await openLedgerWithSecrets({ databaseUrl, dataDir: config.dataDir, serverKeyFile: config.serverKeyFile });
 	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
 	const catalogs = new Catalogs(ledger);
 	await catalogs.seed();
-	const ingest = new Ingest(ledger, serverSignKey, catalogs);
+	const ingest = new Ingest(ledger, catalogs);
 	const connections = new DeviceConnections();
 	const venues = new VenueHub();
 	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
@@ -74,16 +76,16 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	// Reconciliation rules after each committed update, outside the ingest transaction.
 	const reconciler = new Reconciler(ledger.db, config.municipality, log, catalogs);
 	ingest.onCommitted((u) => reconciler.batchChanged(u.batchId));
-	const accounts = new Accounts(ledger.db, config.office);
+	const accounts = new Accounts(ledger.db, config.office, sealer);
 	// First run: while no back-office account exists, a one-time token (printed by `npm start`)
 	// lets the person who installed the server create the first admin in the browser.
 	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
 	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
-	const app = createApp({ config, ledger, catalogs, serverKeys, log, connections, accounts, setup, reconciler });
+	const app = createApp({ config, ledger, catalogs, log, connections, accounts, setup, reconciler });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, devicePolicy: config.devicePolicy }));
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, keyring, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, devicePolicy: config.devicePolicy }));
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -111,6 +113,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 		url: `http://${shownHost}:${port}`,
 		port,
 		ledger,
+		keyring,
 		accounts,
 		reconciler,
 		app,

@@ -87,6 +87,11 @@ export class Station {
 		return this.lastContactAt !== null && this.now - this.lastContactAt > this.policy.offlineSessionHours * 3600_000;
 	}
 
+	/** Sync stopped because the server offered keys whose certificates did not verify (the pins were kept). */
+	get serverKeyRefused(): boolean {
+		return this.sync.state === 'stopped' && this.sync.code === CLOSE.SERVER_KEY_CHANGE_REFUSED;
+	}
+
 	get waiting(): number {
 		return this.records.filter((r) => r.state === 'local' || r.state === 'sent').length;
 	}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, MSG_UNRECEIPTED, MAX_UNRECEIPTED, MSG_CATALOG, type AppMessage } from './messages';
+import { decodeMessage, encodeMessage, MSG_ERROR, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_SYNC, MSG_VENUE, MSG_WELCOME, MSG_UNRECEIPTED, MAX_UNRECEIPTED, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, type AppMessage } from './messages';
 import { DEFAULT_VACCINE_CATALOG } from '../domain/vaccines';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
@@ -19,7 +19,20 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 	fc.record({ type: fc.constant(MSG_VENUE), serviceDay: fc.string() }),
 	fc.record({ type: fc.constant(MSG_LOTS), lots: fc.array(fc.record({ product: fc.string(), lot: fc.string(), expiry: fc.string() })) }),
 	fc.record({ type: fc.constant(MSG_UNRECEIPTED), count: fc.integer({ min: 0, max: MAX_UNRECEIPTED }) }),
-	fc.record({ type: fc.constant(MSG_CATALOG), version: fc.integer({ min: 1, max: 2 ** 31 }), catalog: fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.jsonValue()).map((v) => JSON.parse(JSON.stringify(v)) as unknown) })
+	fc.record({ type: fc.constant(MSG_CATALOG), version: fc.integer({ min: 1, max: 2 ** 31 }), catalog: fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.jsonValue()).map((v) => JSON.parse(JSON.stringify(v)) as unknown) }),
+	fc.record({
+		type: fc.constant(MSG_SERVER_KEYS),
+		chain: fc.array(
+			fc.record({
+				generation: fc.integer({ min: 2, max: 2 ** 31 }),
+				box: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+				sign: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+				signature: fc.uint8Array({ minLength: 64, maxLength: 64 })
+			}),
+			{ minLength: 1, maxLength: 4 }
+		)
+	}),
+	fc.record({ type: fc.constant(MSG_SERVER_KEYS_ACK), generation: fc.integer({ min: 2, max: 2 ** 31 }) })
 ) as fc.Arbitrary<AppMessage>;
 
 describe('application messages', () => {
@@ -53,5 +66,14 @@ describe('application messages', () => {
 	it('refuse an unreceipted count above the bound', () => {
 		expect(decodeMessage(encodeMessage({ type: MSG_UNRECEIPTED, count: MAX_UNRECEIPTED + 1 }))).toBeNull();
 		expect(decodeMessage(encodeMessage({ type: MSG_UNRECEIPTED, count: 2 ** 40 }))).toBeNull();
+	});
+
+	it('refuse a key change without certificates or with keys of the wrong size, and an acknowledgement of generation 1', () => {
+		const cert = { generation: 2, box: new Uint8Array(32), sign: new Uint8Array(32), signature: new Uint8Array(64) };
+		expect(decodeMessage(encodeMessage({ type: MSG_SERVER_KEYS, chain: [] }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_SERVER_KEYS, chain: [{ ...cert, box: new Uint8Array(31) }] }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_SERVER_KEYS, chain: [{ ...cert, signature: new Uint8Array(63) }] }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_SERVER_KEYS, chain: Array.from({ length: 65 }, () => cert) }))).toBeNull();
+		expect(decodeMessage(encodeMessage({ type: MSG_SERVER_KEYS_ACK, generation: 1 }))).toBeNull();
 	});
 });

@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
+import { MAX_KEY_CHAIN, type KeyCertificate } from './server-keys';
 
 /**
  * Application messages inside sealed frames. Document sync is y-protocols' own encoding
@@ -32,6 +33,19 @@ export const MSG_UNRECEIPTED = 18;
  * device checks it with parseVaccineCatalog and keeps it only if newer than the one it holds.
  */
 export const MSG_CATALOG = 19;
+/**
+ * Server → device, right after AUTH and before WELCOME, only when the server's keys were rotated
+ * since the generation the device last acknowledged: the key-change certificates from that
+ * generation to the current one (server-keys.ts). The handshake itself is unchanged: the server
+ * completed it with the keys of the device's generation, which the device already trusts.
+ */
+export const MSG_SERVER_KEYS = 20;
+/**
+ * Device → server: the device verified the certificates and stored the keys of this generation;
+ * the server speaks that generation to it from its next connection on. A device that refuses the
+ * change closes the connection instead (CLOSE.SERVER_KEY_CHANGE_REFUSED).
+ */
+export const MSG_SERVER_KEYS_ACK = 21;
 /** Far above what a device can hold in a day; a larger report is malformed. */
 export const MAX_UNRECEIPTED = 1_000_000;
 
@@ -66,7 +80,9 @@ export type AppMessage =
 	| { type: typeof MSG_VENUE; serviceDay: string }
 	| { type: typeof MSG_LOTS; lots: LotEntry[] }
 	| { type: typeof MSG_UNRECEIPTED; count: number }
-	| { type: typeof MSG_CATALOG; version: number; catalog: unknown };
+	| { type: typeof MSG_CATALOG; version: number; catalog: unknown }
+	| { type: typeof MSG_SERVER_KEYS; chain: KeyCertificate[] }
+	| { type: typeof MSG_SERVER_KEYS_ACK; generation: number };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -118,6 +134,18 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 		case MSG_CATALOG:
 			encoding.writeVarUint(e, m.version);
 			encoding.writeVarString(e, JSON.stringify(m.catalog));
+			break;
+		case MSG_SERVER_KEYS:
+			encoding.writeVarUint(e, m.chain.length);
+			for (const c of m.chain) {
+				encoding.writeVarUint(e, c.generation);
+				encoding.writeVarUint8Array(e, c.box);
+				encoding.writeVarUint8Array(e, c.sign);
+				encoding.writeVarUint8Array(e, c.signature);
+			}
+			break;
+		case MSG_SERVER_KEYS_ACK:
+			encoding.writeVarUint(e, m.generation);
 			break;
 	}
 	return encoding.toUint8Array(e);
@@ -204,6 +232,24 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				const catalog: unknown = JSON.parse(decoding.readVarString(d));
 				if (catalog === null || typeof catalog !== 'object' || Array.isArray(catalog)) return null;
 				m = { type, version, catalog };
+				break;
+			}
+			case MSG_SERVER_KEYS: {
+				const n = decoding.readVarUint(d);
+				if (n < 1 || n > MAX_KEY_CHAIN) return null;
+				const chain: KeyCertificate[] = [];
+				for (let i = 0; i < n; i++) {
+					const c = { generation: decoding.readVarUint(d), box: decoding.readVarUint8Array(d), sign: decoding.readVarUint8Array(d), signature: decoding.readVarUint8Array(d) };
+					if (!Number.isSafeInteger(c.generation) || c.box.length !== 32 || c.sign.length !== 32 || c.signature.length !== 64) return null;
+					chain.push(c);
+				}
+				m = { type, chain };
+				break;
+			}
+			case MSG_SERVER_KEYS_ACK: {
+				const generation = decoding.readVarUint(d);
+				if (!Number.isSafeInteger(generation) || generation < 2) return null;
+				m = { type, generation };
 				break;
 			}
 			default:

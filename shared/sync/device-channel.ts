@@ -11,15 +11,26 @@ import {
 	type Transcript
 } from '../protocol/handshake';
 import type { KeyPairs, PublicKeys } from '../protocol/keys';
-import { decodeMessage, encodeMessage, MSG_WELCOME, type AppMessage } from '../protocol/messages';
+import { decodeMessage, encodeMessage, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_WELCOME, type AppMessage } from '../protocol/messages';
+import type { KeyCertificate } from '../protocol/server-keys';
 import { CLOSE, type MinimalSocket } from './socket';
 
 export interface DeviceIdentity {
 	deviceId: string;
 	keys: KeyPairs;
-	/** Pinned at enrolment from the enrolment code. */
+	/** Pinned at enrolment from the enrolment code; replaced by each server key change the device accepts. */
 	serverKeys: PublicKeys;
+	/**
+	 * Server keys accepted before `serverKeys`, newest first, still accepted in a CHALLENGE (see
+	 * ServerKeyPins in protocol/server-keys.ts).
+	 */
+	earlierServerKeys?: PublicKeys[];
+	/** The generation of `serverKeys`, once learnt from a key change (null: the enrolment code's). */
+	serverKeyGeneration?: number | null;
 }
+
+/** What the device decided about a key change the server offered. */
+export type KeyChangeDecision = { accepted: number } | { refused: string } | { failed: string };
 
 export interface SecureChannel {
 	send(message: AppMessage): void;
@@ -27,26 +38,43 @@ export interface SecureChannel {
 }
 
 export interface ChannelHandlers {
-	onReady(channel: SecureChannel, welcome: Extract<AppMessage, { type: typeof MSG_WELCOME }>): void;
+	/** `serverKeys`: the pinned keys the server proved this connection with (it signs receipts with them). */
+	onReady(channel: SecureChannel, welcome: Extract<AppMessage, { type: typeof MSG_WELCOME }>, serverKeys: PublicKeys): void;
 	onMessage(message: AppMessage): void;
 	onClose(code: number, reason: string): void;
+	/**
+	 * The server offers newer keys (before its welcome): verify the certificates from `provedBy`
+	 * and store the new keys, or refuse. Without this handler every offer is refused.
+	 */
+	onServerKeys?(chain: KeyCertificate[], provedBy: PublicKeys): Promise<KeyChangeDecision>;
 }
 
 /**
  * Runs the device side of the handshake on an open socket, then seals and opens application
  * frames. Anything the server sends that does not verify closes the socket: a device never
  * talks to a server whose keys differ from the ones it pinned.
+ *
+ * The server proves itself with the keys of the generation it recorded for this device, which
+ * is the newest pinned one or, if the device's last acknowledgement of a key change was lost, an
+ * earlier one: the CHALLENGE is checked against each pinned key, newest first. After AUTH the
+ * server may offer a key change (MSG_SERVER_KEYS) before its welcome; frames are held while the
+ * device verifies and stores it, then it acknowledges and reads on — or refuses and closes,
+ * having synced nothing over this connection.
  */
 export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentity, handlers: ChannelHandlers): void {
 	const ephemeral = nacl.box.keyPair();
-	let state: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
+	let state: 'hello' | 'auth' | 'rekey' | 'ready' | 'closed' = 'hello';
 	let sealKey: Uint8Array | null = null;
 	let opener: FrameOpener | null = null;
+	let provedBy: PublicKeys | null = null;
+	/** Frames that arrived while a key change was being verified and stored, in order. */
+	const held: Uint8Array[] = [];
+	const sealAndSend = (m: AppMessage) => socket.send(sealFrame(sealKey!, encodeMessage(m)));
 
 	const channel: SecureChannel = {
 		send: (m) => {
 			if (state !== 'ready' || !sealKey) throw new Error('channel not ready');
-			socket.send(sealFrame(sealKey, encodeMessage(m)));
+			sealAndSend(m);
 		},
 		close: (code, reason) => {
 			state = 'closed';
@@ -59,8 +87,12 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 		handlers.onClose(code, reason);
 	});
 
-	socket.onMessage((frame) => {
+	function onFrame(frame: Uint8Array): void {
 		if (state === 'closed') return;
+		if (state === 'rekey') {
+			held.push(frame);
+			return;
+		}
 		if (state === 'hello') {
 			const msg = frame[0] === FRAME_HANDSHAKE ? decodeHandshake(frame.subarray(1)) : null;
 			if (!msg || msg.type !== CHALLENGE) return channel.close(CLOSE.HANDSHAKE_FAILED, 'unexpected handshake message');
@@ -70,14 +102,14 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 				serverEphemeral: msg.ephemeral,
 				challenge: msg.challenge
 			};
-			if (!nacl.sign.detached.verify(serverProofBytes(transcript), msg.signature, identity.serverKeys.sign)) {
-				return channel.close(CLOSE.HANDSHAKE_FAILED, 'server key mismatch');
-			}
+			const proof = serverProofBytes(transcript);
+			provedBy = [identity.serverKeys, ...(identity.earlierServerKeys ?? [])].find((k) => nacl.sign.detached.verify(proof, msg.signature, k.sign)) ?? null;
+			if (!provedBy) return channel.close(CLOSE.HANDSHAKE_FAILED, 'server key mismatch');
 			const keys = deriveSessionKeys({
 				ownEphemeralSecret: ephemeral.secretKey,
 				peerEphemeralPublic: msg.ephemeral,
 				ownStaticBoxSecret: identity.keys.box.secretKey,
-				peerStaticBoxPublic: identity.serverKeys.box,
+				peerStaticBoxPublic: provedBy.box,
 				transcript
 			});
 			sealKey = keys.deviceToServer;
@@ -91,13 +123,32 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 		const message = decodeMessage(opened.plaintext);
 		if (!message) return channel.close(CLOSE.FRAME_MALFORMED, 'malformed server message');
 		if (state === 'auth') {
+			if (message.type === MSG_SERVER_KEYS) return rekey(message.chain);
 			if (message.type !== MSG_WELCOME) return channel.close(CLOSE.HANDSHAKE_FAILED, 'expected welcome');
 			state = 'ready';
-			handlers.onReady(channel, message);
+			handlers.onReady(channel, message, provedBy!);
 			return;
 		}
 		handlers.onMessage(message);
-	});
+	}
+
+	function rekey(chain: KeyCertificate[]): void {
+		if (!handlers.onServerKeys) return channel.close(CLOSE.SERVER_KEY_CHANGE_REFUSED, 'this client does not take server key changes');
+		state = 'rekey';
+		const decided = handlers.onServerKeys(chain, provedBy!).catch((e: unknown): KeyChangeDecision => ({ failed: String(e) }));
+		void decided.then((d) => {
+			if (state !== 'rekey') return;
+			if ('refused' in d) return channel.close(CLOSE.SERVER_KEY_CHANGE_REFUSED, `server key change refused: ${d.refused}`.slice(0, 120));
+			if ('failed' in d) return channel.close(CLOSE.SERVER_KEY_STORE_FAILED, 'could not store the new server keys');
+			state = 'auth';
+			sealAndSend({ type: MSG_SERVER_KEYS_ACK, generation: d.accepted });
+			// Whatever the server sent meanwhile (its welcome, first of all), in order.
+			const reading = () => state === 'auth' || state === 'ready';
+			while (held.length > 0 && reading()) onFrame(held.shift()!);
+		});
+	}
+
+	socket.onMessage(onFrame);
 
 	socket.onOpen(() => socket.send(handshakeFrame(encodeHello({ deviceId: identity.deviceId, ephemeral: ephemeral.publicKey }))));
 }

@@ -5,10 +5,12 @@ import { parseBatchId } from '../domain/batch';
 import { parseVaccineCatalog, type VaccineCatalog } from '../domain/vaccines';
 import { MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
+import type { PublicKeys } from '../protocol/keys';
+import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, type ServerKeyPins } from '../protocol/server-keys';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
 import { hasContent } from './yjs-state';
-import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from './device-channel';
+import { openDeviceChannel, type DeviceIdentity, type KeyChangeDecision, type SecureChannel } from './device-channel';
 import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
 
 /**
@@ -42,6 +44,12 @@ export interface DeviceSyncStore {
 	venueUpdate?(batchId: string, update: Uint8Array): Promise<void>;
 	/** How many events the server has not receipted yet (local or sent); reported to the back office. */
 	unreceiptedCount?(): Promise<number>;
+	/**
+	 * The server keys this device trusts from now on (after a verified key change, or once the
+	 * server has proved itself with the newest and the earlier ones are dropped). Stored before
+	 * the device acknowledges the change: a key change is never acknowledged and then forgotten.
+	 */
+	saveServerKeys(pins: ServerKeyPins): Promise<void>;
 }
 
 export type SyncStatus =
@@ -73,7 +81,7 @@ export interface DeviceSyncOptions {
 }
 
 /** Close codes after which retrying is pointless until a person acts. */
-const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CLOSE.DEVICE_RETIRED, CLOSE.HANDSHAKE_FAILED]);
+const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CLOSE.DEVICE_RETIRED, CLOSE.HANDSHAKE_FAILED, CLOSE.SERVER_KEY_CHANGE_REFUSED]);
 
 /**
  * The device's side of sync: one socket, many batch documents.
@@ -97,9 +105,20 @@ export class DeviceSync {
 	/** The unreceipted count last sent on the current connection. */
 	private reported: number | null = null;
 	private readonly opts: DeviceSyncOptions;
+	/** The server keys this device trusts (from its identity, then from each key change it accepted). */
+	private pins: ServerKeyPins;
+	/** The pinned keys the server proved the current connection with: receipts are checked against them. */
+	private connectionKeys: PublicKeys | null = null;
 
 	constructor(opts: DeviceSyncOptions) {
 		this.opts = opts;
+		const id = opts.identity;
+		this.pins = { current: id.serverKeys, generation: id.serverKeyGeneration ?? null, earlier: id.earlierServerKeys ?? [] };
+	}
+
+	/** The server keys this device trusts now. */
+	get serverKeyPins(): ServerKeyPins {
+		return this.pins;
 	}
 
 	start(): void {
@@ -188,11 +207,23 @@ export class DeviceSync {
 			this.opts.onError?.(new Error('sync handshake timed out'));
 			if (this.running) this.scheduleReconnect();
 		}, this.opts.handshakeTimeoutMs ?? 20_000);
-		openDeviceChannel(socket, this.opts.identity, {
-			onReady: (channel, welcome) => {
+		const identity: DeviceIdentity = { ...this.opts.identity, serverKeys: this.pins.current, earlierServerKeys: this.pins.earlier, serverKeyGeneration: this.pins.generation };
+		openDeviceChannel(socket, identity, {
+			onServerKeys: (chain, provedBy) => this.takeServerKeys(chain, provedBy),
+			onReady: (channel, welcome, provedBy) => {
 				clearTimeout(deadline);
 				if (id !== this.connection) return channel.close(1000, 'abandoned');
 				this.channel = channel;
+				this.connectionKeys = provedBy;
+				// The server proved itself with the newest keys, so it has recorded the change:
+				// the keys kept in case its acknowledgement was lost are no longer trusted.
+				if (sameServerKeys(provedBy, this.pins.current) && this.pins.earlier.length > 0) {
+					const pins = { ...this.pins, earlier: [] };
+					this.inbox = this.inbox.then(async () => {
+						await this.opts.store.saveServerKeys(pins);
+						this.pins = pins;
+					}).catch((e: unknown) => this.opts.onError?.(e));
+				}
 				this.clearReport();
 				this.retired = welcome.deviceStatus === 'retired';
 				this.opts.onWelcome?.(welcome);
@@ -220,6 +251,24 @@ export class DeviceSync {
 				this.scheduleReconnect();
 			}
 		});
+	}
+
+	/**
+	 * A key change the server offered: each certificate must be signed by the key before it,
+	 * starting from the pinned key that proved this connection. Accepted keys are stored before
+	 * they are acknowledged. A chain that does not verify is refused: the pins stay as they are,
+	 * the error is reported, and the connection closes before anything syncs over it.
+	 */
+	private async takeServerKeys(chain: KeyCertificate[], provedBy: PublicKeys): Promise<KeyChangeDecision> {
+		const check = verifyKeyChain(provedBy, chain);
+		if (!check.ok) {
+			this.opts.onError?.(new Error(`server key change refused: ${check.reason}`));
+			return { refused: check.reason };
+		}
+		const pins = pinsAfterChange(this.pins, provedBy, check);
+		await this.opts.store.saveServerKeys(pins);
+		this.pins = pins;
+		return { accepted: check.generation };
 	}
 
 	private scheduleReconnect(): void {
@@ -286,7 +335,8 @@ export class DeviceSync {
 				return;
 			}
 			case MSG_RECEIPT: {
-				const ok = nacl.sign.detached.verify(receiptSigningBytes(m.doc, m.stateVector, m.eventCount), m.signature, identity.serverKeys.sign);
+				// Signed with the keys that proved this connection (a key change takes effect at the next).
+				const ok = !!this.connectionKeys && nacl.sign.detached.verify(receiptSigningBytes(m.doc, m.stateVector, m.eventCount), m.signature, this.connectionKeys.sign);
 				if (!ok) {
 					channel.close(CLOSE.HANDSHAKE_FAILED, 'receipt signature invalid');
 					return;

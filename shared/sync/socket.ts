@@ -24,6 +24,14 @@ export const CLOSE = {
 	UNKNOWN_DEVICE: 4002,
 	DEVICE_REVOKED: 4003,
 	DEVICE_RETIRED: 4004,
+	/**
+	 * Sent by the device: the server offered new keys whose certificates do not verify against
+	 * the keys the device trusts. Terminal: the device keeps its pinned keys and syncs no more
+	 * until a person has looked (a server offering unverifiable keys is misconfigured or not ours).
+	 */
+	SERVER_KEY_CHANGE_REFUSED: 4005,
+	/** Sent by the device: it could not store the server's new keys (full disk?); it tries again later. */
+	SERVER_KEY_STORE_FAILED: 4006,
 	FRAME_DECRYPT: 4010,
 	FRAME_REPLAY: 4011,
 	FRAME_MALFORMED: 4012,

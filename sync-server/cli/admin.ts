@@ -7,14 +7,19 @@ import { DISPLAY_NAME, USERNAME } from '../office/fields';
 import { passwordProblem } from '../office/passwords';
 import { isRole, ROLES } from '../../shared/office/roles';
 import { runCommand, withLedger } from './run-command';
+import { listServerKeys, rotateServerKeys } from './server-keys';
 
 /**
  * `npm run admin -- <command>`: back-office accounts from the command line, for the first
- * administrator and for recovery. With the embedded PGlite ledger, stop the server first.
+ * administrator and for recovery, and the server's keys. With the embedded PGlite ledger, stop
+ * the server first. Opens the ledger with the server's SERVER_KEY_FILE.
  *
  *   create --username U --role staff|supervisor|admin [--display-name N]
  *   password --username U       set a new password (ends the user's sessions, clears a lockout)
  *   list
+ *   rotate-server-keys          new server key pairs, certified by the current ones (devices
+ *                               take them at their next connection)
+ *   server-keys                 the server key generations and the devices on each
  *
  * The password is read from the ADMIN_PASSWORD environment variable or, without it, as one
  * line from standard input — never from the command line, where `ps` and shell history see it.
@@ -22,6 +27,8 @@ import { runCommand, withLedger } from './run-command';
 const USAGE = `usage: npm run admin -- create --username U --role ${ROLES.join('|')} [--display-name N]
        npm run admin -- password --username U
        npm run admin -- list
+       npm run admin -- rotate-server-keys
+       npm run admin -- server-keys
 (the password comes from ADMIN_PASSWORD or one line on standard input)`;
 
 async function readPassword(): Promise<string> {
@@ -41,6 +48,15 @@ async function main(): Promise<number> {
 		options: { username: { type: 'string' }, role: { type: 'string' }, 'display-name': { type: 'string' } }
 	});
 	const command = positionals[0];
+	if (command === 'rotate-server-keys' || command === 'server-keys') {
+		if (positionals.length > 1 || Object.keys(values).length > 0) {
+			console.error(USAGE);
+			return 2;
+		}
+		const lines = command === 'rotate-server-keys' ? await rotateServerKeys(loadConfig()) : await listServerKeys(loadConfig());
+		console.log(lines.join('\n'));
+		return 0;
+	}
 	if (command !== 'create' && command !== 'password' && command !== 'list') {
 		console.error(USAGE);
 		return 2;
@@ -66,8 +82,8 @@ async function main(): Promise<number> {
 	}
 	const config = loadConfig();
 	const actor = { ...SYSTEM, name: 'cli' };
-	return withLedger(config, async (ledger) => {
-		const accounts = new Accounts(ledger.db, config.office);
+	return withLedger(config, async ({ ledger, sealer }) => {
+		const accounts = new Accounts(ledger.db, config.office, sealer);
 		if (command === 'list') {
 			for (const u of await accounts.list()) console.log(`${u.username}\t${u.role}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}${u.totp ? '\tTOTP' : ''}`);
 			return 0;

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
 		console.error(USAGE);
 		return 2;
 	}
-	return withLedger(loadConfig(), async (ledger) => {
+	return withLedger(loadConfig(), async ({ ledger }) => {
 		if (command === 'rebuild') {
 			const r = await rebuildProjections(ledger.db);
 			console.log(`rebuilt ${r.events} events from ${r.updates} updates in ${r.batches} batches`);

@@ -1,6 +1,5 @@
 import type { Config } from '../config';
-import type { Ledger } from '../ledger/ledger';
-import { openLedger } from '../ledger/open';
+import { openLedgerWithSecrets, type OpenedLedger } from '../secrets/open';
 
 /**
  * Runs a command-line tool's main: the number it resolves to is the exit code; an error prints
@@ -16,12 +15,16 @@ export function runCommand(main: () => Promise<number>): void {
 	);
 }
 
-/** The ledger of this configuration, open for one command and closed after it whatever happens. */
-export async function withLedger<T>(config: Config, fn: (ledger: Ledger) => Promise<T>): Promise<T> {
-	const ledger = await openLedger({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+/**
+ * The ledger of this configuration, open for one command and closed after it whatever happens.
+ * Opened as the server opens it, with the same SERVER_KEY_FILE: a file that does not open the
+ * ledger's keys is refused, and a ledger still holding clear secrets is sealed with it.
+ */
+export async function withLedger<T>(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'serverKeyFile'>, fn: (opened: OpenedLedger) => Promise<T>): Promise<T> {
+	const opened = await openLedgerWithSecrets({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, serverKeyFile: config.serverKeyFile });
 	try {
-		return await fn(ledger);
+		return await fn(opened);
 	} finally {
-		await ledger.db.close();
+		await opened.ledger.db.close();
 	}
 }

@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError } from '../config';
+import { KeyFileError } from '../secrets/key-file';
 import { startServer } from '../server';
 import { buildClientIfStale } from './build-client';
 import { nextStepLines } from './first-run';
@@ -19,7 +20,16 @@ async function main() {
 		throw e;
 	}
 	if (!process.argv.includes('--no-build')) await buildClientIfStale();
-	const server = await startServer(config);
+	let server;
+	try {
+		server = await startServer(config);
+	} catch (e) {
+		if (e instanceof KeyFileError) {
+			console.error(`Server key file error: ${e.message}`);
+			process.exit(2);
+		}
+		throw e;
+	}
 	const lines = [
 		`Vaccination sync server listening on ${server.url}`,
 		`Ledger: ${server.ledger.db.backend === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}; municipality ${config.municipality}`,

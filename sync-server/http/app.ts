@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { KeyPairs } from '../../shared/protocol/keys';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import type { Catalogs } from '../catalog/catalogs';
@@ -35,7 +34,6 @@ export interface AppDeps {
 	ledger: Ledger;
 	/** The stored vaccine catalogue versions (sync-server/catalog). */
 	catalogs: Catalogs;
-	serverKeys: KeyPairs;
 	log: Logger;
 	connections: DeviceConnections;
 	accounts: Accounts;

@@ -3,7 +3,6 @@ import * as v from 'valibot';
 import { isSiteCode } from '../../shared/index';
 import { fromB64 } from '../../shared/protocol/bytes';
 import { encodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
-import type { KeyPairs } from '../../shared/protocol/keys';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import { appendAudit } from '../audit/audit-log';
@@ -35,7 +34,7 @@ const ENROL_ERRORS = {
 } as const;
 
 /** The admin issues a one-time enrolment code (shown as a QR code). Mounted behind the admin guard. */
-export function enrolmentRoutes(deps: { ledger: Ledger; config: Config; serverKeys: KeyPairs }) {
+export function enrolmentRoutes(deps: { ledger: Ledger; config: Config }) {
 	const app = new Hono<OfficeEnv>();
 
 	app.post('/', async (c) => {
@@ -53,7 +52,9 @@ export function enrolmentRoutes(deps: { ledger: Ledger; config: Config; serverKe
 			serverUrl: new URL(c.req.url).origin,
 			enrolmentId: created.id,
 			secret: created.secret,
-			serverKeys: { box: deps.serverKeys.box.publicKey, sign: deps.serverKeys.sign.publicKey }
+			// The current generation's public keys (read with the enrolment, so a rotation made by the
+			// CLI or another process is what new devices pin).
+			serverKeys: created.serverKeys
 		});
 		return c.json({ enrolmentId: created.id, code, qrSvg: qrSvg(code), expiresAt: created.expiresAt.toISOString() }, 201);
 	});

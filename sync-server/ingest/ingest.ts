@@ -30,7 +30,9 @@ export type IngestResult =
 
 /**
  * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is
- * made only after the ledger transaction committed, so a receipted event is never lost.
+ * made only after the ledger transaction committed, so a receipted event is never lost. Receipts
+ * are signed with the server key of the connection's generation (`receiptKey`): the one the
+ * device proved the connection with, and so the one it checks them against.
  */
 export class Ingest {
 	private readonly docs: BatchDocs;
@@ -40,7 +42,6 @@ export class Ingest {
 
 	constructor(
 		private readonly ledger: Ledger,
-		private readonly serverSignKey: KeyObject,
 		private readonly catalogs: Catalogs
 	) {
 		this.docs = new BatchDocs(ledger);
@@ -83,13 +84,13 @@ export class Ingest {
 		return key;
 	}
 
-	private receipt(docId: string, doc: Y.Doc, eventCount: number): Receipt {
+	private receipt(docId: string, doc: Y.Doc, eventCount: number, receiptKey: KeyObject): Receipt {
 		const stateVector = Y.encodeStateVector(doc);
-		return { doc: docId, stateVector, eventCount, signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), this.serverSignKey) };
+		return { doc: docId, stateVector, eventCount, signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), receiptKey) };
 	}
 
 	/** The device's SyncStep1 for one of its batches: what it lacks, what we have, a receipt. */
-	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array) {
+	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array, receiptKey: KeyObject) {
 		if (!this.ownBatch(device, docId)) return { ok: false as const, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device' };
 		return this.docs.withBatch(docId, async ({ doc, eventIds }) => {
 			let missing: Uint8Array;
@@ -98,11 +99,11 @@ export class Ingest {
 			} catch {
 				return { ok: false as const, code: 'SYNC_MALFORMED', message: 'the state vector cannot be decoded' };
 			}
-			return { ok: true as const, missing, serverStateVector: Y.encodeStateVector(doc), receipt: this.receipt(docId, doc, eventIds.size) };
+			return { ok: true as const, missing, serverStateVector: Y.encodeStateVector(doc), receipt: this.receipt(docId, doc, eventIds.size, receiptKey) };
 		});
 	}
 
-	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array): Promise<IngestResult> {
+	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array, receiptKey: KeyObject): Promise<IngestResult> {
 		const key = this.ownBatch(device, docId);
 		const none = Uint8Array.of(0); // empty state vector: nothing of this document was touched
 		if (!key) return { ok: false, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device', eventIds: [], stateVector: none };
@@ -156,7 +157,7 @@ export class Ingest {
 				for (const listener of this.committedListeners) listener(committed);
 			}
 			this.scratch.keep(entry.doc, copy);
-			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size) };
+			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size, receiptKey) };
 		});
 	}
 }

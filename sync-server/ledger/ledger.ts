@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../../shared/ids';
 import { containsMyNumber, type DoseEvent } from '../../shared/index';
-import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
+import type { PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
+import { SERVER_KEYS_LOCK } from '../secrets/server-keyring';
 import { projectEvents } from './projection';
 import type { SqlDatabase, SqlExecutor } from './sql';
 
@@ -16,6 +17,8 @@ export interface DeviceRecord {
 	label: string;
 	status: 'active' | 'retired' | 'revoked';
 	keys: PublicKeys;
+	/** The generation of the server's keys this device has pinned (sync-server/secrets/server-keyring.ts). */
+	serverKeyGeneration: number;
 }
 
 export interface NewEnrolment {
@@ -71,6 +74,7 @@ interface DeviceRow {
 	status: DeviceRecord['status'];
 	box_public: Uint8Array;
 	sign_public: Uint8Array;
+	server_key_generation: number;
 }
 
 const toDevice = (r: DeviceRow): DeviceRecord => ({
@@ -80,7 +84,8 @@ const toDevice = (r: DeviceRow): DeviceRecord => ({
 	siteCode: r.site_code,
 	label: r.label,
 	status: r.status,
-	keys: { box: bytes(r.box_public), sign: bytes(r.sign_public) }
+	keys: { box: bytes(r.box_public), sign: bytes(r.sign_public) },
+	serverKeyGeneration: Number(r.server_key_generation)
 });
 
 /**
@@ -90,36 +95,34 @@ const toDevice = (r: DeviceRow): DeviceRecord => ({
 export class Ledger {
 	constructor(readonly db: SqlDatabase) {}
 
-	/** The server's key pairs, made on first use; several processes on one database agree. */
-	async serverKeys(): Promise<KeyPairs> {
-		const fresh = generateKeyPairs();
-		await this.db.query(
-			`INSERT INTO server_keys (id, box_public, box_secret, sign_public, sign_secret)
-			 VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
-			[fresh.box.publicKey, fresh.box.secretKey, fresh.sign.publicKey, fresh.sign.secretKey]
-		);
-		const { rows } = await this.db.query<Record<string, Uint8Array>>('SELECT * FROM server_keys WHERE id = 1');
-		const r = rows[0]!;
-		return {
-			box: { publicKey: bytes(r.box_public), secretKey: bytes(r.box_secret) },
-			sign: { publicKey: bytes(r.sign_public), secretKey: bytes(r.sign_secret) }
-		};
-	}
-
-	/** `alsoInTransaction` commits with the enrolment (its audit entry). */
-	async createEnrolment(e: NewEnrolment, alsoInTransaction?: (tx: SqlExecutor) => Promise<unknown>): Promise<{ id: string; secret: string; expiresAt: Date }> {
+	/**
+	 * A one-time enrolment code for the server's current key generation, whose public keys the
+	 * code carries (the device pins them). `alsoInTransaction` commits with the enrolment (its
+	 * audit entry). The keyring lock (shared) keeps a rotation's clean-up from destroying the
+	 * secrets of the generation a code is being issued for.
+	 */
+	async createEnrolment(
+		e: NewEnrolment,
+		alsoInTransaction?: (tx: SqlExecutor) => Promise<unknown>
+	): Promise<{ id: string; secret: string; expiresAt: Date; serverKeys: PublicKeys; serverKeyGeneration: number }> {
 		const id = newId();
 		const secret = toB64(randomBytes(32));
 		const expiresAt = new Date(Date.now() + e.ttlMs);
-		await this.db.transaction(async (tx) => {
+		return this.db.transaction(async (tx) => {
+			await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [SERVER_KEYS_LOCK]);
+			const { rows } = await tx.query<{ generation: number; box_public: Uint8Array; sign_public: Uint8Array }>(
+				'SELECT generation, box_public, sign_public FROM server_key_generations ORDER BY generation DESC LIMIT 1'
+			);
+			const current = rows[0];
+			if (!current) throw new Error('the server has no keys yet');
 			await tx.query(
-				`INSERT INTO enrolments (id, secret_hash, municipality, setting, site_code, label, expires_at)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				[id, sha256(secret), e.municipality, e.setting, e.siteCode, e.label, expiresAt]
+				`INSERT INTO enrolments (id, secret_hash, municipality, setting, site_code, label, expires_at, server_key_generation)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				[id, sha256(secret), e.municipality, e.setting, e.siteCode, e.label, expiresAt, current.generation]
 			);
 			await alsoInTransaction?.(tx);
+			return { id, secret, expiresAt, serverKeys: { box: bytes(current.box_public), sign: bytes(current.sign_public) }, serverKeyGeneration: Number(current.generation) };
 		});
-		return { id, secret, expiresAt };
 	}
 
 	/** Uses a one-time enrolment code to register a device's public keys. */
@@ -137,8 +140,9 @@ export class Ledger {
 				setting: Setting;
 				site_code: string;
 				label: string;
+				server_key_generation: number;
 			}>(
-				`SELECT secret_hash, used_at, expires_at < now() AS expired, municipality, setting, site_code, label
+				`SELECT secret_hash, used_at, expires_at < now() AS expired, municipality, setting, site_code, label, server_key_generation
 				 FROM enrolments WHERE id = $1 FOR UPDATE`,
 				[enrolmentId]
 			);
@@ -148,9 +152,9 @@ export class Ledger {
 			if (e.expired) return { ok: false, error: 'ENROLMENT_EXPIRED' };
 			const deviceId = newId();
 			const inserted = await tx.query<DeviceRow>(
-				`INSERT INTO devices (id, enrolment_id, municipality, setting, site_code, label, box_public, sign_public)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-				[deviceId, enrolmentId, e.municipality, e.setting, e.site_code, e.label, keys.box, keys.sign]
+				`INSERT INTO devices (id, enrolment_id, municipality, setting, site_code, label, box_public, sign_public, server_key_generation)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+				[deviceId, enrolmentId, e.municipality, e.setting, e.site_code, e.label, keys.box, keys.sign, e.server_key_generation]
 			);
 			await tx.query('UPDATE enrolments SET used_at = now(), device_id = $2 WHERE id = $1', [enrolmentId, deviceId]);
 			return { ok: true, device: toDevice(inserted.rows[0]!) };

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ledger } from './ledger';
 import { migrate } from './migrate';
+import type { Sealer } from '../secrets/sealer';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
 import type { SqlDatabase } from './sql';
@@ -18,9 +19,18 @@ export async function openDatabase(loc: LedgerLocation): Promise<SqlDatabase> {
 	return openPglite(join(loc.dataDir, 'ledger'));
 }
 
-/** Opens the database, brings its schema up to date and returns the ledger on it. */
-export async function openLedger(loc: LedgerLocation): Promise<Ledger> {
+/**
+ * Opens the database, brings its schema up to date and returns the ledger on it. The sealer (of
+ * the key file) is needed to upgrade a ledger that still holds secrets in clear; the server and
+ * the CLIs open the ledger through openLedgerWithSecrets (sync-server/secrets/open.ts).
+ */
+export async function openLedger(loc: LedgerLocation & { sealer?: Sealer }): Promise<Ledger> {
 	const db = await openDatabase(loc);
-	await migrate(db);
+	try {
+		await migrate(db, { sealer: loc.sealer });
+	} catch (e) {
+		await db.close();
+		throw e;
+	}
 	return new Ledger(db);
 }

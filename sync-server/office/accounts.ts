@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { newId } from '../../shared/ids';
 import { appendAudit, audit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
+import { SEALED, type Sealer } from '../secrets/sealer';
 import { hashPassword, verifyPassword } from './passwords';
 import type { OfficeUser } from '../../shared/office/api-types';
 import type { Role } from '../../shared/office/roles';
@@ -31,7 +32,8 @@ interface UserRow {
 	display_name: string;
 	role: Role;
 	password_hash: string;
-	totp_secret: string | null;
+	/** The base32 TOTP secret, sealed with the key file (never stored in clear). */
+	totp_sealed: Uint8Array | null;
 	totp_last_step: number | null;
 	failed_logins: number;
 	locked_until: Date | null;
@@ -44,7 +46,7 @@ const toUser = (r: UserRow): OfficeUser => ({
 	username: r.username,
 	displayName: r.display_name,
 	role: r.role,
-	totp: r.totp_secret !== null,
+	totp: r.totp_sealed !== null,
 	disabled: r.disabled_at !== null,
 	lockedUntil: r.locked_until && r.locked_until.getTime() > Date.now() ? r.locked_until.toISOString() : null,
 	createdAt: new Date(r.created_at).toISOString()
@@ -68,7 +70,9 @@ export class Accounts {
 
 	constructor(
 		private readonly db: SqlDatabase,
-		private readonly policy: SessionPolicy
+		private readonly policy: SessionPolicy,
+		/** Seals TOTP secrets with the key file (sync-server/secrets/). */
+		private readonly sealer: Sealer
 	) {}
 
 	async count(): Promise<number> {
@@ -201,11 +205,20 @@ export class Accounts {
 		}
 		if (!(await verifyPassword(password, row.password_hash))) return fail('INVALID_CREDENTIALS', true);
 		if (row.disabled_at) return fail('ACCOUNT_DISABLED', false);
-		if (row.totp_secret) {
+		if (row.totp_sealed) {
 			if (!totpCode) return { ok: false, code: 'TOTP_REQUIRED' };
-			const step = this.acceptTotp(row.totp_secret, row.username, totpCode, row.totp_last_step);
+			// Sealed for this user's row: a secret copied from another user's row does not open (SealError).
+			const secret = this.sealer.openText(new Uint8Array(row.totp_sealed), SEALED.totp(row.id));
+			const step = this.acceptTotp(secret, row.username, totpCode, row.totp_last_step);
 			if (step === null) return fail('TOTP_INVALID', true);
-			await this.db.query('UPDATE office_users SET totp_last_step = $2 WHERE id = $1', [row.id, step]);
+			// The row read above may be stale: logins with the same code race each other (one
+			// replays what it saw typed). One conditional UPDATE claims the step; only the login
+			// whose claim changed the row goes on to open a session.
+			const claimed = await this.db.query(
+				'UPDATE office_users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+				[row.id, step]
+			);
+			if (claimed.rows.length === 0) return fail('TOTP_INVALID', true);
 		}
 		const token = randomBytes(32).toString('base64url');
 		const csrfToken = randomBytes(32).toString('base64url');
@@ -217,7 +230,7 @@ export class Accounts {
 				`INSERT INTO office_sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
 				[tokenHash(token), row.id, csrfToken, this.policy.absoluteHours]
 			);
-			await appendAudit(tx, { actor, action: 'login.ok', target: row.id, detail: { ip: client.ip, totp: row.totp_secret !== null } });
+			await appendAudit(tx, { actor, action: 'login.ok', target: row.id, detail: { ip: client.ip, totp: row.totp_sealed !== null } });
 		});
 		return { ok: true, user: toUser({ ...row, failed_logins: 0, locked_until: null }), token, csrfToken };
 	}
@@ -262,7 +275,7 @@ export class Accounts {
 		const step = this.acceptTotp(secret, user.username, code, null);
 		if (step === null) return false;
 		await this.db.transaction(async (tx) => {
-			await tx.query('UPDATE office_users SET totp_secret = $2, totp_last_step = $3 WHERE id = $1', [user.id, secret, step]);
+			await tx.query('UPDATE office_users SET totp_sealed = $2, totp_last_step = $3 WHERE id = $1', [user.id, this.sealer.sealText(secret, SEALED.totp(user.id)), step]);
 			await appendAudit(tx, { actor: actorOf(user), action: 'user.totp.enable', target: user.id });
 		});
 		return true;
@@ -270,7 +283,7 @@ export class Accounts {
 
 	async disableTotp(id: string, by: AuditActor): Promise<boolean> {
 		return this.db.transaction(async (tx) => {
-			const { rows } = await tx.query('UPDATE office_users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id', [id]);
+			const { rows } = await tx.query('UPDATE office_users SET totp_sealed = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id', [id]);
 			if (rows.length === 0) return false;
 			await appendAudit(tx, { actor: by, action: 'user.totp.disable', target: id });
 			return true;

@@ -1,11 +1,10 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import nacl from 'tweetnacl';
 import type { WebSocket } from 'ws';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
-import type { KeyPairs } from '../../shared/protocol/keys';
-import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
@@ -13,6 +12,7 @@ import type { Catalogs } from '../catalog/catalogs';
 import type { Ingest } from '../ingest/ingest';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
+import type { ServerKeyGeneration, ServerKeyring } from '../secrets/server-keyring';
 import type { DeviceConnections } from './device-connections';
 import { venueKey, type VenueHub } from './venue-hub';
 import { TokenBucket } from './rate-limit';
@@ -35,8 +35,8 @@ export interface ConnectionContext {
 	ledger: Ledger;
 	catalogs: Catalogs;
 	ingest: Ingest;
-	serverKeys: KeyPairs;
-	serverSignKey: KeyObject;
+	/** The server's key pairs by generation: each device is spoken to in the generation it pinned. */
+	keyring: ServerKeyring;
 	log: Logger;
 	handshakeTimeoutMs: number;
 	connections: DeviceConnections;
@@ -58,6 +58,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	let ephemeral: nacl.BoxKeyPair | null = null;
 	let opener: FrameOpener | null = null;
 	let sealKey: Uint8Array | null = null;
+	/** The server keys this connection was proved with: the generation the device has pinned. */
+	let serverKeys: ServerKeyGeneration | null = null;
+	/** The generation offered in MSG_SERVER_KEYS, until the device acknowledges it. */
+	let offeredGeneration: number | null = null;
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
 	let unsubscribeVenue: (() => void) | null = null;
@@ -107,23 +111,24 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		// A retired device may still connect to upload what it recorded; its app stops itself
 		// once nothing is left unreceipted (see DeviceSync).
 		device = found;
+		serverKeys = await ctx.keyring.generation(found.serverKeyGeneration);
 		ephemeral = nacl.box.keyPair();
 		transcript = { deviceId: found.id, deviceEphemeral: msg.ephemeral, serverEphemeral: ephemeral.publicKey, challenge: new Uint8Array(randomBytes(32)) };
-		const signature = ed25519Sign(serverProofBytes(transcript), ctx.serverSignKey);
+		const signature = ed25519Sign(serverProofBytes(transcript), serverKeys.signKey);
 		state = 'auth';
 		ws.send(handshakeFrame(encodeChallenge({ ephemeral: ephemeral.publicKey, challenge: transcript.challenge, signature })));
 	}
 
 	async function onAuth(frame: Uint8Array) {
 		const msg = frame[0] === FRAME_HANDSHAKE ? decodeHandshake(frame.subarray(1)) : null;
-		if (!msg || msg.type !== AUTH || !device || !transcript || !ephemeral) return close(CLOSE.HANDSHAKE_FAILED, 'expected auth');
+		if (!msg || msg.type !== AUTH || !device || !transcript || !ephemeral || !serverKeys) return close(CLOSE.HANDSHAKE_FAILED, 'expected auth');
 		if (!ed25519Verify(deviceProofBytes(transcript), msg.signature, ed25519PublicKey(device.keys.sign))) {
 			return close(CLOSE.HANDSHAKE_FAILED, 'device proof does not verify');
 		}
 		const keys = deriveSessionKeys({
 			ownEphemeralSecret: ephemeral.secretKey,
 			peerEphemeralPublic: transcript.deviceEphemeral,
-			ownStaticBoxSecret: ctx.serverKeys.box.secretKey,
+			ownStaticBoxSecret: serverKeys.keys.box.secretKey,
 			peerStaticBoxPublic: device.keys.box,
 			transcript
 		});
@@ -146,7 +151,15 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		const current = await ctx.ledger.device(device.id);
 		if (current?.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 		await ctx.ledger.touchDevice(device.id);
-		ctx.log.info('device connected', { device: device.id });
+		ctx.log.info('device connected', { device: device.id, serverKeys: serverKeys.generation });
+		// Keys rotated since the device's generation (by the CLI, maybe while this process ran):
+		// the certificates up to the current one, before the welcome, so the device takes them
+		// (or refuses them) before it syncs anything over this connection.
+		const newest = await ctx.keyring.currentGeneration();
+		if (newest > serverKeys.generation) {
+			offeredGeneration = newest;
+			send({ type: MSG_SERVER_KEYS, chain: await ctx.keyring.chain(serverKeys.generation, newest) });
+		}
 		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
 		await sendMasters(device);
 	}
@@ -173,7 +186,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	async function dispatch(dev: DeviceRecord, m: AppMessage) {
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
 			if (!step1s.take()) return close(CLOSE.RATE_LIMITED, 'too many sync requests');
-			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload);
+			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload, serverKeys!.signKey);
 			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [], stateVector: EMPTY_STATE_VECTOR });
 			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
 			send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep1, payload: r.serverStateVector });
@@ -181,7 +194,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			return;
 		}
 		if (m.type === MSG_SIGNED_SYNC) {
-			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature);
+			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature, serverKeys!.signKey);
 			if (!r.ok) {
 				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 				ctx.log.warn('update refused', { device: dev.id, code: r.code });
@@ -210,6 +223,14 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			if (!Number.isSafeInteger(m.count) || m.count < 0 || m.count > MAX_UNRECEIPTED) return close(CLOSE.FRAME_MALFORMED, 'bad unreceipted count');
 			if (!reports.take()) return close(CLOSE.RATE_LIMITED, 'too many reports');
 			await ctx.ledger.reportUnreceipted(dev.id, m.count);
+			return;
+		}
+		if (m.type === MSG_SERVER_KEYS_ACK) {
+			// Only the generation just offered, once: the device cannot move itself anywhere else.
+			if (offeredGeneration === null || m.generation !== offeredGeneration) return close(CLOSE.PROTOCOL, 'unexpected server key acknowledgement');
+			offeredGeneration = null;
+			await ctx.keyring.deviceAcknowledged(dev.id, m.generation);
+			ctx.log.info('device pinned new server keys', { device: dev.id, serverKeys: m.generation });
 			return;
 		}
 		// Unsigned document changes, and messages only a server sends, are protocol violations.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import type { Ledger } from '../../sync-server/ledger/ledger';
 import { migrate } from '../../sync-server/ledger/migrate';
 import { openLedger } from '../../sync-server/ledger/open';
 import { newId } from '../../shared/ids';
+import { verifyKeyChain } from '../../shared/protocol/server-keys';
+import { Sealer } from '../../sync-server/secrets/sealer';
+import { ServerKeyring, ServerKeysSealError } from '../../sync-server/secrets/server-keyring';
 import { doseEvent } from '../helpers/fixtures';
 import { BACKENDS, createTestDatabase } from '../helpers/postgres';
 
@@ -18,7 +22,9 @@ import { BACKENDS, createTestDatabase } from '../helpers/postgres';
  */
 describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 	let ledger: Ledger;
+	let keyring: ServerKeyring;
 	let cleanup: () => Promise<void>;
+	const sealer = new Sealer(randomBytes(32));
 
 	beforeEach(async () => {
 		if (backend === 'pglite') {
@@ -30,6 +36,7 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 			ledger = await openLedger({ databaseUrl: db.url, dataDir: '' });
 			cleanup = db.drop;
 		}
+		keyring = await ServerKeyring.open(ledger.db, sealer);
 	});
 	afterEach(async () => {
 		await ledger.db.close();
@@ -55,12 +62,30 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		expect(rows.map((r) => r.version)).toEqual(files.map((f) => Number(f.slice(0, 4))).sort((a, b) => a - b));
 	});
 
-	it('makes the server keys once and returns the same keys after', async () => {
-		const a = await ledger.serverKeys();
-		const b = await ledger.serverKeys();
-		expect(b.sign.publicKey).toEqual(a.sign.publicKey);
-		expect(b.box.secretKey).toEqual(a.box.secretKey);
-		expect(a.sign.secretKey).toHaveLength(64);
+	it('makes the server keys once; another opening with the same key file gets the same keys, another key file is refused', async () => {
+		const a = await keyring.current();
+		const again = await ServerKeyring.open(ledger.db, sealer);
+		const b = await again.current();
+		expect(a.generation).toBe(1);
+		expect(b.keys.sign.publicKey).toEqual(a.keys.sign.publicKey);
+		expect(b.keys.box.secretKey).toEqual(a.keys.box.secretKey);
+		expect(a.keys.sign.secretKey).toHaveLength(64);
+		await expect(ServerKeyring.open(ledger.db, new Sealer(randomBytes(32)))).rejects.toBeInstanceOf(ServerKeysSealError);
+	});
+
+	it('rotates: each generation certified by the one before, the old one retired, enrolment codes carrying the newest', async () => {
+		const g1 = await keyring.current();
+		// Two rotations at once (two CLIs, or two processes): both land, one after the other.
+		const other = await ServerKeyring.open(ledger.db, sealer);
+		await Promise.all([keyring.rotate({ id: null, name: 'test' }), other.rotate({ id: null, name: 'test' })]);
+		expect(await keyring.currentGeneration()).toBe(3);
+		const chain = await keyring.chain(1, 3);
+		expect(verifyKeyChain({ box: g1.keys.box.publicKey, sign: g1.keys.sign.publicKey }, chain)).toMatchObject({ ok: true, generation: 3 });
+		const history = await keyring.history();
+		expect(history.map((h) => [h.generation, h.retiredAt !== null])).toEqual([[1, true], [2, true], [3, false]]);
+		const e = await enrolment();
+		expect(e.serverKeyGeneration).toBe(3);
+		expect(e.serverKeys).toEqual(history[2]!.keys);
 	});
 
 	it('enrols a device with a one-time code and refuses reuse, a wrong secret and expiry', async () => {

@@ -31,6 +31,9 @@ export function useServer(env: Env | ((info: TestInfo) => Env | Promise<Env>) = 
 		get dataDir() {
 			return now().dataDir;
 		},
+		get keyFile() {
+			return now().keyFile;
+		},
 		get child() {
 			return now().child;
 		},

@@ -4,18 +4,26 @@ import { join } from 'node:path';
 import { loadConfig } from '../../sync-server/config';
 import { createLogger } from '../../sync-server/logger';
 import { startServer, type RunningServer } from '../../sync-server/server';
+import { removeTestKeyFile, testKeyFile } from './key-file';
 import { setUpTestAdmin } from './office-client';
 
 export interface TestServer extends RunningServer {
 	dataDir: string;
+	/** Its SERVER_KEY_FILE (see key-file.ts). */
+	keyFile: string;
 	logs: string[];
 	dispose(): Promise<void>;
 }
 
-/** The real server in this process on a free port, with its own ledger. */
+/**
+ * The real server in this process on a free port, with its own ledger and key file (a DATA_DIR
+ * in env reuses that ledger, e.g. after a restart).
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-	const dataDir = await mkdtemp(join(tmpdir(), 'vacc-it-'));
-	const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-client'), ...env });
+	const ownDir = env.DATA_DIR ? null : await mkdtemp(join(tmpdir(), 'vacc-it-'));
+	const dataDir = env.DATA_DIR ?? ownDir!;
+	const keyFile = testKeyFile(env, dataDir);
+	const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-client'), ...env, SERVER_KEY_FILE: keyFile });
 	const logs: string[] = [];
 	const server = await startServer(config, createLogger((l) => logs.push(l)));
 	const token = server.setupToken();
@@ -23,10 +31,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 	return {
 		...server,
 		dataDir,
+		keyFile,
 		logs,
 		dispose: async () => {
 			await server.close();
-			await rm(dataDir, { recursive: true, force: true });
+			if (ownDir) {
+				await rm(ownDir, { recursive: true, force: true });
+				if (!env.DATABASE_URL && !env.SERVER_KEY_FILE) await removeTestKeyFile(keyFile);
+			}
 		}
 	};
 }

@@ -5,6 +5,7 @@ import { toB64 } from '../../shared/protocol/bytes';
 import type { LotEntry } from '../../shared/protocol/messages';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
+import type { ServerKeyPins } from '../../shared/protocol/server-keys';
 import type { DeviceIdentity } from '../../shared/sync/device-channel';
 import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
 import { coveredBy } from '../../shared/sync/yjs-state';
@@ -27,7 +28,11 @@ interface Held {
 export class MemoryDevice implements DeviceSyncStore {
 	readonly docs = new Map<string, Y.Doc>();
 	readonly events = new Map<string, Held>();
-	readonly receipts: { batchId: string; eventCount: number }[] = [];
+	readonly receipts: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }[] = [];
+	/** The server keys this device trusts, as last stored by the sync engine (null: those of its enrolment code). */
+	serverKeyPins: ServerKeyPins | null = null;
+	/** Errors the sync engine reported (a refused key change among them). */
+	readonly errors: string[] = [];
 	status: SyncStatus = { state: 'offline', retryInMs: null };
 	private sync: DeviceSync | null = null;
 	private waiters: (() => void)[] = [];
@@ -36,6 +41,11 @@ export class MemoryDevice implements DeviceSyncStore {
 		readonly identity: DeviceIdentity & { siteCode: string; municipality: string },
 		readonly serverUrl: string
 	) {}
+
+	/** A device already enrolled (keys and pinned server keys known), e.g. one a test put in the ledger itself. */
+	static withIdentity(identity: DeviceIdentity & { siteCode: string; municipality: string }, serverUrl: string): MemoryDevice {
+		return new MemoryDevice(identity, serverUrl);
+	}
 
 	static async enrol(code: string): Promise<MemoryDevice> {
 		const decoded = decodeEnrolmentCode(code);
@@ -104,8 +114,15 @@ export class MemoryDevice implements DeviceSyncStore {
 		this.sync = new DeviceSync({
 			...options,
 			url,
-			identity: this.identity,
+			// The keys stored after a key change, as the station reloads its identity at unlock.
+			identity: this.serverKeyPins
+				? { ...this.identity, serverKeys: this.serverKeyPins.current, earlierServerKeys: this.serverKeyPins.earlier, serverKeyGeneration: this.serverKeyPins.generation }
+				: this.identity,
 			store: this,
+			onError: (e) => {
+				this.errors.push(String(e));
+				this.notify();
+			},
 			venueDay: () => this.venueDay,
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
 			onStatus: (s) => {
@@ -180,8 +197,12 @@ export class MemoryDevice implements DeviceSyncStore {
 		for (const e of this.events.values()) if (e.event.batch === batch && e.state === 'local' && covered(e.client, e.clock)) e.state = 'sent';
 		this.notify();
 	}
-	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number }): Promise<void> {
-		this.receipts.push({ batchId: r.batchId, eventCount: r.eventCount });
+	async saveServerKeys(pins: ServerKeyPins): Promise<void> {
+		this.serverKeyPins = pins;
+		this.notify();
+	}
+	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void> {
+		this.receipts.push({ batchId: r.batchId, stateVector: r.stateVector, eventCount: r.eventCount, signature: r.signature });
 		const covered = coveredBy(r.stateVector);
 		for (const e of this.events.values()) {
 			if (e.event.batch === r.batchId && (e.state === 'local' || e.state === 'sent') && covered(e.client, e.clock)) e.state = 'receipted';

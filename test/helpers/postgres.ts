@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { removeTestKeyFile, testKeyFile } from './key-file';
 
 /** Server and maintenance database used to create a throw-away database per test file. */
 export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -31,6 +32,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 			} finally {
 				await c.end();
 			}
+			// The key file the test servers on this database shared (test/helpers/key-file.ts).
+			await removeTestKeyFile(testKeyFile({ DATABASE_URL: url.toString() }, ''));
 		}
 	};
 }

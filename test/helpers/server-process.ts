@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { removeTestKeyFile, testKeyFile } from './key-file';
 import { OfficeClient, setUpTestAdmin } from './office-client';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -12,6 +13,8 @@ export interface ServerProcess {
 	/** The first-run token, when the server was started without setting up the test admin. */
 	setupToken: string | null;
 	dataDir: string;
+	/** Its SERVER_KEY_FILE (test/helpers/key-file.ts): shared by every server and CLI on the same ledger. */
+	keyFile: string;
 	child: ChildProcess;
 	/** Graceful stop (SIGTERM): the ledger is closed cleanly. */
 	stop(): Promise<void>;
@@ -26,10 +29,11 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string, options: { setUpAdmin?: boolean } = {}): Promise<ServerProcess> {
 	const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vacc-e2e-')));
+	const keyFile = testKeyFile(env, dir);
 	// One process (tsx as a loader, not its CLI wrapper), so kill -9 kills the server itself.
 	const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'warn', ...env },
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'warn', ...env, SERVER_KEY_FILE: keyFile },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stderr = '';
@@ -60,6 +64,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 		url,
 		setupToken: options.setUpAdmin === false ? firstRunToken : null,
 		dataDir: dir,
+		keyFile,
 		child,
 		stop,
 		kill: async () => {
@@ -69,7 +74,10 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 		},
 		cleanup: async () => {
 			await stop();
-			if (!dataDir) await rm(dir, { recursive: true, force: true });
+			if (!dataDir) {
+				await rm(dir, { recursive: true, force: true });
+				if (!env.DATABASE_URL && !env.SERVER_KEY_FILE) await removeTestKeyFile(keyFile);
+			}
 		}
 	};
 }

@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sealFrame } from '../../shared/protocol/frame';
-import { MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import { MAX_FRAMES_IN_FLIGHT } from '../../sync-server/transport/connection';
 import { connectRaw } from '../helpers/raw-client';
@@ -36,6 +36,9 @@ describe('protocol violations and floods on an authenticated connection', () => 
 			{ type: MSG_ERROR, code: 'X', message: '' },
 			{ type: MSG_LOTS, lots: [] },
 			{ type: MSG_CATALOG, version: 1, catalog: {} },
+			{ type: MSG_SERVER_KEYS, chain: [{ generation: 2, box: new Uint8Array(32), sign: new Uint8Array(32), signature: new Uint8Array(64) }] },
+			// An acknowledgement of keys the server never offered: a device cannot move itself to a generation.
+			{ type: MSG_SERVER_KEYS_ACK, generation: 2 },
 			{ type: MSG_SYNC, doc: d.batchFor(), kind: messageYjsUpdate, payload: Uint8Array.of(0, 0) },
 			{ type: MSG_SYNC, doc: d.batchFor(), kind: messageYjsSyncStep2, payload: Uint8Array.of(0, 0) }
 		];

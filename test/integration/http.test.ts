@@ -51,7 +51,7 @@ describe('HTTP API: health and enrolment', () => {
 		// The same code as a QR code for the tablet's camera.
 		expect(qrSvg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/);
 		const decoded = decodeEnrolmentCode(code)!;
-		const keys = await server.ledger.serverKeys();
+		const keys = (await server.keyring.current()).keys;
 		expect(decoded.serverKeys.sign).toEqual(keys.sign.publicKey);
 		expect(decoded.serverUrl).toBe(server.url);
 		const body = { enrolmentId: decoded.enrolmentId, secret: decoded.secret, ...deviceKeys() };

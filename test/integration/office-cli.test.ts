@@ -1,19 +1,27 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../sync-server/ledger/open';
+import { removeTestKeyFile, testKeyFile } from '../helpers/key-file';
 import { OfficeClient } from '../helpers/office-client';
 import { ROOT, startServerProcess } from '../helpers/server-process';
 
 const run = promisify(execFile);
 
-/** Runs one of the npm CLIs (`admin`, `ledger`) on a data directory; resolves with its exit code and output. */
+/**
+ * Runs one of the npm CLIs (`admin`, `ledger`) on a data directory, with the key file the test
+ * servers on that ledger use; resolves with its exit code and output.
+ */
 async function cli(script: 'admin' | 'ledger', args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
 	try {
-		const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, `sync-server/cli/${script}.ts`), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+		const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, `sync-server/cli/${script}.ts`), ...args], {
+			cwd: ROOT,
+			env: { ...process.env, SERVER_KEY_FILE: testKeyFile(env, env.DATA_DIR ?? ''), ...env }
+		});
 		return { code: 0, out: r.stdout + r.stderr };
 	} catch (e) {
 		const err = e as { code: number; stdout: string; stderr: string };
@@ -27,6 +35,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
 	await rm(dataDir, { recursive: true, force: true });
+	await removeTestKeyFile(testKeyFile({}, dataDir));
 });
 
 describe('npm run admin and npm run ledger -- verify-audit', () => {
@@ -67,5 +76,25 @@ describe('npm run admin and npm run ledger -- verify-audit', () => {
 
 		const broken = await cli('ledger', ['verify-audit'], env);
 		expect(broken).toMatchObject({ code: 1, out: expect.stringContaining('audit chain BROKEN at entry 3 (hash); the 2 entries before it are intact') });
+	});
+
+	it('opens the ledger with the server key file: another ledger\'s file is refused, a rotation and its listing work', async () => {
+		const server = await startServerProcess({}, dataDir);
+		await server.stop();
+		const env = { DATA_DIR: dataDir };
+		const otherKey = join(dataDir + '-other-key', 'server.key');
+		await mkdir(dirname(otherKey), { mode: 0o700 });
+		await writeFile(otherKey, randomBytes(32), { mode: 0o600 });
+		try {
+			const refused = await cli('ledger', ['stats'], { ...env, SERVER_KEY_FILE: otherKey });
+			expect(refused).toMatchObject({ code: 1, out: expect.stringContaining(`SERVER_KEY_FILE ${otherKey} does not open this ledger's server keys (generation 1)`) });
+		} finally {
+			await rm(dirname(otherKey), { recursive: true, force: true });
+		}
+		expect(await cli('admin', ['rotate-server-keys', 'now'], env)).toMatchObject({ code: 2, out: expect.stringContaining('rotate-server-keys') });
+		expect(await cli('admin', ['rotate-server-keys'], env)).toMatchObject({ code: 0, out: expect.stringContaining('server keys rotated: generation 2') });
+		const listed = await cli('admin', ['server-keys'], env);
+		expect(listed.code).toBe(0);
+		expect(listed.out).toMatch(/generation 1\t.*\tretired .*\tsecrets destroyed\t0 devices\ngeneration 2\t.*\tcurrent\tsecrets kept\t0 devices/);
 	});
 });

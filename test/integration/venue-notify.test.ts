@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BATCH_EVENTS, batchId } from '../../shared/index';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import { openLedger } from '../../sync-server/ledger/open';
+import { Sealer } from '../../sync-server/secrets/sealer';
+import { ServerKeyring } from '../../sync-server/secrets/server-keyring';
 import type { Ledger } from '../../sync-server/ledger/ledger';
 import { createLogger } from '../../sync-server/logger';
 import { VenueNotify, type RemoteUpdate } from '../../sync-server/transport/venue-notify';
@@ -32,6 +35,8 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 		cleanups.push(db.drop);
 		const ledger = await openLedger({ databaseUrl: db.url, dataDir: '/nonexistent' });
 		cleanups.push(() => ledger.db.close());
+		// The server's keys, which enrolment codes carry.
+		await ServerKeyring.open(ledger.db, new Sealer(randomBytes(32)));
 		const enrolment = await ledger.createEnrolment({ municipality: '131016', setting: 'mass', siteCode: 'V001', label: 'notify test', ttlMs: 60_000 });
 		const keys = generateKeyPairs();
 		const enrolled = await ledger.enrolDevice(enrolment.id, enrolment.secret, { box: keys.box.publicKey, sign: keys.sign.publicKey });

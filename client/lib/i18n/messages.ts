@@ -27,6 +27,8 @@ export const ja = {
 	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
+	serverKeyRefused:
+		'サーバーが新しい鍵を示しましたが、この端末が信頼している鍵による署名を確認できなかったため、受け入れず同期を停止しました。記録は端末内に保存されています。保健センター（システム管理者）に連絡してください。',
 	session: {
 		title: '本日の接種設定',
 		product: 'ワクチン',
@@ -171,6 +173,8 @@ export const en: Messages = {
 	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
+	serverKeyRefused:
+		'The server offered new keys that are not signed by the key this device trusts, so they were refused and sync has stopped. Records stay saved on this device. Contact the health centre (system administrator).',
 	session: {
 		title: "Today's vaccination settings",
 		product: 'Vaccine',

@@ -7,6 +7,8 @@ import type { EventRow, EventView, StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
 import type { LotEntry } from '$shared/protocol/messages';
 import { toB64 } from '$shared/protocol/bytes';
+import type { ServerKeyPins } from '$shared/protocol/server-keys';
+import { saveServerPins } from './identity';
 
 /** The vaccine catalogue as the device keeps it, with the server's version number. */
 export interface StoredCatalog {
@@ -121,6 +123,11 @@ export class BatchStore implements DeviceSyncStore {
 	async loadLots(): Promise<LotEntry[]> {
 		const row = await this.db.meta.get('lots');
 		return row ? this.vault.openJson<LotEntry[]>(row.value as SealedBox) : [];
+	}
+
+	/** The server keys the sync engine trusts from now on, sealed into the stored identity. */
+	async saveServerKeys(pins: ServerKeyPins): Promise<void> {
+		await saveServerPins(this.db, this.vault, pins);
 	}
 
 	/** Told when new lots arrive. */

@@ -1,6 +1,8 @@
 import { deserializeKeyPairs, serializeKeyPairs, type KeyPairs, type SerializedKeyPairs } from '$shared/protocol/keys';
 import { fromB64, toB64 } from '$shared/protocol/bytes';
 import type { DeviceIdentity } from '$shared/sync/device-channel';
+import type { ServerKeyPins } from '$shared/protocol/server-keys';
+import type { PublicKeys } from '$shared/protocol/keys';
 import type { StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
 
@@ -18,6 +20,10 @@ interface StoredIdentity {
 	keys: SerializedKeyPairs;
 	serverBox: string;
 	serverSign: string;
+	/** Server keys accepted before serverBox/serverSign, newest first (absent until the first key change). */
+	earlierServerKeys?: { box: string; sign: string }[];
+	/** The generation of serverBox/serverSign once learnt from a key change. */
+	serverKeyGeneration?: number | null;
 	serverUrl: string;
 	municipality: string;
 	setting: 'mass' | 'clinic';
@@ -33,6 +39,8 @@ export async function loadIdentity(db: StationDb, vault: Vault): Promise<Station
 		deviceId: s.deviceId,
 		keys: deserializeKeyPairs(s.keys),
 		serverKeys: { box: fromB64(s.serverBox), sign: fromB64(s.serverSign) },
+		earlierServerKeys: (s.earlierServerKeys ?? []).map((k): PublicKeys => ({ box: fromB64(k.box), sign: fromB64(k.sign) })),
+		serverKeyGeneration: s.serverKeyGeneration ?? null,
 		serverUrl: s.serverUrl,
 		municipality: s.municipality,
 		setting: s.setting,
@@ -48,6 +56,8 @@ export async function sealIdentity(vault: Vault, id: StationIdentity & { keys: K
 		keys: serializeKeyPairs(id.keys),
 		serverBox: toB64(id.serverKeys.box),
 		serverSign: toB64(id.serverKeys.sign),
+		earlierServerKeys: (id.earlierServerKeys ?? []).map((k) => ({ box: toB64(k.box), sign: toB64(k.sign) })),
+		serverKeyGeneration: id.serverKeyGeneration ?? null,
 		serverUrl: id.serverUrl,
 		municipality: id.municipality,
 		setting: id.setting,
@@ -55,4 +65,16 @@ export async function sealIdentity(vault: Vault, id: StationIdentity & { keys: K
 		label: id.label
 	};
 	return vault.sealJson(value);
+}
+
+/**
+ * Replaces the server keys of the stored identity (a key change the sync engine verified, or the
+ * earlier keys dropped): re-sealed whole and written with one put, so the identity is never half
+ * updated. (No Dexie transaction around it: WebCrypto's sealing would let it commit early.)
+ */
+export async function saveServerPins(db: StationDb, vault: Vault, pins: ServerKeyPins): Promise<void> {
+	const identity = await loadIdentity(db, vault);
+	if (!identity) throw new Error('no identity to update');
+	const updated = { ...identity, serverKeys: pins.current, earlierServerKeys: pins.earlier, serverKeyGeneration: pins.generation };
+	await db.meta.put({ key: 'identity', value: await sealIdentity(vault, updated) });
 }
