@@ -11,6 +11,7 @@ import type { Ledger } from '../../sync-server/ledger/ledger';
 import { openLedger } from '../../sync-server/ledger/open';
 import { scanLedgerForMyNumbers, type MyNumberFinding } from '../../sync-server/ledger/scan-my-number';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { removeTestKeyFile, testKeyFile } from '../helpers/key-file';
 import { ROOT } from '../helpers/server-process';
 
 const run = promisify(execFile);
@@ -64,11 +65,13 @@ describe.each(BACKENDS)('npm run ledger -- scan-my-number on %s', (backend) => {
 		pg = backend === 'postgres' ? await createTestDatabase() : null;
 		ledger = await openLedger({ databaseUrl: pg?.url, dataDir });
 		env = { DATA_DIR: dataDir, ...(pg ? { DATABASE_URL: pg.url } : {}) };
+		env.SERVER_KEY_FILE = testKeyFile(env, dataDir);
 	});
 	afterEach(async () => {
 		await ledger.db.close().catch(() => undefined);
 		await pg?.drop();
 		await rm(dataDir, { recursive: true, force: true });
+		await removeTestKeyFile(env.SERVER_KEY_FILE!);
 	});
 
 	it('finds every value an older version stored, names table, row and column, never the value', async () => {
