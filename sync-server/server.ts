@@ -38,8 +38,15 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
+/** What a test may put in place of the real thing. */
+export interface ServerOptions {
+	/** The server's clock (epoch ms): today's date in Japan for ingest, the time in the welcome. */
+	now?: () => number;
+}
+
 /** Opens the ledger, then serves HTTP and the sync WebSocket on one port. */
-export async function startServer(config: Config, log: Logger = createLogger(undefined, config.quiet)): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger = createLogger(undefined, config.quiet), options: ServerOptions = {}): Promise<RunningServer> {
+	const now = options.now ?? Date.now;
 	// On PostgreSQL each process names its sessions, so it can tell its own update notices apart.
 	const origin = `vacc-sync-${randomBytes(6).toString('hex')}`;
 	const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);
@@ -49,7 +56,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
 	const catalogs = new Catalogs(ledger);
 	await catalogs.seed();
-	const ingest = new Ingest(ledger, serverSignKey, catalogs);
+	const ingest = new Ingest(ledger, serverSignKey, catalogs, now);
 	const connections = new DeviceConnections();
 	const venues = new VenueHub();
 	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
@@ -83,7 +90,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, devicePolicy: config.devicePolicy }));
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, serverKeys, serverSignKey, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, now, onRefused: (batchId) => reconciler.batchChanged(batchId), devicePolicy: config.devicePolicy }));
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
