@@ -32,10 +32,42 @@ export interface Config {
 	connectionBytesPerSecond: number;
 	/** Imposed on every device at each connection. */
 	devicePolicy: DevicePolicy;
+	/** How long a client may take to send a request (see HttpTimeouts). */
+	http: HttpTimeouts;
 	quiet: boolean;
 }
 
+/**
+ * Bounds on the time a client takes to send a request, so that a client sending slowly (a
+ * slow-headers or slow-body attack, or a dead peer) cannot hold a socket for long. A socket
+ * upgraded to the sync WebSocket is no longer an HTTP request and is bounded by none of them.
+ */
+export interface HttpTimeouts {
+	/** The request line and headers, from the request's first byte. */
+	headersMs: number;
+	/** The whole request (headers and body) of every request but the register upload. */
+	requestMs: number;
+	/**
+	 * The whole register upload (up to 32 MiB): long enough for a slow office link (15 minutes
+	 * move 32 MiB at about 0.3 Mbit/s). Every other API body is 1 MiB at most.
+	 */
+	uploadMs: number;
+	/** An idle keep-alive connection between two requests (behind a balancer: longer than its idle timeout). */
+	keepAliveMs: number;
+}
+
 export class ConfigError extends Error {}
+
+function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
+	const headers = integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300);
+	const request = integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 60, 1, 3600);
+	const upload = integer(env, 'HTTP_UPLOAD_TIMEOUT_SECONDS', 900, 1, 24 * 3600);
+	const keepAlive = integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600);
+	// The headers are part of the request, and the upload is a request.
+	if (headers > request) throw new ConfigError(`HTTP_HEADERS_TIMEOUT_SECONDS (${headers}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${request})`);
+	if (request > upload) throw new ConfigError(`HTTP_REQUEST_TIMEOUT_SECONDS (${request}) must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS (${upload})`);
+	return { headersMs: headers * 1000, requestMs: request * 1000, uploadMs: upload * 1000, keepAliveMs: keepAlive * 1000 };
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
 	const raw = env[name];
@@ -85,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			offlineSessionHours: integer(env, 'OFFLINE_SESSION_HOURS', 72, 1, 24 * 30),
 			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365)
 		},
+		http: httpTimeouts(env),
 		quiet: env.LOG_LEVEL === 'warn'
 	};
 }

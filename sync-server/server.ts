@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerOptions as NodeServerOptions, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
-import type { Config } from './config';
+import type { Config, HttpTimeouts } from './config';
 import { ed25519PrivateKey } from './crypto/ed25519';
 import { createApp } from './http/app';
+import { isRegisterUpload } from './http/office/register-routes';
 import { clientAddress } from './http/client-address';
 import { Ingest } from './ingest/ingest';
 import type { Ledger } from './ledger/ledger';
@@ -94,8 +96,9 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
-		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http) }, () => resolve(s));
 	});
+	boundRequestTime(http as Server, config.http);
 	http.on('upgrade', (req, socket, head) => {
 		// Compared as a string: parsing a hostile request target must not be able to throw here,
 		// outside any request handler.
@@ -127,7 +130,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			wss.close();
 			await new Promise<void>((resolve) => {
 				http.close(() => resolve());
-				(http as import('node:http').Server).closeAllConnections?.();
+				(http as Server).closeAllConnections?.();
 			});
 			await notices?.close();
 			await stopMasterNotices?.();
@@ -135,4 +138,44 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			await ledger.db.close();
 		}
 	};
+}
+
+/**
+ * Node's own bounds: the headers (HTTP_HEADERS_TIMEOUT_SECONDS) and the whole request, set to
+ * the longest any request may take (the register upload); boundRequestTime holds every other
+ * request to the shorter HTTP_REQUEST_TIMEOUT_SECONDS. Node checks them every
+ * connectionsCheckingInterval (30 s by default, which would let a 10 s bound run to 40 s).
+ */
+function httpServerOptions(t: HttpTimeouts): NodeServerOptions {
+	return {
+		headersTimeout: t.headersMs,
+		requestTimeout: t.uploadMs,
+		keepAliveTimeout: t.keepAliveMs,
+		connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.headersMs / 4)))
+	};
+}
+
+/**
+ * Every request but the register upload must have arrived whole (headers and body) within
+ * HTTP_REQUEST_TIMEOUT_SECONDS of its headers, or its socket is destroyed: a client dripping a
+ * body holds a socket for a minute, not for the upload's quarter of an hour. Only receiving is
+ * bounded: a request received whole may take as long as its answer needs (an export).
+ * WebSocket upgrades never emit 'request': the sync socket is not bounded here.
+ */
+function boundRequestTime(server: Server, t: HttpTimeouts): void {
+	// Keep-alive applies between requests only (Node resets it per request); set here too, as
+	// not every Node version takes it from the options.
+	server.keepAliveTimeout = t.keepAliveMs;
+	server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+		if (req.complete || isRegisterUpload(req.method ?? '', (req.url ?? '').split('?')[0] ?? '')) return;
+		const timer = setTimeout(() => {
+			if (!req.complete) req.socket.destroy();
+		}, t.requestMs);
+		timer.unref();
+		// Answered and received whole: nothing left to bound. Answered early (a refusal) while the
+		// body still trickles in: the timer stays and ends it.
+		res.once('finish', () => {
+			if (req.complete) clearTimeout(timer);
+		});
+	});
 }
