@@ -2,6 +2,7 @@ import { batchId, containsMyNumber, createEventValidator, DEFAULT_VACCINE_CATALO
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
+import { clockSkewMs, isClockSkewed } from '$shared/sync/clock-skew';
 import { watchForLock } from './lock';
 import type { RecordingSession } from './session';
 import { BatchStore, type StoredCatalog } from './storage/batch-store';
@@ -72,6 +73,11 @@ export class Station {
 	/** Last successful handshake with the server (epoch ms); kept in clear: it says nothing of a dose. */
 	lastContactAt = $state<number | null>(null);
 	now = $state(Date.now());
+	/**
+	 * This device's clock minus the server's (ms), measured at the last welcome; null before any.
+	 * Kept while locked: it says nothing of a dose, and the next welcome replaces it.
+	 */
+	clockSkewMs = $state<number | null>(null);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 
@@ -85,6 +91,11 @@ export class Station {
 
 	get offlineExpired(): boolean {
 		return this.lastContactAt !== null && this.now - this.lastContactAt > this.policy.offlineSessionHours * 3600_000;
+	}
+
+	/** The clock differs from the server's by more than five minutes: the station warns. */
+	get clockSkewed(): boolean {
+		return isClockSkewed(this.clockSkewMs);
 	}
 
 	get waiting(): number {
@@ -212,6 +223,7 @@ export class Station {
 			},
 			onError: (e) => console.warn('sync', e),
 			onWelcome: (w) => {
+				this.clockSkewMs = clockSkewMs(w.serverTime, Date.now());
 				const changed = JSON.stringify(w.policy) !== JSON.stringify(this.policy);
 				this.policy = w.policy;
 				void this.db.meta.put({ key: 'policy', value: w.policy });

@@ -56,6 +56,7 @@ export interface LotEntry {
 export type YSyncKind = typeof messageYjsSyncStep1 | typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
 
 export type AppMessage =
+	/** serverTime: the server's clock (ISO 8601, UTC) when it sent the welcome; the station compares its own (shared/sync/clock-skew.ts). */
 	| { type: typeof MSG_WELCOME; serverTime: string; deviceStatus: string; policy: DevicePolicy }
 	| { type: typeof MSG_SYNC; doc: string; kind: YSyncKind; payload: Uint8Array }
 	| { type: typeof MSG_SIGNED_SYNC; doc: string; kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate; payload: Uint8Array; signature: Uint8Array }

@@ -27,6 +27,8 @@ export const ja = {
 	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
+	clockSkew: (minutes: number, ahead: boolean) =>
+		`この端末の時計がサーバーと5分以上ずれています（端末が約${minutes}分${ahead ? '進んで' : '遅れて'}います）。記録の日時が正しくならないため、端末の日付と時刻の設定を確認してください。`,
 	session: {
 		title: '本日の接種設定',
 		product: 'ワクチン',
@@ -171,6 +173,8 @@ export const en: Messages = {
 	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
+	clockSkew: (minutes: number, ahead: boolean) =>
+		`This device's clock differs from the server's by more than 5 minutes (it is about ${minutes} minutes ${ahead ? 'ahead' : 'behind'}). Records would carry wrong times: check the device's date and time settings.`,
 	session: {
 		title: "Today's vaccination settings",
 		product: 'Vaccine',
