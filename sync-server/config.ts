@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
-import type { DevicePolicy } from '../shared/protocol/messages';
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '../shared/protocol/messages';
 import type { SessionPolicy } from './office/accounts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -115,7 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		devicePolicy: {
 			idleLockMinutes: integer(env, 'LOCK_IDLE_MINUTES', 5, 1, 240),
 			offlineSessionHours: integer(env, 'OFFLINE_SESSION_HOURS', 72, 1, 24 * 30),
-			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365)
+			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365),
+			pinMinLength: integer(env, 'PIN_MIN_LENGTH', PIN_MIN_DIGITS, PIN_MIN_DIGITS, PIN_MAX_DIGITS)
 		},
 		http: httpTimeouts(env),
 		quiet: env.LOG_LEVEL === 'warn'
