@@ -8,6 +8,7 @@ export {
 	isIsoTimestamp,
 	parseIsoTimestamp,
 	serviceDateOf,
+	serviceDateAt,
 	daysBetween,
 	SERVICE_UTC_OFFSET_MINUTES
 } from './domain/dates';

@@ -7,6 +7,9 @@ describe('configuration from the environment', () => {
 		const c = loadConfig({});
 		expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, municipality: '131016', cookieSecure: false, trustProxy: false });
 		expect(c.office).toEqual({ idleMinutes: 30, absoluteHours: 12, maxFailures: 5, lockMinutes: 15 });
+		expect(c.devicePolicy).toEqual({ idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6 });
+		expect(loadConfig({ PIN_MIN_LENGTH: '8' }).devicePolicy.pinMinLength).toBe(8);
+		expect(c.http).toEqual({ headersMs: 10_000, requestMs: 60_000, uploadMs: 900_000, keepAliveMs: 5_000 });
 	});
 
 	it('marks the session cookie Secure unless serving plain HTTP on loopback, or told otherwise', () => {
@@ -23,7 +26,14 @@ describe('configuration from the environment', () => {
 			[{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
 			[{ OFFICE_IDLE_MINUTES: '0' }, /OFFICE_IDLE_MINUTES/],
 			[{ COOKIE_SECURE: 'yes' }, /COOKIE_SECURE must be true or false/],
-			[{ TRUST_PROXY: '1' }, /TRUST_PROXY must be true or false/]
+			[{ TRUST_PROXY: '1' }, /TRUST_PROXY must be true or false/],
+			[{ PIN_MIN_LENGTH: '5' }, /PIN_MIN_LENGTH must be an integer from 6 to 12/],
+			[{ PIN_MIN_LENGTH: '13' }, /PIN_MIN_LENGTH must be an integer from 6 to 12/],
+			[{ HTTP_HEADERS_TIMEOUT_SECONDS: '0' }, /HTTP_HEADERS_TIMEOUT_SECONDS must be an integer from 1 to 300/],
+			[{ HTTP_REQUEST_TIMEOUT_SECONDS: '1.5' }, /HTTP_REQUEST_TIMEOUT_SECONDS must be an integer/],
+			[{ HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '-1' }, /HTTP_KEEP_ALIVE_TIMEOUT_SECONDS/],
+			[{ HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' }, /HTTP_HEADERS_TIMEOUT_SECONDS \(30\) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS \(20\)/],
+			[{ HTTP_REQUEST_TIMEOUT_SECONDS: '600', HTTP_UPLOAD_TIMEOUT_SECONDS: '300' }, /must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS/]
 		];
 		for (const [env, message] of cases) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
 		expect(() => loadConfig({ LOGIN_BURST: 'many' })).toThrow(ConfigError);

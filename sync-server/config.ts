@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
-import type { DevicePolicy } from '../shared/protocol/messages';
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '../shared/protocol/messages';
 import { LOG_LEVELS, type LogLevel } from './logger';
 import type { SessionPolicy } from './office/accounts';
 
@@ -41,6 +41,27 @@ export interface Config {
 	devicePolicy: DevicePolicy;
 	/** The least severe log level written (LOG_LEVEL). */
 	logLevel: LogLevel;
+	/** How long a client may take to send a request (see HttpTimeouts). */
+	http: HttpTimeouts;
+}
+
+/**
+ * Bounds on the time a client takes to send a request, so that a client sending slowly (a
+ * slow-headers or slow-body attack, or a dead peer) cannot hold a socket for long. A socket
+ * upgraded to the sync WebSocket is no longer an HTTP request and is bounded by none of them.
+ */
+export interface HttpTimeouts {
+	/** The request line and headers, from the request's first byte. */
+	headersMs: number;
+	/** The whole request (headers and body) of every request but the register upload. */
+	requestMs: number;
+	/**
+	 * The whole register upload (up to 32 MiB): long enough for a slow office link (15 minutes
+	 * move 32 MiB at about 0.3 Mbit/s). Every other API body is 1 MiB at most.
+	 */
+	uploadMs: number;
+	/** An idle keep-alive connection between two requests (behind a balancer: longer than its idle timeout). */
+	keepAliveMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +72,17 @@ function logLevel(env: NodeJS.ProcessEnv): LogLevel {
 	const level = raw === 'warning' ? 'warn' : raw === 'trace' ? 'debug' : raw;
 	if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
 	return level as LogLevel;
+}
+
+function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
+	const headers = integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300);
+	const request = integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 60, 1, 3600);
+	const upload = integer(env, 'HTTP_UPLOAD_TIMEOUT_SECONDS', 900, 1, 24 * 3600);
+	const keepAlive = integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600);
+	// The headers are part of the request, and the upload is a request.
+	if (headers > request) throw new ConfigError(`HTTP_HEADERS_TIMEOUT_SECONDS (${headers}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${request})`);
+	if (request > upload) throw new ConfigError(`HTTP_REQUEST_TIMEOUT_SECONDS (${request}) must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS (${upload})`);
+	return { headersMs: headers * 1000, requestMs: request * 1000, uploadMs: upload * 1000, keepAliveMs: keepAlive * 1000 };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -106,8 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		devicePolicy: {
 			idleLockMinutes: integer(env, 'LOCK_IDLE_MINUTES', 5, 1, 240),
 			offlineSessionHours: integer(env, 'OFFLINE_SESSION_HOURS', 72, 1, 24 * 30),
-			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365)
+			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365),
+			pinMinLength: integer(env, 'PIN_MIN_LENGTH', PIN_MIN_DIGITS, PIN_MIN_DIGITS, PIN_MAX_DIGITS)
 		},
-		logLevel: logLevel(env)
+		logLevel: logLevel(env),
+		http: httpTimeouts(env)
 	};
 }

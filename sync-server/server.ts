@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerOptions as NodeServerOptions, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
-import type { Config } from './config';
+import type { Config, HttpTimeouts } from './config';
 import { createApp } from './http/app';
+import { isRegisterUpload } from './http/office/register-routes';
 import { clientAddress } from './http/client-address';
 import { Ingest } from './ingest/ingest';
 import type { Ledger } from './ledger/ledger';
@@ -40,8 +42,15 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
+/** What a test may put in place of the real thing. */
+export interface ServerOptions {
+	/** The server's clock (epoch ms): today's date in Japan for ingest, the time in the welcome. */
+	now?: () => number;
+}
+
 /** Opens the ledger, then serves HTTP and the sync WebSocket on one port. */
-export async function startServer(config: Config, log: Logger = createLogger(undefined, config.logLevel)): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger = createLogger(undefined, config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
+	const now = options.now ?? Date.now;
 	// On PostgreSQL each process names its sessions, so it can tell its own update notices apart.
 	const origin = `vacc-sync-${randomBytes(6).toString('hex')}`;
 	const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);
@@ -51,7 +60,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
 	const catalogs = new Catalogs(ledger);
 	await catalogs.seed();
-	const ingest = new Ingest(ledger, catalogs);
+	const ingest = new Ingest(ledger, catalogs, now);
 	const connections = new DeviceConnections();
 	const venues = new VenueHub();
 	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
@@ -85,12 +94,13 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, keyring, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, devicePolicy: config.devicePolicy }));
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, keyring, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, now, onRefused: (batchId) => reconciler.batchChanged(batchId), devicePolicy: config.devicePolicy }));
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
-		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http) }, () => resolve(s));
 	});
+	boundRequestTime(http as Server, config.http);
 	http.on('upgrade', (req, socket, head) => {
 		// Compared as a string: parsing a hostile request target must not be able to throw here,
 		// outside any request handler.
@@ -123,7 +133,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			wss.close();
 			await new Promise<void>((resolve) => {
 				http.close(() => resolve());
-				(http as import('node:http').Server).closeAllConnections?.();
+				(http as Server).closeAllConnections?.();
 			});
 			await notices?.close();
 			await stopMasterNotices?.();
@@ -131,4 +141,44 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 			await ledger.db.close();
 		}
 	};
+}
+
+/**
+ * Node's own bounds: the headers (HTTP_HEADERS_TIMEOUT_SECONDS) and the whole request, set to
+ * the longest any request may take (the register upload); boundRequestTime holds every other
+ * request to the shorter HTTP_REQUEST_TIMEOUT_SECONDS. Node checks them every
+ * connectionsCheckingInterval (30 s by default, which would let a 10 s bound run to 40 s).
+ */
+function httpServerOptions(t: HttpTimeouts): NodeServerOptions {
+	return {
+		headersTimeout: t.headersMs,
+		requestTimeout: t.uploadMs,
+		keepAliveTimeout: t.keepAliveMs,
+		connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.headersMs / 4)))
+	};
+}
+
+/**
+ * Every request but the register upload must have arrived whole (headers and body) within
+ * HTTP_REQUEST_TIMEOUT_SECONDS of its headers, or its socket is destroyed: a client dripping a
+ * body holds a socket for a minute, not for the upload's quarter of an hour. Only receiving is
+ * bounded: a request received whole may take as long as its answer needs (an export).
+ * WebSocket upgrades never emit 'request': the sync socket is not bounded here.
+ */
+function boundRequestTime(server: Server, t: HttpTimeouts): void {
+	// Keep-alive applies between requests only (Node resets it per request); set here too, as
+	// not every Node version takes it from the options.
+	server.keepAliveTimeout = t.keepAliveMs;
+	server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+		if (req.complete || isRegisterUpload(req.method ?? '', (req.url ?? '').split('?')[0] ?? '')) return;
+		const timer = setTimeout(() => {
+			if (!req.complete) req.socket.destroy();
+		}, t.requestMs);
+		timer.unref();
+		// Answered and received whole: nothing left to bound. Answered early (a refusal) while the
+		// body still trickles in: the timer stays and ends it.
+		res.once('finish', () => {
+			if (req.complete) clearTimeout(timer);
+		});
+	});
 }

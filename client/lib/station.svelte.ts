@@ -1,14 +1,17 @@
-import { batchId, containsMyNumber, createEventValidator, DEFAULT_VACCINE_CATALOG, serviceDateOf, validateEvent, type CorrectedRecord, type EventValidator, type VaccineCatalog, type DoseEvent, type NotVaccinatedReason, type Ticket } from '$shared/index';
+import { batchId, createEventValidator, DEFAULT_VACCINE_CATALOG, serviceDateOf, validateEvent, type CorrectedRecord, type EventValidator, type VaccineCatalog, type DoseEvent, type NotVaccinatedReason, type Ticket } from '$shared/index';
 import { newId } from '$shared/ids';
 import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
+import { clockSkewMs, isClockSkewed } from '$shared/sync/clock-skew';
 import { watchForLock } from './lock';
 import type { RecordingSession } from './session';
 import { BatchStore, type StoredCatalog } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
-import { Vault, type SealedBox, type WrappedKey } from './storage/vault';
-import { enrolDevice } from './sync/enrol';
+import { isAcceptablePin, PBKDF2_ITERATIONS, Vault, type SealedBox, type WrappedKey } from './storage/vault';
+import { PIN_ERASE_AFTER, PinGuard } from './storage/pin-guard';
+import { enrolDevice, fetchDevicePolicy } from './sync/enrol';
+import { credentialProblem, type CredentialProblem } from './credentials';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '$shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
 
@@ -17,19 +20,20 @@ export function serviceDay(now = new Date()): string {
 	return serviceDateOf(now.toISOString())!;
 }
 
-/** Staff codes as the event schema accepts them; PINs are 6–12 digits and never a My Number. */
-const STAFF_CODE = /^[0-9A-Za-z_-]{1,20}$/;
-const PIN = /^\d{6,12}$/;
+export { credentialProblem, type CredentialProblem };
 
-export type CredentialProblem = 'STAFF_CODE' | 'PIN_FORMAT' | 'PIN_MISMATCH' | 'MY_NUMBER';
-
-export function credentialProblem(staffCode: string, pin: string, again: string): CredentialProblem | null {
-	if (containsMyNumber(staffCode) || containsMyNumber(pin)) return 'MY_NUMBER';
-	if (!STAFF_CODE.test(staffCode)) return 'STAFF_CODE';
-	if (!PIN.test(pin)) return 'PIN_FORMAT';
-	if (pin !== again) return 'PIN_MISMATCH';
-	return null;
-}
+/**
+ * What came of an unlock: WRONG (the PIN or staff code; `waitMs` before the next try, 0 if
+ * none), WAIT (a wait after wrong PINs is still running: nothing was tried), KEPT (PIN_ERASE_AFTER
+ * wrong PINs: what the server receipted was erased, the rest kept, see Station.unlock) or
+ * ERASED (everything was receipted: keys and records erased, the station must be enrolled again).
+ */
+export type UnlockResult =
+	| { ok: true }
+	| { ok: false; reason: 'WRONG'; failures: number; waitMs: number }
+	| { ok: false; reason: 'WAIT'; waitMs: number }
+	| { ok: false; reason: 'KEPT'; waitMs: number }
+	| { ok: false; reason: 'ERASED' };
 
 type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
 
@@ -72,10 +76,21 @@ export class Station {
 	/** Last successful handshake with the server (epoch ms); kept in clear: it says nothing of a dose. */
 	lastContactAt = $state<number | null>(null);
 	now = $state(Date.now());
+	/**
+	 * This device's clock minus the server's (ms), measured at the last welcome; null before any.
+	 * Kept while locked: it says nothing of a dose, and the next welcome replaces it.
+	 */
+	clockSkewMs = $state<number | null>(null);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
+	/** Too many wrong PINs with nothing unreceipted: keys and records were erased. */
+	erasedAfterWrongPins = $state(false);
 
 	private readonly db = new StationDb();
+	private readonly pinGuard = new PinGuard({
+		read: async () => ((await this.db.meta.get('pinFailures'))?.value as number | undefined) ?? 0,
+		write: async (n) => void (await this.db.meta.put({ key: 'pinFailures', value: n }))
+	});
 	private vault: Vault | null = null;
 	private store: BatchStore | null = null;
 	private engine: DeviceSync | null = null;
@@ -90,6 +105,11 @@ export class Station {
 	/** Sync stopped because the server offered keys whose certificates did not verify (the pins were kept). */
 	get serverKeyRefused(): boolean {
 		return this.sync.state === 'stopped' && this.sync.code === CLOSE.SERVER_KEY_CHANGE_REFUSED;
+	}
+
+	/** The clock differs from the server's by more than five minutes: the station warns. */
+	get clockSkewed(): boolean {
+		return isClockSkewed(this.clockSkewMs);
 	}
 
 	get waiting(): number {
@@ -114,18 +134,26 @@ export class Station {
 	 * Enrols the device with a one-time code and makes its first operator: the data key is
 	 * created and wrapped with that operator's PIN before anything is stored.
 	 */
-	async enrol(code: string, staffCode: string, pin: string): Promise<{ ok: true } | { ok: false; code: string; message?: string }> {
+	async enrol(code: string, staffCode: string, pin: string): Promise<{ ok: true } | { ok: false; code: string; message?: string; minLength?: number }> {
+		// The deployment's minimum PIN length, checked before the one-time code is spent.
+		const policy = await fetchDevicePolicy(code);
+		if (!policy.ok) return policy;
+		const minLength = policy.policy.pinMinLength;
+		if (!isAcceptablePin(pin, minLength)) return { ok: false, code: 'PIN_FORMAT', minLength };
 		const result = await enrolDevice(code);
 		if (!result.ok) return result;
-		const { vault, wrapped } = await Vault.create(staffCode, pin);
+		const { vault, wrapped } = await Vault.create(staffCode, pin, PBKDF2_ITERATIONS, minLength);
 		const identity = await sealIdentity(vault, result.identity);
 		await this.db.transaction('rw', this.db.meta, async () => {
 			await this.db.meta.put({ key: 'identity', value: identity });
 			await this.db.meta.put({ key: 'operators', value: [wrapped] });
+			await this.db.meta.put({ key: 'policy', value: policy.policy });
+			await this.db.meta.put({ key: 'pinFailures', value: 0 });
 			// Enrolment itself was a contact with the server.
 			await this.db.meta.put({ key: 'lastContact', value: Date.now() });
 		});
 		this.revoked = false;
+		this.erasedAfterWrongPins = false;
 		await this.open(vault, staffCode);
 		return { ok: true };
 	}
@@ -133,22 +161,59 @@ export class Station {
 	/** Lets another operator unlock this device with their own staff code and PIN. */
 	async addOperator(staffCode: string, pin: string, again: string): Promise<CredentialProblem | 'EXISTS' | null> {
 		if (!this.vault) throw new Error('station locked');
-		const problem = credentialProblem(staffCode, pin, again);
+		const problem = credentialProblem(staffCode, pin, again, this.policy.pinMinLength);
 		if (problem) return problem;
 		const operators = await this.operators();
 		if (operators.some((w) => w.staffCode === staffCode)) return 'EXISTS';
-		const wrapped = await this.vault.wrapFor(staffCode, pin);
+		const wrapped = await this.vault.wrapFor(staffCode, pin, PBKDF2_ITERATIONS, this.policy.pinMinLength);
 		await this.db.meta.put({ key: 'operators', value: [...operators, wrapped] });
 		return null;
 	}
 
-	/** Unlocks with an operator's staff code and PIN; false when they do not match. */
-	async unlock(staffCode: string, pin: string): Promise<boolean> {
+	/**
+	 * Unlocks with an operator's staff code and PIN. Wrong ones are counted across operators and
+	 * reloads (PinGuard: waits after five); an unknown staff code counts like a wrong PIN.
+	 */
+	async unlock(staffCode: string, pin: string): Promise<UnlockResult> {
+		const attempt = await this.pinGuard.begin();
+		if (!attempt.ok) return { ok: false, reason: 'WAIT', waitMs: attempt.waitMs };
 		const wrapped = (await this.operators()).find((w) => w.staffCode === staffCode);
 		const vault = wrapped ? await Vault.unlock(wrapped, pin) : null;
-		if (!vault) return false;
-		await this.open(vault, staffCode);
-		return true;
+		if (vault) {
+			await this.pinGuard.succeeded();
+			await this.open(vault, staffCode);
+			return { ok: true };
+		}
+		const waitMs = this.pinGuard.failed(attempt.failures);
+		if (attempt.failures < PIN_ERASE_AFTER) return { ok: false, reason: 'WRONG', failures: attempt.failures, waitMs };
+		return (await this.eraseReceipted()) ? { ok: false, reason: 'ERASED' } : { ok: false, reason: 'KEPT', waitMs };
+	}
+
+	/**
+	 * After PIN_ERASE_AFTER wrong PINs in a row: erases what the server already holds, without
+	 * the data key (sync states and batch ids are in clear). A batch whose every event is
+	 * receipted goes, with its receipts, and so does the venue view (other tables' records, the
+	 * server's copies). A batch holding anything not receipted — not yet sent, sent without a
+	 * receipt, or refused (the device holds the only copy of a refused record's content) — stays,
+	 * and so do the keys that open it: a wrong PIN never erases a dose the server does not
+	 * hold. If nothing is left, the keys and the rest go too (true), and
+	 * the station must be enrolled again.
+	 */
+	private async eraseReceipted(): Promise<boolean> {
+		const rows = await this.db.events.toArray();
+		const kept = new Set(rows.filter((r) => r.state !== 'receipted').map((r) => r.batchId));
+		if (kept.size === 0) {
+			await this.wipe('pin');
+			return true;
+		}
+		const settled = [...new Set(rows.map((r) => r.batchId))].filter((id) => !kept.has(id));
+		await this.db.transaction('rw', [this.db.events, this.db.updates, this.db.receipts, this.db.venue], async () => {
+			await this.db.events.where('batchId').anyOf(settled).delete();
+			await this.db.updates.where('batchId').anyOf(settled).delete();
+			await this.db.receipts.where('batchId').anyOf(settled).delete();
+			await this.db.venue.clear();
+		});
+		return false;
 	}
 
 	private async open(vault: Vault, staffCode: string): Promise<void> {
@@ -164,7 +229,8 @@ export class Station {
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
 		this.lastContactAt = ((await this.db.meta.get('lastContact'))?.value as number | undefined) ?? null;
-		this.policy = ((await this.db.meta.get('policy'))?.value as DevicePolicy | undefined) ?? DEFAULT_DEVICE_POLICY;
+		// Stored by an older version, a policy may lack a newer field (pinMinLength): the default fills it.
+		this.policy = { ...DEFAULT_DEVICE_POLICY, ...((await this.db.meta.get('policy'))?.value as Partial<DevicePolicy> | undefined) };
 		this.now = Date.now();
 		// Past days that the server has fully receipted leave the device.
 		await this.store.purgeSettledBefore(serviceDay(new Date(this.now - this.policy.retentionDays * 86_400_000)));
@@ -217,6 +283,7 @@ export class Station {
 			},
 			onError: (e) => console.warn('sync', e),
 			onWelcome: (w) => {
+				this.clockSkewMs = clockSkewMs(w.serverTime, Date.now());
 				const changed = JSON.stringify(w.policy) !== JSON.stringify(this.policy);
 				this.policy = w.policy;
 				void this.db.meta.put({ key: 'policy', value: w.policy });
@@ -234,11 +301,12 @@ export class Station {
 	 * A revoked device (lost or stolen) erases its keys and every record it holds, as the
 	 * server told it to; it can be enrolled again with a new code.
 	 */
-	private async wipe(): Promise<void> {
+	private async wipe(reason: 'revoked' | 'pin' = 'revoked'): Promise<void> {
 		this.lock();
 		await this.db.delete();
 		await this.db.open();
-		this.revoked = true;
+		this.revoked = reason === 'revoked';
+		this.erasedAfterWrongPins = reason === 'pin';
 		this.phase = 'enrol';
 	}
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysBetween, daysInMonth, isIsoDate, isIsoTimestamp, parseIsoTimestamp, serviceDateOf } from './dates';
+import { daysBetween, daysInMonth, isIsoDate, isIsoTimestamp, parseIsoTimestamp, serviceDateAt, serviceDateOf } from './dates';
 
 describe('ISO dates', () => {
 	it.each(['2025-01-01', '2024-02-29', '2000-02-29', '2099-12-31', '2025-04-30'])('%s is a date', (d) => {
@@ -78,6 +78,7 @@ describe('service dates (JST)', () => {
 		['2024-02-28T15:00:00Z', '2024-02-29']
 	])('%s is on %s in Japan', (ts, day) => {
 		expect(serviceDateOf(ts)).toBe(day);
+		expect(serviceDateAt(Date.parse(ts))).toBe(day);
 	});
 	it('is null for a non-timestamp', () => {
 		expect(serviceDateOf('2025-10-01')).toBeNull();

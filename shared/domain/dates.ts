@@ -75,6 +75,12 @@ export function serviceDateOf(timestamp: string): string | null {
 	return formatIsoDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
 }
 
+/** The JST calendar date (`YYYY-MM-DD`) of a moment given in epoch milliseconds (a clock reading). */
+export function serviceDateAt(epochMs: number): string {
+	const local = new Date(epochMs + SERVICE_UTC_OFFSET_MINUTES * 60_000);
+	return formatIsoDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+}
+
 function dayNumber(isoDate: string): number {
 	const m = DATE.exec(isoDate);
 	if (!m) throw new RangeError('not an ISO date');

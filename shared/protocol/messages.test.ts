@@ -9,7 +9,7 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 		type: fc.constant(MSG_WELCOME),
 		serverTime: fc.string(),
 		deviceStatus: fc.string(),
-		policy: fc.record({ idleLockMinutes: fc.integer({ min: 1, max: 240 }), offlineSessionHours: fc.integer({ min: 1, max: 720 }), retentionDays: fc.integer({ min: 0, max: 365 }) })
+		policy: fc.record({ idleLockMinutes: fc.integer({ min: 1, max: 240 }), offlineSessionHours: fc.integer({ min: 1, max: 720 }), retentionDays: fc.integer({ min: 0, max: 365 }), pinMinLength: fc.integer({ min: 6, max: 12 }) })
 	}),
 	fc.record({ type: fc.constant(MSG_SYNC), doc: fc.string(), kind: fc.constantFrom(0, 1, 2), payload: bytes }),
 	fc.record({ type: fc.constant(MSG_SIGNED_SYNC), doc: fc.string(), kind: fc.constantFrom(1, 2), payload: bytes, signature: bytes }),
@@ -36,6 +36,17 @@ const message: fc.Arbitrary<AppMessage> = fc.oneof(
 ) as fc.Arbitrary<AppMessage>;
 
 describe('application messages', () => {
+	it("take an older server's welcome without a PIN length as the floor, and refuse one out of range", () => {
+		const welcome = (policy: unknown) => {
+			const e = encodeMessage({ type: MSG_WELCOME, serverTime: 't', deviceStatus: 'active', policy: policy as never });
+			return decodeMessage(e);
+		};
+		const old = { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0 };
+		expect(welcome(old)).toMatchObject({ policy: { ...old, pinMinLength: 6 } });
+		expect(welcome({ ...old, pinMinLength: 8 })).toMatchObject({ policy: { pinMinLength: 8 } });
+		for (const bad of [5, 13, 7.5, '8']) expect(welcome({ ...old, pinMinLength: bad })).toBeNull();
+	});
+
 	it('round-trip', () => {
 		fc.assert(
 			fc.property(message, (m) => {

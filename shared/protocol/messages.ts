@@ -57,9 +57,18 @@ export interface DevicePolicy {
 	offlineSessionHours: number;
 	/** Days a fully receipted batch stays on the device after its service day. */
 	retentionDays: number;
+	/**
+	 * Fewest digits of a new operator PIN (6–12). A server older than this field sends none:
+	 * the device then takes the product's floor, 6.
+	 */
+	pinMinLength: number;
 }
 
-export const DEFAULT_DEVICE_POLICY: DevicePolicy = { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0 };
+/** The shortest and longest PIN the product allows; a deployment may raise the floor (PIN_MIN_LENGTH). */
+export const PIN_MIN_DIGITS = 6;
+export const PIN_MAX_DIGITS = 12;
+
+export const DEFAULT_DEVICE_POLICY: DevicePolicy = { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: PIN_MIN_DIGITS };
 
 export interface LotEntry {
 	product: string;
@@ -70,6 +79,7 @@ export interface LotEntry {
 export type YSyncKind = typeof messageYjsSyncStep1 | typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
 
 export type AppMessage =
+	/** serverTime: the server's clock (ISO 8601, UTC) when it sent the welcome; the station compares its own (shared/sync/clock-skew.ts). */
 	| { type: typeof MSG_WELCOME; serverTime: string; deviceStatus: string; policy: DevicePolicy }
 	| { type: typeof MSG_SYNC; doc: string; kind: YSyncKind; payload: Uint8Array }
 	| { type: typeof MSG_SIGNED_SYNC; doc: string; kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate; payload: Uint8Array; signature: Uint8Array }
@@ -151,11 +161,14 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
-function parsePolicy(json: string): DevicePolicy {
+/** A device policy as JSON (the welcome's, or GET /api/device-policy's); throws when malformed. */
+export function parsePolicy(json: string): DevicePolicy {
 	const p = JSON.parse(json) as Partial<DevicePolicy>;
 	const n = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 	if (!n(p.idleLockMinutes, 1, 240) || !n(p.offlineSessionHours, 1, 24 * 30) || !n(p.retentionDays, 0, 365)) throw new Error('bad policy');
-	return { idleLockMinutes: p.idleLockMinutes!, offlineSessionHours: p.offlineSessionHours!, retentionDays: p.retentionDays! };
+	const pinMinLength = p.pinMinLength ?? PIN_MIN_DIGITS;
+	if (!n(pinMinLength, PIN_MIN_DIGITS, PIN_MAX_DIGITS)) throw new Error('bad policy');
+	return { idleLockMinutes: p.idleLockMinutes!, offlineSessionHours: p.offlineSessionHours!, retentionDays: p.retentionDays!, pinMinLength };
 }
 
 function readSyncKind(d: decoding.Decoder): YSyncKind {

@@ -70,8 +70,13 @@ export const ENROL_FAILURE_BURST = 10;
 export const ENROL_FAILURES_PER_SECOND = 1 / 30;
 
 /** A device redeems a one-time enrolment code with its public keys (no session: the code is the credential). */
-export function deviceEnrolRoutes(deps: { ledger: Ledger; config: Pick<Config, 'trustProxy'> }) {
+export function deviceEnrolRoutes(deps: { ledger: Ledger; config: Pick<Config, 'trustProxy' | 'devicePolicy'> }) {
 	const app = new Hono();
+
+	// What a station must know before it enrols, such as the shortest PIN it may set for its
+	// first operator (checked before the one-time code is spent). No secret: the same policy
+	// reaches every device in its welcome.
+	app.get('/device-policy', (c) => c.json({ policy: deps.config.devicePolicy }));
 	const failures = new KeyedRateLimiter(ENROL_FAILURE_BURST, ENROL_FAILURES_PER_SECOND);
 
 	app.post('/enrol', async (c) => {

@@ -8,7 +8,7 @@ import { checkUpdate } from './check-update';
 
 const deviceId = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
 const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: '2026-11-22' });
-const ctx = { key: parseBatchId(batch)!, batchId: batch, knownEventIds: new Set<string>(), validate: validateEvent };
+const ctx = { key: parseBatchId(batch)!, batchId: batch, knownEventIds: new Set<string>(), validate: validateEvent, today: '2026-11-22' };
 
 /** The server's current document and a device document that starts from the same state. */
 function pair() {
@@ -143,5 +143,25 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		const other = pair();
 		other.device.getArray(BATCH_EVENTS).push([{ ...base, id: newId(), type: 'void', replaces: newId() }]);
 		expect(checkUpdate(other.server, diff(other.device, other.server), ctx)).toMatchObject({ ok: false, code: 'EVENT_REPLACES_FOREIGN' });
+	});
+
+	it("refuses a batch whose service day is more than one day after the server's date, naming its events", () => {
+		const ahead = (today: string) => {
+			const { server, device } = pair();
+			const e = doseEvent({ deviceId, batch });
+			device.getArray(BATCH_EVENTS).push([e, { ...e, id: '123456789018' }]);
+			return { r: checkUpdate(server, diff(device, server), { ...ctx, today }), e };
+		};
+		// The batch is of 2026-11-22: accepted from that day on, and the day before (a clock a
+		// little ahead near midnight); refused two days before and earlier.
+		expect(ahead('2026-11-22').r).toMatchObject({ ok: false, code: 'MY_NUMBER' });
+		expect(ahead('2026-11-21').r).toMatchObject({ ok: false, code: 'MY_NUMBER' });
+		const { r, e } = ahead('2026-11-20');
+		expect(r).toMatchObject({ ok: false, code: 'SERVICE_DAY_FUTURE', eventIds: [e.id] });
+		expect(JSON.stringify(r)).not.toContain('123456789018');
+		const { server, device } = pair();
+		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
+		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2026-11-21' })).toMatchObject({ ok: true });
+		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2025-12-31' })).toMatchObject({ ok: false, code: 'SERVICE_DAY_FUTURE' });
 	});
 });

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, containsMyNumber, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
+import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
+import { BATCH_EVENTS, containsMyNumber, daysBetween, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
 
 export type CheckResult =
 	| { ok: true; events: DoseEvent[]; changes: boolean }
-	| { ok: false; code: string; message: string; eventIds: string[] };
+	| { ok: false; code: UpdateRefusalCode; message: string; eventIds: string[] };
 
 
 interface Context {
@@ -13,9 +14,18 @@ interface Context {
 	knownEventIds: ReadonlySet<string>;
 	/** Schema and catalogue check of one event (the server's: any stored catalogue version, see sync-server/catalog). */
 	validate: EventValidator;
+	/** The server's current date in Japan (`YYYY-MM-DD`), from its clock. */
+	today: string;
 }
 
-const refuse = (code: string, message: string, eventIds: string[] = []): CheckResult => ({ ok: false, code, message, eventIds });
+/**
+ * Days a batch's service day may lie after the server's date in Japan. One: a station whose
+ * clock runs a little ahead near midnight still gets its records in; a batch for next month or
+ * 2099-12-31 is a wrong clock or a forgery, and would sit in the ledger as a day to come.
+ */
+export const MAX_SERVICE_DAYS_AHEAD = 1;
+
+const refuse = (code: UpdateRefusalCode, message: string, eventIds: string[] = []): CheckResult => ({ ok: false, code, message, eventIds });
 
 /**
  * Decides whether a device's update may touch the ledger, before anything is stored. The
@@ -73,11 +83,21 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, co
 	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(scratch))) added += clock - (known.get(client) ?? 0);
 	if (added !== values.length) return refuse('UPDATE_SHAPE', 'the update adds content outside the event array');
 
+	// A batch of a day to come: every event in the update is at fault, however valid, and is
+	// named so the device marks it refused instead of offering it again at every connection.
+	if (daysBetween(ctx.today, ctx.key.serviceDay) > MAX_SERVICE_DAYS_AHEAD) {
+		return refuse(
+			'SERVICE_DAY_FUTURE',
+			`the batch's service day ${ctx.key.serviceDay} is more than ${MAX_SERVICE_DAYS_AHEAD} day after the server's date ${ctx.today} (Japan)`,
+			values.filter(isNameableId).map((v) => v.id)
+		);
+	}
+
 	// Every event is checked; the refusal names exactly the events at fault, so the device can
 	// mark those and resend the rest (see shared/sync/rebase.ts).
 	const events: DoseEvent[] = [];
 	const seen = new Set(ctx.knownEventIds);
-	let firstFault: { code: string; message: string } | null = null;
+	let firstFault: Fault | null = null;
 	const faulty: string[] = [];
 	for (const value of values) {
 		const checked = checkEvent(value, ctx, seen);
@@ -95,7 +115,7 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, co
 	return { ok: true, events, changes };
 }
 
-type Fault = { code: string; message: string };
+type Fault = { code: UpdateRefusalCode; message: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -112,7 +132,7 @@ function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { 
 	const result = ctx.validate(value);
 	if (!result.ok) {
 		const first = result.errors[0]!;
-		const code = first.code === 'MY_NUMBER' ? 'MY_NUMBER' : first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';
+		const code: UpdateRefusalCode = first.code === 'MY_NUMBER' ? 'MY_NUMBER' : first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';
 		return { fault: { code, message: `${first.code} ${first.path || 'event'}: ${first.message}` } };
 	}
 	const ev = result.event;

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { KeyObject } from 'node:crypto';
-import { parseBatchId } from '../../shared/index';
+import { parseBatchId, serviceDateAt } from '../../shared/index';
+import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '../../shared/protocol/signing';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
@@ -26,7 +27,7 @@ export interface CommittedUpdate {
 
 export type IngestResult =
 	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
-	| { ok: false; code: string; message: string; eventIds: string[]; stateVector: Uint8Array };
+	| { ok: false; code: UpdateRefusalCode | 'DEVICE_REVOKED'; message: string; eventIds: string[]; stateVector: Uint8Array };
 
 /**
  * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is
@@ -42,7 +43,9 @@ export class Ingest {
 
 	constructor(
 		private readonly ledger: Ledger,
-		private readonly catalogs: Catalogs
+		private readonly catalogs: Catalogs,
+		/** The server's clock (epoch ms): which service days lie in the future. Injected by tests. */
+		private readonly now: () => number = Date.now
 	) {
 		this.docs = new BatchDocs(ledger);
 	}
@@ -112,7 +115,7 @@ export class Ingest {
 		}
 		return this.docs.withBatch(docId, async (entry) => {
 			let copy = this.scratch.take(entry.doc);
-			const ctx = { key, batchId: docId, knownEventIds: entry.eventIds, validate: this.catalogs.validateAny };
+			const ctx = { key, batchId: docId, knownEventIds: entry.eventIds, validate: this.catalogs.validateAny, today: serviceDateAt(this.now()) };
 			let checked = checkUpdate(entry.doc, update, ctx, copy);
 			// Refused by the schema or catalogue under every version this process holds: another
 			// process (or the office, a moment ago) may have stored a newer catalogue the device

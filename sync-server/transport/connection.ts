@@ -5,6 +5,7 @@ import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-pr
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
 import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { parseBatchId } from '../../shared/domain/batch';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
@@ -42,6 +43,13 @@ export interface ConnectionContext {
 	connections: DeviceConnections;
 	venues: VenueHub;
 	devicePolicy: DevicePolicy;
+	/**
+	 * A refusal of an update to one of this device's batches was logged: the reconciliation rules
+	 * put it in the office queue now, even for a batch of which nothing was ever committed.
+	 */
+	onRefused?: (batchId: string) => void;
+	/** The server's clock (epoch ms), sent in the welcome so a device can tell its own is off. */
+	now: () => number;
 	/** Bytes this connection may receive (burst, per second). */
 	byteBudget: { burst: number; perSecond: number };
 }
@@ -160,7 +168,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			offeredGeneration = newest;
 			send({ type: MSG_SERVER_KEYS, chain: await ctx.keyring.chain(serverKeys.generation, newest) });
 		}
-		send({ type: MSG_WELCOME, serverTime: new Date().toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
+		send({ type: MSG_WELCOME, serverTime: new Date(ctx.now()).toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
 		await sendMasters(device);
 	}
 
@@ -199,6 +207,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 				ctx.log.warn('update refused', { device: dev.id, code: r.code });
 				await ctx.ledger.logRefusal({ deviceId: dev.id, batchId: m.doc, code: r.code, message: r.message, eventIds: r.eventIds });
+				// Only a real batch id of this device and site: anything else a peer sends is not a batch to judge.
+				const key = parseBatchId(m.doc);
+				if (key?.deviceId === dev.id && key.siteCode === dev.siteCode) ctx.onRefused?.(m.doc);
 				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, stateVector: r.stateVector });
 			}
 			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });

@@ -92,6 +92,8 @@ export class MemoryDevice implements DeviceSyncStore {
 	/** The venue view: other devices' batches of this site, as received. */
 	readonly venue = new Map<string, Y.Doc>();
 	venueDay: string | null = null;
+	/** The server's welcome at the last connection (its time, policy, the device's status). */
+	welcome: Parameters<NonNullable<DeviceSyncOptions['onWelcome']>>[0] | null = null;
 	/** How many times the device has come online (handshakes completed) since start(). */
 	connections = 0;
 
@@ -124,6 +126,10 @@ export class MemoryDevice implements DeviceSyncStore {
 				this.notify();
 			},
 			venueDay: () => this.venueDay,
+			onWelcome: (w) => {
+				this.welcome = w;
+				this.notify();
+			},
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
 			onStatus: (s) => {
 				if (s.state === 'online') this.connections++;

@@ -34,6 +34,11 @@ export class OfficeClient {
 		return new OfficeClient(url, cookie, body.csrfToken, body.user);
 	}
 
+	/** The headers that carry this session (cookie and CSRF token), for a request written by hand. */
+	sessionHeaders(): { cookie: string; 'x-csrf-token': string } {
+		return { cookie: this.cookie, 'x-csrf-token': this.csrfToken };
+	}
+
 	request(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
 		const raw = init.body instanceof Uint8Array || typeof init.body === 'string';
 		return fetch(`${this.url}${path}`, {

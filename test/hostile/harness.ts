@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import type { ServerOptions } from '../../sync-server/server';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
@@ -27,8 +28,8 @@ export interface Hostile {
 	dispose(): Promise<void>;
 }
 
-export async function startHostileServer(env: Record<string, string> = {}): Promise<Hostile> {
-	const server = await startTestServer(env);
+export async function startHostileServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<Hostile> {
+	const server = await startTestServer(env, options);
 	const devices: MemoryDevice[] = [];
 	// One back-office session for the whole file: logins are rate limited per address.
 	let admin: Promise<OfficeClient> | null = null;

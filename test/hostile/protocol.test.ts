@@ -30,7 +30,7 @@ describe('protocol violations and floods on an authenticated connection', () => 
 		const d = await h.device();
 		const sv = Uint8Array.of(0);
 		const messages: AppMessage[] = [
-			{ type: MSG_WELCOME, serverTime: '', deviceStatus: 'active', policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0 } },
+			{ type: MSG_WELCOME, serverTime: '', deviceStatus: 'active', policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6 } },
 			{ type: MSG_RECEIPT, doc: d.batchFor(), stateVector: sv, eventCount: 1, signature: new Uint8Array(64) },
 			{ type: MSG_REFUSED, doc: d.batchFor(), code: 'X', message: '', eventIds: [], stateVector: sv },
 			{ type: MSG_ERROR, code: 'X', message: '' },

@@ -17,6 +17,7 @@ const SUPERVISOR: Role[] = ['supervisor'];
  */
 const POLICY: Record<string, Role[] | 'public'> = {
 	'POST /api/enrol': 'public',
+	'GET /api/device-policy': 'public',
 	'POST /api/office/auth/login': 'public',
 	'GET /api/office/auth/setup': 'public',
 	'POST /api/office/auth/setup': 'public',

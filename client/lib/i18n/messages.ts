@@ -23,12 +23,23 @@ export const ja = {
 	unlockTitle: 'ロック中',
 	unlock: 'ロック解除',
 	unlockFailed: '担当者コードまたは暗証番号が正しくありません。',
+	pinFormat: (min: number) => `暗証番号は${min}〜12桁の数字で入力してください。`,
+	pinWait: (wait: string) => `暗証番号の誤りが続いたため、${wait}後まで入力できません。`,
+	pinEraseWarning: (left: number) => `あと${left}回誤ると、サーバーに受領済みの記録と鍵をこの端末から消去します（未送信の記録は消去しません）。`,
+	pinKept: '暗証番号の誤りが続いたため、サーバーに受領済みの記録をこの端末から消去しました。未送信の記録があるため、それを開く鍵は残しています。保健センターに連絡してください。',
+	pinErased: '暗証番号の誤りが続いたため、この端末の鍵と記録を消去しました（記録はすべてサーバーに受領済みでした）。保健センターで新しい登録コードを発行してもらい、登録し直してください。',
+	duration: (ms: number) => {
+		const s = Math.ceil(ms / 1000);
+		return s >= 60 ? `${Math.floor(s / 60)}分${s % 60 > 0 ? `${s % 60}秒` : ''}` : `${s}秒`;
+	},
 	lock: 'ロック',
 	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	serverKeyRefused:
 		'サーバーが新しい鍵を示しましたが、この端末が信頼している鍵による署名を確認できなかったため、受け入れず同期を停止しました。記録は端末内に保存されています。保健センター（システム管理者）に連絡してください。',
+	clockSkew: (minutes: number, ahead: boolean) =>
+		`この端末の時計がサーバーと5分以上ずれています（端末が約${minutes}分${ahead ? '進んで' : '遅れて'}います）。記録の日時が正しくならないため、端末の日付と時刻の設定を確認してください。`,
 	session: {
 		title: '本日の接種設定',
 		product: 'ワクチン',
@@ -169,12 +180,23 @@ export const en: Messages = {
 	unlockTitle: 'Locked',
 	unlock: 'Unlock',
 	unlockFailed: 'Staff code or PIN is wrong.',
+	pinFormat: (min: number) => `The PIN must be ${min} to 12 digits.`,
+	pinWait: (wait: string) => `Too many wrong PINs: try again in ${wait}.`,
+	pinEraseWarning: (left: number) => `${left} more wrong PIN${left === 1 ? '' : 's'} and this device erases its keys and the records the server has receipted (records not yet sent are kept).`,
+	pinKept: 'Too many wrong PINs: the records the server has receipted were erased from this device. Records not yet sent remain, and so does the key that opens them. Contact the health centre.',
+	pinErased: 'Too many wrong PINs: this device erased its keys and records (the server had receipted all of them). Ask the health centre for a new enrolment code and enrol it again.',
+	duration: (ms: number) => {
+		const s = Math.ceil(ms / 1000);
+		return s >= 60 ? `${Math.floor(s / 60)} min${s % 60 > 0 ? ` ${s % 60} s` : ''}` : `${s} s`;
+	},
 	lock: 'Lock',
 	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
 	serverKeyRefused:
 		'The server offered new keys that are not signed by the key this device trusts, so they were refused and sync has stopped. Records stay saved on this device. Contact the health centre (system administrator).',
+	clockSkew: (minutes: number, ahead: boolean) =>
+		`This device's clock differs from the server's by more than 5 minutes (it is about ${minutes} minutes ${ahead ? 'ahead' : 'behind'}). Records would carry wrong times: check the device's date and time settings.`,
 	session: {
 		title: "Today's vaccination settings",
 		product: 'Vaccine',

@@ -23,13 +23,20 @@ export const jst = (iso: string | null): string => formatJst(iso) || '—';
 /** `/office/batches/<device>/<site>/<day>` of a batch id. */
 export const batchHref = (batchId: string) => `/office/batches/${batchId}`;
 
-/** A short human summary of an item's details (identifiers and dates only). */
-export function detailText(item: Item, labels: Record<string, string>): string {
+/** A refusal code with its text, when the page has one: `SERVICE_DAY_FUTURE（実施日が未来の日付です…）`. */
+export const refusalText = (code: string, texts: Record<string, string>): string => (texts[code] ? `${code}（${texts[code]}）` : code);
+
+/**
+ * A short human summary of an item's details (identifiers and dates only). A refused update's
+ * `code` is given with its text from `refusalCodes`.
+ */
+export function detailText(item: Pick<Item, 'details'>, labels: Record<string, string>, refusalCodes: Record<string, string> = {}): string {
 	const d = item.details;
 	const parts: string[] = [];
 	for (const [k, v] of Object.entries(d)) {
 		if (v === null || v === undefined) continue;
-		parts.push(`${labels[k] ?? k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+		const value = Array.isArray(v) ? v.join(', ') : k === 'code' ? refusalText(String(v), refusalCodes) : String(v);
+		parts.push(`${labels[k] ?? k}: ${value}`);
 	}
 	return parts.join(' / ');
 }

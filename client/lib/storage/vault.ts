@@ -1,3 +1,5 @@
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from '$shared/protocol/messages';
+
 /**
  * Encryption at rest on the device (WebCrypto). Everything stored in IndexedDB that could
  * identify a dose (events, Yjs updates, the device's keys, the day's settings) is sealed with
@@ -6,6 +8,22 @@
  * while the station is unlocked, as a non-extractable CryptoKey.
  */
 export const PBKDF2_ITERATIONS = 600_000; // OWASP's 2023 figure for PBKDF2-HMAC-SHA256
+
+/**
+ * A PIN the vault will wrap the data key for: digits only, from `minLength` (the deployment's
+ * PIN_MIN_LENGTH, never under the product's 6) to 12. Each digit more multiplies an offline
+ * search of a copied disk by ten (see the README's threat model of the PIN).
+ */
+export function isAcceptablePin(pin: string, minLength = PIN_MIN_DIGITS): boolean {
+	return /^\d+$/.test(pin) && pin.length >= Math.max(minLength, PIN_MIN_DIGITS) && pin.length <= PIN_MAX_DIGITS;
+}
+
+/** Wrapping was asked for a PIN that isAcceptablePin refuses; nothing was wrapped. */
+export class PinFormatError extends RangeError {
+	constructor(readonly minLength: number) {
+		super(`a PIN must be ${Math.max(minLength, PIN_MIN_DIGITS)} to ${PIN_MAX_DIGITS} digits`);
+	}
+}
 
 export interface SealedBox {
 	iv: Uint8Array;
@@ -38,7 +56,8 @@ function importDataKey(raw: Uint8Array): Promise<CryptoKey> {
 	return subtle().importKey('raw', raw as BufferSource, 'AES-GCM', true, ['encrypt', 'decrypt']);
 }
 
-async function wrap(raw: Uint8Array, staffCode: string, pin: string, iterations: number): Promise<WrappedKey> {
+async function wrap(raw: Uint8Array, staffCode: string, pin: string, iterations: number, minPinLength: number): Promise<WrappedKey> {
+	if (!isAcceptablePin(pin, minPinLength)) throw new PinFormatError(minPinLength);
 	const salt = random(16);
 	const iv = random(12);
 	const kek = await pinKey(pin, salt, iterations);
@@ -50,10 +69,10 @@ export class Vault {
 	private constructor(private readonly key: CryptoKey) {}
 
 	/** A new data key, wrapped for the first operator. */
-	static async create(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS): Promise<{ vault: Vault; wrapped: WrappedKey }> {
+	static async create(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS, minPinLength = PIN_MIN_DIGITS): Promise<{ vault: Vault; wrapped: WrappedKey }> {
 		const raw = random(32);
 		try {
-			return { vault: new Vault(await importDataKey(raw)), wrapped: await wrap(raw, staffCode, pin, iterations) };
+			return { vault: new Vault(await importDataKey(raw)), wrapped: await wrap(raw, staffCode, pin, iterations, minPinLength) };
 		} finally {
 			raw.fill(0);
 		}
@@ -76,10 +95,11 @@ export class Vault {
 	}
 
 	/** The same data key, wrapped for another operator's staff code and PIN. */
-	async wrapFor(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS): Promise<WrappedKey> {
+	async wrapFor(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS, minPinLength = PIN_MIN_DIGITS): Promise<WrappedKey> {
+		if (!isAcceptablePin(pin, minPinLength)) throw new PinFormatError(minPinLength);
 		const raw = new Uint8Array(await subtle().exportKey('raw', this.key));
 		try {
-			return await wrap(raw, staffCode, pin, iterations);
+			return await wrap(raw, staffCode, pin, iterations, minPinLength);
 		} finally {
 			raw.fill(0);
 		}

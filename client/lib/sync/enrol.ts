@@ -1,6 +1,7 @@
 import { decodeEnrolmentCode } from '$shared/protocol/enrolment-code';
 import { generateKeyPairs } from '$shared/protocol/keys';
 import { toB64 } from '$shared/protocol/bytes';
+import { DEFAULT_DEVICE_POLICY, parsePolicy, type DevicePolicy } from '$shared/protocol/messages';
 import type { StationIdentity } from '../storage/identity';
 
 export type EnrolResult = { ok: true; identity: StationIdentity } | { ok: false; code: string; message?: string };
@@ -48,4 +49,28 @@ export async function enrolDevice(codeText: string, fetchImpl: typeof fetch = fe
 			label: body.label
 		}
 	};
+}
+
+/**
+ * The deployment's device policy, read before enrolling (GET /api/device-policy), so the first
+ * operator's PIN is checked against its minimum length before the one-time code is spent. A
+ * server older than that route answers 404: its policy is the default one.
+ */
+export async function fetchDevicePolicy(codeText: string, fetchImpl: typeof fetch = fetch): Promise<{ ok: true; policy: DevicePolicy } | { ok: false; code: string }> {
+	const code = decodeEnrolmentCode(codeText);
+	if (!code) return { ok: false, code: 'CODE_FORMAT' };
+	let response: Response;
+	try {
+		response = await fetchImpl(new URL('/api/device-policy', code.serverUrl));
+	} catch {
+		return { ok: false, code: 'NETWORK' };
+	}
+	if (response.status === 404) return { ok: true, policy: DEFAULT_DEVICE_POLICY };
+	try {
+		const body = (await response.json()) as { policy?: unknown };
+		if (!response.ok) return { ok: false, code: `HTTP_${response.status}` };
+		return { ok: true, policy: parsePolicy(JSON.stringify(body.policy)) };
+	} catch {
+		return { ok: false, code: 'POLICY_MALFORMED' };
+	}
 }

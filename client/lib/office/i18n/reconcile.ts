@@ -1,4 +1,5 @@
 import type { BatchState, ItemStatus, Reason } from '$shared/office/reconciliation';
+import type { UpdateRefusalCode } from '$shared/protocol/refusals';
 
 /** Strings of the reconciliation pages (batches, queue, ticket history). Japanese first. */
 export const reconcileJa = {
@@ -34,6 +35,22 @@ export const reconcileJa = {
 		approved: '承認済',
 		exported: '出力済'
 	} satisfies Record<BatchState, string>,
+	/** Why the server refused a device's update (the code is shown next to its text). */
+	refusalCodes: {
+		UPDATE_MALFORMED: '送信データを読み取れません',
+		UPDATE_DELETES: '記録を削除する送信です。記録は追記のみです',
+		UPDATE_SHAPE: '記録以外のデータを書き込む送信です',
+		UPDATE_MISSING_BASE: 'サーバーに無い記録を前提にした送信です',
+		EVENT_SCHEMA: '記録の製品・項目が規定に合いません',
+		MY_NUMBER: '個人番号らしき数字を含みます',
+		EVENT_NOT_OF_BATCH: '記録の端末・会場・実施日がバッチと一致しません',
+		EVENT_DUPLICATE_ID: '同じ記録IDが二度使われています',
+		EVENT_REPLACES_FOREIGN: '訂正・取消の対象がこのバッチにありません',
+		SERVICE_DAY_FUTURE: '実施日が未来の日付です。端末の日付・時計の誤りの可能性があります',
+		NOT_YOUR_BATCH: '他の端末のバッチへの送信です',
+		BAD_SIGNATURE: '端末の署名を確認できません',
+		DEVICE_RETIRED: '端末の利用終了後の実施日です'
+	} satisfies Record<UpdateRefusalCode, string> as Record<string, string>,
 	detailKeys: {
 		paperTally: '予診票の枚数',
 		records: '記録数',
@@ -166,6 +183,21 @@ export const reconcileEn: typeof reconcileJa = {
 	},
 	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)' },
 	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
+	refusalCodes: {
+		UPDATE_MALFORMED: 'The update cannot be read',
+		UPDATE_DELETES: 'The update deletes records (the log is append-only)',
+		UPDATE_SHAPE: 'The update writes something other than records',
+		UPDATE_MISSING_BASE: 'The update builds on records the server does not hold',
+		EVENT_SCHEMA: 'A record breaks the rules (product or fields)',
+		MY_NUMBER: 'A number shaped like a My Number',
+		EVENT_NOT_OF_BATCH: "A record's device, venue or day differs from its batch",
+		EVENT_DUPLICATE_ID: 'A record id is used twice',
+		EVENT_REPLACES_FOREIGN: 'A correction or void names a record outside the batch',
+		SERVICE_DAY_FUTURE: "The service day lies in the future (the device's date or clock may be wrong)",
+		NOT_YOUR_BATCH: "Another device's batch",
+		BAD_SIGNATURE: "The device's signature does not verify",
+		DEVICE_RETIRED: 'A service day after the device was retired'
+	} satisfies Record<UpdateRefusalCode, string>,
 	detailKeys: {
 		paperTally: 'Paper tally',
 		records: 'Records',
