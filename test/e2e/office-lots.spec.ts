@@ -19,7 +19,7 @@ test('staff import lots from a CSV file, edit one, delete one, name a site, and 
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'stock-clerk');
 	await officeLogin(page, server.url, { username: 'stock-clerk', password: passwordOf('stock-clerk') }, '/office/lots');
-	await expect(page.getByRole('heading', { name: 'ロット・名称の管理' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'ロットの管理' })).toBeVisible();
 	await expect(page.getByText('ロットはまだ登録されていません。')).toBeVisible();
 
 	// A file with a bad line: the preview names it, and the import button stays disabled.
@@ -48,13 +48,16 @@ test('staff import lots from a CSV file, edit one, delete one, name a site, and 
 	await expect(row).toContainText('2030-07-31');
 	await expect(row).toContainText('V001 V002');
 
-	// A site name for the exports.
+	// A site name for the exports, on its own page (会場・医師), reached from the menu.
+	await page.getByRole('navigation').getByRole('link', { name: '会場・医師' }).click();
+	await expect(page.getByRole('heading', { name: '会場・医師', level: 2 })).toBeVisible();
 	const sites = page.getByRole('region', { name: '会場・医療機関の名称' });
 	await sites.getByLabel('会場・医療機関コード').fill('V001');
 	await sites.getByLabel('会場・医療機関名').fill('市民体育館');
 	await sites.getByRole('button', { name: '登録する' }).click();
 	await expect(page.getByTestId('sites-names')).toContainText('市民体育館');
 	expect(await axeViolations(page)).toEqual([]);
+	await page.getByRole('navigation').getByRole('link', { name: 'ロット' }).click();
 
 	// MD0009 was entered by mistake: deleting it asks first, then it is gone.
 	const md = page.getByTestId('lots').locator('tr[data-lot="MD0009"]');

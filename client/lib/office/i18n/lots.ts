@@ -1,6 +1,6 @@
 /** Strings of the lot master page (lots, products, site and doctor names). Japanese first. */
 export const lotsJa = {
-	title: 'ロット・名称の管理',
+	title: 'ロットの管理',
 	intro: '納品されたロット（製品・ロット番号・有効期限・納品先）を登録します。各会場の端末は自分の会場に納品されたロットを、接続中ならすぐに、そうでなければ次に接続したときに受け取ります。',
 	lotsTitle: 'ロット一覧',
 	noLots: 'ロットはまだ登録されていません。',
@@ -34,6 +34,10 @@ export const lotsJa = {
 	name: '名称',
 	maker: '製造販売業者',
 	gtins: 'GTIN',
+	namesMoved: '会場・医療機関の名称と医師の氏名（出力に使います）は ',
+	namesLink: '会場・医師',
+	namesTitle: '会場・医師',
+	namesIntro: '接種会場・医療機関の名称と医師の氏名です。端末はコードだけを記録し、台帳への出力でここの名称に置き換えます。',
 	sitesTitle: '会場・医療機関の名称',
 	sitesNote: '出力（接種会場名）に使います。',
 	doctorsTitle: '医師の氏名',
@@ -46,7 +50,7 @@ export const lotsJa = {
 export type LotsMessages = typeof lotsJa;
 
 export const lotsEn: LotsMessages = {
-	title: 'Lots and names',
+	title: 'Lots',
 	intro: 'Register delivered lots (product, lot number, expiry, sites delivered to). Each site\'s devices receive their lots at once if connected, otherwise at their next connection.',
 	lotsTitle: 'Lots',
 	noLots: 'No lots yet.',
@@ -80,6 +84,10 @@ export const lotsEn: LotsMessages = {
 	name: 'Name',
 	maker: 'Maker',
 	gtins: 'GTINs',
+	namesMoved: 'Site and doctor names (used in exports) are on ',
+	namesLink: 'Sites and doctors',
+	namesTitle: 'Sites and doctors',
+	namesIntro: 'Names of vaccination sites, clinics and doctors. Devices record codes only; exports to the ledger write these names.',
 	sitesTitle: 'Site names',
 	sitesNote: 'Used in exports (接種会場名).',
 	doctorsTitle: 'Doctor names',
