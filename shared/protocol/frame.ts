@@ -4,6 +4,7 @@ import { concatBytes, toHex } from './bytes';
 /**
  * Wire frames. A frame is one binary WebSocket message: the first byte says whether it is a
  * plaintext handshake frame or a sealed (secretbox, random 24-byte nonce) application frame.
+ * Written down, with test vectors, in PROTOCOL.md (§4).
  */
 export const FRAME_HANDSHAKE = 0;
 export const FRAME_SEALED = 1;

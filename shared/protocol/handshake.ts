@@ -14,7 +14,8 @@ import { concatBytes, utf8 } from './bytes';
  * The device checks the server's signature against the key it pinned at enrolment; the server
  * checks the device's against the key registered at enrolment. Frame keys mix the ephemeral
  * exchange (forward secrecy) with the static box keys of both parties (binding the keys to the
- * enrolled identities) and the transcript, one key per direction.
+ * enrolled identities) and the transcript, one key per direction. Written down, with test
+ * vectors, in PROTOCOL.md (§5).
  */
 export const HELLO = 1;
 export const CHALLENGE = 2;

@@ -9,6 +9,9 @@ import { MAX_KEY_CHAIN, type KeyCertificate } from './server-keys';
  * documents share one socket. What the device sends that changes a document (its SyncStep2
  * answer and its live Updates) travels as SIGNED_SYNC, carrying the device's Ed25519 signature
  * over the update; the server stores that signature with the update as proof of authorship.
+ *
+ * Every message is written down, with test vectors, in PROTOCOL.md (§6): a new one must be
+ * added there and to test-vectors.json, or vectors.test.ts fails.
  */
 export const MSG_WELCOME = 10;
 export const MSG_SYNC = 11;

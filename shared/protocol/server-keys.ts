@@ -19,6 +19,8 @@ import type { PublicKeys } from './keys';
  *   varBytes   previous generation's Ed25519 public key (the signer)
  *   varBytes   new X25519 box public key (32 bytes)
  *   varBytes   new Ed25519 sign public key (32 bytes)
+ *
+ * The whole exchange (MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK) is written down in PROTOCOL.md §8.
  */
 export const KEY_CHANGE_CONTEXT = 'vacc-server-key-change-v1';
 

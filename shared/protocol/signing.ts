@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 
 /**
  * What gets signed. Domain-separated and length-prefixed so a signature over one kind of
- * object can never be presented as a signature over another.
+ * object can never be presented as a signature over another. PROTOCOL.md §7 (with test vectors).
  */
 export function updateSigningBytes(doc: string, deviceId: string, update: Uint8Array): Uint8Array {
 	const e = encoding.createEncoder();

@@ -12,7 +12,10 @@ export interface MinimalSocket {
 
 export type OpenSocket = (url: string) => MinimalSocket;
 
-/** WebSocket close codes this protocol uses (4000–4999 are application codes). */
+/**
+ * WebSocket close codes this protocol uses (4000–4999 are application codes). Each is written
+ * down in shared/protocol/PROTOCOL.md §9.2, with who sends it and whether the device retries.
+ */
 export const CLOSE = {
 	HANDSHAKE_FAILED: 4001,
 	/**
