@@ -7,9 +7,10 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 /**
  * Applies the numbered SQL files in migrations/ that this database has not seen, each in its
  * own transaction together with its row in schema_migrations. An advisory lock makes several
- * server processes starting on one PostgreSQL apply each migration once.
+ * server processes starting on one PostgreSQL apply each migration once. `until` stops after that
+ * number (tests that put old rows in an old schema and then migrate it).
  */
-export async function migrate(db: SqlDatabase): Promise<number[]> {
+export async function migrate(db: SqlDatabase, until = Infinity): Promise<number[]> {
 	const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
 	await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version integer PRIMARY KEY,
@@ -19,6 +20,7 @@ export async function migrate(db: SqlDatabase): Promise<number[]> {
 	const applied: number[] = [];
 	for (const file of files) {
 		const version = Number(file.slice(0, 4));
+		if (version > until) break;
 		const script = await readFile(MIGRATIONS_DIR + file, 'utf8');
 		const ran = await db.transaction(async (tx) => {
 			await tx.query('SELECT pg_advisory_xact_lock(7301001)');
