@@ -35,9 +35,9 @@ export const lotsJa = {
 	maker: '製造販売業者',
 	gtins: 'GTIN',
 	sitesTitle: '会場・医療機関の名称',
-	sitesNote: '出力（接種会場名）に使います。',
+	sitesNote: '出力（接種会場名）に使います。VRS形式に書けるのは30文字までです。',
 	doctorsTitle: '医師の氏名',
-	doctorsNote: '出力（接種医師名）に使います。氏名はサーバーだけに保存し、端末には送りません。',
+	doctorsNote: '出力（接種医師名）に使います。VRS形式に書けるのは20文字までです。氏名はサーバーだけに保存し、端末には送りません。',
 	labels: { sites: ['会場・医療機関コード', '会場・医療機関名'], doctors: ['医師コード', '医師の氏名'] } as Record<'sites' | 'doctors', [string, string]>,
 	setName: '登録する',
 	nameSaved: (code: string) => `${code} を登録しました。`
@@ -81,9 +81,9 @@ export const lotsEn: LotsMessages = {
 	maker: 'Maker',
 	gtins: 'GTINs',
 	sitesTitle: 'Site names',
-	sitesNote: 'Used in exports (接種会場名).',
+	sitesNote: 'Used in exports (接種会場名); the VRS layout holds at most 30 characters.',
 	doctorsTitle: 'Doctor names',
-	doctorsNote: 'Used in exports (接種医師名). Names stay on the server; devices never receive them.',
+	doctorsNote: 'Used in exports (接種医師名); the VRS layout holds at most 20 characters. Names stay on the server; devices never receive them.',
 	labels: { sites: ['Site code', 'Site name'], doctors: ['Doctor code', 'Doctor name'] },
 	setName: 'Save',
 	nameSaved: (code: string) => `${code} saved.`
