@@ -112,7 +112,7 @@ const catalog = { maxDoseNumber: DEFAULT_VACCINE_CATALOG.maxDoseNumber, makers: 
 if (!parseVaccineCatalog(catalog).ok) throw new Error('the sample catalogue does not parse');
 
 // One of each application message.
-const welcome: M.AppMessage = { type: M.MSG_WELCOME, serverTime: '2025-10-01T00:00:00.000Z', deviceStatus: 'active', policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0 } };
+const welcome: M.AppMessage = { type: M.MSG_WELCOME, serverTime: '2025-10-01T00:00:00.000Z', deviceStatus: 'active', policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6 } };
 const signedSync: M.AppMessage = { type: M.MSG_SIGNED_SYNC, doc: SAMPLE_BATCH, signature: updateSignature, kind: messageYjsSyncStep2, payload: update };
 const messages: [string, M.AppMessage][] = [
 	['MSG_WELCOME', welcome],

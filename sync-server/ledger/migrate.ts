@@ -24,7 +24,8 @@ const STEPS: Record<number, (tx: SqlExecutor, options: MigrateOptions) => Promis
 /**
  * Applies the numbered SQL files in migrations/ that this database has not seen, each in its
  * own transaction together with its row in schema_migrations. An advisory lock makes several
- * server processes starting on one PostgreSQL apply each migration once.
+ * server processes starting on one PostgreSQL apply each migration once. `until` stops after that
+ * number (tests that put old rows in an old schema and then migrate it).
  */
 export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Promise<number[]> {
 	const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();

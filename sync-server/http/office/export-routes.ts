@@ -1,10 +1,11 @@
 import type { Catalogs } from '../../catalog/catalogs';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { isIsoDate, isSiteCode } from '../../../shared/index';
+import { isIsoDate, isSiteCode, isValidMunicipalityCode } from '../../../shared/index';
 import { CAN } from '../../../shared/office/roles';
 import { EXPORT_ENCODINGS, EXPORT_LAYOUTS } from '../../../shared/office/exports';
 import { actorOf } from '../../office/accounts';
+import type { Config } from '../../config';
 import type { Ledger } from '../../ledger/ledger';
 import { asciiFileName, createExport, downloadExport, exportPreview, listExports, type ExportFilter, type ExportSummary } from '../../exports/store';
 import { apiError, readJson } from '../errors';
@@ -15,15 +16,25 @@ const Filter = {
 	from: v.optional(day),
 	to: v.optional(day),
 	siteCode: v.optional(v.pipe(v.string(), v.check(isSiteCode, 'site code'))),
-	includeExported: v.optional(v.boolean())
+	includeExported: v.optional(v.boolean()),
+	municipality: v.optional(v.pipe(v.string(), v.check(isValidMunicipalityCode, '6-digit municipality code with a valid check digit')))
 };
 const ExportRequest = v.pipe(
 	v.strictObject({ layout: v.picklist(EXPORT_LAYOUTS), encoding: v.picklist(EXPORT_ENCODINGS), ...Filter }),
-	v.check((r) => !r.from || !r.to || r.from <= r.to, 'from must not be after to')
+	v.check((r) => !r.from || !r.to || r.from <= r.to, 'from must not be after to'),
+	v.check((r) => r.layout === 'vrs' || r.municipality === undefined, 'municipality is for the vrs layout only')
 );
 const PreviewQuery = v.pipe(
-	v.strictObject({ layout: v.optional(v.picklist(EXPORT_LAYOUTS), 'vrs'), from: Filter.from, to: Filter.to, siteCode: Filter.siteCode, includeExported: v.optional(v.picklist(['true', 'false'])) }),
-	v.check((r) => !r.from || !r.to || r.from <= r.to, 'from must not be after to')
+	v.strictObject({
+		layout: v.optional(v.picklist(EXPORT_LAYOUTS), 'vrs'),
+		from: Filter.from,
+		to: Filter.to,
+		siteCode: Filter.siteCode,
+		municipality: Filter.municipality,
+		includeExported: v.optional(v.picklist(['true', 'false']))
+	}),
+	v.check((r) => !r.from || !r.to || r.from <= r.to, 'from must not be after to'),
+	v.check((r) => r.layout === 'vrs' || r.municipality === undefined, 'municipality is for the vrs layout only')
 );
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -40,8 +51,10 @@ function fileResponse(c: Context, summary: ExportSummary, file: Buffer): Respons
 }
 
 /** Exports of approved batches to the municipal health system (supervisors: CAN.export). */
-export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
+export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: Pick<Config, 'municipality'> }) {
 	const db = deps.ledger.db;
+	/** The VRS file's default municipality: the deployment's. */
+	const home = deps.config.municipality;
 	const app = new Hono<OfficeEnv>();
 	app.use('*', requireRole(CAN.export));
 
@@ -53,31 +66,44 @@ export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		if (!q.success) return apiError(c, 400, 'BAD_REQUEST', q.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
 		const { layout, includeExported, ...rest } = q.output;
 		const filter: ExportFilter = { ...rest, includeExported: includeExported === 'true' };
-		return c.json(await exportPreview(db, layout, filter));
+		return c.json(await exportPreview(db, layout, filter, home));
 	});
 
 	app.post('/', async (c) => {
 		const body = await readJson(c, ExportRequest);
 		if (!body.ok) return body.response;
 		const { layout, encoding, ...filter } = body.value;
-		const r = await createExport(db, { layout, encoding, filter, actor: { id: c.var.user.id, name: c.var.user.username }, catalogs: deps.catalogs });
+		const r = await createExport(db, { layout, encoding, filter, home, actor: { id: c.var.user.id, name: c.var.user.username }, catalogs: deps.catalogs });
 		if (r.ok) return fileResponse(c, r.summary, r.file);
 		switch (r.code) {
 			case 'NOTHING_TO_EXPORT':
-				return apiError(c, 409, r.code, '出力できる承認済みのバッチがありません（条件を確認してください）。');
+				return apiError(
+					c,
+					409,
+					r.code,
+					r.municipality === null
+						? '出力できる承認済みのバッチがありません（条件を確認してください）。'
+						: `市町村コード ${r.municipality} の接種券で、まだVRS形式で出力していない接種がありません（条件を確認してください）。`
+				);
 			case 'NAMES_MISSING':
 				return c.json(
 					{
 						error: {
 							code: r.code,
-							message: `名称が未登録のコードがあります（会場・医療機関: ${r.missing.sites.join('、') || 'なし'}／医師: ${r.missing.doctors.join('、') || 'なし'}）。ロット・名称の画面で登録してください。`,
+							message: `名称が未登録のコードがあります（会場・医療機関: ${r.missing.sites.join('、') || 'なし'}／医師: ${r.missing.doctors.join('、') || 'なし'}）。「会場・医師」の画面で登録してください。`,
 							missing: r.missing
 						}
 					},
 					409
 				);
 			case 'UNENCODABLE':
-				return apiError(c, 422, r.code, r.message);
+				return c.json({ error: { code: r.code, message: r.message, line: r.line, column: r.column } }, 422);
+			case 'TOO_LONG':
+			case 'DUPLICATE_DOSE':
+			case 'DOSE_BEYOND_CATALOG': {
+				const { code, message, ...detail } = r.refusal;
+				return c.json({ error: { code, message, ...detail } }, code === 'DUPLICATE_DOSE' ? 409 : 422);
+			}
 		}
 	});
 

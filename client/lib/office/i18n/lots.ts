@@ -39,9 +39,9 @@ export const lotsJa = {
 	namesTitle: '会場・医師',
 	namesIntro: '接種会場・医療機関の名称と医師の氏名です。端末はコードだけを記録し、台帳への出力でここの名称に置き換えます。',
 	sitesTitle: '会場・医療機関の名称',
-	sitesNote: '出力（接種会場名）に使います。',
+	sitesNote: '出力（接種会場名）に使います。VRS形式に書けるのは30文字までです。',
 	doctorsTitle: '医師の氏名',
-	doctorsNote: '出力（接種医師名）に使います。氏名はサーバーだけに保存し、端末には送りません。',
+	doctorsNote: '出力（接種医師名）に使います。VRS形式に書けるのは20文字までです。氏名はサーバーだけに保存し、端末には送りません。',
 	labels: { sites: ['会場・医療機関コード', '会場・医療機関名'], doctors: ['医師コード', '医師の氏名'] } as Record<'sites' | 'doctors', [string, string]>,
 	setName: '登録する',
 	nameSaved: (code: string) => `${code} を登録しました。`
@@ -89,9 +89,9 @@ export const lotsEn: LotsMessages = {
 	namesTitle: 'Sites and doctors',
 	namesIntro: 'Names of vaccination sites, clinics and doctors. Devices record codes only; exports to the ledger write these names.',
 	sitesTitle: 'Site names',
-	sitesNote: 'Used in exports (接種会場名).',
+	sitesNote: 'Used in exports (接種会場名); the VRS layout holds at most 30 characters.',
 	doctorsTitle: 'Doctor names',
-	doctorsNote: 'Used in exports (接種医師名). Names stay on the server; devices never receive them.',
+	doctorsNote: 'Used in exports (接種医師名); the VRS layout holds at most 20 characters. Names stay on the server; devices never receive them.',
 	labels: { sites: ['Site code', 'Site name'], doctors: ['Doctor code', 'Doctor name'] },
 	setName: 'Save',
 	nameSaved: (code: string) => `${code} saved.`
