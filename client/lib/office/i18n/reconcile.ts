@@ -16,7 +16,8 @@ export const reconcileJa = {
 		'lot-wrong-product': '別の製品のロット',
 		'lot-not-delivered': '会場に納入されていないロット',
 		'tally-mismatch': '予診票の枚数と記録数の不一致',
-		'refused-update': '受付拒否された送信'
+		'refused-update': '受付拒否された送信',
+		'late-after-close': '代理で締めた後に端末から届いた記録'
 	} satisfies Record<Reason, string>,
 	statuses: {
 		open: '未処理',
@@ -162,7 +163,8 @@ export const reconcileEn: typeof reconcileJa = {
 		'lot-wrong-product': "Lot of another product",
 		'lot-not-delivered': 'Lot not delivered to the venue',
 		'tally-mismatch': 'Paper tally differs from the records',
-		'refused-update': 'Refused update'
+		'refused-update': 'Refused update',
+		'late-after-close': 'Records the device sent after the office closed its batch'
 	},
 	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)' },
 	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
