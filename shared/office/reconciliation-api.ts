@@ -6,14 +6,21 @@ export interface BatchSummary {
 	id: string;
 	deviceId: string;
 	deviceLabel: string;
+	/** The device's status: a revoked or retired device may never close its open batches. */
+	deviceStatus: 'active' | 'retired' | 'revoked';
 	siteCode: string;
 	serviceDay: string;
 	state: BatchState;
 	doses: number;
 	notVaccinated: number;
 	voided: number;
+	/** The paper tally of the close in force: the device's own if it arrived, else the office's. */
 	paperTally: number | null;
 	closedAt: string | null;
+	/** Who made the close in force: the device, or the office on its behalf (null while open). */
+	closedBy: 'device' | 'office' | null;
+	/** The office's close on the device's behalf, if any (even when a later device close is in force). */
+	officeClose: { by: string; at: string; paperTally: number; reason: string } | null;
 	lastSyncAt: string | null;
 	refusedUpdates: number;
 	openItems: number;

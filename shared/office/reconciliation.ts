@@ -18,12 +18,19 @@ export const REASONS = [
 	'lot-wrong-product',
 	'lot-not-delivered',
 	'tally-mismatch',
-	'refused-update'
+	'refused-update',
+	'late-after-close'
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
+/**
+ * Reasons about a whole batch: the paper tally, a refused update, and events the device sent
+ * after the office closed the batch on its behalf (sync-server/reconciliation/office-close.ts).
+ */
+export const BATCH_REASONS: readonly Reason[] = ['tally-mismatch', 'refused-update', 'late-after-close'];
+
 /** Reasons about one dose record (the item can be resolved by correcting or voiding it). */
-export const RECORD_REASONS: readonly Reason[] = REASONS.filter((r) => r !== 'tally-mismatch' && r !== 'refused-update');
+export const RECORD_REASONS: readonly Reason[] = REASONS.filter((r) => !BATCH_REASONS.includes(r));
 
 /**
  * open: to decide. accepted: kept as is, with a note. voided / corrected: resolved by an office

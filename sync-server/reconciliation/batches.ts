@@ -5,6 +5,7 @@ import type { BatchState } from '../../shared/office/reconciliation';
 export type { BatchSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
+import { CLOSE_IN_FORCE_ORDER } from './facts';
 import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
 
 /** Batches for the back office: counts, paper tally, state, last sync, refused updates, open items. */
@@ -21,9 +22,10 @@ const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v a
 
 export async function listBatches(db: SqlExecutor, f: BatchFilter): Promise<BatchSummary[]> {
 	const { rows } = await db.query<Record<string, unknown>>(
-		`SELECT b.id, b.device_id, d.label AS device_label, b.site_code, to_char(b.service_day, 'YYYY-MM-DD') AS service_day, b.state,
+		`SELECT b.id, b.device_id, d.label AS device_label, d.status AS device_status, b.site_code, to_char(b.service_day, 'YYYY-MM-DD') AS service_day, b.state,
 		   coalesce(c.doses, 0) AS doses, coalesce(c.not_vaccinated, 0) AS not_vaccinated, coalesce(c.voided, 0) AS voided,
-		   k.paper_tally, k.closed_at,
+		   k.paper_tally, k.closed_at, k.office_seq AS close_office_seq,
+		   oc.username AS office_close_by, oc.created_at AS office_close_at, (oc.payload->>'paperTally')::int AS office_close_tally, oc.reason AS office_close_reason,
 		   (SELECT max(s.received_at) FROM sync_updates s WHERE s.batch_id = b.id) AS last_sync_at,
 		   (SELECT count(*)::int FROM refused_updates r WHERE r.batch_id = b.id) AS refused_updates,
 		   (SELECT count(*)::int FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open') AS open_items,
@@ -36,8 +38,11 @@ export async function listBatches(db: SqlExecutor, f: BatchFilter): Promise<Batc
 		          count(*) FILTER (WHERE r.status = 'voided')::int AS voided
 		   FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id WHERE e.batch_id = b.id) c ON true
 		 LEFT JOIN LATERAL (
-		   SELECT (payload->>'paperTally')::int AS paper_tally, payload->>'recordedAt' AS closed_at FROM dose_events
-		   WHERE batch_id = b.id AND type = 'batch-close' ORDER BY recorded_at DESC, event_id DESC LIMIT 1) k ON true
+		   SELECT (payload->>'paperTally')::int AS paper_tally, payload->>'recordedAt' AS closed_at, office_seq FROM dose_events
+		   WHERE batch_id = b.id AND type = 'batch-close' ORDER BY ${CLOSE_IN_FORCE_ORDER} LIMIT 1) k ON true
+		 LEFT JOIN LATERAL (
+		   SELECT username, created_at, payload, reason FROM office_events
+		   WHERE batch_id = b.id AND type = 'batch-close' ORDER BY seq DESC LIMIT 1) oc ON true
 		 LEFT JOIN office_users cu ON cu.id = b.checked_by
 		 LEFT JOIN office_users au ON au.id = b.approved_by
 		 WHERE ($1::text IS NULL OR b.state = $1) AND ($2::date IS NULL OR b.service_day = $2::date)
@@ -49,6 +54,7 @@ export async function listBatches(db: SqlExecutor, f: BatchFilter): Promise<Batc
 		id: r.id as string,
 		deviceId: r.device_id as string,
 		deviceLabel: r.device_label as string,
+		deviceStatus: r.device_status as BatchSummary['deviceStatus'],
 		siteCode: r.site_code as string,
 		serviceDay: r.service_day as string,
 		state: r.state as BatchState,
@@ -57,6 +63,11 @@ export async function listBatches(db: SqlExecutor, f: BatchFilter): Promise<Batc
 		voided: Number(r.voided),
 		paperTally: r.paper_tally === null ? null : Number(r.paper_tally),
 		closedAt: (r.closed_at as string | null) ?? null,
+		closedBy: r.paper_tally === null ? null : r.close_office_seq === null ? 'device' : 'office',
+		officeClose:
+			r.office_close_by === null
+				? null
+				: { by: r.office_close_by as string, at: iso(r.office_close_at)!, paperTally: Number(r.office_close_tally), reason: r.office_close_reason as string },
 		lastSyncAt: iso(r.last_sync_at),
 		refusedUpdates: Number(r.refused_updates),
 		openItems: Number(r.open_items),

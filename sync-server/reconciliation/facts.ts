@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../ledger/sql';
-import type { BatchCloseFacts, RefusedUpdateFacts } from './rules/batch-rules';
+import type { BatchCloseFacts, LateAfterCloseFacts, RefusedUpdateFacts } from './rules/batch-rules';
 import type { RecordFacts } from './rules/types';
 
 /**
@@ -104,6 +104,17 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
 	}));
 }
 
+/**
+ * Which batch-close of a batch is in force, as an ORDER BY over its batch-close rows of
+ * dose_events (the first row wins): the device's own close if one arrived — the latest it
+ * recorded — else the office's close on its behalf (office-close.ts). The station's tally is the
+ * venue's count of the forms that very tablet handled, made when the day ended; the office's is
+ * a stand-in for a close that had not come. A device close that arrives after an office close
+ * therefore becomes the tally the rule compares (a new subject: a mismatch is asked again), and
+ * changes no state (projection.ts moves only an open batch to closed).
+ */
+export const CLOSE_IN_FORCE_ORDER = '(office_seq IS NOT NULL), recorded_at DESC, event_id DESC';
+
 /** The batch-close in force of each closed batch of the scope, with its count of active records. */
 export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | null): Promise<BatchCloseFacts[]> {
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; paper_tally: number; active: number }>(
@@ -112,10 +123,33 @@ export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | nul
 		    WHERE e.batch_id = c.batch_id AND r.status = 'active') AS active
 		 FROM (SELECT DISTINCT ON (batch_id) batch_id, event_id, (payload->>'paperTally')::int AS paper_tally
 		       FROM dose_events WHERE type = 'batch-close' AND ($1::text[] IS NULL OR batch_id = ANY($1::text[]))
-		       ORDER BY batch_id, recorded_at DESC, event_id DESC) c`,
+		       ORDER BY batch_id, ${CLOSE_IN_FORCE_ORDER}) c`,
 		[batches]
 	);
 	return rows.map((r) => ({ batchId: r.batch_id, closeEventId: r.event_id, paperTally: Number(r.paper_tally), activeRecords: Number(r.active) }));
+}
+
+/**
+ * Batches of the scope the office closed on their device's behalf, with the device events
+ * stored after that close: events of raw updates later than the last one the ledger held when
+ * the supervisor closed it (office_events.through_update_seq). Only records, corrections and
+ * voids count — they change what the batch holds; a late device close changes only the tally in
+ * force, which the tally rule judges.
+ */
+export async function loadLateAfterClose(tx: SqlExecutor, batches: string[] | null): Promise<LateAfterCloseFacts[]> {
+	const { rows } = await tx.query<{ batch_id: string; event_id: string; late: number; new_records: number }>(
+		`SELECT c.batch_id, c.event_id,
+		   count(e.event_id)::int AS late,
+		   count(e.event_id) FILTER (WHERE e.type IN ('dose', 'not-vaccinated'))::int AS new_records
+		 FROM (SELECT DISTINCT ON (batch_id) batch_id, event_id, through_update_seq FROM office_events
+		       WHERE type = 'batch-close' AND ($1::text[] IS NULL OR batch_id = ANY($1::text[]))
+		       ORDER BY batch_id, seq DESC) c
+		 LEFT JOIN dose_events e ON e.batch_id = c.batch_id AND e.update_seq > c.through_update_seq
+		   AND e.type IN ('dose', 'not-vaccinated', 'correction', 'void')
+		 GROUP BY c.batch_id, c.event_id`,
+		[batches]
+	);
+	return rows.map((r) => ({ batchId: r.batch_id, closeEventId: r.event_id, lateEvents: Number(r.late), newRecords: Number(r.new_records) }));
 }
 
 export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | null): Promise<RefusedUpdateFacts[]> {

@@ -10,7 +10,8 @@ import type { SqlExecutor } from '../ledger/sql';
  * into dose_events with office_seq as its source. The payload is checked with the shared event
  * schema and catalog rules: its `batch` and `device` are the record's batch and that batch's
  * device (dose_events rows belong to a batch), `operator` is the fixed code OFFICE_OPERATOR;
- * the person is office_events.user_id.
+ * the person is office_events.user_id. A supervisor's close of a batch on its device's behalf is
+ * an office event too (office-close.ts), projected by the same code.
  */
 export const OFFICE_OPERATOR = 'office';
 
@@ -87,7 +88,12 @@ export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest
 	return { ok: true, event, seq, previous: { municipality: rec.municipality, ticketNumber: rec.ticket_number } };
 }
 
-async function projectOfficeEvent(tx: SqlExecutor, o: { seq: number; recordId: string; deviceId: string; event: DoseEvent }): Promise<void> {
+/**
+ * Projects one office event into dose_events (office_seq as its source). A correction or void
+ * refreshes its record's current version; a batch-close (office-close.ts) moves the batch open →
+ * closed exactly as a device's close does (ledger/projection.ts), and never from a later state.
+ */
+export async function projectOfficeEvent(tx: SqlExecutor, o: { seq: number; recordId: string | null; deviceId: string; event: DoseEvent }): Promise<void> {
 	const ev = o.event;
 	const record = ev.type === 'correction' ? ev.record : null;
 	const replaces = ev.type === 'correction' || ev.type === 'void' ? ev.replaces : null;
@@ -96,12 +102,15 @@ async function projectOfficeEvent(tx: SqlExecutor, o: { seq: number; recordId: s
 		 VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		[ev.id, ev.batch, o.deviceId, o.seq, ev.type, record?.municipality ?? null, record?.ticketNumber ?? null, record?.doseNumber ?? null, record?.givenAt ?? null, ev.recordedAt, replaces, JSON.stringify(ev)]
 	);
-	await refreshRecord(tx, o.recordId);
+	if (ev.type === 'batch-close') {
+		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = $1 AND state = 'open'`, [ev.batch]);
+	}
+	if (o.recordId !== null) await refreshRecord(tx, o.recordId);
 }
 
-/** `ledger rebuild`: projects every office event again, in the order they were made, after the device updates. */
+/** `ledger rebuild`: projects every office event again (corrections, voids, closes), in the order they were made, after the device updates. */
 export async function projectOfficeEvents(tx: SqlExecutor): Promise<number> {
-	const { rows } = await tx.query<{ seq: number; record_id: string; payload: unknown; device_id: string }>(
+	const { rows } = await tx.query<{ seq: number; record_id: string | null; payload: unknown; device_id: string }>(
 		'SELECT o.seq, o.record_id, o.payload, b.device_id FROM office_events o JOIN batches b ON b.id = o.batch_id ORDER BY o.seq'
 	);
 	for (const r of rows) await projectOfficeEvent(tx, { seq: Number(r.seq), recordId: r.record_id, deviceId: r.device_id, event: parse<DoseEvent>(r.payload) });

@@ -1,8 +1,8 @@
 import type { VaccineCatalog } from '../../shared/index';
 import { RECORD_REASONS } from '../../shared/office/reconciliation';
 import type { SqlExecutor } from '../ledger/sql';
-import { loadClosedBatches, loadRecords, loadRefusedUpdates, ticketsOfBatches, type Scope, type TicketKey } from './facts';
-import { refusedRule, tallyRule } from './rules/batch-rules';
+import { loadClosedBatches, loadLateAfterClose, loadRecords, loadRefusedUpdates, ticketsOfBatches, type Scope, type TicketKey } from './facts';
+import { lateAfterCloseRule, refusedRule, tallyRule, type LateAfterCloseFacts } from './rules/batch-rules';
 import { recordRules } from './rules/record-rules';
 import { ticketRules } from './rules/ticket-rules';
 import type { Finding } from './rules/types';
@@ -18,7 +18,14 @@ export interface RunResult {
 }
 
 /** Every finding of the rules over these records, batches and refusals (pure). */
-export function findingsOf(records: readonly RecordFacts[], closes: Parameters<typeof tallyRule>[0][], refused: Parameters<typeof refusedRule>[0][], tenant: string, catalog: VaccineCatalog): Finding[] {
+export function findingsOf(
+	records: readonly RecordFacts[],
+	closes: Parameters<typeof tallyRule>[0][],
+	refused: Parameters<typeof refusedRule>[0][],
+	tenant: string,
+	catalog: VaccineCatalog,
+	late: readonly LateAfterCloseFacts[] = []
+): Finding[] {
 	const byTicket = new Map<string, RecordFacts[]>();
 	for (const r of records) {
 		const key = `${r.municipality}/${r.ticketNumber}`;
@@ -28,7 +35,8 @@ export function findingsOf(records: readonly RecordFacts[], closes: Parameters<t
 		...records.flatMap((r) => recordRules(r, tenant)),
 		...[...byTicket.values()].flatMap((group) => ticketRules(group, catalog)),
 		...closes.flatMap(tallyRule),
-		...refused.map(refusedRule)
+		...refused.map(refusedRule),
+		...late.flatMap(lateAfterCloseRule)
 	];
 }
 
@@ -49,7 +57,8 @@ export async function batchScope(tx: SqlExecutor, batches: string[], more: Ticke
  * tickets (all of their active records, from any batch), batch rules over its batches. New findings become open
  * items, open items of the scope whose finding no longer holds become 'cleared', and the
  * batches of the scope move closed → received (nothing refused left open) or back from
- * checked → received (a new open item arrived). Items already decided stay as they are.
+ * checked → received (a new open item arrived), or from approved or exported → received (events
+ * arrived after an office close: late-after-close). Items already decided stay as they are.
  */
 /** `catalog`: the current stored vaccine catalogue (intervals per product), see sync-server/catalog. */
 export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, catalog: VaccineCatalog): Promise<RunResult> {
@@ -58,7 +67,8 @@ export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, ca
 	const records = await loadRecords(tx, tenant, tickets);
 	const closes = await loadClosedBatches(tx, scope.batches);
 	const refused = await loadRefusedUpdates(tx, scope.batches);
-	const findings = findingsOf(records, closes, refused, tenant, catalog);
+	const late = await loadLateAfterClose(tx, scope.batches);
+	const findings = findingsOf(records, closes, refused, tenant, catalog, late);
 
 	// What the scope already holds (any status): two indexed lookups (by ticket, by batch), not
 	// a scan of the queue, which may hold thousands while a run looks at a handful of tickets.
@@ -100,7 +110,11 @@ export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, ca
  * person has dealt with: every event the device recorded before its batch-close is then
  * accounted for (the server refuses an update whose base it lacks, so the close arriving means
  * everything before it arrived or was refused). A checked batch (of `reopening`) that gained an
- * open item goes back to received.
+ * open item goes back to received. So does an approved or exported one with an open
+ * late-after-close item: what it holds changed after the office closed it, so it is checked,
+ * approved and exported again (the earlier export's stored file stays as it was; the next export
+ * of the batch carries the late records). Other items found on an approved batch (a duplicate
+ * another batch's dose raised, say) leave it where it is: its own records did not change.
  */
 async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reopening: string[] | null): Promise<void> {
 	await tx.query(
@@ -112,9 +126,12 @@ async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reop
 		[closing]
 	);
 	await tx.query(
-		`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL
-		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'checked'
-		   AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open')`,
+		`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL, approved_by = NULL, approved_at = NULL
+		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[]))
+		   AND (
+		     (b.state = 'checked' AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open'))
+		     OR (b.state IN ('approved', 'exported')
+		         AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open' AND i.reason = 'late-after-close')))`,
 		[reopening]
 	);
 }

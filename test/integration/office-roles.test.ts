@@ -53,6 +53,8 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'GET /api/office/batches/:device/:site/:day': ALL,
 	'POST /api/office/batches/:device/:site/:day/check': RECONCILE,
 	'POST /api/office/batches/:device/:site/:day/approve': SUPERVISOR,
+	// Closing a batch on its device's behalf (lost tablet) is the approving role's.
+	'POST /api/office/batches/:device/:site/:day/close': SUPERVISOR,
 	'GET /api/office/reconciliation/items': ALL,
 	'POST /api/office/reconciliation/items/:id/accept': RECONCILE,
 	'POST /api/office/reconciliation/items/:id/report': RECONCILE,

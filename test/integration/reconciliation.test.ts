@@ -97,7 +97,8 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		await a.until(() => a.count('receipted') === 16 && a.count('refused') === 1);
 		await b.until(() => b.count('receipted') === 1);
 
-		const expected: Record<Reason, number> = {
+		// late-after-close needs a batch the office closed for its device: office-close.test.ts.
+		const expected: Record<Exclude<Reason, 'late-after-close'>, number> = {
 			duplicate: 2,
 			'interval-too-short': 1,
 			'dose-out-of-order': 1,

@@ -2,7 +2,10 @@ import type { Finding } from './types';
 
 export interface BatchCloseFacts {
 	batchId: string;
-	/** The batch-close event in force (the latest one recorded). */
+	/**
+	 * The batch-close event in force: the device's own (the latest it recorded) if one arrived,
+	 * else the office's close on its behalf (see reconciliation/office-close.ts).
+	 */
 	closeEventId: string;
 	paperTally: number;
 	/** Active records of the batch (doses and 接種不適当): each had a paper 予診票. */
@@ -28,6 +31,39 @@ export function tallyRule(b: BatchCloseFacts): Finding[] {
 			ticketNumber: null,
 			doseNumber: null,
 			details: { paperTally: b.paperTally, records: b.activeRecords }
+		}
+	];
+}
+
+export interface LateAfterCloseFacts {
+	batchId: string;
+	/** The office's close of the batch on its device's behalf. */
+	closeEventId: string;
+	/** Device records, corrections and voids stored after that close. */
+	lateEvents: number;
+	/** Of them, new records (doses and 接種不適当). */
+	newRecords: number;
+}
+
+/**
+ * The office closed the batch for its device (lost, broken), and the device sent records,
+ * corrections or voids afterwards: they are accepted (a dose is never refused for arriving
+ * late), and a person looks at the batch again before it is checked, approved and exported (the
+ * run takes it back to 'received'). The subject includes the count, so more late events ask again.
+ */
+export function lateAfterCloseRule(b: LateAfterCloseFacts): Finding[] {
+	if (b.lateEvents === 0) return [];
+	return [
+		{
+			reason: 'late-after-close',
+			subject: `${b.closeEventId}:late:${b.lateEvents}`,
+			batchId: b.batchId,
+			recordId: null,
+			eventId: b.closeEventId,
+			municipality: null,
+			ticketNumber: null,
+			doseNumber: null,
+			details: { lateEvents: b.lateEvents, newRecords: b.newRecords }
 		}
 	];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VACCINE_CATALOG } from '../../../shared/index';
 import type { Reason } from '../../../shared/office/reconciliation';
-import { refusedRule, tallyRule } from './batch-rules';
+import { lateAfterCloseRule, refusedRule, tallyRule } from './batch-rules';
 import { recordRules } from './record-rules';
 import { ticketRules } from './ticket-rules';
 import type { RecordFacts } from './types';
@@ -101,6 +101,14 @@ describe('batch rules', () => {
 		const a = tallyRule({ batchId: 'b1', closeEventId: 'c1', paperTally: 10, activeRecords: 9 })[0]!;
 		const b = tallyRule({ batchId: 'b1', closeEventId: 'c1', paperTally: 10, activeRecords: 8 })[0]!;
 		expect(a.subject).not.toBe(b.subject);
+	});
+
+	it('raises events that arrived after an office close, and asks again when more arrive', () => {
+		expect(lateAfterCloseRule({ batchId: 'b1', closeEventId: 'c1', lateEvents: 0, newRecords: 0 })).toEqual([]);
+		const one = lateAfterCloseRule({ batchId: 'b1', closeEventId: 'c1', lateEvents: 1, newRecords: 1 });
+		expect(one).toMatchObject([{ reason: 'late-after-close', batchId: 'b1', eventId: 'c1', recordId: null, details: { lateEvents: 1, newRecords: 1 } }]);
+		const two = lateAfterCloseRule({ batchId: 'b1', closeEventId: 'c1', lateEvents: 2, newRecords: 1 });
+		expect(two[0]!.subject).not.toBe(one[0]!.subject);
 	});
 
 	it('raises every refused update', () => {

@@ -34,6 +34,7 @@ const ACTIONS_JA: Record<string, string> = {
 	'reconcile.correct': '照合：記録の訂正',
 	'batch.check': 'バッチの確認',
 	'batch.approve': 'バッチの承認',
+	'batch.close': 'バッチの代理締め（端末に代わって）',
 	'export.download': '出力ファイルのダウンロード'
 };
 /** Families of actions, for codes that carry a variable part (`export.<layout>`) and the filter. */
@@ -83,6 +84,7 @@ const ACTIONS_EN: Record<string, string> = {
 	'reconcile.correct': 'Queue: record corrected',
 	'batch.check': 'Batch checked',
 	'batch.approve': 'Batch approved',
+	'batch.close': 'Batch closed for its device',
 	'export.download': 'Export downloaded'
 };
 const FAMILIES_EN: Record<string, string> = {

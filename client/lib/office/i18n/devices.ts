@@ -36,7 +36,16 @@ export const devicesJa = {
 	confirmRevoke: '無効化する',
 	cancel: 'キャンセル',
 	retired: (label: string) => `「${label}」を使用終了にしました。`,
-	revoked: (label: string) => `「${label}」を無効化しました。`
+	revoked: (label: string) => `「${label}」を無効化しました。`,
+	stillOpen: (n: number) => `締められていないバッチが ${n} 件あります。下の一覧から、責任者が紙の予診票の枚数で締めてください。`,
+	revokeOpenBatches: (n: number) => ` この端末には締められていないバッチが ${n} 件あります。無効化した端末は締めを送れないため、無効化の後、責任者が紙の予診票の枚数でバッチを締めます。`,
+	retireOpenBatches: (n: number) => ` この端末には締められていないバッチが ${n} 件あります。端末から締めが届かないときは、責任者が紙の予診票の枚数で締めます。`,
+	unclosedTitle: '締められていないバッチ（無効化・使用終了した端末）',
+	unclosedHelp:
+		'これらの端末からは締め（予診票の枚数）が届かない可能性があります。責任者がバッチを開き、「端末に代わって締める」で紙の予診票の枚数と理由を入力して締めてください。締めた後に端末から届いた記録も受け付けます。',
+	serviceDay: '実施日',
+	records: '台帳の記録数',
+	closeBatch: 'バッチを開いて締める'
 };
 
 export type DevicesMessages = typeof devicesJa;
@@ -78,5 +87,14 @@ export const devicesEn: DevicesMessages = {
 	confirmRevoke: 'Revoke',
 	cancel: 'Cancel',
 	retired: (label: string) => `"${label}" retired.`,
-	revoked: (label: string) => `"${label}" revoked.`
+	revoked: (label: string) => `"${label}" revoked.`,
+	stillOpen: (n: number) => ` ${n} of its batches are not closed: a supervisor closes each with the paper tally (list below).`,
+	revokeOpenBatches: (n: number) => ` This device has ${n} batches not closed. A revoked device cannot send its close: after revoking, a supervisor closes them with the paper tally.`,
+	retireOpenBatches: (n: number) => ` This device has ${n} batches not closed. If its close does not arrive, a supervisor closes them with the paper tally.`,
+	unclosedTitle: 'Batches not closed (revoked or retired devices)',
+	unclosedHelp:
+		'These devices may never send their close (paper tally). A supervisor opens each batch and uses “Close for the device” with the counted paper forms and the reason. Records the device sends afterwards are still accepted.',
+	serviceDay: 'Service day',
+	records: 'Records in the ledger',
+	closeBatch: 'Open the batch to close it'
 };

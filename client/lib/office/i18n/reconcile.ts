@@ -17,7 +17,8 @@ export const reconcileJa = {
 		'lot-wrong-product': '別の製品のロット',
 		'lot-not-delivered': '会場に納入されていないロット',
 		'tally-mismatch': '予診票の枚数と記録数の不一致',
-		'refused-update': '受付拒否された送信'
+		'refused-update': '受付拒否された送信',
+		'late-after-close': '代理で締めた後に端末から届いた記録'
 	} satisfies Record<Reason, string>,
 	statuses: {
 		open: '未処理',
@@ -72,7 +73,9 @@ export const reconcileJa = {
 		others: '重複の相手（記録ID）',
 		eventIds: 'イベントID',
 		refusedUpdateId: '拒否番号',
-		previousRecordId: '前回の記録ID'
+		previousRecordId: '前回の記録ID',
+		lateEvents: '締めた後に届いた記録・訂正・取消',
+		newRecords: 'うち新しい記録'
 	} as Record<string, string>,
 	all: 'すべて',
 	filter: '絞り込む',
@@ -108,7 +111,23 @@ export const reconcileJa = {
 		didApprove: '承認しました。',
 		openQueue: '照合キューで処理する',
 		recordActive: '有効',
-		recordVoided: '取消済'
+		recordVoided: '取消済',
+		actions: '操作',
+		deviceStatuses: { active: '', retired: '使用終了', revoked: '無効化済' } as Record<string, string>,
+		closedByDevice: '締め：端末から（会場での予診票の枚数）',
+		closedByOffice: (by: string, at: string, reason: string) => `締め：${by} が端末に代わって締めました（${at}、理由：${reason}）`,
+		officeCloseSuperseded: (by: string, tally: number) => `${by} が代理で締めた後、端末からの締めが届きました（代理の締めの予診票の枚数：${tally}）。端末の枚数で照合しています。`,
+		closeForDevice: '端末に代わって締める',
+		closeTitle: '端末に代わってバッチを締めますか？',
+		closeHelp: (label: string, day: string, records: number) =>
+			`「${label}」の ${day} のバッチは端末から締め（予診票の枚数）が届いていません。端末の紛失・故障・盗難などで締められないときは、このバッチの紙の予診票を数え、枚数と理由を入力して締めてください。台帳にある記録は ${records} 件です。`,
+		closeLateNote: '締めた後に端末から記録が届いた場合も受け付け、照合キューに「代理で締めた後に端末から届いた記録」として入ります。そのときバッチは受領済に戻り、確認・承認・出力をやり直します。',
+		closeTally: '予診票の枚数（紙で数えた枚数）',
+		closeReason: '理由（例：端末の紛失）',
+		closeConfirm: '締める',
+		closeCancel: 'やめる',
+		didClose: (tally: number) => `予診票 ${tally} 枚で締めました。`,
+		closeOnlySupervisor: '締めは責任者が行います。'
 	},
 	queue: {
 		title: '照合キュー',
@@ -179,7 +198,8 @@ export const reconcileEn: typeof reconcileJa = {
 		'lot-wrong-product': "Lot of another product",
 		'lot-not-delivered': 'Lot not delivered to the venue',
 		'tally-mismatch': 'Paper tally differs from the records',
-		'refused-update': 'Refused update'
+		'refused-update': 'Refused update',
+		'late-after-close': 'Records the device sent after the office closed its batch'
 	},
 	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)' },
 	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
@@ -219,7 +239,9 @@ export const reconcileEn: typeof reconcileJa = {
 		others: 'Other records',
 		eventIds: 'Event ids',
 		refusedUpdateId: 'Refusal',
-		previousRecordId: 'Previous record'
+		previousRecordId: 'Previous record',
+		lateEvents: 'Records, corrections and voids after the close',
+		newRecords: 'New records among them'
 	},
 	all: 'All',
 	filter: 'Filter',
@@ -255,7 +277,23 @@ export const reconcileEn: typeof reconcileJa = {
 		didApprove: 'Approved.',
 		openQueue: 'Work on it in the queue',
 		recordActive: 'Active',
-		recordVoided: 'Voided'
+		recordVoided: 'Voided',
+		actions: 'Actions',
+		deviceStatuses: { active: '', retired: 'retired', revoked: 'revoked' },
+		closedByDevice: 'Closed by the device (the venue’s paper tally)',
+		closedByOffice: (by, at, reason) => `Closed by ${by} on the device’s behalf (${at}; reason: ${reason})`,
+		officeCloseSuperseded: (by, tally) => `After ${by} closed it on the device’s behalf, the device’s own close arrived (office tally: ${tally}). The device’s tally is used.`,
+		closeForDevice: 'Close for the device',
+		closeTitle: 'Close this batch on its device’s behalf?',
+		closeHelp: (label, day, records) =>
+			`The batch of "${label}" for ${day} has no close (paper tally) from its device. When the device is lost, broken or stolen, count this batch’s paper screening forms and close it with that count and the reason. The ledger holds ${records} records for it.`,
+		closeLateNote: 'Records the device sends after this close are still accepted and go to the queue as “records the device sent after the office closed its batch”; the batch then returns to received to be checked, approved and exported again.',
+		closeTally: 'Paper screening forms (counted)',
+		closeReason: 'Reason (e.g. device lost)',
+		closeConfirm: 'Close',
+		closeCancel: 'Cancel',
+		didClose: (tally) => `Closed with a paper tally of ${tally}.`,
+		closeOnlySupervisor: 'A supervisor closes it.'
 	},
 	queue: {
 		title: 'Reconciliation queue',
