@@ -44,9 +44,9 @@ async function onlyBatch(office: OfficeClient) {
 	return batches[0]!;
 }
 
-/** An export as the supervisor's API client makes it (the export page has its own test). */
-async function exportVrs(chief: OfficeClient) {
-	const res = await chief.request('/api/office/exports', { method: 'POST', body: { layout: 'vrs', encoding: 'shift_jis' } });
+/** A per-dose export (接種一覧) as the supervisor's API client makes it (the export page has its own test). */
+async function exportDoses(chief: OfficeClient) {
+	const res = await chief.request('/api/office/exports', { method: 'POST', body: { layout: 'doses', encoding: 'shift_jis' } });
 	expect(res.status).toBe(200);
 	const file = Buffer.from(await res.arrayBuffer());
 	const rows = (parse(iconv.decode(file, 'cp932')) as string[][]).slice(1);
@@ -107,7 +107,7 @@ test('a lost tablet: the admin revokes it and sees its open batch; a supervisor 
 	await expect(office.getByTestId('batch-state')).toHaveText('確認済');
 	await office.getByRole('button', { name: '承認する' }).click();
 	await expect(office.getByTestId('batch-state')).toHaveText('承認済');
-	const exported = await exportVrs(chief);
+	const exported = await exportDoses(chief);
 	expect(exported.tickets).toEqual(['0000000101', '0000000102']);
 	await office.reload();
 	await expect(office.getByTestId('batch-state')).toHaveText('出力済');
@@ -155,7 +155,7 @@ test('a tablet the office closed comes back online: its late dose reopens the ex
 	await chief.json('POST', `/api/office/reconciliation/items/${mismatch[0]!.id}/accept`, { note: '1枚分は端末に残っている' });
 	await chief.json('POST', `${path}/check`);
 	await chief.json('POST', `${path}/approve`);
-	const first = await exportVrs(chief);
+	const first = await exportDoses(chief);
 	expect(first.tickets).toEqual(['0000000201']);
 
 	// The tablet is back in reach: its dose is accepted and receipted as any other.
@@ -183,7 +183,7 @@ test('a tablet the office closed comes back online: its late dose reopens the ex
 	await expect(office.getByTestId('batch-state')).toHaveText('承認済');
 
 	// The follow-up export holds the late dose; the first file downloads byte for byte as made.
-	const second = await exportVrs(chief);
+	const second = await exportDoses(chief);
 	expect(second.tickets).toEqual(['0000000201', '0000000202']);
 	const again = await chief.request(`/api/office/exports/${first.id}/file`);
 	const bytes = Buffer.from(await again.arrayBuffer());

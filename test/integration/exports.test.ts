@@ -537,7 +537,7 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 			const error = await errorOf(res);
 			// Line 3: the header is line 1, ticket 7001 line 2; a 30-character site name is within its limit.
 			expect(error).toMatchObject({ code: 'TOO_LONG', line: 3, column: '1回目接種医師名', length: 21, limit: 20, source: { kind: 'doctor', code: 'D021' } });
-			expect(error.message).toBe('3行目「1回目接種医師名」は21文字で、VRS形式の上限（20文字）を超えています。「ロット」画面の「医師の氏名」で D021 の氏名を20文字以内にしてください。');
+			expect(error.message).toBe('3行目「1回目接種医師名」は21文字で、VRS形式の上限（20文字）を超えています。「会場・医師」画面の「医師の氏名」で D021 の氏名を20文字以内にしてください。');
 		}
 		expect([await states(), await exportCount()]).toEqual(before);
 
@@ -610,7 +610,7 @@ describe.each(BACKENDS)('exports made before the VRS ledger layout, on %s', (bac
 					[ids[i], layout, `接種記録_${layout === 'vrs' ? 'VRS形式' : '全項目'}_20261122-20261122_SJIS.csv`, createHash('sha256').update(old).digest(), old, user]
 				);
 			}
-			expect(await migrate(db)).toEqual([15]);
+			expect(await migrate(db)).toEqual([15, 16]);
 
 			const list = await listExports(db);
 			expect(list.map((x) => [x.id, x.layout, x.municipality]).sort()).toEqual(

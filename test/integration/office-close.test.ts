@@ -64,8 +64,8 @@ describe.each(BACKENDS)('closing a batch for its device on %s', (backend) => {
 		expect((await staff.json<{ batch: BatchSummary }>('POST', `${path(d, day)}/check`)).batch.state).toBe('checked');
 		expect((await supervisor.json<{ batch: BatchSummary }>('POST', `${path(d, day)}/approve`)).batch.state).toBe('approved');
 	};
-	const exportRequest = { layout: 'vrs', encoding: 'utf-8-bom', from: DAY3, to: DAY3 };
-	const exportVrs = async () => {
+	const exportRequest = { layout: 'doses', encoding: 'utf-8-bom', from: DAY3, to: DAY3 };
+	const exportDoses = async () => {
 		const res = await supervisor.request('/api/office/exports', { method: 'POST', body: exportRequest });
 		expect(res.status).toBe(200);
 		const file = Buffer.from(await res.arrayBuffer());
@@ -248,7 +248,7 @@ describe.each(BACKENDS)('closing a batch for its device on %s', (backend) => {
 		for (const d of lateDoses) away.append(d);
 		await supervisor.json('POST', `${path(away, DAY3)}/close`, { tally: 2, reason: '端末故障（電源が入らない）' });
 		await checkAndApprove(away, DAY3);
-		const first = await exportVrs();
+		const first = await exportDoses();
 		expect(first.tickets).toEqual([t(51), t(52)]);
 		expect((await batch(away, DAY3)).state).toBe('exported');
 		const storedSha = async (id: string) =>
@@ -273,7 +273,7 @@ describe.each(BACKENDS)('closing a batch for its device on %s', (backend) => {
 		await checkAndApprove(away, DAY3);
 
 		// The follow-up export: the batch's current records, the late doses among them.
-		const second = await exportVrs();
+		const second = await exportDoses();
 		expect(second.tickets).toEqual([t(51), t(52), t(53), t(54)]);
 		expect(second.id).not.toBe(first.id);
 		expect((await batch(away, DAY3)).state).toBe('exported');
