@@ -125,6 +125,7 @@ export const ja = {
 	save: '記録する',
 	back: '戻る',
 	saved: '記録しました',
+	savedNotVaccinated: '接種不適当として記録しました',
 	saveFailed: '保存できませんでした。もう一度お試しください。',
 	storageFull:
 		'端末の保存容量が足りないため、この方の記録は保存されていません（何も記録されていません）。紙に記録するか、容量が空いてからもう一度「記録する」を押してください。ネットワークに接続して同期し、解決しない場合は責任者に連絡してください。',
@@ -226,11 +227,11 @@ export const en: Messages = {
 		reason: 'Reason',
 		apply: 'Confirm',
 		cancel: 'Cancel',
-		totals: 'Doses by product and lot',
 		recordTitle: 'Record',
 		kind: 'Kind',
 		state: 'Sync state',
 		close: 'Close',
+		totals: 'Doses by product and lot',
 		totalLine: (product: string, lot: string, n: number) => `${product} lot ${lot}: ${n}`
 	},
 	close: {
@@ -260,9 +261,9 @@ export const en: Messages = {
 	confirmHelp: 'Read the number aloud and compare it with the ticket.',
 	ticketNumber: 'Ticket number',
 	municipality: 'Municipality code',
-	doseNumber: 'Dose',
 	homeMunicipality: 'this municipality',
 	otherMunicipality: 'another municipality',
+	doseNumber: 'Dose',
 	doseNth: (n: number) => `Dose ${n}`,
 	givenAt: 'Given at',
 	lot: 'Lot',
@@ -277,6 +278,7 @@ export const en: Messages = {
 	save: 'Save record',
 	back: 'Back',
 	saved: 'Saved',
+	savedNotVaccinated: 'Saved as not vaccinated',
 	saveFailed: 'Could not save. Please try again.',
 	storageFull:
 		'The device is out of storage space, so nothing was saved for this person. Record it on paper, or press Save record again once space is free. Connect to the network to sync, and call your supervisor if it persists.',
