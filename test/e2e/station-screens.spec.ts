@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { issueEnrolmentCode } from '../helpers/server-process';
-import { enrolStation, fillSession, scanTicket } from './station-steps';
+import { serviceDateOf } from '../../shared/index';
+import { cartonCode, enrolStation, fillSession, scanLot, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';
 
 /**
@@ -88,6 +89,17 @@ test('the confirmation: 接種不適当 apart from 戻る and 記録する, the 
 	await scanTicket(page, '111310410000077777');
 	await expect(municipality).toContainText('13104-1');
 	await expect(municipality).toContainText('他自治体');
+	// Recorded once, read again with a lot expiring today: with three warnings the screen
+	// outgrows the tablet, and 戻る / 記録する are brought into view with the number.
+	await page.getByRole('button', { name: '記録する' }).click();
+	await page.getByRole('button', { name: '設定を変更' }).click();
+	await scanLot(page, cartonCode('LX0001', serviceDateOf(new Date().toISOString())!.slice(2).replaceAll('-', '')));
+	await page.getByRole('button', { name: 'この設定で記録を始める' }).click();
+	await scanTicket(page, '111310410000077777');
+	await expect(page.getByTestId('warnings').getByRole('listitem')).toHaveCount(3);
+	await expect(page.getByRole('button', { name: '記録する' })).toBeInViewport({ ratio: 1 });
+	await expect(page.getByRole('button', { name: '戻る' })).toBeInViewport({ ratio: 1 });
+	await expect(page.getByTestId('confirm-ticket')).toBeInViewport({ ratio: 1 });
 });
 
 test('a save says which ticket and dose, large, announced, for a few seconds', async ({ page }) => {
