@@ -42,6 +42,14 @@ describe('Enter on the confirmation screen', () => {
 		expect(keys.observe(key('Enter', 10_000 + 18 * 130 + 900))).toBe('person');
 	});
 
+	it('an Enter right after the one that opened the screen (a double press, a bounce) is no decision', () => {
+		const keys = new ConfirmKeys();
+		[...TICKET].forEach((c, i) => keys.observe(key(c, 10_000 + i * 130)));
+		expect(keys.observe(key('Enter', 13_000))).toBe('person');
+		expect(keys.observe(key('Enter', 13_150))).toBe('too-soon');
+		expect(keys.observe(key('Enter', 14_500))).toBe('person');
+	});
+
 	it('a held Enter (auto-repeat) is one press; an IME conversion Enter and Shift+Enter are not Enter', () => {
 		const keys = new ConfirmKeys();
 		expect(keys.observe(key('Enter', 10_000))).toBe('person');

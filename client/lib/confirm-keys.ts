@@ -1,7 +1,7 @@
-import { isCharacterKey, isTerminatorKey, KeystrokeTimer } from './scan-timing';
+import { isCharacterKey, isTerminatorKey, KeystrokeTimer, SCAN_MAX_GAP_MS } from './scan-timing';
 
-/** Whose Enter it was, on the confirmation screen. */
-export type EnterKind = 'person' | 'scanner' | 'held';
+/** Whose Enter it was, on the confirmation screen; only a person's is a decision. */
+export type EnterKind = 'person' | 'scanner' | 'held' | 'too-soon';
 
 type KeyLike = Pick<KeyboardEvent, 'key' | 'timeStamp' | 'repeat' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'isComposing'>;
 
@@ -14,11 +14,14 @@ type KeyLike = Pick<KeyboardEvent, 'key' | 'timeStamp' | 'repeat' | 'ctrlKey' | 
  * The burst is followed across the whole page (every key down, whatever has focus), so a code
  * whose first characters went into the ticket field just before the screen appeared and whose
  * last came after it still counts whole, and so does a second suffix Enter right after the
- * first. The price: an Enter pressed by hand within a burst's pause (300 ms) of a scan is taken
- * for the scanner's and does nothing — no one has read the number aloud by then.
+ * first. Nor is an Enter that follows the key before it within a burst's pause (300 ms) a
+ * decision: a double press or a bounce of the Enter that opened the screen. No one has read the
+ * number aloud by then; the person presses again.
  */
 export class ConfirmKeys {
 	private readonly burst = new KeystrokeTimer();
+	/** When the last character or terminator key went down. */
+	private lastAt: number | null = null;
 
 	/** Notes a key down seen anywhere on the page; for an Enter, says whose it was. */
 	observe(e: KeyLike): EnterKind | null {
@@ -27,13 +30,17 @@ export class ConfirmKeys {
 		const key = e as KeyboardEvent;
 		if (isCharacterKey(key)) {
 			this.burst.key(e);
+			this.lastAt = e.timeStamp;
 			return null;
 		}
 		if (!isTerminatorKey(key)) return null;
 		this.burst.terminator(e);
+		const soon = this.lastAt !== null && e.timeStamp - this.lastAt <= SCAN_MAX_GAP_MS;
+		this.lastAt = e.timeStamp;
 		if (e.key !== 'Enter') return null;
 		// A held Enter repeats: one decision, not a save per repeat.
 		if (e.repeat) return 'held';
-		return this.burst.isScan(this.burst.text) ? 'scanner' : 'person';
+		if (this.burst.isScan(this.burst.text)) return 'scanner';
+		return soon ? 'too-soon' : 'person';
 	}
 }
