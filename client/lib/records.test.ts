@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDose, sampleNotVaccinated } from '$shared/domain/testing/fixtures';
 import type { DoseEvent } from '$shared/index';
-import { currentRecords, totalsByLot } from './records';
+import { currentRecords, municipalityGroups, totalsByLot } from './records';
 import type { EventView } from './storage/db';
 
 const view = (event: DoseEvent, state: EventView['state'] = 'receipted'): EventView => ({ id: event.id, batchId: event.batch, client: 1, clock: 0, state, event, savedAt: event.recordedAt });
@@ -35,5 +35,12 @@ describe('current records', () => {
 	it("carries the server's refusal reason to the record", () => {
 		const refused = { ...view(dose, 'refused'), refusal: { code: 'EVENT_SCHEMA', message: 'x' } };
 		expect(currentRecords([refused])[0]).toMatchObject({ state: 'refused', refusal: { code: 'EVENT_SCHEMA' } });
+	});
+});
+
+describe('municipality codes as people read them', () => {
+	it('the five digits of the 団体コード, then the check digit apart', () => {
+		expect(municipalityGroups('131016')).toEqual(['13101', '6']);
+		expect(municipalityGroups('011002')).toEqual(['01100', '2']);
 	});
 });

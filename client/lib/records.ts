@@ -77,3 +77,11 @@ export function totalsByLot(records: readonly CurrentRecord[]): { product: strin
 	}
 	return [...counts.values()].sort((a, b) => a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot));
 }
+
+/**
+ * A municipality code as people read it: the five digits of the 団体コード, then its check
+ * digit apart (131016 → 13101, 6), the way 13101-6 is written.
+ */
+export function municipalityGroups(code: string): string[] {
+	return code.length === 6 ? [code.slice(0, 5), code.slice(5)] : [code];
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDose } from '$shared/domain/testing/fixtures';
-import { confirmationWarnings, expectedDose } from './warnings';
+import type { DoseEvent } from '$shared/index';
+import { confirmationWarnings, expectedDose, standingDoses } from './warnings';
 
 const ticket = { kind: '1', dose: 2, municipality: '131016', number: '0000012345' };
 const dose1 = sampleDose({ ticketNumber: '0000012345', doseNumber: 1, municipality: '131016' });
@@ -25,5 +26,43 @@ describe('confirmation warnings', () => {
 		expect(expectedDose(nw7, [])).toBe(1);
 		expect(expectedDose(nw7, [dose1])).toBe(2);
 		expect(expectedDose(ticket, [])).toBe(2);
+	});
+});
+
+describe('warnings read the records as they stand (after corrections and voids)', () => {
+	const dose2 = { ...dose1, id: '01936f60-0000-7000-8000-000000000002', doseNumber: 2 };
+	const common = { batch: dose2.batch, device: dose2.device, operator: 'N001' };
+	const voiding = { ...common, id: '01936f60-0000-7000-8000-000000000003', type: 'void', recordedAt: '2025-10-01T05:00:00.000Z', replaces: dose2.id, reason: '二重登録' } as DoseEvent;
+	const { id: _i, batch: _b, device: _d, operator: _o, recordedAt: _r, ...record2 } = dose2;
+	const toDose3 = {
+		...common, id: '01936f60-0000-7000-8000-000000000004', type: 'correction', recordedAt: '2025-10-01T04:00:00.000Z', replaces: dose2.id, reason: '回数の訂正', record: { ...record2, doseNumber: 3 }
+	} as DoseEvent;
+	const voidCorrection = { ...voiding, id: '01936f60-0000-7000-8000-000000000005', recordedAt: '2025-10-01T06:00:00.000Z', replaces: toDose3.id } as DoseEvent;
+
+	it('a voided dose is not "already recorded", here or at another table', () => {
+		expect(confirmationWarnings({ ...base, here: [dose1, dose2, voiding] })).toEqual([]);
+		expect(confirmationWarnings({ ...base, venue: [dose1, dose2, voiding] })).toEqual([]);
+	});
+	it('a corrected dose counts with its corrected dose number, not the one first saved', () => {
+		// Dose 2 corrected to 3: a second dose is not recorded (only out of step after the third).
+		expect(confirmationWarnings({ ...base, here: [dose1, dose2, toDose3] })).toEqual(['DOSE_DIGIT']);
+		expect(confirmationWarnings({ ...base, ticket: { ...ticket, dose: 3 }, doseNumber: 3, venue: [dose1, dose2, toDose3] })).toEqual(['RECORDED_AT_VENUE']);
+		// Corrected, then voided: only dose 1 stands, so a third dose is out of step, not recorded.
+		expect(confirmationWarnings({ ...base, ticket: { ...ticket, dose: 3 }, doseNumber: 3, here: [dose1, dose2, toDose3, voidCorrection] })).toEqual(['DOSE_DIGIT']);
+	});
+	it('a dose corrected into a screening (接種不適当) no longer counts as a dose', () => {
+		const { vaccine: _v, injectionSite: _s, route: _ro, vaccinatingDoctor: _vd, certificateIssued: _c, ...screening } = record2;
+		const toScreening = { ...toDose3, record: { ...screening, type: 'not-vaccinated', reason: 'fever', reasonNote: null } } as DoseEvent;
+		expect(confirmationWarnings({ ...base, here: [dose1, dose2, toScreening] })).toEqual([]);
+	});
+	it('the next dose is proposed from the doses that stand', () => {
+		const nw7 = { ...ticket, kind: null, dose: null };
+		expect(expectedDose(nw7, [dose1, dose2])).toBe(3);
+		expect(expectedDose(nw7, [dose1, dose2, voiding])).toBe(2);
+		expect(expectedDose(nw7, [dose1, dose2, toDose3])).toBe(4);
+	});
+	it('standingDoses keeps the latest version of each record, whatever order the events come in', () => {
+		expect(standingDoses([voidCorrection, toDose3, dose2, dose1]).map((r) => r.doseNumber)).toEqual([1]);
+		expect(standingDoses([toDose3, dose2]).map((r) => r.doseNumber)).toEqual([3]);
 	});
 });

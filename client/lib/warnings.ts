@@ -12,8 +12,40 @@ interface Recorded {
 	doseNumber: number;
 }
 
-const recordedDose = (e: DoseEvent): Recorded | null =>
-	e.type === 'dose' ? e : e.type === 'correction' && e.record.type === 'dose' ? e.record : null;
+/** Code-unit order of fixed-width ASCII (ISO times, UUIDs), as records.ts orders events. */
+const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The doses that stand in a log of events: each dose or screening with its latest correction
+ * applied, voided ones left out, and only those whose current version is a dose (the same rule
+ * as today's list and the ledger's current records). A dose voided or corrected to another
+ * dose number is no longer "recorded" as it was.
+ */
+export function standingDoses(events: readonly DoseEvent[]): Recorded[] {
+	const current = new Map<string, Recorded | null>();
+	const rootOf = new Map<string, string>();
+	const changes: DoseEvent[] = [];
+	for (const e of events) {
+		if (e.type === 'dose' || e.type === 'not-vaccinated') {
+			current.set(e.id, e.type === 'dose' ? e : null);
+			rootOf.set(e.id, e.id);
+		} else if (e.type === 'correction' || e.type === 'void') changes.push(e);
+	}
+	// Few events are corrections or voids: only those need their order (each names the one before).
+	changes.sort((a, b) => ordinal(a.recordedAt, b.recordedAt) || ordinal(a.id, b.id));
+	const voided = new Set<string>();
+	for (const e of changes) {
+		if (e.type !== 'correction' && e.type !== 'void') continue;
+		const root = rootOf.get(e.replaces);
+		if (root === undefined) continue;
+		rootOf.set(e.id, root);
+		if (e.type === 'void') voided.add(root);
+		else current.set(root, e.record.type === 'dose' ? e.record : null);
+	}
+	const out: Recorded[] = [];
+	for (const [root, record] of current) if (record && !voided.has(root)) out.push(record);
+	return out;
+}
 
 export function confirmationWarnings(args: {
 	ticket: Ticket;
@@ -25,14 +57,13 @@ export function confirmationWarnings(args: {
 	today: string;
 }): Warning[] {
 	const { ticket } = args;
-	const same = (e: DoseEvent) => {
-		const r = recordedDose(e);
-		return r !== null && r.municipality === ticket.municipality && r.ticketNumber === ticket.number;
-	};
-	const history = [...args.here, ...args.venue].filter(same).map((e) => recordedDose(e)!.doseNumber);
+	const same = (r: Recorded) => r.municipality === ticket.municipality && r.ticketNumber === ticket.number;
+	const here = standingDoses(args.here).filter(same);
+	const venue = standingDoses(args.venue).filter(same);
+	const history = [...here, ...venue].map((r) => r.doseNumber);
 	const warnings: Warning[] = [];
-	if (args.here.some((e) => same(e) && recordedDose(e)!.doseNumber === args.doseNumber)) warnings.push('RECORDED_HERE');
-	if (args.venue.some((e) => same(e) && recordedDose(e)!.doseNumber === args.doseNumber)) warnings.push('RECORDED_AT_VENUE');
+	if (here.some((r) => r.doseNumber === args.doseNumber)) warnings.push('RECORDED_HERE');
+	if (venue.some((r) => r.doseNumber === args.doseNumber)) warnings.push('RECORDED_AT_VENUE');
 	if (ticket.municipality !== args.homeMunicipality) warnings.push('OTHER_MUNICIPALITY');
 	if (ticket.dose !== null && history.length > 0 && ticket.dose !== Math.max(...history) + 1 && !warnings.includes('RECORDED_HERE') && !warnings.includes('RECORDED_AT_VENUE')) {
 		warnings.push('DOSE_DIGIT');
@@ -41,12 +72,11 @@ export function confirmationWarnings(args: {
 	return warnings;
 }
 
-/** The dose to record: the ticket's 回数 digit, else the next after what is known here. */
+/** The dose to record: the ticket's 回数 digit, else the next after the doses that stand. */
 export function expectedDose(ticket: Ticket, known: readonly DoseEvent[]): number {
 	if (ticket.dose !== null && ticket.dose > 0) return ticket.dose;
-	const doses = known
-		.map(recordedDose)
-		.filter((r): r is Recorded => r !== null && r.municipality === ticket.municipality && r.ticketNumber === ticket.number)
+	const doses = standingDoses(known)
+		.filter((r) => r.municipality === ticket.municipality && r.ticketNumber === ticket.number)
 		.map((r) => r.doseNumber);
 	return doses.length ? Math.max(...doses) + 1 : 1;
 }

@@ -52,9 +52,15 @@ test('every screen passes axe-core (WCAG 2.1 AA)', async ({ page }) => {
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.locator('.records li')).toHaveCount(1);
 	await expectAccessible(page, 'list');
-	await page.locator('.records li').first().getByRole('button', { name: '訂正' }).click();
+	await page.locator('.records li').first().getByRole('button').click();
+	await expectAccessible(page, 'record dialog');
+	await page.getByRole('dialog').getByRole('button', { name: '訂正' }).click();
 	await expectAccessible(page, 'correction form');
-	await page.getByRole('button', { name: 'やめる' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'やめる' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+	await expectAccessible(page, 'void form');
+	await page.getByRole('dialog').getByRole('button', { name: 'やめる' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: '閉じる' }).click();
 	await scanTicket(page, '111310160000067890');
 	await page.getByRole('button', { name: '接種不適当', exact: true }).click();
 	await expectAccessible(page, 'not-vaccinated form');
@@ -87,15 +93,21 @@ for (const [name, viewport] of [
 		await scanTicket(page, '111310160000012345');
 		await page.getByRole('button', { name: '記録する' }).click();
 		await scanTicket(page, '111310160000067890');
-		const small = await page.evaluate(() =>
-			[...document.querySelectorAll('button, input, select, textarea')]
-				.map((el) => ({ el, box: el.getBoundingClientRect() }))
-				.filter(({ box }) => box.width > 0 && box.height > 0 && (box.width < 48 || box.height < 48))
-				.map(({ el, box }) => `${el.tagName} "${el.textContent?.trim() || el.id}" ${Math.round(box.width)}×${Math.round(box.height)}`)
-		);
-		expect(small).toEqual([]);
+		const small = () =>
+			page.evaluate(() =>
+				[...document.querySelectorAll('button, input, select, textarea')]
+					.map((el) => ({ el, box: el.getBoundingClientRect() }))
+					.filter(({ box }) => box.width > 0 && box.height > 0 && (box.width < 48 || box.height < 48))
+					.map(({ el, box }) => `${el.tagName} "${el.textContent?.trim() || el.id}" ${Math.round(box.width)}×${Math.round(box.height)}`)
+			);
+		expect(await small()).toEqual([]);
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
+		// Today's list: the record's dialog and its correction form.
+		await page.getByRole('button', { name: '戻る' }).click();
+		await page.locator('.records li').first().getByRole('button').click();
+		await page.getByRole('dialog').getByRole('button', { name: '訂正' }).click();
+		expect(await small()).toEqual([]);
 	});
 }
 

@@ -68,3 +68,37 @@ test('warns before saving a duplicate here or at another table, a foreign ticket
 	await check(a, '111310160000099999');
 	await expect(a.getByTestId('warnings')).toContainText('本日が有効期限');
 });
+
+test('a voided dose no longer warns as recorded; a corrected one warns under its corrected dose number', async ({ page }) => {
+	await page.goto(server.url);
+	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付A' }));
+	await fillSession(page);
+	const row = (grouped: string) => page.locator('.records li').filter({ hasText: grouped });
+	const change = async (grouped: string, action: '訂正' | '取消', fill?: () => Promise<unknown>) => {
+		await row(grouped).getByRole('button').click();
+		const dialog = page.getByRole('dialog');
+		await dialog.getByRole('button', { name: action }).click();
+		await fill?.();
+		await dialog.getByLabel('理由', { exact: true }).fill('予診票と照合');
+		await dialog.getByRole('button', { name: '確定' }).click();
+		await expect(dialog).toBeHidden();
+	};
+
+	// Recorded, then voided: scanning it again is a plain first dose.
+	await record(page, '111310160000012345');
+	await change('0000 012 345', '取消');
+	await expect(row('0000 012 345')).toContainText('取消済');
+	await check(page, '111310160000012345');
+	await expect(page.getByTestId('warnings')).toHaveCount(0);
+	await page.getByRole('button', { name: '戻る' }).click();
+
+	// Dose 2 corrected to dose 3: the third is recorded here, the second is not.
+	await record(page, '121310160000067890');
+	await change('0000 067 890', '訂正', () => page.getByRole('dialog').getByLabel('接種回数').selectOption('3'));
+	await expect(row('0000 067 890')).toContainText('3回目');
+	await check(page, '131310160000067890');
+	await expect(page.getByTestId('warnings')).toContainText('この端末で記録済み');
+	await page.getByRole('button', { name: '戻る' }).click();
+	await check(page, '121310160000067890');
+	await expect(page.getByTestId('warnings')).not.toContainText('記録済み');
+});

@@ -55,9 +55,13 @@ test('a My Number is refused in every input of the station', async ({ page }) =>
 	await expect(alert).toContainText('個人番号');
 	await page.getByLabel('補足').fill('');
 	await page.getByRole('button', { name: '接種不適当として記録' }).click();
-	await page.locator('.records li').first().getByRole('button', { name: '訂正' }).click();
-	await page.getByLabel('理由', { exact: true }).fill(MY_NUMBERS[7]!);
-	await page.getByRole('button', { name: '確定' }).click();
-	await expect(alert).toContainText('個人番号');
+	await page.locator('.records li').first().getByRole('button').click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('button', { name: '訂正' }).click();
+	await dialog.getByLabel('理由', { exact: true }).fill(MY_NUMBERS[7]!);
+	await dialog.getByRole('button', { name: '確定' }).click();
+	await expect(dialog.getByRole('alert')).toContainText('個人番号');
+	await dialog.getByRole('button', { name: 'やめる' }).click();
+	await dialog.getByRole('button', { name: '閉じる' }).click();
 	await expect(page.locator('.records li')).not.toContainText('訂正済');
 });

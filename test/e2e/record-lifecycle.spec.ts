@@ -10,6 +10,11 @@ async function confirm(page: Page, ticket: string) {
 	await scanTicket(page, ticket);
 }
 const row = (page: Page, grouped: string) => page.locator('.records li').filter({ hasText: grouped });
+/** A row's one action: open the record in its dialog. */
+async function openRecord(page: Page, grouped: string) {
+	await row(page, grouped).getByRole('button').click();
+	return page.getByRole('dialog', { name: '記録の内容' });
+}
 
 test('a day at one table: doses, a not-vaccinated screening, a correction, a void, search, totals and the close', async ({ page }) => {
 	await page.goto(server.url);
@@ -31,17 +36,26 @@ test('a day at one table: doses, a not-vaccinated screening, a correction, a voi
 	await expect(row(page, '0000 000 004')).toContainText('接種不適当');
 
 	// Correct the third (dose 2 → 3, right arm) and void the second, each with a reason.
-	await row(page, '0000 000 003').getByRole('button', { name: '訂正' }).click();
-	await page.getByLabel('接種回数').selectOption('3');
-	await page.getByLabel('接種部位').selectOption('right-deltoid');
-	await page.getByLabel('理由', { exact: true }).fill('予診票の回数と照合して訂正');
-	await page.getByRole('button', { name: '確定' }).click();
+	let dialog = await openRecord(page, '0000 000 003');
+	await dialog.getByRole('button', { name: '訂正' }).click();
+	await dialog.getByLabel('接種回数').selectOption('3');
+	await dialog.getByLabel('接種部位').selectOption('right-deltoid');
+	await dialog.getByLabel('理由', { exact: true }).fill('予診票の回数と照合して訂正');
+	await dialog.getByRole('button', { name: '確定' }).click();
+	await expect(dialog).toBeHidden();
 	await expect(row(page, '0000 000 003')).toContainText('3回目');
 	await expect(row(page, '0000 000 003')).toContainText('訂正済');
-	await row(page, '0000 000 002').getByRole('button', { name: '取消' }).click();
-	await page.getByLabel('理由', { exact: true }).fill('二重登録');
-	await page.getByRole('button', { name: '確定' }).click();
+	dialog = await openRecord(page, '0000 000 002');
+	await dialog.getByRole('button', { name: '取消' }).click();
+	await dialog.getByLabel('理由', { exact: true }).fill('二重登録');
+	await dialog.getByRole('button', { name: '確定' }).click();
+	await expect(dialog).toBeHidden();
 	await expect(row(page, '0000 000 002')).toContainText('取消済');
+	// A voided record opens read-only: nothing more to correct or void.
+	dialog = await openRecord(page, '0000 000 002');
+	await expect(dialog).toContainText('取消済');
+	await expect(dialog.getByRole('button')).toHaveText(['閉じる']);
+	await dialog.getByRole('button', { name: '閉じる' }).click();
 
 	// Search and totals: two standing doses of the lot.
 	await page.getByLabel('券番号で検索').fill('0003');
