@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +9,6 @@ import { MemoryDevice } from '../helpers/memory-device';
 import { BACKENDS, createTestDatabase, type Backend } from '../helpers/postgres';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.once('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 describe.each(BACKENDS)('kill -9 of the server during ingest (%s)', (backend: Backend) => {
 	const cleanups: (() => Promise<void>)[] = [];

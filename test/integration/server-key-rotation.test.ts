@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,16 +20,6 @@ import { BACKENDS, backendEnv, createTestDatabase } from '../helpers/postgres';
 import { connectRaw } from '../helpers/raw-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.once('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 const verifies = (r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }, keys: PublicKeys) =>
 	nacl.sign.detached.verify(receiptSigningBytes(r.batchId, r.stateVector, r.eventCount), r.signature, keys.sign);

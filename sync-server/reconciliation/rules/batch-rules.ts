@@ -1,4 +1,4 @@
-import type { Finding } from './types';
+import { batchFinding, type Finding } from './types';
 
 export interface BatchCloseFacts {
 	batchId: string;
@@ -20,19 +20,7 @@ export interface BatchCloseFacts {
  */
 export function tallyRule(b: BatchCloseFacts): Finding[] {
 	if (b.paperTally === b.activeRecords) return [];
-	return [
-		{
-			reason: 'tally-mismatch',
-			subject: `${b.closeEventId}:${b.activeRecords}`,
-			batchId: b.batchId,
-			recordId: null,
-			eventId: b.closeEventId,
-			municipality: null,
-			ticketNumber: null,
-			doseNumber: null,
-			details: { paperTally: b.paperTally, records: b.activeRecords }
-		}
-	];
+	return [batchFinding('tally-mismatch', `${b.closeEventId}:${b.activeRecords}`, b.batchId, b.closeEventId, { paperTally: b.paperTally, records: b.activeRecords })];
 }
 
 export interface LateAfterCloseFacts {
@@ -53,19 +41,7 @@ export interface LateAfterCloseFacts {
  */
 export function lateAfterCloseRule(b: LateAfterCloseFacts): Finding[] {
 	if (b.lateEvents === 0) return [];
-	return [
-		{
-			reason: 'late-after-close',
-			subject: `${b.closeEventId}:late:${b.lateEvents}`,
-			batchId: b.batchId,
-			recordId: null,
-			eventId: b.closeEventId,
-			municipality: null,
-			ticketNumber: null,
-			doseNumber: null,
-			details: { lateEvents: b.lateEvents, newRecords: b.newRecords }
-		}
-	];
+	return [batchFinding('late-after-close', `${b.closeEventId}:late:${b.lateEvents}`, b.batchId, b.closeEventId, { lateEvents: b.lateEvents, newRecords: b.newRecords })];
 }
 
 export interface RefusedUpdateFacts {
@@ -77,15 +53,5 @@ export interface RefusedUpdateFacts {
 
 /** Every update the server refused is looked at by a person: its events are not in the ledger. */
 export function refusedRule(r: RefusedUpdateFacts): Finding {
-	return {
-		reason: 'refused-update',
-		subject: `refused:${r.id}`,
-		batchId: r.batchId,
-		recordId: null,
-		eventId: null,
-		municipality: null,
-		ticketNumber: null,
-		doseNumber: null,
-		details: { refusedUpdateId: r.id, code: r.code, eventIds: r.eventIds }
-	};
+	return batchFinding('refused-update', `refused:${r.id}`, r.batchId, null, { refusedUpdateId: r.id, code: r.code, eventIds: r.eventIds });
 }
