@@ -94,15 +94,20 @@ export async function wedgeScan(page: Page, code: string, { msPerChar = 4, termi
 			...(type === 'keyDown' && k.text !== undefined ? { text: k.text, unmodifiedText: k.text } : {}),
 			timestamp: timestamp / 1000
 		});
-	const press = async (k: KeyDefinition) => {
+	// Every event is sent at once, without waiting for the one before (CDP keeps their order), so
+	// they also arrive as a burst: under Playwright's fake clock (page.clock) the page stamps
+	// events with its own time at dispatch and ignores the timestamps given here.
+	const sent: Promise<unknown>[] = [];
+	const press = (k: KeyDefinition) => {
 		// Within one character's time: Shift down, the key down and up, Shift up.
 		const step = msPerChar / 4;
-		if (k.shift) await send('keyDown', SHIFT, SHIFT_MODIFIER, at);
-		await send('keyDown', k, k.shift ? SHIFT_MODIFIER : 0, at + step);
-		await send('keyUp', k, k.shift ? SHIFT_MODIFIER : 0, at + 2 * step);
-		if (k.shift) await send('keyUp', SHIFT, 0, at + 3 * step);
+		if (k.shift) sent.push(send('keyDown', SHIFT, SHIFT_MODIFIER, at));
+		sent.push(send('keyDown', k, k.shift ? SHIFT_MODIFIER : 0, at + step));
+		sent.push(send('keyUp', k, k.shift ? SHIFT_MODIFIER : 0, at + 2 * step));
+		if (k.shift) sent.push(send('keyUp', SHIFT, 0, at + 3 * step));
 		at += msPerChar;
 	};
-	for (const ch of code) await press(keyFor(ch));
-	if (terminator) await press(TERMINATORS[terminator]);
+	for (const ch of code) press(keyFor(ch));
+	if (terminator) press(TERMINATORS[terminator]);
+	await Promise.all(sent);
 }
