@@ -22,11 +22,7 @@ export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: nu
 			const seen = new Set<string>();
 			const rows = await tx.query<{ seq: number; update: Uint8Array }>('SELECT seq, update FROM sync_updates WHERE batch_id = $1 ORDER BY seq', [batch.id]);
 			for (const row of rows.rows) {
-				Y.applyUpdate(doc, new Uint8Array(row.update));
-				const added = doc
-					.getArray<DoseEvent>(BATCH_EVENTS)
-					.toArray()
-					.filter((ev) => !seen.has(ev.id));
+				const added = valuesAddedBy(doc, new Uint8Array(row.update)).filter((ev) => !seen.has(ev.id));
 				for (const ev of added) seen.add(ev.id);
 				await projectEvents(tx, { batchId: batch.id, deviceId: batch.device_id, seq: Number(row.seq), events: added });
 				updates++;
@@ -38,4 +34,33 @@ export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: nu
 		events += await projectOfficeEvents(tx);
 		return { batches: batches.rows.length, updates, events };
 	});
+}
+
+/**
+ * Applies one stored update to the batch document and returns the event values it added, read
+ * from the document's own store (what ingest projected was what the update really added, not
+ * what its decoded structs claim: see checkUpdate). Only the new structs of each writer are
+ * visited, so replaying a batch is linear in its size; reading the whole array after every
+ * update made a 5,000-dose batch 12.5 million element copies.
+ *
+ * The values come per writer in clock order, not array order: projection does not depend on
+ * the order of the events of one update (they are inserted in one statement, then the records
+ * they touch are refreshed).
+ */
+export function valuesAddedBy(doc: Y.Doc, update: Uint8Array): DoseEvent[] {
+	const before = Y.decodeStateVector(Y.encodeStateVector(doc));
+	Y.applyUpdate(doc, update);
+	const events = doc.getArray(BATCH_EVENTS);
+	const added: DoseEvent[] = [];
+	for (const [client, structs] of doc.store.clients) {
+		const from = before.get(client) ?? 0;
+		if (Y.getState(doc.store, client) <= from) continue;
+		for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
+			const struct = structs[i]!;
+			if (!(struct instanceof Y.Item) || struct.deleted || struct.parent !== events) continue;
+			const content = struct.content.getContent() as DoseEvent[];
+			added.push(...content.slice(Math.max(0, from - struct.id.clock)));
+		}
+	}
+	return added;
 }
