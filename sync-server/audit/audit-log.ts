@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditRow, ChainCheck } from '../../shared/office/api-types';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 export type { AuditRow, ChainCheck };
 
@@ -22,8 +23,6 @@ export interface AuditEntry {
 
 
 const GENESIS = Buffer.alloc(32);
-// Serialises appends across transactions and server processes, so the chain has no forks.
-const AUDIT_LOCK = 7301002;
 
 /** JSON with object keys sorted at every depth: the same value always hashes the same, whatever order jsonb returns keys in. */
 function canonical(value: unknown): string {
@@ -48,7 +47,7 @@ function rowHash(prev: Uint8Array, row: AuditRow): Buffer {
  * change and its audit row commit together or not at all.
  */
 export async function appendAudit(tx: SqlExecutor, entry: AuditEntry): Promise<AuditRow> {
-	await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+	await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.audit]);
 	const last = await tx.query<{ seq: number; hash: Uint8Array }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
 	const prev = last.rows[0] ? Buffer.from(last.rows[0].hash) : GENESIS;
 	const row: AuditRow = {

@@ -3,9 +3,8 @@ import type { CatalogChangeAction } from '../../shared/office/catalog-api';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { Ledger } from '../ledger/ledger';
 import type { Catalogs } from './catalogs';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
-/** Serialises catalogue changes across transactions and server processes. */
-const CATALOG_LOCK = 7301005;
 
 export type CatalogChange = { ok: true; catalog: VaccineCatalog; changed: boolean; audit: Record<string, unknown> } | { ok: false; code: string; message: string; path?: string };
 
@@ -27,7 +26,7 @@ export async function storeCatalogChange(
 	req: { basedOn: number; actor: AuditActor; action: string; target: string | null; change: (current: VaccineCatalog) => CatalogChange }
 ): Promise<StoreCatalogResult> {
 	return ledger.db.transaction(async (tx): Promise<StoreCatalogResult> => {
-		await tx.query('SELECT pg_advisory_xact_lock($1)', [CATALOG_LOCK]);
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.catalog]);
 		const current = await catalogs.current(tx);
 		const r = req.change(current.catalog);
 		if (!r.ok) return { ok: false, status: 400, code: r.code, message: r.message, ...(r.path !== undefined ? { path: r.path } : {}) };

@@ -9,6 +9,7 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { encodeCsv, UnencodableError } from './encode';
 import { layoutTable, missingNames, recordsOf, vrsTable, type ExportRecord, type MissingNames, type NameMasters, type VrsRefusal } from './layouts';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /**
  * Exports in the ledger: which batches are ready, making an export file (and moving its batches
@@ -28,8 +29,6 @@ import { layoutTable, missingNames, recordsOf, vrsTable, type ExportRecord, type
  *  active dose of its ticket from batches already exported or in this export (see vrsRecords).
  */
 
-/** One export at a time (the pending set depends on earlier exports' rows). */
-const EXPORT_LOCK = 7301006;
 
 export type CreateExportResult =
 	| { ok: true; summary: ExportSummary; file: Buffer }
@@ -238,7 +237,7 @@ export async function createExport(
 	req: { layout: ExportLayout; encoding: ExportEncoding; filter: ExportFilter; home: string; actor: AuditActor & { id: string }; catalogs: Catalogs }
 ): Promise<CreateExportResult> {
 	return db.transaction(async (tx): Promise<CreateExportResult> => {
-		await tx.query('SELECT pg_advisory_xact_lock($1)', [EXPORT_LOCK]);
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.exports]);
 		const municipality = municipalityOf(req.layout, req.filter, req.home);
 		const batches = await exportableBatches(tx, req.layout, req.filter, req.home, true);
 		if (batches.length === 0) return { ok: false, code: 'NOTHING_TO_EXPORT', municipality };

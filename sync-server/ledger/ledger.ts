@@ -3,9 +3,9 @@ import { newId } from '../../shared/ids';
 import { containsMyNumber, type DoseEvent } from '../../shared/index';
 import type { PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
-import { SERVER_KEYS_LOCK } from '../secrets/server-keyring';
 import { projectEvents } from './projection';
 import type { SqlDatabase, SqlExecutor } from './sql';
+import { ADVISORY_LOCKS } from './advisory-locks';
 
 export type Setting = 'mass' | 'clinic';
 
@@ -109,7 +109,7 @@ export class Ledger {
 		const secret = toB64(randomBytes(32));
 		const expiresAt = new Date(Date.now() + e.ttlMs);
 		return this.db.transaction(async (tx) => {
-			await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [SERVER_KEYS_LOCK]);
+			await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCKS.serverKeys]);
 			const { rows } = await tx.query<{ generation: number; box_public: Uint8Array; sign_public: Uint8Array }>(
 				'SELECT generation, box_public, sign_public FROM server_key_generations ORDER BY generation DESC LIMIT 1'
 			);

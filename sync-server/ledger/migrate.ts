@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sealClearSecrets } from '../secrets/seal-clear-secrets';
 import type { Sealer } from '../secrets/sealer';
 import type { SqlDatabase, SqlExecutor } from './sql';
+import { ADVISORY_LOCKS } from './advisory-locks';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -40,7 +41,7 @@ export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Pr
 		if (options.upTo !== undefined && version > options.upTo) break;
 		const script = await readFile(MIGRATIONS_DIR + file, 'utf8');
 		const ran = await db.transaction(async (tx) => {
-			await tx.query('SELECT pg_advisory_xact_lock(7301001)');
+			await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.migrations]);
 			const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);
 			if (done.rows.length > 0) return false;
 			await tx.exec(script);

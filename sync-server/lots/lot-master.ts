@@ -2,6 +2,7 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { LotRecord } from '../ledger/ledger';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import type { LotLine } from './lot-csv';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /**
  * Changes to the lot master from the back office: one lot edited, or a CSV file applied. Each
@@ -55,7 +56,7 @@ export async function applyLotFile(
 ): Promise<{ inserted: number; updated: number; unchanged: number }> {
 	return db.transaction(async (tx) => {
 		// One import at a time: two imports planned against the same stored state would both count as inserts.
-		await tx.query('SELECT pg_advisory_xact_lock(7301003)');
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 		const plan = await planLots(tx, file.lots);
 		for (const p of plan) if (p.action !== 'unchanged') await upsert(tx, p);
 		const counts = {
@@ -97,7 +98,7 @@ export type DeleteLotResult = { ok: true } | { ok: false; code: 'LOT_UNKNOWN' } 
 export async function deleteLot(db: SqlDatabase, key: { product: string; lot: string }, actor: AuditActor): Promise<DeleteLotResult> {
 	return db.transaction(async (tx) => {
 		// The import's lock: a file being applied must not put the lot back half-way.
-		await tx.query('SELECT pg_advisory_xact_lock(7301003)');
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 		const [before] = [...(await storedLots(tx, [key])).values()];
 		if (!before) return { ok: false as const, code: 'LOT_UNKNOWN' as const };
 		const { rows } = await tx.query<{ n: number }>(

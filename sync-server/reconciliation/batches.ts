@@ -6,7 +6,8 @@ export type { BatchSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { CLOSE_IN_FORCE_ORDER } from './facts';
-import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
+import { batchScope, runRules } from './run';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /** Batches for the back office: counts, paper tally, state, last sync, refused updates, open items. */
 
@@ -131,7 +132,7 @@ export async function advanceBatch(db: SqlDatabase, tenant: string, batchId: str
 	const s = STEP[step];
 	return db.transaction(async (tx) => {
 		// The rules' lock first, then the row: the order every rules run takes them in.
-		await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 		const found = await tx.query<{ state: BatchState }>('SELECT state FROM batches WHERE id = $1 FOR UPDATE', [batchId]);
 		if (!found.rows[0]) return { ok: false as const, status: 404 as const, code: 'BATCH_UNKNOWN' as const, message: 'no such batch' };
 		await runRules(tx, tenant, await batchScope(tx, [batchId]), (await catalogs.current(tx)).catalog);

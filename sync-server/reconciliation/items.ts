@@ -7,7 +7,8 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import type { TicketKey } from './facts';
 import { appendOfficeEvent, type OfficeAuthor } from './office-events';
-import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
+import { batchScope, runRules } from './run';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /** The review queue: items and the actions a person takes on them. */
 
@@ -74,7 +75,7 @@ const STATUS_OF = { accept: 'accepted', report: 'reported', void: 'voided', corr
 export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act: ItemAction, user: OfficeAuthor & AuditActor, catalogs: Catalogs): Promise<ItemActionResult> {
 	return db.transaction(async (tx): Promise<ItemActionResult> => {
 		const catalog = await catalogs.current(tx);
-		await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 		const { rows } = await tx.query<{ status: string; reason: string; record_id: string | null; batch_id: string }>(
 			'SELECT status, reason, record_id, batch_id FROM reconciliation_items WHERE id = $1 FOR UPDATE',
 			[id]

@@ -7,7 +7,8 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase } from '../ledger/sql';
 import { listBatches } from './batches';
 import { OFFICE_OPERATOR, projectOfficeEvent, type OfficeAuthor } from './office-events';
-import { batchScope, RECONCILIATION_LOCK, runRules } from './run';
+import { batchScope, runRules } from './run';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /**
  * A supervisor closes a batch on its device's behalf: the tablet was lost, broken or stolen and
@@ -66,7 +67,7 @@ export async function closeBatchForDevice(
 	return db.transaction(async (tx): Promise<OfficeCloseResult> => {
 		const catalog = await catalogs.current(tx);
 		// The rules' lock first, then the row: the order every rules run takes them in.
-		await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
+		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 		// FOR UPDATE conflicts with the key-share lock an update's insert takes on its batch row:
 		// no update of this batch commits between reading through_update_seq and the close.
 		const found = await tx.query<{ state: BatchState; device_id: string; device_status: string }>(

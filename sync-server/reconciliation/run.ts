@@ -7,9 +7,8 @@ import { recordRules } from './rules/record-rules';
 import { ticketRules } from './rules/ticket-rules';
 import type { Finding } from './rules/types';
 import type { RecordFacts } from './rules/types';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
-/** Serialises rule runs (and the office actions that run them) across transactions and processes. */
-export const RECONCILIATION_LOCK = 7301003;
 
 export interface RunResult {
 	found: number;
@@ -62,7 +61,7 @@ export async function batchScope(tx: SqlExecutor, batches: string[], more: Ticke
  */
 /** `catalog`: the current stored vaccine catalogue (intervals per product), see sync-server/catalog. */
 export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, catalog: VaccineCatalog): Promise<RunResult> {
-	await tx.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK]);
+	await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 	const tickets: TicketKey[] | null = scope.tickets;
 	const records = await loadRecords(tx, tenant, tickets);
 	const closes = await loadClosedBatches(tx, scope.batches);

@@ -7,12 +7,8 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import { ed25519PrivateKey, ed25519Sign } from '../crypto/ed25519';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { SEALED, SealError, type Sealer } from './sealer';
+import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
-/**
- * Serialises rotations with the destruction of old secrets and with enrolment codes (which pin
- * the current generation): see Ledger.createEnrolment and destroyUnneededSecrets.
- */
-export const SERVER_KEYS_LOCK = 7301004;
 
 /** One generation of the server's key pairs, opened. */
 export interface ServerKeyGeneration {
@@ -201,7 +197,7 @@ export class ServerKeyring {
 	async rotate(actor: AuditActor): Promise<{ generation: number; keys: PublicKeys; destroyed: number[] }> {
 		const fresh = generateKeyPairs();
 		const generation = await this.db.transaction(async (tx) => {
-			await tx.query('SELECT pg_advisory_xact_lock($1)', [SERVER_KEYS_LOCK]);
+			await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.serverKeys]);
 			const previous = await this.load(tx, await this.currentGeneration(tx));
 			const next = previous.generation + 1;
 			const certificate = ed25519Sign(
@@ -235,7 +231,7 @@ export class ServerKeyring {
 	 */
 	async destroyUnneededSecrets(): Promise<number[]> {
 		return this.db.transaction(async (tx) => {
-			await tx.query('SELECT pg_advisory_xact_lock($1)', [SERVER_KEYS_LOCK]);
+			await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.serverKeys]);
 			const { rows } = await tx.query<{ generation: number }>(
 				`UPDATE server_key_generations g SET secrets_sealed = NULL, secrets_destroyed_at = now()
 				 WHERE g.secrets_sealed IS NOT NULL
