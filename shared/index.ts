@@ -9,9 +9,18 @@ export {
 	parseIsoTimestamp,
 	serviceDateOf,
 	serviceDateAt,
-	daysBetween,
-	SERVICE_UTC_OFFSET_MINUTES
+	daysBetween
 } from './domain/dates';
+export {
+	JAPAN_TIME_ZONE,
+	JAPAN_UTC_OFFSET_MINUTES,
+	japanDateAt,
+	japanHourAt,
+	japanMidnight,
+	formatJapanDateTime,
+	formatJapanDateMinute,
+	formatJapanTime
+} from './domain/japan-time';
 export { isValidMunicipalityCode, municipalityCheckDigit } from './domain/municipality';
 export {
 	isMyNumber,

@@ -2,12 +2,10 @@
  * Calendar dates and timestamps as they appear in events, the ledger and GS1 codes. Checked by
  * hand rather than with Date.parse, which accepts 2024-02-30 and quietly rolls it into March.
  *
- * Japanese venues keep Japan Standard Time (UTC+9, no daylight saving), so the "service day" of
- * a dose is its date in JST whatever the time zone of the machine that checks it.
+ * The "service day" of a dose is its date in Japan whatever the time zone of the machine that
+ * checks it (japan-time.ts).
  */
-
-/** JST offset from UTC in minutes. */
-export const SERVICE_UTC_OFFSET_MINUTES = 9 * 60;
+import { japanDateAt } from './japan-time';
 
 /** Years a record may carry. Anything else is a typing or scanning error. */
 export const MIN_RECORD_YEAR = 2000;
@@ -70,15 +68,12 @@ export function isIsoTimestamp(value: string): boolean {
 /** The JST calendar date (`YYYY-MM-DD`) of an ISO timestamp, or null if it is not one. */
 export function serviceDateOf(timestamp: string): string | null {
 	const ms = parseIsoTimestamp(timestamp);
-	if (ms === null) return null;
-	const local = new Date(ms + SERVICE_UTC_OFFSET_MINUTES * 60_000);
-	return formatIsoDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+	return ms === null ? null : japanDateAt(ms);
 }
 
 /** The JST calendar date (`YYYY-MM-DD`) of a moment given in epoch milliseconds (a clock reading). */
 export function serviceDateAt(epochMs: number): string {
-	const local = new Date(epochMs + SERVICE_UTC_OFFSET_MINUTES * 60_000);
-	return formatIsoDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+	return japanDateAt(epochMs);
 }
 
 function dayNumber(isoDate: string): number {

@@ -1,7 +1,7 @@
 import type { Catalogs } from '../catalog/catalogs';
 import { createHash } from 'node:crypto';
 import { newId } from '../../shared/ids';
-import type { CorrectedRecord } from '../../shared/index';
+import { JAPAN_TIME_ZONE, type CorrectedRecord } from '../../shared/index';
 import type { ExportableBatch, ExportEncoding, ExportFilter, ExportLayout, ExportPending, ExportSummary, VrsMunicipality } from '../../shared/office/exports';
 
 export type { ExportableBatch, ExportFilter, ExportSummary };
@@ -117,8 +117,8 @@ export async function vrsMunicipalities(db: SqlExecutor, f: ExportFilter): Promi
 }
 
 const RECORD_SELECT = `SELECT r.record_id, r.current_event_id, r.versions, r.status, b.id AS batch_id, b.device_id, to_char(b.service_day, 'YYYY-MM-DD') AS service_day,
-	   b.municipality, to_char(e.recorded_at AT TIME ZONE 'Asia/Tokyo', 'YYYY/MM/DD HH24:MI:SS') AS first_recorded_at,
-	   to_char(r.given_at AT TIME ZONE 'Asia/Tokyo', 'YYYY/MM/DD HH24:MI:SS') AS given_at_jst, e.payload->>'operator' AS operator, r.record
+	   b.municipality, to_char(e.recorded_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY/MM/DD HH24:MI:SS') AS first_recorded_at,
+	   to_char(r.given_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY/MM/DD HH24:MI:SS') AS given_at_jst, e.payload->>'operator' AS operator, r.record
 	 FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id JOIN batches b ON b.id = e.batch_id`;
 
 interface RecordRow {

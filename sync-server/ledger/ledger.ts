@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../../shared/ids';
-import { containsMyNumber, type DoseEvent } from '../../shared/index';
+import { containsMyNumber, JAPAN_TIME_ZONE, type DoseEvent } from '../../shared/index';
 import type { PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
 import { projectEvents } from './projection';
@@ -213,7 +213,7 @@ export class Ledger {
 			// the connection believed at its handshake. A retired device uploads what it
 			// recorded up to the (Japanese) day it was retired, nothing of later days.
 			const status = await tx.query<{ status: string; retired_day: string | null }>(
-				`SELECT status, to_char(retired_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = $1 FOR SHARE`,
+				`SELECT status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = $1 FOR SHARE`,
 				[u.deviceId]
 			);
 			const device = status.rows[0];

@@ -1,7 +1,8 @@
+import { JAPAN_UTC_OFFSET_MINUTES, japanMidnight } from '../../shared/domain/japan-time';
 import type { SqlExecutor } from '../ledger/sql';
 
 /** Japan has no daylight saving time, so a JST hour is the UTC instant plus nine hours. */
-const JST_OFFSET_S = 9 * 3600;
+const JST_OFFSET_S = JAPAN_UTC_OFFSET_MINUTES * 60;
 
 export interface Dashboard {
 	/** The JST service day the dose figures are for. */
@@ -29,8 +30,8 @@ const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v a
 
 /** The back office's dashboard figures, computed from the ledger for one JST day. */
 export async function dashboard(db: SqlExecutor, day: string): Promise<Dashboard> {
-	const start = new Date(Date.parse(`${day}T00:00:00+09:00`));
-	const end = new Date(start.getTime() + 86_400_000);
+	const start = new Date(japanMidnight(day));
+	const end = new Date(japanMidnight(day, 1));
 	// Current records only (a correction moves a dose, a void removes it); "not vaccinated"
 	// screenings are not doses.
 	const todays = `FROM dose_records WHERE status = 'active' AND outcome = 'dose' AND given_at >= $1 AND given_at < $2`;

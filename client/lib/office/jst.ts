@@ -1,21 +1,11 @@
-/** Times in the back office are shown in Japan time, whatever the office PC's own zone. */
-const FORMAT = new Intl.DateTimeFormat('ja-JP', {
-	timeZone: 'Asia/Tokyo',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit',
-	hourCycle: 'h23'
-});
+import { formatJapanDateTime, japanDateAt } from '$shared/domain/japan-time';
 
-/** `2026/11/22 09:05:07` in JST; an empty string for no time. */
+/** A moment as the back office shows it (`2026/11/22 09:05:07`, Japan time); empty for none. */
 export function formatJst(iso: string | null): string {
-	return iso ? FORMAT.format(new Date(iso)) : '';
+	return iso ? formatJapanDateTime(iso) : '';
 }
 
-/** Today's date in JST as `YYYY-MM-DD` (the value of a date input). */
+/** Today's date in Japan as `YYYY-MM-DD` (the value of a date input). */
 export function todayJst(now = Date.now()): string {
-	return new Date(now + 9 * 3600_000).toISOString().slice(0, 10);
+	return japanDateAt(now);
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { daysBetween, isIsoDate } from '../../../shared/domain/dates';
+import { japanMidnight } from '../../../shared/domain/japan-time';
 import { CAN } from '../../../shared/office/roles';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log';
 import type { Ledger } from '../../ledger/ledger';
@@ -24,8 +25,8 @@ const AuditQuery = v.strictObject({
 	limit: v.optional(positiveInt(AUDIT_PAGE_MAX))
 });
 
-/** Start of a JST calendar day as an instant (the office works in Japan time, the log in UTC). */
-const jstMidnight = (date: string, plusDays = 0) => new Date(Date.parse(`${date}T00:00:00+09:00`) + plusDays * 86_400_000).toISOString();
+/** Start of a Japan calendar day as an instant (the office works in Japan time, the log in UTC). */
+const jstMidnight = (date: string, plusDays = 0) => new Date(japanMidnight(date, plusDays)).toISOString();
 
 /** The audit log, read-only: list with filters and paging, and the hash-chain check (supervisor, admin). */
 export function auditRoutes(deps: { ledger: Ledger }) {
