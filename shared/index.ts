@@ -22,6 +22,7 @@ export {
 	formatJapanTime
 } from './domain/japan-time';
 export { isValidMunicipalityCode, municipalityCheckDigit } from './domain/municipality';
+export { CODE_PATTERN, UUID_PATTERN, UUID_V7_PATTERN, CODE_FORMAT_MESSAGE, isCode, isUuid, Code, StaffCode, SiteCode, Uuid } from './domain/codes';
 export {
 	isMyNumber,
 	containsMyNumber,

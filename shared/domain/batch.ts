@@ -1,3 +1,4 @@
+import { isCode, isUuid } from './codes';
 import { isIsoDate } from './dates';
 
 /**
@@ -10,9 +11,6 @@ export interface BatchKey {
 	serviceDay: string; // YYYY-MM-DD, local date of the site
 }
 
-const SITE_CODE = /^[0-9A-Za-z_-]{1,20}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export function batchId(key: BatchKey): string {
 	return `${key.deviceId}/${key.siteCode}/${key.serviceDay}`;
 }
@@ -22,12 +20,12 @@ export function parseBatchId(id: string): BatchKey | null {
 	const parts = id.split('/');
 	if (parts.length !== 3) return null;
 	const [deviceId, siteCode, serviceDay] = parts as [string, string, string];
-	if (!UUID.test(deviceId) || !SITE_CODE.test(siteCode) || !isIsoDate(serviceDay)) return null;
+	if (!isUuid(deviceId) || !isCode(siteCode) || !isIsoDate(serviceDay)) return null;
 	return { deviceId, siteCode, serviceDay };
 }
 
 export function isSiteCode(code: string): boolean {
-	return SITE_CODE.test(code);
+	return isCode(code);
 }
 
 /** Name of the append-only Y.Array holding a batch's events. */

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { parseBatchId } from './batch';
+import { CODE_PATTERN, UUID_V7_PATTERN } from './codes';
 import { isIsoDate, isIsoTimestamp, parseIsoTimestamp, serviceDateOf } from './dates';
 import { LOT_PATTERN } from './gs1';
 import { isValidMunicipalityCode } from './municipality';
@@ -171,20 +172,18 @@ function strict<const E extends v.ObjectEntries>(entries: E) {
 }
 
 const string = () => v.string('FIELD_TYPE' satisfies EventErrorCode);
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const CODE = /^[0-9A-Za-z_-]{1,20}$/;
 
 // A whole value that is one UUID is an identifier to the My Number guard, but ids also travel
 // inside paths, log lines and audit targets, where the guard reads their digits: an id whose
 // last group reads as a My Number there is refused here (shared/ids.ts never makes one).
 const uuidV7 = v.pipe(
 	string(),
-	v.regex(UUID_V7, 'ID_FORMAT' satisfies EventErrorCode),
+	v.regex(UUID_V7_PATTERN, 'ID_FORMAT' satisfies EventErrorCode),
 	v.check((id) => !stringContainsMyNumber(`/${id}/`), 'MY_NUMBER' satisfies EventErrorCode)
 );
 const timestamp = v.pipe(string(), v.check(isIsoTimestamp, 'TIMESTAMP_FORMAT' satisfies EventErrorCode));
 const isoDate = v.pipe(string(), v.check(isIsoDate, 'DATE_FORMAT' satisfies EventErrorCode));
-const code = v.pipe(string(), v.regex(CODE, 'CODE_FORMAT' satisfies EventErrorCode));
+const code = v.pipe(string(), v.regex(CODE_PATTERN, 'CODE_FORMAT' satisfies EventErrorCode));
 const bool = v.boolean('FIELD_TYPE' satisfies EventErrorCode);
 const batch = v.pipe(string(), v.check((s) => parseBatchId(s) !== null, 'BATCH_FORMAT' satisfies EventErrorCode));
 const municipality = v.pipe(

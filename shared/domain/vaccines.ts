@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { Code } from './codes';
 import { isValidGtin } from './gs1';
 
 /**
@@ -173,7 +174,7 @@ export function minIntervalDays(product: VaccineProduct, doseNumber: number): nu
 	return days;
 }
 
-const code = v.pipe(v.string(), v.regex(/^[0-9A-Za-z_-]{1,20}$/, 'コードは英数字と _ - の20文字以内です'));
+const code = Code;
 const doseLimit = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9));
 
 const ProductSchema = v.strictObject({

@@ -1,4 +1,4 @@
-import { INJECTION_SITE_LABELS, INJECTION_SITES, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
+import { INJECTION_SITE_LABELS, INJECTION_SITES, isCode, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
 import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '../../shared/office/catalog-api';
 import type { CsvEncoding } from '../csv/decode';
 import { findColumns, readCsvTable } from '../csv/table';
@@ -89,12 +89,12 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 			lineErrors.push({ line, column: COLUMNS[column].header, code, message: `${line}行目「${COLUMNS[column].header}」: ${message}` });
 
 		const code = cell('code');
-		if (!/^[0-9A-Za-z_-]{1,20}$/.test(code)) err('code', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
+		if (!isCode(code)) err('code', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
 		else if (seenCodes.has(code)) err('code', 'PRODUCT_DUPLICATE', `同じ製品コードが${seenCodes.get(code)}行目にもあります。1製品は1行にしてください。`);
 		const name = (index.name === -1 ? '' : (row[index.name] ?? '')).trim();
 		if (name === '' || name.length > 100) err('name', 'NAME_REQUIRED', CATALOG_ERROR_MESSAGES.NAME_REQUIRED);
 		const maker = cell('maker');
-		if (!/^[0-9A-Za-z_-]{1,20}$/.test(maker)) err('maker', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
+		if (!isCode(maker)) err('maker', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
 		const makerName = (index.makerName === -1 ? '' : (row[index.makerName] ?? '')).trim();
 		if (makerName.length > 100) err('makerName', 'NAME_REQUIRED', CATALOG_ERROR_MESSAGES.NAME_REQUIRED);
 
@@ -117,7 +117,7 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 		if (intervals.some((d) => !(d >= 0 && d <= 3650)) || (maxDose >= 1 && intervals.length !== maxDose - 1)) {
 			err('intervals', 'INTERVALS_INVALID', `${CATALOG_ERROR_MESSAGES.INTERVALS_INVALID}（最大接種回数${Number.isNaN(maxDose) ? '' : maxDose}回なら${Math.max(0, maxDose - 1)}個）`);
 		}
-		if (/^[0-9A-Za-z_-]{1,20}$/.test(code) && !seenCodes.has(code)) seenCodes.set(code, line);
+		if (isCode(code) && !seenCodes.has(code)) seenCodes.set(code, line);
 		if (lineErrors.length === 0) {
 			lines.push({
 				line,

@@ -1,4 +1,4 @@
-import { containsMyNumber, isValidGtin, parseVaccineCatalog, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
+import { containsMyNumber, isCode, isValidGtin, parseVaccineCatalog, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
 import type { CatalogChangeAction } from '../../shared/office/catalog-api';
 
 /**
@@ -37,7 +37,6 @@ const refuse = (code: CatalogErrorCode, detail?: string, path?: string): Catalog
 	...(path !== undefined ? { path } : {})
 });
 
-const CODE = /^[0-9A-Za-z_-]{1,20}$/;
 
 /** A scanned or typed GTIN-13 or GTIN-14 as the catalogue's GTIN-14; null if not one. */
 export function normaliseGtin(value: string): string | null {
@@ -63,7 +62,7 @@ export function canonicalJson(value: unknown): string {
 /** Field checks of one product with their specific codes (before the whole catalogue is checked). */
 export function productProblems(p: VaccineProduct, catalog: VaccineCatalog): CatalogEditError | null {
 	if (containsMyNumber(p)) return refuse('MY_NUMBER');
-	if (typeof p.code !== 'string' || !CODE.test(p.code)) return refuse('CODE_FORMAT', '製品コード', 'code');
+	if (!isCode(p.code)) return refuse('CODE_FORMAT', '製品コード', 'code');
 	if (typeof p.name !== 'string' || p.name.trim() === '' || p.name.length > 100) return refuse('NAME_REQUIRED', '製品名', 'name');
 	if (typeof p.maker !== 'string' || !Object.hasOwn(catalog.makers, p.maker)) return refuse('MAKER_UNKNOWN', String(p.maker).slice(0, 20), 'maker');
 	if (!Array.isArray(p.gtins)) return refuse('GTIN_INVALID', undefined, 'gtins');
@@ -140,7 +139,7 @@ export function putProduct(catalog: VaccineCatalog, product: VaccineProduct): Ca
 /** Adds a maker or renames one (its code stays: products and records name it). */
 export function putMaker(catalog: VaccineCatalog, maker: { code: string; name: string }): CatalogEditResult {
 	if (containsMyNumber(maker)) return refuse('MY_NUMBER');
-	if (typeof maker.code !== 'string' || !CODE.test(maker.code)) return refuse('CODE_FORMAT', '製造販売業者コード', 'code');
+	if (!isCode(maker.code)) return refuse('CODE_FORMAT', '製造販売業者コード', 'code');
 	const name = typeof maker.name === 'string' ? maker.name.trim() : '';
 	if (name === '' || name.length > 100) return refuse('NAME_REQUIRED', '製造販売業者名', 'name');
 	const before = catalog.makers[maker.code] ?? null;

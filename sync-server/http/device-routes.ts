@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isUuid } from '../../shared/index';
 import { CLOSE } from '../../shared/sync/socket';
 import type { Ledger } from '../ledger/ledger';
 import type { SqlExecutor } from '../ledger/sql';
@@ -8,7 +9,6 @@ import { actorOf } from '../office/accounts';
 import { apiError } from './errors';
 import type { OfficeEnv } from './office/guard';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A batch of a device that its device has not closed yet (it stays 'open' until a close arrives). */
 export interface OpenBatch {
@@ -56,7 +56,7 @@ export function deviceRoutes(deps: { ledger: Ledger; connections: DeviceConnecti
 	for (const action of ['revoke', 'retire'] as const) {
 		app.post(`/:id/${action}`, async (c) => {
 			const id = c.req.param('id');
-			if (!UUID.test(id)) return apiError(c, 400, 'BAD_REQUEST', 'device id must be a UUID');
+			if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'device id must be a UUID');
 			const status = action === 'revoke' ? 'revoked' : 'retired';
 			const device = await deps.ledger.setDeviceStatus(id, status, (tx, d) =>
 				appendAudit(tx, { actor: actorOf(c.var.user), action: `device.${action}`, target: id, detail: { label: d.label, siteCode: d.siteCode } })

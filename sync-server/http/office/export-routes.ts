@@ -1,7 +1,7 @@
 import type { Catalogs } from '../../catalog/catalogs';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { isIsoDate, isSiteCode, isValidMunicipalityCode } from '../../../shared/index';
+import { isIsoDate, isSiteCode, isUuid, isValidMunicipalityCode } from '../../../shared/index';
 import { CAN } from '../../../shared/office/roles';
 import { EXPORT_ENCODINGS, EXPORT_LAYOUTS } from '../../../shared/office/exports';
 import { actorOf } from '../../office/accounts';
@@ -36,7 +36,6 @@ const PreviewQuery = v.pipe(
 	v.check((r) => !r.from || !r.to || r.from <= r.to, 'from must not be after to'),
 	v.check((r) => r.layout === 'vrs' || r.municipality === undefined, 'municipality is for the vrs layout only')
 );
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The file as a download: its Japanese name (RFC 5987 filename*), an ASCII fallback, and its hash. */
 function fileResponse(c: Context, summary: ExportSummary, file: Buffer): Response {
@@ -110,7 +109,7 @@ export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config:
 	// A past export again, byte for byte (the stored file), for example after a lost download.
 	app.get('/:id/file', async (c) => {
 		const id = c.req.param('id');
-		if (!UUID.test(id)) return apiError(c, 400, 'BAD_REQUEST', 'export id must be a UUID');
+		if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'export id must be a UUID');
 		const r = await downloadExport(db, id, actorOf(c.var.user));
 		return r ? fileResponse(c, r.summary, r.file) : apiError(c, 404, 'EXPORT_UNKNOWN', 'no such export');
 	});

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import { isValidMunicipalityCode } from '../../../shared/index';
+import { isUuid, isValidMunicipalityCode } from '../../../shared/index';
 import { CAN } from '../../../shared/office/roles';
 import { audit } from '../../audit/audit-log';
 import type { Ledger } from '../../ledger/ledger';
@@ -18,7 +18,6 @@ const UPLOAD_PATH = '/api/office/register/imports';
 /** The one API request exempt from the API-wide 1 MiB body limit: its route applies REGISTER_UPLOAD_LIMIT itself. */
 export const isRegisterUpload = (method: string, path: string) => method === 'POST' && path === UPLOAD_PATH;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CommitInput = v.strictObject({ skipInvalid: v.optional(v.boolean()) });
 
 /**
@@ -41,7 +40,7 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 	const app = new Hono<OfficeEnv>();
 	const importer = requireRole(CAN.importData);
 	const viewer = requireRole(CAN.view);
-	const idOf = (id: string) => (UUID.test(id) ? id : null);
+	const idOf = (id: string) => (isUuid(id) ? id : null);
 
 	app.get('/imports', viewer, async (c) => c.json({ imports: await store.list() }));
 

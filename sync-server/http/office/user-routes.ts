@@ -4,6 +4,7 @@ import type { Accounts } from '../../office/accounts';
 import { actorOf } from '../../office/accounts';
 import { DISPLAY_NAME, PASSWORD, PASSWORD_MESSAGES, USERNAME } from '../../office/fields';
 import { passwordProblem } from '../../office/passwords';
+import { isUuid } from '../../../shared/index';
 import { CAN, ROLES } from '../../../shared/office/roles';
 import { apiError, readJson } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
@@ -11,7 +12,6 @@ import { requireRole, type OfficeEnv } from './guard';
 const NewUser = v.strictObject({ username: USERNAME, displayName: DISPLAY_NAME, role: v.picklist(ROLES), password: PASSWORD });
 const UserChange = v.strictObject({ role: v.optional(v.picklist(ROLES)), displayName: v.optional(DISPLAY_NAME), disabled: v.optional(v.boolean()) });
 const ResetPassword = v.strictObject({ password: PASSWORD });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Account administration (admin only). Mounted behind the session guard. */
 export function userRoutes(deps: { accounts: Accounts }) {
@@ -32,7 +32,7 @@ export function userRoutes(deps: { accounts: Accounts }) {
 
 	app.patch('/:id', async (c) => {
 		const id = c.req.param('id');
-		if (!UUID.test(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
+		if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
 		const body = await readJson(c, UserChange);
 		if (!body.ok) return body.response;
 		// An admin cannot lock themselves out by demoting or disabling their own account.
@@ -45,7 +45,7 @@ export function userRoutes(deps: { accounts: Accounts }) {
 
 	app.post('/:id/password', async (c) => {
 		const id = c.req.param('id');
-		if (!UUID.test(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
+		if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
 		const body = await readJson(c, ResetPassword);
 		if (!body.ok) return body.response;
 		const problem = passwordProblem(body.value.password);
@@ -59,7 +59,7 @@ export function userRoutes(deps: { accounts: Accounts }) {
 	] as const) {
 		app.post(`/:id/${path}`, async (c) => {
 			const id = c.req.param('id');
-			if (!UUID.test(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
+			if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
 			return (await run(id, actorOf(c.var.user))) ? c.json({ ok: true }) : apiError(c, 404, 'USER_UNKNOWN', 'no such user');
 		});
 	}
