@@ -8,6 +8,7 @@ import {
 	INJECTION_SITES,
 	minIntervalDays,
 	parseVaccineCatalog,
+	CATALOG_ERROR_MESSAGES,
 	productForGtin,
 	ROUTE_LABELS,
 	ROUTES,
@@ -88,5 +89,29 @@ describe('vaccine catalog', () => {
 		const r = parseVaccineCatalog(c);
 		expect(r.ok).toBe(false);
 		if (!r.ok) for (const e of r.errors) expect(e.message).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+	});
+
+	// The schema carries the code of each rule, so the office's form, the product CSV and the
+	// device's check of a pushed catalogue refuse with the same code and text.
+	const coded: [string, (c: ReturnType<typeof editable>) => void, string][] = [
+		['a duplicate product code', (c) => (c.products[1].code = c.products[0].code), 'PRODUCT_DUPLICATE'],
+		['a GTIN on two products', (c) => c.products[1].gtins.push(c.products[0].gtins[0]), 'GTIN_TAKEN'],
+		['a GTIN twice on one product', (c) => c.products[0].gtins.push(c.products[0].gtins[0]), 'GTIN_DUPLICATE'],
+		['a GTIN with a wrong check digit', (c) => (c.products[0].gtins[0] = '09520000001011'), 'GTIN_INVALID'],
+		['an unknown maker', (c) => (c.products[0].maker = 'acme'), 'MAKER_UNKNOWN'],
+		['a product limit above the catalog limit', (c) => (c.products[0].maxDoseNumber = 7), 'INTERVALS_INVALID'],
+		['a missing interval', (c) => delete c.products[0].minIntervalDays['4'], 'INTERVALS_INVALID'],
+		['the same volume twice', (c) => (c.products[0].volumesMl = [0.3, 0.3]), 'VOLUMES_INVALID'],
+		['an unknown site', (c) => (c.products[0].sites = ['left-ear']), 'SITES_INVALID'],
+		['an unknown route', (c) => (c.products[0].routes = ['oral']), 'ROUTES_INVALID'],
+		['a blank name', (c) => (c.products[0].name = '  '), 'NAME_REQUIRED'],
+		['a code with a space', (c) => (c.products[0].code = 'a b'), 'CODE_FORMAT'],
+		['an unknown field', (c) => (c.products[0].colour = 'blue'), 'CATALOG_INVALID']
+	];
+	it.each(coded)('names %s by its code', (_, change, code) => {
+		const c = editable();
+		change(c);
+		const r = parseVaccineCatalog(c);
+		expect(r.ok ? null : r.errors[0]).toMatchObject({ code, message: CATALOG_ERROR_MESSAGES[code as keyof typeof CATALOG_ERROR_MESSAGES] });
 	});
 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Code } from './codes';
+import { CODE_PATTERN } from './codes';
 import { isValidGtin } from './gs1';
 
 /**
@@ -174,56 +174,112 @@ export function minIntervalDays(product: VaccineProduct, doseNumber: number): nu
 	return days;
 }
 
-const code = Code;
-const doseLimit = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9));
+/**
+ * Why a product or catalogue is refused: one stable code per rule, with its Japanese text. The
+ * schema below carries the codes (as the event schema does), so the device's check of a pushed
+ * catalogue, the office's product form and the product CSV import refuse by the same rules.
+ */
+export const CATALOG_ERROR_MESSAGES = {
+	MY_NUMBER: '個人番号（マイナンバー）と思われる数字が含まれています。保存できません。',
+	CODE_FORMAT: 'コードは英数字と _ - の20文字以内です。',
+	NAME_REQUIRED: '名称を入力してください（100文字以内）。',
+	MAKER_UNKNOWN: '製造販売業者が登録されていません。先に製造販売業者を登録してください。',
+	GTIN_INVALID: 'GTINが正しくありません（13桁または14桁、検査数字を確認してください）。',
+	GTIN_DUPLICATE: '同じGTINが2回入力されています。',
+	GTIN_TAKEN: 'このGTINは別の製品に登録されています。',
+	PRODUCT_DUPLICATE: '製品コードが重複しています。',
+	VOLUMES_INVALID: '接種量（mL）は0より大きく5以下の数値を1つ以上入力してください。',
+	SITES_INVALID: '接種部位を1つ以上選んでください。',
+	ROUTES_INVALID: '接種方法を1つ以上選んでください。',
+	MAX_DOSE_INVALID: '最大接種回数が範囲外です。',
+	INTERVALS_INVALID: '接種間隔（日）は2回目から最大接種回数まで、0〜3650の整数ですべて入力してください。',
+	CATALOG_INVALID: 'ワクチン製品の設定として正しくありません。'
+} as const;
+export type CatalogErrorCode = keyof typeof CATALOG_ERROR_MESSAGES;
 
-const ProductSchema = v.strictObject({
-	code,
-	name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-	maker: code,
-	gtins: v.array(v.pipe(v.string(), v.check((g) => /^\d{14}$/.test(g) && isValidGtin(g), 'GTINは検査数字の正しい14桁です'))),
-	volumesMl: v.pipe(v.array(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(5))), v.minLength(1)),
-	sites: v.pipe(v.array(v.picklist(INJECTION_SITES)), v.minLength(1)),
-	routes: v.pipe(v.array(v.picklist(ROUTES)), v.minLength(1)),
-	maxDoseNumber: doseLimit,
-	minIntervalDays: v.record(
-		v.pipe(v.string(), v.regex(/^[2-9]$/)),
-		v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650))
-	)
-});
+const codeOf = <C extends CatalogErrorCode>(c: C) => c;
+const unique = <T,>(values: T[]) => new Set(values).size === values.length;
+const catalogCode = (c: CatalogErrorCode) => v.pipe(v.string(codeOf(c)), v.regex(CODE_PATTERN, codeOf(c)));
+const catalogName = v.pipe(
+	v.string(codeOf('NAME_REQUIRED')),
+	v.check((n) => n.trim() !== '', codeOf('NAME_REQUIRED')),
+	v.maxLength(100, codeOf('NAME_REQUIRED'))
+);
+const doseLimit = (c: CatalogErrorCode) => v.pipe(v.number(c), v.integer(c), v.minValue(1, c), v.maxValue(9, c));
 
-export const VaccineCatalogSchema = v.pipe(
-	v.strictObject({
-		maxDoseNumber: doseLimit,
-		makers: v.record(code, v.strictObject({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) })),
-		products: v.pipe(v.array(ProductSchema), v.minLength(1))
-	}),
-	v.check((c) => new Set(c.products.map((p) => p.code)).size === c.products.length, '製品コードが重複しています'),
-	v.check((c) => {
-		const all = c.products.flatMap((p) => p.gtins);
-		return new Set(all).size === all.length;
-	}, 'GTINが複数の製品に登録されています'),
-	v.check((c) => c.products.every((p) => Object.hasOwn(c.makers, p.maker)), '製造販売業者が登録されていません'),
-	v.check((c) => c.products.every((p) => p.maxDoseNumber <= c.maxDoseNumber), '製品の最大接種回数が全体の上限を超えています'),
-	v.check(
-		(c) =>
-			c.products.every((p) => {
-				const keys = Object.keys(p.minIntervalDays).map(Number).sort((a, b) => a - b);
-				const expected = Array.from({ length: p.maxDoseNumber - 1 }, (_, i) => i + 2);
-				return keys.length === expected.length && keys.every((k, i) => k === expected[i]);
-			}),
-		'接種間隔は2回目から最大接種回数まですべて設定してください'
+/** Every dose number from 2 to the product's limit has an interval, and no other. */
+function intervalsComplete(p: { maxDoseNumber: number; minIntervalDays: Record<string, number> }): boolean {
+	const keys = Object.keys(p.minIntervalDays).map(Number).sort((a, b) => a - b);
+	const expected = Array.from({ length: p.maxDoseNumber - 1 }, (_, i) => i + 2);
+	return keys.length === expected.length && keys.every((k, i) => k === expected[i]);
+}
+
+/** One product on its own (what the catalogue around it must also hold is checked below). */
+export const ProductSchema = v.pipe(
+	v.strictObject(
+		{
+			code: catalogCode('CODE_FORMAT'),
+			name: catalogName,
+			maker: catalogCode('CODE_FORMAT'),
+			gtins: v.pipe(
+				v.array(v.pipe(v.string(codeOf('GTIN_INVALID')), v.check((g) => /^\d{14}$/.test(g) && isValidGtin(g), codeOf('GTIN_INVALID'))), codeOf('GTIN_INVALID')),
+				v.check(unique, codeOf('GTIN_DUPLICATE'))
+			),
+			volumesMl: v.pipe(
+				v.array(v.pipe(v.number(codeOf('VOLUMES_INVALID')), v.finite(codeOf('VOLUMES_INVALID')), v.gtValue(0, codeOf('VOLUMES_INVALID')), v.maxValue(5, codeOf('VOLUMES_INVALID'))), codeOf('VOLUMES_INVALID')),
+				v.minLength(1, codeOf('VOLUMES_INVALID')),
+				v.check(unique, codeOf('VOLUMES_INVALID'))
+			),
+			sites: v.pipe(v.array(v.picklist(INJECTION_SITES, codeOf('SITES_INVALID')), codeOf('SITES_INVALID')), v.minLength(1, codeOf('SITES_INVALID'))),
+			routes: v.pipe(v.array(v.picklist(ROUTES, codeOf('ROUTES_INVALID')), codeOf('ROUTES_INVALID')), v.minLength(1, codeOf('ROUTES_INVALID'))),
+			maxDoseNumber: doseLimit('MAX_DOSE_INVALID'),
+			minIntervalDays: v.record(
+				v.pipe(v.string(), v.regex(/^[2-9]$/, codeOf('INTERVALS_INVALID'))),
+				v.pipe(v.number(codeOf('INTERVALS_INVALID')), v.integer(codeOf('INTERVALS_INVALID')), v.minValue(0, codeOf('INTERVALS_INVALID')), v.maxValue(3650, codeOf('INTERVALS_INVALID'))),
+				codeOf('INTERVALS_INVALID')
+			)
+		},
+		codeOf('CATALOG_INVALID')
+	),
+	// Runs as soon as these two fields are valid, whatever else is wrong: a file's line is told
+	// every problem at once.
+	v.forward(
+		v.partialCheck([['maxDoseNumber'], ['minIntervalDays']], (p) => intervalsComplete(p), codeOf('INTERVALS_INVALID')),
+		['minIntervalDays']
 	)
 );
 
-export type ParseCatalogResult = { ok: true; catalog: VaccineCatalog } | { ok: false; errors: { path: string; message: string }[] };
+export const VaccineCatalogSchema = v.pipe(
+	v.strictObject(
+		{
+			maxDoseNumber: doseLimit('MAX_DOSE_INVALID'),
+			makers: v.record(catalogCode('CODE_FORMAT'), v.strictObject({ name: catalogName }, codeOf('CATALOG_INVALID')), codeOf('CATALOG_INVALID')),
+			products: v.pipe(v.array(ProductSchema, codeOf('CATALOG_INVALID')), v.minLength(1, codeOf('CATALOG_INVALID')))
+		},
+		codeOf('CATALOG_INVALID')
+	),
+	v.check((c) => unique(c.products.map((p) => p.code)), codeOf('PRODUCT_DUPLICATE')),
+	v.check((c) => unique(c.products.flatMap((p) => p.gtins)), codeOf('GTIN_TAKEN')),
+	v.check((c) => c.products.every((p) => Object.hasOwn(c.makers, p.maker)), codeOf('MAKER_UNKNOWN')),
+	v.check((c) => c.products.every((p) => p.maxDoseNumber <= c.maxDoseNumber), codeOf('MAX_DOSE_INVALID'))
+);
+
+/** The code an issue of the schemas above carries (CATALOG_INVALID for one they do not name). */
+export function catalogIssueCode(issue: { message: string }): CatalogErrorCode {
+	return Object.hasOwn(CATALOG_ERROR_MESSAGES, issue.message) ? (issue.message as CatalogErrorCode) : 'CATALOG_INVALID';
+}
+
+export type ParseCatalogResult = { ok: true; catalog: VaccineCatalog } | { ok: false; errors: { path: string; code: CatalogErrorCode; message: string }[] };
 
 /** Checks a catalog supplied by a deployment (e.g. JSON from its configuration). */
 export function parseVaccineCatalog(input: unknown): ParseCatalogResult {
-	const result = v.safeParse(VaccineCatalogSchema, input, {
-		abortPipeEarly: true,
-		message: () => '設定値が正しくありません'
-	});
+	const result = v.safeParse(VaccineCatalogSchema, input, { abortPipeEarly: true });
 	if (result.success) return { ok: true, catalog: result.output };
-	return { ok: false, errors: result.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })) };
+	return {
+		ok: false,
+		errors: result.issues.map((i) => {
+			const code = catalogIssueCode(i);
+			return { path: v.getDotPath(i) ?? '', code, message: CATALOG_ERROR_MESSAGES[code] };
+		})
+	};
 }

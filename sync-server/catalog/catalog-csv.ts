@@ -1,4 +1,18 @@
-import { INJECTION_SITE_LABELS, INJECTION_SITES, isCode, ROUTE_LABELS, ROUTES, toHalfWidth, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
+import * as v from 'valibot';
+import {
+	catalogIssueCode,
+	INJECTION_SITE_LABELS,
+	INJECTION_SITES,
+	isCode,
+	ProductSchema,
+	ROUTE_LABELS,
+	ROUTES,
+	toHalfWidth,
+	type InjectionSite,
+	type Route,
+	type VaccineCatalog,
+	type VaccineProduct
+} from '../../shared/index';
 import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '../../shared/office/catalog-api';
 import type { CsvEncoding } from '../csv/decode';
 import { findColumns, readCsvTable } from '../csv/table';
@@ -45,6 +59,19 @@ const COLUMNS = {
 } as const;
 type Column = keyof typeof COLUMNS;
 
+/** The file's column for each field of a product. */
+const COLUMN_OF_FIELD: Partial<Record<string, Column>> = {
+	code: 'code',
+	name: 'name',
+	maker: 'maker',
+	gtins: 'gtins',
+	volumesMl: 'volumes',
+	sites: 'sites',
+	routes: 'routes',
+	maxDoseNumber: 'maxDose',
+	minIntervalDays: 'intervals'
+};
+
 const LIST = /[;；、|\s]+/;
 const list = (cell: string) => cell.split(LIST).filter((s) => s !== '');
 const norm = (s: string) => s.normalize('NFKC').replace(/\s/g, '');
@@ -88,53 +115,55 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 		const err = (column: Column, code: string, message: string) =>
 			lineErrors.push({ line, column: COLUMNS[column].header, code, message: `${line}行目「${COLUMNS[column].header}」: ${message}` });
 
+		// Cells to values (lists, Japanese site and route names, GTIN-13 to GTIN-14); a value that
+		// does not read stays as it is, for the product schema to refuse with its code.
 		const code = cell('code');
-		if (!isCode(code)) err('code', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
-		else if (seenCodes.has(code)) err('code', 'PRODUCT_DUPLICATE', `同じ製品コードが${seenCodes.get(code)}行目にもあります。1製品は1行にしてください。`);
 		const name = (index.name === -1 ? '' : (row[index.name] ?? '')).trim();
-		if (name === '' || name.length > 100) err('name', 'NAME_REQUIRED', CATALOG_ERROR_MESSAGES.NAME_REQUIRED);
 		const maker = cell('maker');
-		if (!isCode(maker)) err('maker', 'CODE_FORMAT', CATALOG_ERROR_MESSAGES.CODE_FORMAT);
 		const makerName = (index.makerName === -1 ? '' : (row[index.makerName] ?? '')).trim();
 		if (makerName.length > 100) err('makerName', 'NAME_REQUIRED', CATALOG_ERROR_MESSAGES.NAME_REQUIRED);
+		const number = (x: string, pattern: RegExp) => (pattern.test(x) ? Number(x) : NaN);
+		const maxDose = number(cell('maxDose'), /^\d{1,2}$/);
+		const intervals = list(cell('intervals')).map((x) => number(x, /^\d{1,4}$/));
+		const product = {
+			code,
+			name,
+			maker,
+			gtins: list(cell('gtins')).map((g) => normaliseGtin(g) ?? g),
+			volumesMl: list(cell('volumes')).map((x) => number(x, /^\d+(\.\d+)?$/)),
+			sites: [...new Set(list(cell('sites')).map((x) => SITE_NAMES.get(norm(x)) ?? x))],
+			routes: [...new Set(list(cell('routes')).map((x) => ROUTE_NAMES.get(norm(x)) ?? x))],
+			maxDoseNumber: maxDose,
+			minIntervalDays: Object.fromEntries(intervals.map((d, k) => [k + 2, d]))
+		};
 
-		const gtins: string[] = [];
-		for (const [n, g] of list(cell('gtins')).entries()) {
-			const gtin = normaliseGtin(g);
-			if (!gtin) err('gtins', 'GTIN_INVALID', `${n + 1}つ目: ${CATALOG_ERROR_MESSAGES.GTIN_INVALID}`);
-			else if (gtins.includes(gtin)) err('gtins', 'GTIN_DUPLICATE', CATALOG_ERROR_MESSAGES.GTIN_DUPLICATE);
-			else gtins.push(gtin);
+		// The rules are the product schema's (shared/domain/vaccines.ts): one error per column and
+		// code, with what a person filling the file needs to know added.
+		// Not abortPipeEarly: the intervals' count is checked against the dose limit (a partial check)
+		// even when another column of the line is wrong.
+		const checked = v.safeParse(ProductSchema, product);
+		const reported = new Set<string>();
+		for (const issue of checked.issues ?? []) {
+			const path = v.getDotPath(issue) ?? '';
+			const column = COLUMN_OF_FIELD[path.split('.')[0]!] ?? 'code';
+			const errorCode = catalogIssueCode(issue);
+			const gtin = /^gtins\.(\d+)$/.exec(path);
+			const key = gtin ? path : `${column} ${errorCode}`;
+			if (reported.has(key)) continue;
+			reported.add(key);
+			const hint =
+				column === 'sites'
+					? '（左上腕・右上腕・左大腿・右大腿）'
+					: column === 'routes'
+						? '（筋肉内注射・皮下注射）'
+						: column === 'intervals'
+							? `（最大接種回数${Number.isNaN(maxDose) ? '' : maxDose}回なら${Math.max(0, maxDose - 1) || 0}個）`
+							: '';
+			err(column, errorCode, `${gtin ? `${Number(gtin[1]) + 1}つ目: ` : ''}${CATALOG_ERROR_MESSAGES[errorCode]}${hint}`);
 		}
-		const volumes = list(cell('volumes')).map((x) => (/^\d+(\.\d+)?$/.test(x) ? Number(x) : NaN));
-		if (volumes.length === 0 || volumes.some((x) => !(x > 0 && x <= 5)) || new Set(volumes).size !== volumes.length) err('volumes', 'VOLUMES_INVALID', CATALOG_ERROR_MESSAGES.VOLUMES_INVALID);
-		const sites = list(cell('sites')).map((s) => SITE_NAMES.get(norm(s)));
-		if (sites.length === 0 || sites.some((s) => s === undefined)) err('sites', 'SITES_INVALID', `${CATALOG_ERROR_MESSAGES.SITES_INVALID}（左上腕・右上腕・左大腿・右大腿）`);
-		const routes = list(cell('routes')).map((r) => ROUTE_NAMES.get(norm(r)));
-		if (routes.length === 0 || routes.some((r) => r === undefined)) err('routes', 'ROUTES_INVALID', `${CATALOG_ERROR_MESSAGES.ROUTES_INVALID}（筋肉内注射・皮下注射）`);
-		const maxDose = /^\d{1,2}$/.test(cell('maxDose')) ? Number(cell('maxDose')) : NaN;
-		if (!(maxDose >= 1 && maxDose <= 9)) err('maxDose', 'MAX_DOSE_INVALID', CATALOG_ERROR_MESSAGES.MAX_DOSE_INVALID);
-		const intervals = list(cell('intervals')).map((x) => (/^\d{1,4}$/.test(x) ? Number(x) : NaN));
-		if (intervals.some((d) => !(d >= 0 && d <= 3650)) || (maxDose >= 1 && intervals.length !== maxDose - 1)) {
-			err('intervals', 'INTERVALS_INVALID', `${CATALOG_ERROR_MESSAGES.INTERVALS_INVALID}（最大接種回数${Number.isNaN(maxDose) ? '' : maxDose}回なら${Math.max(0, maxDose - 1)}個）`);
-		}
+		if (isCode(code) && seenCodes.has(code)) err('code', 'PRODUCT_DUPLICATE', `同じ製品コードが${seenCodes.get(code)}行目にもあります。1製品は1行にしてください。`);
 		if (isCode(code) && !seenCodes.has(code)) seenCodes.set(code, line);
-		if (lineErrors.length === 0) {
-			lines.push({
-				line,
-				makerName: makerName === '' ? null : makerName,
-				product: {
-					code,
-					name,
-					maker,
-					gtins,
-					volumesMl: volumes,
-					sites: [...new Set(sites as InjectionSite[])],
-					routes: [...new Set(routes as Route[])],
-					maxDoseNumber: maxDose,
-					minIntervalDays: Object.fromEntries(intervals.map((d, k) => [k + 2, d]))
-				}
-			});
-		}
+		if (lineErrors.length === 0 && checked.success) lines.push({ line, makerName: makerName === '' ? null : makerName, product: checked.output });
 		errors.push(...lineErrors);
 	});
 	if (totalLines === 0) return refuse('EMPTY_FILE', '見出し行のほかにデータ行がありません。');
