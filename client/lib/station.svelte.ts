@@ -14,6 +14,7 @@ import { enrolDevice, fetchDevicePolicy } from './sync/enrol';
 import { credentialProblem, type CredentialProblem } from './credentials';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '$shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
+import { lotWarnings } from './lot-check';
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
@@ -36,6 +37,13 @@ export type UnlockResult =
 	| { ok: false; reason: 'ERASED' };
 
 type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
+
+export interface LockInfo {
+	label: string | null;
+	siteCode: string | null;
+	/** Events the server has not receipted yet (not sent, or sent without a receipt). */
+	notReceipted: number;
+}
 
 /*
  * The deployment's device policy (server configuration, sent at every connection, kept in
@@ -81,6 +89,13 @@ export class Station {
 	 * Kept while locked: it says nothing of a dose, and the next welcome replaces it.
 	 */
 	clockSkewMs = $state<number | null>(null);
+	/**
+	 * What the lock screen shows: which device and site this is, and how many records the server
+	 * has not yet receipted (a person locking a tablet at night must see that some are still only
+	 * here). Readable while locked: the label and site are kept in clear (they say nothing of a
+	 * dose) and the count comes from the rows' sync states, which are in clear.
+	 */
+	lockInfo = $state<LockInfo | null>(null);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 	/** Too many wrong PINs with nothing unreceipted: keys and records were erased. */
@@ -118,6 +133,7 @@ export class Station {
 
 	async init(): Promise<void> {
 		this.phase = (await this.operators()).length > 0 ? 'locked' : 'enrol';
+		if (this.phase === 'locked') await this.loadLockInfo();
 		window.addEventListener('online', () => this.engine?.start());
 		window.addEventListener('offline', () => {
 			// The socket may linger after the network is gone; stop and wait for 'online'.
@@ -225,6 +241,7 @@ export class Station {
 		const held = await this.store.loadCatalog();
 		if (held) this.useCatalog(held);
 		this.identity = await loadIdentity(this.db, vault);
+		if (this.identity) await this.db.meta.put({ key: 'lockLabel', value: { label: this.identity.label, siteCode: this.identity.siteCode } });
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
@@ -246,6 +263,13 @@ export class Station {
 		this.catalogVersion = entry.version;
 	}
 
+	private async loadLockInfo(): Promise<void> {
+		const shown = (await this.db.meta.get('lockLabel'))?.value as { label: string; siteCode: string } | undefined;
+		// As the server's unreceipted report counts them: a refused record is on record in the office.
+		const notReceipted = await this.db.events.where('state').anyOf('local', 'sent').count();
+		this.lockInfo = { label: shown?.label ?? null, siteCode: shown?.siteCode ?? null, notReceipted };
+	}
+
 	/** Forgets every key and record in memory; the next operator signs in again. */
 	lock(): void {
 		if (this.phase !== 'unlocked') return;
@@ -263,6 +287,8 @@ export class Station {
 		this.lots = [];
 		this.sync = { state: 'offline', retryInMs: null };
 		this.phase = 'locked';
+		// Display only; a wipe right after a lock deletes the database under it, and then there is nothing to show.
+		void this.loadLockInfo().catch(() => (this.lockInfo = null));
 	}
 
 	private startSync(identity: StationIdentity, store: BatchStore): void {
@@ -338,7 +364,28 @@ export class Station {
 			lotExpiry: this.session.expiry,
 			today: serviceDay()
 		});
-		return { doseNumber, warnings };
+		// The lot master may have changed since the settings were saved: checked at every read.
+		return { doseNumber, warnings: [...warnings, ...lotWarnings(this.session, this.lots)] };
+	}
+
+	/**
+	 * Doctor codes known for this site: those in the records of this device and of the venue's
+	 * other devices at this site (the venue view), newest first. Offered on the settings screen so
+	 * a code is chosen rather than typed; read once when the screen opens.
+	 */
+	async knownDoctorCodes(): Promise<string[]> {
+		if (!this.store || !this.identity) return [];
+		const site = this.identity.siteCode;
+		const events = [...this.records.map((r) => r.event), ...(await this.store.venueEvents())];
+		const byTime = new Map<string, string>();
+		for (const e of events) {
+			const record = e.type === 'correction' ? e.record : e;
+			if ((record.type !== 'dose' && record.type !== 'not-vaccinated') || record.siteCode !== site) continue;
+			for (const code of [record.screeningDoctor, record.type === 'dose' ? record.vaccinatingDoctor : null]) {
+				if (code && (byTime.get(code) ?? '') < e.recordedAt) byTime.set(code, e.recordedAt);
+			}
+		}
+		return [...byTime].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([code]) => code);
 	}
 
 	/** Today's batch of this device. */
