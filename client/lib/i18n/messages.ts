@@ -1,4 +1,6 @@
-/** Message catalogues. Japanese is the product language; English is for visiting staff. */
+import { errorMessage } from '$shared/errors/catalogue';
+
+/** Message catalogues. Japanese is the product language; English is for visiting staff. Server error codes get their text from the shared catalogue. */
 export const ja = {
 	appTitle: '接種記録',
 	language: 'English',
@@ -136,7 +138,7 @@ export const ja = {
 	doseNth: (n: number) => `${n}回目`,
 	givenAt: '接種日時',
 	lot: 'ロット',
-	refusedBecause: (code: string) => `サーバーが受付を拒否しました（${code}）。保健センターに連絡してください。`,
+	refusedBecause: (code: string) => `サーバーが受付を拒否しました：${errorMessage(code, 'ja')}保健センターに連絡してください。`,
 	warnings: {
 		RECORDED_HERE: 'この接種券・接種回数は、この端末で記録済みです。二重登録に注意してください。',
 		RECORDED_AT_VENUE: 'この接種券・接種回数は、この会場の別の受付で記録済みです。二重登録に注意してください。',
@@ -314,7 +316,7 @@ export const en: Messages = {
 	doseNth: (n: number) => `Dose ${n}`,
 	givenAt: 'Given at',
 	lot: 'Lot',
-	refusedBecause: (code: string) => `The server refused this record (${code}). Contact the health centre.`,
+	refusedBecause: (code: string) => `The server refused this record: ${errorMessage(code, 'en')} Contact the health centre.`,
 	warnings: {
 		RECORDED_HERE: 'This ticket and dose are already recorded on this device. Beware of a double record.',
 		RECORDED_AT_VENUE: 'This ticket and dose are already recorded at another table of this venue. Beware of a double record.',
