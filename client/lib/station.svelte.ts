@@ -4,6 +4,7 @@ import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
 import { clockSkewMs, isClockSkewed } from '$shared/sync/clock-skew';
 import { watchForLock } from './lock';
+import { holdStationLock } from './single-tab';
 import type { RecordingSession } from './session';
 import { BatchStore, type StoredCatalog } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
@@ -15,6 +16,16 @@ import { credentialProblem, type CredentialProblem } from './credentials';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '$shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
 import { lotWarnings } from './lot-check';
+
+/** Asks the browser not to evict this site's storage; false when refused or not offered. */
+async function askPersistentStorage(): Promise<boolean> {
+	return (await navigator.storage?.persist?.()) ?? false;
+}
+
+/** Whether the browser granted persistent storage (asked at enrolment, or granted since). */
+async function storagePersisted(): Promise<boolean> {
+	return (await navigator.storage?.persisted?.()) ?? false;
+}
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
@@ -36,7 +47,8 @@ export type UnlockResult =
 	| { ok: false; reason: 'KEPT'; waitMs: number }
 	| { ok: false; reason: 'ERASED' };
 
-type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
+/** elsewhere: another tab of this browser profile runs the station (single-tab.ts); this one waits. */
+type Phase = 'loading' | 'elsewhere' | 'enrol' | 'locked' | 'unlocked';
 
 export interface LockInfo {
 	label: string | null;
@@ -96,6 +108,11 @@ export class Station {
 	 * dose) and the count comes from the rows' sync states, which are in clear.
 	 */
 	lockInfo = $state<LockInfo | null>(null);
+	/**
+	 * The browser refused persistent storage (navigator.storage.persist): it may evict this
+	 * site's data, records not yet sent included, when the disk runs short. The station says so.
+	 */
+	storageNotPersisted = $state(false);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 	/** Too many wrong PINs with nothing unreceipted: keys and records were erased. */
@@ -132,8 +149,10 @@ export class Station {
 	}
 
 	async init(): Promise<void> {
+		await holdStationLock(() => (this.phase = 'elsewhere'));
 		this.phase = (await this.operators()).length > 0 ? 'locked' : 'enrol';
 		if (this.phase === 'locked') await this.loadLockInfo();
+		if (this.phase === 'locked') this.storageNotPersisted = !(await storagePersisted());
 		window.addEventListener('online', () => this.engine?.start());
 		window.addEventListener('offline', () => {
 			// The socket may linger after the network is gone; stop and wait for 'online'.
@@ -170,6 +189,8 @@ export class Station {
 		});
 		this.revoked = false;
 		this.erasedAfterWrongPins = false;
+		// Asked once, at enrolment: from now on the device holds records the server may not have.
+		await askPersistentStorage();
 		await this.open(vault, staffCode);
 		return { ok: true };
 	}
@@ -252,6 +273,7 @@ export class Station {
 		// Past days that the server has fully receipted leave the device.
 		await this.store.purgeSettledBefore(serviceDay(new Date(this.now - this.policy.retentionDays * 86_400_000)));
 		await this.refresh();
+		this.storageNotPersisted = !(await storagePersisted());
 		this.phase = 'unlocked';
 		this.stopWatching = watchForLock(() => this.lock(), this.policy.idleLockMinutes * 60_000);
 		if (this.identity) this.startSync(this.identity, this.store);

@@ -43,6 +43,10 @@ export const ja = {
 	},
 	lock: 'ロック',
 	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
+	openElsewhere:
+		'この端末の接種記録は、このブラウザーの別のタブ（またはウィンドウ）で開いています。記録と送信が二重にならないよう、このタブでは動かしません。別のタブを使うか、そのタブを閉じてください（閉じると、このタブで続けられます）。',
+	storageNotPersisted:
+		'このブラウザーは記録の保存領域を「消去しない」設定にできませんでした（ブラウザーが拒否しました）。端末の空き容量が少なくなると、未送信の記録が消える可能性があります。こまめにネットワークに接続して送信し、可能ならこのアプリをホーム画面に追加（インストール）してください。',
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	serverKeyRefused:
@@ -221,6 +225,10 @@ export const en: Messages = {
 	},
 	lock: 'Lock',
 	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
+	openElsewhere:
+		'The station is already open in another tab or window of this browser. This tab stays idle so records and sync are not doubled. Use the other tab, or close it to continue here.',
+	storageNotPersisted:
+		'The browser refused to keep this app’s storage from being cleared. If the device runs short of space, records not yet sent could be lost. Connect to the network often to send them and, if possible, install the app (add it to the home screen).',
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
 	serverKeyRefused:
