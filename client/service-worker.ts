@@ -24,7 +24,9 @@ const NEVER_CACHED = ['/api/', '/sync', '/healthz'];
  */
 async function officeOnly(): Promise<Set<string>> {
 	const res = await fetch('/_app/office-only.json', { cache: 'no-store' });
-	if (!res.ok) throw new Error(`office-only list: ${res.status}`);
+	// No list (the dev server builds none): precache everything rather than fail the install,
+	// which would leave the station without its offline copy.
+	if (!res.ok) return new Set();
 	return new Set(((await res.json()) as string[]).map((f) => `/${f}`));
 }
 
