@@ -3,7 +3,7 @@
 // file after `npm ci --omit=dev`, where vitest is not installed.
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
-import { officeOnlyList } from './client/build/office-only-files';
+import { officeOnlyList } from './client/build/office-only-files.ts';
 
 const syncServer = process.env.SYNC_SERVER_URL ?? 'http://127.0.0.1:8080';
 

@@ -70,7 +70,7 @@ export const ERROR_TEXT = {
 	BATCH_NOT_CHECKED: { ja: '確認済のバッチだけを承認できます。', en: 'Only a checked batch can be approved.' },
 	BATCH_HAS_OPEN_ITEMS: { ja: 'このバッチには未処理の確認事項があります。先に処理してください。', en: 'This batch has open queue items. Deal with them first.' },
 	TALLY_INVALID: { ja: '予診票の枚数を0以上の整数で入力してください。', en: 'Enter the number of paper forms (0 or more).' },
-	REASON_REQUIRED: { ja: '理由を入力してください。', en: 'Enter a reason.' },
+	REASON_REQUIRED: { ja: '端末に代わって締める理由を入力してください（紛失・故障など）。', en: 'Enter why the batch is closed for its device (lost, broken…).' },
 	REASON_TOO_LONG: { ja: '理由が長すぎます。', en: 'The reason is too long.' },
 	ITEM_UNKNOWN: { ja: 'その確認事項は見つかりません。', en: 'No such queue item.' },
 	ITEM_NOT_OPEN: { ja: 'この確認事項は処理済みです。', en: 'This queue item was already dealt with.' },

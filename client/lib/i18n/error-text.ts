@@ -5,7 +5,7 @@ import { i18n } from './locale.svelte';
  * Codes whose server message names the particular lines, codes or municipality at fault: on a
  * Japanese screen that Japanese detail follows the code's text (in English only the text).
  */
-const DETAILED = new Set(['NAMES_MISSING', 'NOTHING_TO_EXPORT', 'BAD_HEADER', 'CSV_MALFORMED', 'REASON_TOO_LONG']);
+const DETAILED = new Set(['NAMES_MISSING', 'NOTHING_TO_EXPORT', 'BAD_HEADER', 'CSV_MALFORMED', 'ENCODING', 'MY_NUMBER', 'REASON_TOO_LONG']);
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
 /**
