@@ -3,11 +3,13 @@
 // file after `npm ci --omit=dev`, where vitest is not installed.
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { officeOnlyList } from './client/build/office-only-files.ts';
 
 const syncServer = process.env.SYNC_SERVER_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	// officeOnlyList: the files the station's service worker must not precache (the office's).
+	plugins: [sveltekit(), officeOnlyList()],
 	server: {
 		// `npm run dev`: the client dev server forwards the API and the sync socket.
 		proxy: {

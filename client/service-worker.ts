@@ -12,11 +12,32 @@ import { build, files, version } from '$service-worker';
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `app-${version}`;
 const APP_SHELL = '/';
-const PRECACHE = [...build, ...files, APP_SHELL];
+/** The install's screenshots are for the browser's install dialog, not for the app offline. */
+const NOT_FOR_THE_APP = ['/screenshots/'];
+const PRECACHE = [...build, ...files.filter((f) => !NOT_FOR_THE_APP.some((p) => f.startsWith(p))), APP_SHELL];
 const NEVER_CACHED = ['/api/', '/sync', '/healthz'];
 
+/**
+ * The back office's own files (its pages, chart.js), listed at build time by
+ * client/build/office-only-files.ts: a tablet does not download them. The office is used online,
+ * so its pages load from the network like any uncached file.
+ */
+async function officeOnly(): Promise<Set<string>> {
+	const res = await fetch('/_app/office-only.json', { cache: 'no-store' });
+	// No list (the dev server builds none): precache everything rather than fail the install,
+	// which would leave the station without its offline copy.
+	if (!res.ok) return new Set();
+	return new Set(((await res.json()) as string[]).map((f) => `/${f}`));
+}
+
 sw.addEventListener('install', (event) => {
-	event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
+	event.waitUntil(
+		(async () => {
+			const office = await officeOnly();
+			const cache = await caches.open(CACHE);
+			await cache.addAll(PRECACHE.filter((f) => !office.has(f)));
+		})()
+	);
 });
 
 sw.addEventListener('activate', (event) => {

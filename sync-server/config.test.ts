@@ -7,7 +7,7 @@ describe('configuration from the environment', () => {
 		const c = loadConfig({});
 		expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, municipality: '131016', cookieSecure: false, trustProxy: false });
 		expect(c.office).toEqual({ idleMinutes: 30, absoluteHours: 12, maxFailures: 5, lockMinutes: 15 });
-		expect(c.devicePolicy).toEqual({ idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6 });
+		expect(c.devicePolicy).toEqual({ idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6, pingSeconds: 30 });
 		expect(loadConfig({ PIN_MIN_LENGTH: '8' }).devicePolicy.pinMinLength).toBe(8);
 		expect(c.http).toEqual({ headersMs: 10_000, requestMs: 60_000, uploadMs: 900_000, keepAliveMs: 5_000 });
 	});

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isValidMunicipalityCode } from '../shared/index';
-import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '../shared/protocol/messages';
+import { DEFAULT_PING_SECONDS, MAX_PING_SECONDS, MIN_PING_SECONDS, PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '../shared/protocol/messages';
 import { LOG_LEVELS, type LogLevel } from './logger';
 import type { SessionPolicy } from './office/accounts';
 
@@ -139,7 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			idleLockMinutes: integer(env, 'LOCK_IDLE_MINUTES', 5, 1, 240),
 			offlineSessionHours: integer(env, 'OFFLINE_SESSION_HOURS', 72, 1, 24 * 30),
 			retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 365),
-			pinMinLength: integer(env, 'PIN_MIN_LENGTH', PIN_MIN_DIGITS, PIN_MIN_DIGITS, PIN_MAX_DIGITS)
+			pinMinLength: integer(env, 'PIN_MIN_LENGTH', PIN_MIN_DIGITS, PIN_MIN_DIGITS, PIN_MAX_DIGITS),
+			pingSeconds: integer(env, 'SYNC_PING_SECONDS', DEFAULT_PING_SECONDS, MIN_PING_SECONDS, MAX_PING_SECONDS)
 		},
 		logLevel: logLevel(env),
 		http: httpTimeouts(env)

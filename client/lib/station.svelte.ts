@@ -4,6 +4,7 @@ import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
 import { clockSkewMs, isClockSkewed } from '$shared/sync/clock-skew';
 import { watchForLock } from './lock';
+import { holdStationLock } from './single-tab';
 import type { RecordingSession } from './session';
 import { BatchStore, type StoredCatalog } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
@@ -14,6 +15,17 @@ import { enrolDevice, fetchDevicePolicy } from './sync/enrol';
 import { credentialProblem, type CredentialProblem } from './credentials';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '$shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
+import { lotWarnings } from './lot-check';
+
+/** Asks the browser not to evict this site's storage; false when refused or not offered. */
+async function askPersistentStorage(): Promise<boolean> {
+	return (await navigator.storage?.persist?.()) ?? false;
+}
+
+/** Whether the browser granted persistent storage (asked at enrolment, or granted since). */
+async function storagePersisted(): Promise<boolean> {
+	return (await navigator.storage?.persisted?.()) ?? false;
+}
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
@@ -35,7 +47,15 @@ export type UnlockResult =
 	| { ok: false; reason: 'KEPT'; waitMs: number }
 	| { ok: false; reason: 'ERASED' };
 
-type Phase = 'loading' | 'enrol' | 'locked' | 'unlocked';
+/** elsewhere: another tab of this browser profile runs the station (single-tab.ts); this one waits. */
+type Phase = 'loading' | 'elsewhere' | 'enrol' | 'locked' | 'unlocked';
+
+export interface LockInfo {
+	label: string | null;
+	siteCode: string | null;
+	/** Events the server has not receipted yet (not sent, or sent without a receipt). */
+	notReceipted: number;
+}
 
 /*
  * The deployment's device policy (server configuration, sent at every connection, kept in
@@ -81,6 +101,18 @@ export class Station {
 	 * Kept while locked: it says nothing of a dose, and the next welcome replaces it.
 	 */
 	clockSkewMs = $state<number | null>(null);
+	/**
+	 * What the lock screen shows: which device and site this is, and how many records the server
+	 * has not yet receipted (a person locking a tablet at night must see that some are still only
+	 * here). Readable while locked: the label and site are kept in clear (they say nothing of a
+	 * dose) and the count comes from the rows' sync states, which are in clear.
+	 */
+	lockInfo = $state<LockInfo | null>(null);
+	/**
+	 * The browser refused persistent storage (navigator.storage.persist): it may evict this
+	 * site's data, records not yet sent included, when the disk runs short. The station says so.
+	 */
+	storageNotPersisted = $state(false);
 	/** The back office revoked this device and its local data was wiped. */
 	revoked = $state(false);
 	/** Too many wrong PINs with nothing unreceipted: keys and records were erased. */
@@ -117,7 +149,10 @@ export class Station {
 	}
 
 	async init(): Promise<void> {
+		await holdStationLock(() => (this.phase = 'elsewhere'));
 		this.phase = (await this.operators()).length > 0 ? 'locked' : 'enrol';
+		if (this.phase === 'locked') await this.loadLockInfo();
+		if (this.phase === 'locked') this.storageNotPersisted = !(await storagePersisted());
 		window.addEventListener('online', () => this.engine?.start());
 		window.addEventListener('offline', () => {
 			// The socket may linger after the network is gone; stop and wait for 'online'.
@@ -154,6 +189,8 @@ export class Station {
 		});
 		this.revoked = false;
 		this.erasedAfterWrongPins = false;
+		// Asked once, at enrolment: from now on the device holds records the server may not have.
+		await askPersistentStorage();
 		await this.open(vault, staffCode);
 		return { ok: true };
 	}
@@ -225,6 +262,7 @@ export class Station {
 		const held = await this.store.loadCatalog();
 		if (held) this.useCatalog(held);
 		this.identity = await loadIdentity(this.db, vault);
+		if (this.identity) await this.db.meta.put({ key: 'lockLabel', value: { label: this.identity.label, siteCode: this.identity.siteCode } });
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
@@ -235,6 +273,7 @@ export class Station {
 		// Past days that the server has fully receipted leave the device.
 		await this.store.purgeSettledBefore(serviceDay(new Date(this.now - this.policy.retentionDays * 86_400_000)));
 		await this.refresh();
+		this.storageNotPersisted = !(await storagePersisted());
 		this.phase = 'unlocked';
 		this.stopWatching = watchForLock(() => this.lock(), this.policy.idleLockMinutes * 60_000);
 		if (this.identity) this.startSync(this.identity, this.store);
@@ -244,6 +283,13 @@ export class Station {
 		this.validate = createEventValidator(entry.catalog);
 		this.catalog = entry.catalog;
 		this.catalogVersion = entry.version;
+	}
+
+	private async loadLockInfo(): Promise<void> {
+		const shown = (await this.db.meta.get('lockLabel'))?.value as { label: string; siteCode: string } | undefined;
+		// As the server's unreceipted report counts them: a refused record is on record in the office.
+		const notReceipted = await this.db.events.where('state').anyOf('local', 'sent').count();
+		this.lockInfo = { label: shown?.label ?? null, siteCode: shown?.siteCode ?? null, notReceipted };
 	}
 
 	/** Forgets every key and record in memory; the next operator signs in again. */
@@ -263,6 +309,8 @@ export class Station {
 		this.lots = [];
 		this.sync = { state: 'offline', retryInMs: null };
 		this.phase = 'locked';
+		// Display only; a wipe right after a lock deletes the database under it, and then there is nothing to show.
+		void this.loadLockInfo().catch(() => (this.lockInfo = null));
 	}
 
 	private startSync(identity: StationIdentity, store: BatchStore): void {
@@ -338,7 +386,28 @@ export class Station {
 			lotExpiry: this.session.expiry,
 			today: serviceDay()
 		});
-		return { doseNumber, warnings };
+		// The lot master may have changed since the settings were saved: checked at every read.
+		return { doseNumber, warnings: [...warnings, ...lotWarnings(this.session, this.lots)] };
+	}
+
+	/**
+	 * Doctor codes known for this site: those in the records of this device and of the venue's
+	 * other devices at this site (the venue view), newest first. Offered on the settings screen so
+	 * a code is chosen rather than typed; read once when the screen opens.
+	 */
+	async knownDoctorCodes(): Promise<string[]> {
+		if (!this.store || !this.identity) return [];
+		const site = this.identity.siteCode;
+		const events = [...this.records.map((r) => r.event), ...(await this.store.venueEvents())];
+		const byTime = new Map<string, string>();
+		for (const e of events) {
+			const record = e.type === 'correction' ? e.record : e;
+			if ((record.type !== 'dose' && record.type !== 'not-vaccinated') || record.siteCode !== site) continue;
+			for (const code of [record.screeningDoctor, record.type === 'dose' ? record.vaccinatingDoctor : null]) {
+				if (code && (byTime.get(code) ?? '') < e.recordedAt) byTime.set(code, e.recordedAt);
+			}
+		}
+		return [...byTime].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([code]) => code);
 	}
 
 	/** Today's batch of this device. */

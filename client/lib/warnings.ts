@@ -1,10 +1,12 @@
 import type { DoseEvent, Ticket } from '$shared/index';
+import type { LotWarning } from './lot-check';
 
 /**
  * What the confirmation screen warns about before a save. Warnings never block: the person
  * decides, and the back office sees every record anyway.
  */
-export type Warning = 'RECORDED_HERE' | 'RECORDED_AT_VENUE' | 'OTHER_MUNICIPALITY' | 'DOSE_DIGIT' | 'LOT_EXPIRES_TODAY';
+/** The day's lot checked against the station's lot master (lot-check.ts) joins them. */
+export type Warning = 'RECORDED_HERE' | 'RECORDED_AT_VENUE' | 'OTHER_MUNICIPALITY' | 'DOSE_DIGIT' | 'LOT_EXPIRES_TODAY' | LotWarning;
 
 interface Recorded {
 	municipality: string;

@@ -49,6 +49,16 @@ export const MSG_SERVER_KEYS = 20;
  * change closes the connection instead (CLOSE.SERVER_KEY_CHANGE_REFUSED).
  */
 export const MSG_SERVER_KEYS_ACK = 21;
+/**
+ * Liveness (issue 15): the device sends MSG_PING every `pingSeconds` of its policy (1–300) and the server
+ * answers MSG_PONG at once. A device that hears nothing at all for two intervals takes the link as
+ * dead (a Wi-Fi link can die without the socket closing) and reconnects, instead of showing
+ * online. The server's side is WebSocket ping frames at the same interval (browsers answer them
+ * themselves); a device that misses one is terminated. No payload: the sealed frame's nonce
+ * already makes each one unique.
+ */
+export const MSG_PING = 22;
+export const MSG_PONG = 23;
 /** Far above what a device can hold in a day; a larger report is malformed. */
 export const MAX_UNRECEIPTED = 1_000_000;
 
@@ -65,7 +75,17 @@ export interface DevicePolicy {
 	 * the device then takes the product's floor, 6.
 	 */
 	pinMinLength: number;
+	/**
+	 * Seconds between liveness pings (MSG_PING; the server's WebSocket pings), 5–300. A server
+	 * older than this field sends none: the device then takes DEFAULT_PING_SECONDS.
+	 */
+	pingSeconds?: number;
 }
+
+export const DEFAULT_PING_SECONDS = 30;
+/** Bounds of pingSeconds. 1 s is for tests (a short interval, no waiting on wall time). */
+export const MIN_PING_SECONDS = 1;
+export const MAX_PING_SECONDS = 300;
 
 /** The shortest and longest PIN the product allows; a deployment may raise the floor (PIN_MIN_LENGTH). */
 export const PIN_MIN_DIGITS = 6;
@@ -95,7 +115,9 @@ export type AppMessage =
 	| { type: typeof MSG_UNRECEIPTED; count: number }
 	| { type: typeof MSG_CATALOG; version: number; catalog: unknown }
 	| { type: typeof MSG_SERVER_KEYS; chain: KeyCertificate[] }
-	| { type: typeof MSG_SERVER_KEYS_ACK; generation: number };
+	| { type: typeof MSG_SERVER_KEYS_ACK; generation: number }
+	| { type: typeof MSG_PING }
+	| { type: typeof MSG_PONG };
 
 export function encodeMessage(m: AppMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -160,6 +182,9 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 		case MSG_SERVER_KEYS_ACK:
 			encoding.writeVarUint(e, m.generation);
 			break;
+		case MSG_PING:
+		case MSG_PONG:
+			break;
 	}
 	return encoding.toUint8Array(e);
 }
@@ -171,7 +196,10 @@ export function parsePolicy(json: string): DevicePolicy {
 	if (!n(p.idleLockMinutes, 1, 240) || !n(p.offlineSessionHours, 1, 24 * 30) || !n(p.retentionDays, 0, 365)) throw new Error('bad policy');
 	const pinMinLength = p.pinMinLength ?? PIN_MIN_DIGITS;
 	if (!n(pinMinLength, PIN_MIN_DIGITS, PIN_MAX_DIGITS)) throw new Error('bad policy');
-	return { idleLockMinutes: p.idleLockMinutes!, offlineSessionHours: p.offlineSessionHours!, retentionDays: p.retentionDays!, pinMinLength };
+	const policy: DevicePolicy = { idleLockMinutes: p.idleLockMinutes!, offlineSessionHours: p.offlineSessionHours!, retentionDays: p.retentionDays!, pinMinLength };
+	if (p.pingSeconds === undefined) return policy;
+	if (!n(p.pingSeconds, MIN_PING_SECONDS, MAX_PING_SECONDS)) throw new Error('bad policy');
+	return { ...policy, pingSeconds: p.pingSeconds };
 }
 
 function readSyncKind(d: decoding.Decoder): YSyncKind {
@@ -268,6 +296,10 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				m = { type, generation };
 				break;
 			}
+			case MSG_PING:
+			case MSG_PONG:
+				m = { type };
+				break;
 			default:
 				return null;
 		}

@@ -136,7 +136,9 @@ const messages: [string, M.AppMessage][] = [
 	['MSG_UNRECEIPTED', { type: M.MSG_UNRECEIPTED, count: 300 }],
 	['MSG_CATALOG', { type: M.MSG_CATALOG, version: 2, catalog }],
 	['MSG_SERVER_KEYS', { type: M.MSG_SERVER_KEYS, chain: [certificate] }],
-	['MSG_SERVER_KEYS_ACK', { type: M.MSG_SERVER_KEYS_ACK, generation: 2 }]
+	['MSG_SERVER_KEYS_ACK', { type: M.MSG_SERVER_KEYS_ACK, generation: 2 }],
+	['MSG_PING', { type: M.MSG_PING }],
+	['MSG_PONG', { type: M.MSG_PONG }]
 ];
 
 /** sealFrame with a fixed nonce instead of a random one. */

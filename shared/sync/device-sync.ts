@@ -3,13 +3,14 @@ import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
 import { parseVaccineCatalog, type VaccineCatalog } from '../domain/vaccines';
-import { MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
+import { DEFAULT_PING_SECONDS, MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_PING, MSG_PONG, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import type { PublicKeys } from '../protocol/keys';
 import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, type ServerKeyPins } from '../protocol/server-keys';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
 import { hasContent } from './yjs-state';
+import { Liveness } from './liveness';
 import { openDeviceChannel, type DeviceIdentity, type KeyChangeDecision, type SecureChannel } from './device-channel';
 import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
 
@@ -207,6 +208,7 @@ export class DeviceSync {
 			this.opts.onError?.(new Error('sync handshake timed out'));
 			if (this.running) this.scheduleReconnect();
 		}, this.opts.handshakeTimeoutMs ?? 20_000);
+		let liveness: Liveness | null = null;
 		const identity: DeviceIdentity = { ...this.opts.identity, serverKeys: this.pins.current, earlierServerKeys: this.pins.earlier, serverKeyGeneration: this.pins.generation };
 		openDeviceChannel(socket, identity, {
 			onServerKeys: (chain, provedBy) => this.takeServerKeys(chain, provedBy),
@@ -229,16 +231,33 @@ export class DeviceSync {
 				this.opts.onWelcome?.(welcome);
 				this.attempt = 0;
 				this.status({ state: 'online' });
+				// A link that dies without closing the socket must not keep showing online (liveness.ts).
+				liveness = new Liveness({
+					intervalMs: (welcome.policy.pingSeconds ?? DEFAULT_PING_SECONDS) * 1000,
+					ping: () => channel.send({ type: MSG_PING }),
+					onDead: () => {
+						if (id !== this.connection || !this.running) return;
+						this.connection++;
+						this.channel = null;
+						this.clearReport();
+						socket.close(CLOSE.HANDSHAKE_TIMEOUT, 'no answer from the server');
+						this.opts.onError?.(new Error('sync link dead: no answer to ping'));
+						if (this.running) this.scheduleReconnect();
+					}
+				});
 				void this.announceAll(channel);
 			},
 			onMessage: (m) => {
 				if (id !== this.connection) return;
+				liveness?.heard();
+				if (m.type === MSG_PONG) return;
 				// One message at a time: a refusal's rebase must not interleave with a receipt
 				// or another refusal of the same batch.
 				this.inbox = this.inbox.then(() => this.handle(m)).catch((e: unknown) => this.opts.onError?.(e));
 			},
 			onClose: (code, reason) => {
 				clearTimeout(deadline);
+				liveness?.stop();
 				if (id !== this.connection) return;
 				this.channel = null;
 				this.clearReport();

@@ -4,7 +4,8 @@ import type { WebSocket } from 'ws';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
 import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
-import { type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
+import { startHeartbeat } from './heartbeat';
+import { DEFAULT_PING_SECONDS, type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_PING, MSG_PONG, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { parseBatchId } from '../../shared/domain/batch';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
@@ -73,6 +74,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
 	let unsubscribeVenue: (() => void) | null = null;
+	const stopHeartbeat = startHeartbeat(ws, (ctx.devicePolicy.pingSeconds ?? DEFAULT_PING_SECONDS) * 1000, () => ctx.log.info('device link dead: no answer to ping', { device: device?.id }));
+	// Pings answered: a device pings about once per interval; this leaves room, and no more.
+	const pings = new TokenBucket(10, 1);
 
 	const close = (code: number, reason: string) => {
 		if (state === 'closed') return;
@@ -106,6 +110,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	});
 	ws.on('close', () => {
 		state = 'closed';
+		stopHeartbeat();
 		unsubscribeVenue?.();
 		clearTimeout(timer);
 	});
@@ -235,6 +240,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			if (!reports.take()) return close(CLOSE.RATE_LIMITED, 'too many reports');
 			await ctx.ledger.reportUnreceipted(dev.id, m.count);
 			return;
+		}
+		if (m.type === MSG_PING) {
+			if (!pings.take()) return close(CLOSE.RATE_LIMITED, 'too many pings');
+			return send({ type: MSG_PONG });
 		}
 		if (m.type === MSG_SERVER_KEYS_ACK) {
 			// Only the generation just offered, once: the device cannot move itself anywhere else.

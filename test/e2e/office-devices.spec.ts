@@ -101,7 +101,7 @@ test('a retire needs confirming, and cancelling changes nothing', async ({ page 
 	await expect(row).toContainText('C042（医療機関）');
 	await row.getByRole('button', { name: '使用終了にする：クリニック受付' }).click();
 	const dialog = page.getByRole('dialog', { name: '端末の使用を終了しますか？' });
-	await dialog.getByRole('button', { name: 'キャンセル' }).click();
+	await dialog.getByRole('button', { name: 'やめる' }).click();
 	await expect(dialog).toHaveCount(0);
 	await expect(row.locator('[data-status]')).toHaveText('使用中');
 

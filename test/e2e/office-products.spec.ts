@@ -22,7 +22,7 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	const station = await (await browser.newContext()).newPage();
 	await station.goto(server.url);
 	await enrolStation(station, await issueEnrolmentCode(server.url));
-	await expect(station.getByTestId('catalog-version')).toHaveText('製品設定：版 1');
+	await expect(station.getByTestId('catalog-version')).toHaveText('ワクチンの一覧：保健センターから受け取ったもの（第1版）');
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
 	await scanLot(station, vial('NP0001'));
 	await expect(station.getByRole('alert')).toHaveText('登録されていない製品のバーコードです。');
@@ -52,7 +52,7 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	expect(await axeViolations(page)).toEqual([]);
 
 	// The station, online all along, receives version 2 without reconnecting; the vial now reads as Comirnaty.
-	await expect(station.getByTestId('catalog-version')).toHaveText('製品設定：版 2');
+	await expect(station.getByTestId('catalog-version')).toHaveText('ワクチンの一覧：保健センターから受け取ったもの（第2版）');
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
 	await scanLot(station, vial('NP0001'));
 	await expect(station.getByTestId('session-lot')).toContainText('NP0001');

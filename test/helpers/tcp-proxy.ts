@@ -27,6 +27,11 @@ export interface TcpProxy {
 	 * holding requests while its backend restarts, so devices do not back off for long.
 	 */
 	hold(): void;
+	/**
+	 * A link that dies silently (Wi-Fi gone, no FIN, no RST): open connections stay open but carry
+	 * nothing either way, and new ones are held, until the next setTarget().
+	 */
+	blackhole(): void;
 	/** Drops every open connection, and refuses new ones until resume(). */
 	pause(): void;
 	resume(): void;
@@ -44,6 +49,7 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 	const held: Socket[] = [];
 	let chaos = initialChaos;
 	let paused = false;
+	let dropping = false;
 	const open = new Set<Socket>();
 	const stats = { connections: 0, chunks: 0, cuts: 0, refused: 0 };
 	const refusalWaiters: (() => void)[] = [];
@@ -52,6 +58,7 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 		// One chain per direction keeps the bytes in order whatever each chunk's delay.
 		let chain = Promise.resolve();
 		from.on('data', (chunk: Buffer) => {
+			if (dropping) return;
 			const c = chaos;
 			const delay = c ? Math.floor(c.random() * c.maxDelayMs) : 0;
 			const cutHere = c ? ++stats.chunks % c.cutEvery === 0 : false;
@@ -112,9 +119,14 @@ export async function startTcpProxy(targetPort: number, initialChaos: Chaos | nu
 			}),
 		setTarget: (p) => {
 			target = p;
+			dropping = false;
 			for (const c of held.splice(0)) if (!c.destroyed) forward(c, p);
 		},
 		hold: () => {
+			target = null;
+		},
+		blackhole: () => {
+			dropping = true;
 			target = null;
 		},
 		pause: () => {

@@ -1,4 +1,6 @@
-/** Message catalogues. Japanese is the product language; English is for visiting staff. */
+import { errorMessage } from '$shared/errors/catalogue';
+
+/** Message catalogues. Japanese is the product language; English is for visiting staff. Server error codes get their text from the shared catalogue. */
 export const ja = {
 	appTitle: '接種記録',
 	language: 'English',
@@ -21,6 +23,13 @@ export const ja = {
 		MY_NUMBER: '個人番号（マイナンバー）と思われる数字は使用できません。'
 	},
 	unlockTitle: 'ロック中',
+	lockInfo: {
+		device: '端末',
+		site: '会場コード',
+		notReceipted: 'サーバー未受領の記録',
+		count: (n: number) => `${n} 件（この端末にだけあります。ネットワークに接続して送信してください）`,
+		none: 'なし（すべてサーバーに保存済み）'
+	},
 	unlock: 'ロック解除',
 	unlockFailed: '担当者コードまたは暗証番号が正しくありません。',
 	pinFormat: (min: number) => `暗証番号は${min}〜12桁の数字で入力してください。`,
@@ -34,6 +43,10 @@ export const ja = {
 	},
 	lock: 'ロック',
 	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
+	openElsewhere:
+		'この端末の接種記録は、このブラウザーの別のタブ（またはウィンドウ）で開いています。記録と送信が二重にならないよう、このタブでは動かしません。別のタブを使うか、そのタブを閉じてください（閉じると、このタブで続けられます）。',
+	storageNotPersisted:
+		'このブラウザーは記録の保存領域を「消去しない」設定にできませんでした（ブラウザーが拒否しました）。端末の空き容量が少なくなると、未送信の記録が消える可能性があります。こまめにネットワークに接続して送信し、可能ならこのアプリをホーム画面に追加（インストール）してください。',
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
 	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	serverKeyRefused:
@@ -46,9 +59,13 @@ export const ja = {
 		lotScan: 'ロット（バイアル・箱のバーコード）',
 		lotMaster: '納品されたロットから選ぶ',
 		lotHelp: 'バイアルまたは箱のGS1バーコードを読み取ってください。',
+		lotWhich: '手元のバイアルまたは箱のバーコードを読み取ってください（読み取ると、使うロットそのものを確かめられます）。読み取れないときだけ、下の「納品されたロットから選ぶ」を使ってください。',
 		lotRead: '読み取る',
+		lotConfirm: 'このロットで記録を始めることを確認しました',
+		lotConfirmRequired: 'ロットの注意を確認し、「確認しました」にチェックを入れてください。',
+		doctorHelp: 'この会場で使われたコードから選ぶか、入力してください。',
 		lotChosen: (lot: string, expiry: string) => `ロット ${lot}（有効期限 ${expiry}）`,
-		catalogVersion: (n: number) => (n === 0 ? '製品設定：端末に内蔵の設定（サーバー未接続）' : `製品設定：版 ${n}`),
+		catalogVersion: (n: number) => (n === 0 ? 'ワクチンの一覧：端末に内蔵のもの（保健センターからはまだ受け取っていません）' : `ワクチンの一覧：保健センターから受け取ったもの（第${n}版）`),
 		lotErrors: {
 			GS1: 'バーコードを読み取れませんでした。',
 			LOT_MISSING: 'ロット番号と有効期限を含むバーコードを読み取ってください。',
@@ -125,13 +142,16 @@ export const ja = {
 	doseNth: (n: number) => `${n}回目`,
 	givenAt: '接種日時',
 	lot: 'ロット',
-	refusedBecause: (code: string) => `サーバーが受付を拒否しました（${code}）。保健センターに連絡してください。`,
+	refusedBecause: (code: string) => `サーバーが受付を拒否しました：${errorMessage(code, 'ja')}保健センターに連絡してください。`,
 	warnings: {
 		RECORDED_HERE: 'この接種券・接種回数は、この端末で記録済みです。二重登録に注意してください。',
 		RECORDED_AT_VENUE: 'この接種券・接種回数は、この会場の別の受付で記録済みです。二重登録に注意してください。',
 		OTHER_MUNICIPALITY: '他自治体の接種券です。内容を確認してから記録してください。',
 		DOSE_DIGIT: '接種券の回数が、これまでの記録から見た次の回数と一致しません。',
-		LOT_EXPIRES_TODAY: 'このロットは本日が有効期限です。'
+		LOT_EXPIRES_TODAY: 'このロットは本日が有効期限です。',
+		LOT_NOT_DELIVERED: 'このロットは、この会場に納品されたロットとして登録されていません（ロット台帳にない、または別の会場のロットです）。',
+		LOT_OTHER_PRODUCT: 'このロット番号は、この会場に納品された別のワクチンのロットです。ワクチンの選択とバイアルを確認してください。',
+		LOT_EXPIRY_DIFFERS: 'バーコードの有効期限が、ロット台帳の有効期限と異なります。'
 	},
 	save: '記録する',
 	back: '戻る',
@@ -185,6 +205,13 @@ export const en: Messages = {
 		MY_NUMBER: 'An Individual Number (My Number) cannot be used.'
 	},
 	unlockTitle: 'Locked',
+	lockInfo: {
+		device: 'Device',
+		site: 'Site code',
+		notReceipted: 'Records not receipted by the server',
+		count: (n: number) => `${n} (only on this device: connect to the network to send them)`,
+		none: 'None (all stored on the server)'
+	},
 	unlock: 'Unlock',
 	unlockFailed: 'Staff code or PIN is wrong.',
 	pinFormat: (min: number) => `The PIN must be ${min} to 12 digits.`,
@@ -198,6 +225,10 @@ export const en: Messages = {
 	},
 	lock: 'Lock',
 	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
+	openElsewhere:
+		'The station is already open in another tab or window of this browser. This tab stays idle so records and sync are not doubled. Use the other tab, or close it to continue here.',
+	storageNotPersisted:
+		'The browser refused to keep this app’s storage from being cleared. If the device runs short of space, records not yet sent could be lost. Connect to the network often to send them and, if possible, install the app (add it to the home screen).',
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
 	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
 	serverKeyRefused:
@@ -210,9 +241,13 @@ export const en: Messages = {
 		lotScan: 'Lot (vial or carton barcode)',
 		lotMaster: 'Choose from the lots delivered here',
 		lotHelp: 'Scan the GS1 barcode on the vial or carton.',
+		lotWhich: 'Scan the barcode of the vial or carton in your hand (scanning checks the very lot you use). Only when it cannot be read, choose from "Choose from the lots delivered here" below.',
 		lotRead: 'Read',
+		lotConfirm: 'I have checked and will record with this lot',
+		lotConfirmRequired: 'Read the lot warning and tick the confirmation box.',
+		doctorHelp: 'Choose a code used at this site, or type one.',
 		lotChosen: (lot: string, expiry: string) => `Lot ${lot} (expires ${expiry})`,
-		catalogVersion: (n: number) => (n === 0 ? 'Products: built-in settings (not yet from the server)' : `Products: version ${n}`),
+		catalogVersion: (n: number) => (n === 0 ? 'Vaccine list: built into this device (not yet received from the health centre)' : `Vaccine list: received from the health centre (edition ${n})`),
 		lotErrors: {
 			GS1: 'The barcode could not be read.',
 			LOT_MISSING: 'Scan a barcode that carries the lot and expiry.',
@@ -289,13 +324,16 @@ export const en: Messages = {
 	doseNth: (n: number) => `Dose ${n}`,
 	givenAt: 'Given at',
 	lot: 'Lot',
-	refusedBecause: (code: string) => `The server refused this record (${code}). Contact the health centre.`,
+	refusedBecause: (code: string) => `The server refused this record: ${errorMessage(code, 'en')} Contact the health centre.`,
 	warnings: {
 		RECORDED_HERE: 'This ticket and dose are already recorded on this device. Beware of a double record.',
 		RECORDED_AT_VENUE: 'This ticket and dose are already recorded at another table of this venue. Beware of a double record.',
 		OTHER_MUNICIPALITY: "This ticket is another municipality's. Check before saving.",
 		DOSE_DIGIT: "The ticket's dose digit does not follow the doses recorded so far.",
-		LOT_EXPIRES_TODAY: 'This lot expires today.'
+		LOT_EXPIRES_TODAY: 'This lot expires today.',
+		LOT_NOT_DELIVERED: 'This lot is not registered as delivered to this site (not in the lot master, or delivered to another site).',
+		LOT_OTHER_PRODUCT: "This lot number is another vaccine's lot delivered here. Check the vaccine chosen and the vial.",
+		LOT_EXPIRY_DIFFERS: "The barcode's expiry differs from the lot master's."
 	},
 	save: 'Save record',
 	back: 'Back',

@@ -11,10 +11,10 @@ describe('refused updates in the office pages', () => {
 		}
 	});
 
-	it("a refused-update item's code is shown with its text; other details as they are", () => {
+	it("a refused-update item's code is shown as its text, not the bare code; other details as they are", () => {
 		const item = { details: { refusedUpdateId: 7, code: 'SERVICE_DAY_FUTURE', eventIds: ['a', 'b'] } };
 		expect(detailText(item, reconcileJa.detailKeys, reconcileJa.refusalCodes)).toBe(
-			'拒否番号: 7 / 拒否コード: SERVICE_DAY_FUTURE（実施日が未来の日付です。端末の日付・時計の誤りの可能性があります） / イベントID: a, b'
+			'拒否番号: 7 / 拒否の理由: 実施日が未来の日付です。端末の日付・時計の誤りの可能性があります。 / イベントID: a, b'
 		);
 		// A code this page does not know (a newer server) is shown bare, never dropped.
 		expect(refusalText('SOMETHING_NEW', reconcileJa.refusalCodes)).toBe('SOMETHING_NEW');

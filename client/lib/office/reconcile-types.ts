@@ -23,12 +23,15 @@ export const jst = (iso: string | null): string => formatJst(iso) || '—';
 /** `/office/batches/<device>/<site>/<day>` of a batch id. */
 export const batchHref = (batchId: string) => `/office/batches/${batchId}`;
 
-/** A refusal code with its text, when the page has one: `SERVICE_DAY_FUTURE（実施日が未来の日付です…）`. */
-export const refusalText = (code: string, texts: Record<string, string>): string => (texts[code] ? `${code}（${texts[code]}）` : code);
+/**
+ * A refusal code's text from the shared catalogue (never the bare code); only a code this
+ * version does not know (a newer server) is shown as it is, so it is never dropped.
+ */
+export const refusalText = (code: string, texts: Record<string, string>): string => texts[code] ?? code;
 
 /**
  * A short human summary of an item's details (identifiers and dates only). A refused update's
- * `code` is given with its text from `refusalCodes`.
+ * `code` is given as its text from `refusalCodes`.
  */
 export function detailText(item: Pick<Item, 'details'>, labels: Record<string, string>, refusalCodes: Record<string, string> = {}): string {
 	const d = item.details;

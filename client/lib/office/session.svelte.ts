@@ -1,6 +1,7 @@
 import type { OfficeUser } from '$shared/office/api-types';
 import { CAN, type Role } from '$shared/office/roles';
 import { api, ApiError, connectApi } from './api';
+import { errorText } from './status.svelte';
 
 export type { OfficeUser };
 
@@ -39,7 +40,7 @@ class OfficeSession {
 			this.signedIn(r.user, r.csrfToken);
 			return { ok: true };
 		} catch (e) {
-			if (e instanceof ApiError) return { ok: false, code: e.code, message: e.message };
+			if (e instanceof ApiError) return { ok: false, code: e.code, message: errorText(e) };
 			throw e;
 		}
 	}

@@ -1,7 +1,8 @@
+import { errorTextOf } from '$lib/i18n/error-text';
 import { ApiError } from './api';
 
-/** What an API failure says to the user: the server's own (Japanese) message when it gave one. */
-export const errorText = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
+/** What an API failure says to the user: its code's text from the shared catalogue (error-text.ts). */
+export const errorText = (e: unknown): string => (e instanceof ApiError ? errorTextOf(e.code, e.message) : String(e));
 
 /**
  * The one line of feedback an office page shows after an action: what was done, or what went

@@ -28,7 +28,7 @@ const ACTIONS_JA: Record<string, string> = {
 	'doctor.put': '医師の登録・変更',
 	'ticket.view': '接種券の履歴の閲覧',
 	'reconcile.run': '照合の実行',
-	'reconcile.accept': '照合：そのまま承認',
+	'reconcile.accept': '照合：了承（メモ付き）',
 	'reconcile.report': '照合：他自治体へ報告',
 	'reconcile.void': '照合：記録の取消',
 	'reconcile.correct': '照合：記録の訂正',

@@ -34,7 +34,7 @@ export const devicesJa = {
 	revokeUnreceipted: (n: number) => `この端末は未受領の記録を ${n} 件持っていると報告しています。`,
 	confirmRetire: '使用終了にする',
 	confirmRevoke: '無効化する',
-	cancel: 'キャンセル',
+	cancel: 'やめる',
 	retired: (label: string) => `「${label}」を使用終了にしました。`,
 	revoked: (label: string) => `「${label}」を無効化しました。`,
 	stillOpen: (n: number) => `締められていないバッチが ${n} 件あります。下の一覧から、責任者が紙の予診票の枚数で締めてください。`,

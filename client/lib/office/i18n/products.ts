@@ -1,3 +1,4 @@
+import { ERROR_TEXT } from '$shared/errors/catalogue';
 /** Strings of the products page (the vaccine catalogue: products, makers, GTINs). Japanese first. */
 export const productsJa = {
 	title: 'ワクチン製品の管理',
@@ -26,7 +27,7 @@ export const productsJa = {
 	gtinAdd: 'GTINを追加',
 	gtinNew: '追加するGTIN（13桁または14桁）',
 	gtinRemove: (g: string) => `GTIN ${g} を外す`,
-	gtinInvalid: 'GTINが正しくありません（13桁または14桁の数字で、最後の検査数字が一致すること）。',
+	gtinInvalid: ERROR_TEXT.GTIN_INVALID.ja,
 	gtinDuplicate: 'このGTINはすでに入力されています。',
 	gtinTaken: (name: string) => `このGTINは「${name}」に登録されています。`,
 	noGtins: 'GTINなし',
@@ -78,7 +79,7 @@ export const productsEn: ProductsMessages = {
 	gtinAdd: 'Add GTIN',
 	gtinNew: 'GTIN to add (13 or 14 digits)',
 	gtinRemove: (g: string) => `Remove GTIN ${g}`,
-	gtinInvalid: 'Not a valid GTIN (13 or 14 digits with a matching check digit).',
+	gtinInvalid: ERROR_TEXT.GTIN_INVALID.en,
 	gtinDuplicate: 'This GTIN is already listed.',
 	gtinTaken: (name: string) => `This GTIN belongs to "${name}".`,
 	noGtins: 'No GTIN',

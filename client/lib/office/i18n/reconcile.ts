@@ -1,5 +1,8 @@
 import type { BatchState, ItemStatus, Reason } from '$shared/office/reconciliation';
-import type { UpdateRefusalCode } from '$shared/protocol/refusals';
+import { UPDATE_REFUSAL_CODES } from '$shared/protocol/refusals';
+import { ERROR_TEXT } from '$shared/errors/catalogue';
+
+const refusalTexts = (locale: 'ja' | 'en'): Record<string, string> => Object.fromEntries(UPDATE_REFUSAL_CODES.map((c) => [c, ERROR_TEXT[c][locale]]));
 
 /** Strings of the reconciliation pages (batches, queue, ticket history). Japanese first. */
 export const reconcileJa = {
@@ -22,7 +25,7 @@ export const reconcileJa = {
 	} satisfies Record<Reason, string>,
 	statuses: {
 		open: '未処理',
-		accepted: '承認（メモ付き）',
+		accepted: '了承（メモ付き）',
 		voided: '取消済',
 		corrected: '訂正済',
 		reported: '報告済',
@@ -36,22 +39,8 @@ export const reconcileJa = {
 		approved: '承認済',
 		exported: '出力済'
 	} satisfies Record<BatchState, string>,
-	/** Why the server refused a device's update (the code is shown next to its text). */
-	refusalCodes: {
-		UPDATE_MALFORMED: '送信データを読み取れません',
-		UPDATE_DELETES: '記録を削除する送信です。記録は追記のみです',
-		UPDATE_SHAPE: '記録以外のデータを書き込む送信です',
-		UPDATE_MISSING_BASE: 'サーバーに無い記録を前提にした送信です',
-		EVENT_SCHEMA: '記録の製品・項目が規定に合いません',
-		MY_NUMBER: '個人番号らしき数字を含みます',
-		EVENT_NOT_OF_BATCH: '記録の端末・会場・実施日がバッチと一致しません',
-		EVENT_DUPLICATE_ID: '同じ記録IDが二度使われています',
-		EVENT_REPLACES_FOREIGN: '訂正・取消の対象がこのバッチにありません',
-		SERVICE_DAY_FUTURE: '実施日が未来の日付です。端末の日付・時計の誤りの可能性があります',
-		NOT_YOUR_BATCH: '他の端末のバッチへの送信です',
-		BAD_SIGNATURE: '端末の署名を確認できません',
-		DEVICE_RETIRED: '端末の利用終了後の実施日です'
-	} satisfies Record<UpdateRefusalCode, string> as Record<string, string>,
+	/** Why the server refused a device's update: the shared catalogue's text of each code. */
+	refusalCodes: refusalTexts('ja'),
 	detailKeys: {
 		paperTally: '予診票の枚数',
 		records: '記録数',
@@ -68,7 +57,7 @@ export const reconcileJa = {
 		sites: '納入先',
 		siteCode: '会場',
 		lotProducts: 'ロットの製品',
-		code: '拒否コード',
+		code: '拒否の理由',
 		tenant: '当自治体',
 		others: '重複の相手（記録ID）',
 		eventIds: 'イベントID',
@@ -140,11 +129,11 @@ export const reconcileJa = {
 		none: '該当する確認事項はありません。',
 		run: '照合を再実行',
 		ran: (found: number, created: number, cleared: number) => `照合しました（該当 ${found} 件、新規 ${created} 件、解消 ${cleared} 件）。`,
-		accept: '承認（メモ）',
+		accept: '了承（メモ）',
 		void: '取消',
 		correct: '訂正',
 		report: '報告済にする',
-		note: 'メモ（承認の理由）',
+		note: 'メモ（了承の理由）',
 		reportNote: 'メモ（報告先・日付など、任意）',
 		voidReason: '取消の理由',
 		correctReason: '訂正の理由',
@@ -203,21 +192,7 @@ export const reconcileEn: typeof reconcileJa = {
 	},
 	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)' },
 	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
-	refusalCodes: {
-		UPDATE_MALFORMED: 'The update cannot be read',
-		UPDATE_DELETES: 'The update deletes records (the log is append-only)',
-		UPDATE_SHAPE: 'The update writes something other than records',
-		UPDATE_MISSING_BASE: 'The update builds on records the server does not hold',
-		EVENT_SCHEMA: 'A record breaks the rules (product or fields)',
-		MY_NUMBER: 'A number shaped like a My Number',
-		EVENT_NOT_OF_BATCH: "A record's device, venue or day differs from its batch",
-		EVENT_DUPLICATE_ID: 'A record id is used twice',
-		EVENT_REPLACES_FOREIGN: 'A correction or void names a record outside the batch',
-		SERVICE_DAY_FUTURE: "The service day lies in the future (the device's date or clock may be wrong)",
-		NOT_YOUR_BATCH: "Another device's batch",
-		BAD_SIGNATURE: "The device's signature does not verify",
-		DEVICE_RETIRED: 'A service day after the device was retired'
-	} satisfies Record<UpdateRefusalCode, string>,
+	refusalCodes: refusalTexts('en'),
 	detailKeys: {
 		paperTally: 'Paper tally',
 		records: 'Records',
@@ -234,7 +209,7 @@ export const reconcileEn: typeof reconcileJa = {
 		sites: 'Delivered to',
 		siteCode: 'Venue',
 		lotProducts: "Lot's products",
-		code: 'Refusal code',
+		code: 'Refusal reason',
 		tenant: 'Our municipality',
 		others: 'Other records',
 		eventIds: 'Event ids',
