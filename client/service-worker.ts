@@ -13,7 +13,7 @@ const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `app-${version}`;
 const APP_SHELL = '/';
 const PRECACHE = [...build, ...files, APP_SHELL];
-const NEVER_CACHED = ['/api/', '/sync', '/healthz'];
+const NEVER_CACHED = ['/api/', '/sync', '/healthz', '/readyz'];
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));

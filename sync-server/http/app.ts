@@ -28,6 +28,8 @@ import type { Reconciler } from '../reconciliation/reconciler';
 import { auditRoutes } from './office/audit-routes';
 import { dashboardRoutes } from './office/dashboard-routes';
 import { isRegisterUpload, registerRoutes } from './office/register-routes';
+import { healthRoutes } from './health-routes';
+import type { Readiness } from '../ledger/health';
 
 export interface AppDeps {
 	config: Config;
@@ -41,6 +43,8 @@ export interface AppDeps {
 	setup: { token: () => string | null; done: () => void };
 	/** Reconciliation rules after each committed update and on demand. */
 	reconciler: Reconciler;
+	/** What /readyz reports (ledger answering, disk above the threshold, notices connected). */
+	readiness?: () => Promise<Readiness>;
 }
 
 /** One origin: the API under /api/, /healthz, and the built PWA for everything else. */
@@ -50,7 +54,7 @@ export function createApp(deps: AppDeps): Hono {
 	// The My Number guard's front door: path, query and headers of every request, before routing.
 	app.use(myNumberRequestDoor);
 
-	app.get('/healthz', (c) => c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality }));
+	app.route('/', healthRoutes(deps));
 
 	const api = new Hono<OfficeEnv>();
 	const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') });

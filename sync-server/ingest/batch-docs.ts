@@ -46,6 +46,16 @@ export class BatchDocs {
 		});
 	}
 
+	/**
+	 * Drops the cached copy: a commit whose outcome is unknown (the ledger stopped answering
+	 * mid-commit) may or may not be stored, and only the ledger can say. Rebuilt on next use.
+	 */
+	forget(batchId: string): void {
+		const entry = this.entries.get(batchId);
+		this.entries.delete(batchId);
+		void entry?.then((e) => e.doc.destroy(), () => undefined);
+	}
+
 	private load(batchId: string): Promise<BatchEntry> {
 		let entry = this.entries.get(batchId);
 		if (entry) {

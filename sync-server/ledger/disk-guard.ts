@@ -79,9 +79,15 @@ export class DiskGuard {
 		return this.free !== null && this.free < this.opts.thresholdBytes;
 	}
 
-	/** A commit failed: a full disk latches the refusal (and says so, once a minute). */
+	/**
+	 * A ledger call failed for a reason that will pass: said once a minute; a full disk also
+	 * latches the refusal.
+	 */
 	noteFailure(e: unknown): void {
-		if (!isDiskFull(e)) return;
+		if (!isDiskFull(e)) {
+			this.opts.trouble.note('ledger not answering: updates answered LEDGER_UNAVAILABLE', { error: e instanceof Error ? e.message : String(e) });
+			return;
+		}
 		this.fullUntil = this.now() + (this.opts.fullBackoffMs ?? 5000);
 		this.opts.trouble.note(TROUBLE, { cause: 'disk_full', freeBytes: this.free, thresholdBytes: this.opts.thresholdBytes });
 		// Read the space now rather than at the next tick.
