@@ -48,7 +48,7 @@ export interface Config {
 }
 
 export interface LedgerGuardConfig {
-	/** Longest one embedded-ledger call may take before the ledger is declared stuck and reopened (LEDGER_TIMEOUT_SECONDS). */
+	/** Longest the embedded ledger's thread may stay silent while calls wait before it is declared stuck and reopened (LEDGER_TIMEOUT_SECONDS). */
 	callTimeoutMs: number;
 	/** Longest /readyz waits for the ledger to answer a query (READY_TIMEOUT_SECONDS). */
 	readyTimeoutMs: number;

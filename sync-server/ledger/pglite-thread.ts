@@ -7,8 +7,10 @@ const WORKER_URL = new URL('./pglite-worker.mjs', import.meta.url);
 
 export interface PgliteThreadOptions {
 	/**
-	 * Longest a single ledger call (a statement, a commit) may take before the ledger is
-	 * declared stuck and its thread is ended and reopened (LEDGER_TIMEOUT_SECONDS).
+	 * Longest the ledger's thread may stay silent while calls wait on it — one statement or
+	 * commit running that long — before the ledger is declared stuck and its thread is ended
+	 * and reopened (LEDGER_TIMEOUT_SECONDS). Waiting behind another transaction is not silence:
+	 * the thread answers pings between statements.
 	 */
 	callTimeoutMs: number;
 	/** Longest the worker may take to open the data directory when it is reopened. */
@@ -25,7 +27,6 @@ type Started = { ready: true } | { ready: false; error: Record<string, string> }
 interface Pending {
 	resolve: (v: unknown) => void;
 	reject: (e: Error) => void;
-	timer: ReturnType<typeof setTimeout>;
 }
 
 /** A database error from the worker, with PostgreSQL's fields (code, constraint…) as PGlite gives them. */
@@ -52,6 +53,9 @@ class PgliteThread {
 	private readonly channels = new Map<string, Set<(payload: string) => void>>();
 	private restartTimer: ReturnType<typeof setTimeout> | null = null;
 	private closing = false;
+	/** When the thread last said anything (an answer, a pong, a notice). */
+	private lastHeard = Date.now();
+	private watchdog: ReturnType<typeof setInterval> | null = null;
 
 	constructor(
 		private readonly dataDir: string,
@@ -64,6 +68,7 @@ class PgliteThread {
 		const gen = ++this.generation;
 		this.worker = worker;
 		worker.on('message', (m: Reply | Started | { notice: string; payload: string }) => {
+			this.lastHeard = Date.now();
 			if ('notice' in m) for (const fn of this.channels.get(m.notice) ?? []) fn(m.payload);
 			else if ('id' in m) this.settle(m);
 		});
@@ -91,13 +96,34 @@ class PgliteThread {
 		}
 		for (const channel of this.channels.keys()) await this.call({ op: 'listen', channel });
 		this.state = 'ready';
+		this.lastHeard = Date.now();
+		this.watch();
+	}
+
+	/**
+	 * While calls wait, the thread must be heard from within the bound: PGlite runs each
+	 * statement synchronously, so a thread that does not answer a ping is inside one statement
+	 * (or stuck there). A thread idle between a transaction's statements answers at once.
+	 */
+	private watch(): void {
+		if (this.watchdog) return;
+		const every = Math.max(50, Math.min(1000, Math.floor(this.opts.callTimeoutMs / 4)));
+		this.watchdog = setInterval(() => {
+			if (this.state !== 'ready' || this.pending.size === 0) {
+				this.lastHeard = Date.now();
+				return;
+			}
+			const silent = Date.now() - this.lastHeard;
+			if (silent > this.opts.callTimeoutMs) this.stuck(`the ledger did not answer for longer than ${this.opts.callTimeoutMs} ms`);
+			else if (silent >= every) this.worker?.postMessage({ op: 'ping', id: 0 });
+		}, every);
+		this.watchdog.unref();
 	}
 
 	private settle(m: Reply): void {
 		const p = this.pending.get(m.id);
 		if (!p) return;
 		this.pending.delete(m.id);
-		clearTimeout(p.timer);
 		if (m.ok) p.resolve(m.value);
 		else p.reject(rebuildError(m.error));
 	}
@@ -107,9 +133,9 @@ class PgliteThread {
 		if (this.state === 'closed') return Promise.reject(new LedgerUnavailableError('the ledger is closed'));
 		if (!worker || (this.state !== 'ready' && message.op !== 'listen')) return Promise.reject(new LedgerUnavailableError(this.health.ok ? 'the ledger is reopening' : this.health.reason));
 		const id = this.nextId++;
+		if (this.pending.size === 0) this.lastHeard = Date.now();
 		return new Promise<T>((resolve, reject) => {
-			const timer = setTimeout(() => this.stuck(`a ledger call took longer than ${this.opts.callTimeoutMs} ms`), this.opts.callTimeoutMs);
-			this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+			this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
 			worker.postMessage({ ...message, id });
 		});
 	}
@@ -120,7 +146,6 @@ class PgliteThread {
 		this.state = 'restarting';
 		this.setHealth({ ok: false, reason, since: new Date().toISOString() });
 		for (const [id, p] of this.pending) {
-			clearTimeout(p.timer);
 			p.reject(new LedgerUnavailableError(reason));
 			this.pending.delete(id);
 		}
@@ -207,6 +232,7 @@ class PgliteThread {
 		}
 		this.state = 'closed';
 		this.worker = null;
+		if (this.watchdog) clearInterval(this.watchdog);
 		await worker?.terminate();
 	}
 }

@@ -2,7 +2,7 @@
 // supervises it). Plain JavaScript on purpose: a worker thread does not inherit the TypeScript
 // loader in every context the server runs in (tsx, vitest), and this file is only a message pump.
 //
-// Messages in:  { id, op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'listen' | 'unlisten' | 'close' | 'block', ... }
+// Messages in:  { id, op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'listen' | 'unlisten' | 'ping' | 'close' | 'block', ... }
 // Messages out: { id, ok: true, value } | { id, ok: false, error } | { notice: channel, payload }
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -76,6 +76,9 @@ async function handle(m) {
 			listening.delete(m.channel);
 			return null;
 		}
+		case 'ping':
+			// The supervisor's watchdog: answered between statements, never during one.
+			return null;
 		case 'close':
 			await db.close();
 			return null;
