@@ -105,7 +105,7 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
 	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
 	const readiness = () => checkReadiness({ db: ledger.db, disk, notices, probeTimeoutMs: guard.readyTimeoutMs });
-	const app = createApp({ config, ledger, catalogs, log, connections, accounts, setup, reconciler, readiness });
+	const app = createApp({ config, ledger, catalogs, log, connections, accounts, setup, reconciler, readiness, troubles: disk });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };

@@ -1,5 +1,14 @@
 import { Hono } from 'hono';
+import { isDiskFull, isRetryableLedgerError } from '../ledger/errors';
 import type { AppDeps } from './app';
+
+/** An API request the ledger could not serve now: 503 with a code the office shows, never a 500. */
+export function retryableApiError(e: unknown): { code: 'LEDGER_FULL' | 'LEDGER_UNAVAILABLE'; message: string } | null {
+	if (!isRetryableLedgerError(e)) return null;
+	return isDiskFull(e)
+		? { code: 'LEDGER_FULL', message: '台帳のディスクの空きが不足しているため保存できませんでした。何も変更されていません。空きができてからやり直してください。' }
+		: { code: 'LEDGER_UNAVAILABLE', message: '台帳が一時的に応答していません。しばらくしてから、結果を確かめてやり直してください。' };
+}
 
 /**
  * /healthz: liveness — the process answers (the ledger works in its own thread, so this answers

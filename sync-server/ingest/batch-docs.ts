@@ -51,9 +51,8 @@ export class BatchDocs {
 	 * mid-commit) may or may not be stored, and only the ledger can say. Rebuilt on next use.
 	 */
 	forget(batchId: string): void {
-		const entry = this.entries.get(batchId);
+		// Not destroyed: work queued on the batch may still hold this copy; it is only uncached.
 		this.entries.delete(batchId);
-		void entry?.then((e) => e.doc.destroy(), () => undefined);
 	}
 
 	private load(batchId: string): Promise<BatchEntry> {
