@@ -74,4 +74,25 @@ describe('a stuck ledger is detected, reported and recovered without restarting 
 		expect(new Set(ids)).toEqual(new Set(recorded));
 		for (const id of receiptedBefore) expect(ids).toContain(id);
 	});
+
+	it('SIGTERM ends a server whose ledger is stuck, and the ledger opens again afterwards', async () => {
+		const dataDir = await mkdtemp(join(tmpdir(), 'vacc-stuck-'));
+		cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+		const env = { LEDGER_TEST_HOOKS: 'true', LEDGER_TIMEOUT_SECONDS: '5' };
+		const server = await startServerProcess(env, dataDir);
+		cleanups.push(() => server.kill());
+		server.child.kill('SIGUSR2');
+		// Used to be ignored: the main thread spun inside PGlite. Now the main thread is free.
+		await server.stop();
+		expect(server.child.signalCode ?? server.child.exitCode).toBe(0);
+		const again = await startServerProcess(env, dataDir);
+		cleanups.push(() => again.kill());
+		expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
+		// And it writes: a device enrols and its dose is receipted.
+		const device = await MemoryDevice.enrol(await issueEnrolmentCode(again.url));
+		device.start();
+		cleanups.push(() => device.stop());
+		device.append(device.doseEvent());
+		await device.until(() => device.count('receipted') === 1);
+	});
 });
