@@ -29,6 +29,8 @@ describe('ReceiptWatch', () => {
 	it('says the server is not answering when sent updates get no receipt in time, and recovers on a covering receipt', () => {
 		const { w, events } = watch();
 		w.sent('b1', stateVectorOf(3));
+		// The server's answer to the SyncStep1 that led to the send: what it held before.
+		w.receipt('b1', stateVectorOf(2));
 		vi.advanceTimersByTime(19_999);
 		expect(events).toEqual([]);
 		vi.advanceTimersByTime(1);
@@ -38,6 +40,21 @@ describe('ReceiptWatch', () => {
 		expect(events).toHaveLength(1);
 		w.receipt('b1', stateVectorOf(3));
 		expect(events).toEqual([['NO_RECEIPT', null], 'recovered']);
+	});
+
+	it('counts a receipt of part of a long upload as an answer: silence is measured from the last one', () => {
+		const { w, events } = watch();
+		w.sent('b1', stateVectorOf(9));
+		vi.advanceTimersByTime(15_000);
+		w.receipt('b1', stateVectorOf(3));
+		vi.advanceTimersByTime(15_000);
+		expect(events).toEqual([]);
+		vi.advanceTimersByTime(5_000);
+		expect(events).toEqual([['NO_RECEIPT', null]]);
+		w.receipt('b1', stateVectorOf(6));
+		expect(events).toEqual([['NO_RECEIPT', null], 'recovered']);
+		w.receipt('b1', stateVectorOf(9));
+		expect(events).toHaveLength(2);
 	});
 
 	it('backs off on retryable refusals with growing delays and offers the batch again on the same connection', () => {

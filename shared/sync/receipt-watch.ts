@@ -42,26 +42,45 @@ export class ReceiptWatch {
 	private retryTimer: ReturnType<typeof setTimeout> | null = null;
 	private attempt = 0;
 	private stalled: StallReason | null = null;
+	/** The last receipt of each batch on this connection: a new one that covers more is progress. */
+	private readonly lastReceipt = new Map<string, Uint8Array>();
 
 	constructor(private readonly opts: ReceiptWatchOptions) {}
 
 	/** Updates of a batch up to this state vector were handed to the socket. */
 	sent(batchId: string, stateVector: Uint8Array): void {
 		this.waiting.set(batchId, stateVector);
-		if (!this.stallTimer && !this.stalled) {
-			this.stallTimer = setTimeout(() => {
-				this.stallTimer = null;
-				if (this.waiting.size === 0 || this.stalled) return;
-				this.stalled = 'NO_RECEIPT';
-				this.opts.onStalled('NO_RECEIPT', null);
-			}, this.opts.receiptTimeoutMs);
-		}
+		if (!this.stallTimer && !this.stalled) this.armStallTimer();
 	}
 
-	/** A verified receipt: the batch is answered once it covers what was sent. */
+	private armStallTimer(): void {
+		if (this.stallTimer) clearTimeout(this.stallTimer);
+		this.stallTimer = setTimeout(() => {
+			this.stallTimer = null;
+			if (this.waiting.size === 0 || this.stalled) return;
+			this.stalled = 'NO_RECEIPT';
+			this.opts.onStalled('NO_RECEIPT', null);
+		}, this.opts.receiptTimeoutMs);
+	}
+
+	/**
+	 * A verified receipt: the batch is answered once it covers what was sent. One that covers
+	 * less but more than the batch's previous receipt is progress (a long upload is receipted
+	 * piece by piece): the server is answering, so the wait for silence starts again. The same
+	 * state again (the answer to a SyncStep1 of a server storing nothing) is not.
+	 */
 	receipt(batchId: string, stateVector: Uint8Array): void {
+		const previous = this.lastReceipt.get(batchId);
+		this.lastReceipt.set(batchId, stateVector);
 		const sent = this.waiting.get(batchId);
-		if (sent && covers(stateVector, sent)) this.answered(batchId);
+		if (sent && covers(stateVector, sent)) return this.answered(batchId);
+		if (previous && covers(previous, stateVector)) return;
+		if (this.waiting.size === 0 || (this.stalled !== null && this.stalled !== 'NO_RECEIPT')) return;
+		this.armStallTimer();
+		if (this.stalled === 'NO_RECEIPT') {
+			this.stalled = null;
+			this.opts.onRecovered();
+		}
 	}
 
 	/** A refusal that named events: answered (the events are marked refused). */
@@ -95,6 +114,7 @@ export class ReceiptWatch {
 	reset(): void {
 		this.clearTimers();
 		this.waiting.clear();
+		this.lastReceipt.clear();
 		this.attempt = 0;
 		this.stalled = null;
 	}
