@@ -15,6 +15,7 @@ export default defineConfig({
 		proxy: {
 			'/api': syncServer,
 			'/healthz': syncServer,
+			'/readyz': syncServer,
 			'/sync': { target: syncServer.replace(/^http/, 'ws'), ws: true }
 		}
 	},

@@ -15,7 +15,7 @@ const APP_SHELL = '/';
 /** The install's screenshots are for the browser's install dialog, not for the app offline. */
 const NOT_FOR_THE_APP = ['/screenshots/'];
 const PRECACHE = [...build, ...files.filter((f) => !NOT_FOR_THE_APP.some((p) => f.startsWith(p))), APP_SHELL];
-const NEVER_CACHED = ['/api/', '/sync', '/healthz'];
+const NEVER_CACHED = ['/api/', '/sync', '/healthz', '/readyz'];
 
 /**
  * The back office's own files (its pages, chart.js), listed at build time by

@@ -10,6 +10,8 @@ describe('configuration from the environment', () => {
 		expect(c.devicePolicy).toEqual({ idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6, pingSeconds: 30 });
 		expect(loadConfig({ PIN_MIN_LENGTH: '8' }).devicePolicy.pinMinLength).toBe(8);
 		expect(c.http).toEqual({ headersMs: 10_000, requestMs: 60_000, uploadMs: 900_000, keepAliveMs: 5_000 });
+		expect(c.ledgerGuard).toEqual({ callTimeoutMs: 30_000, readyTimeoutMs: 3_000, diskFreeMinBytes: 256 * 1024 * 1024, testHooks: false });
+		expect(loadConfig({ DISK_FREE_MIN_MB: '0', LEDGER_TIMEOUT_SECONDS: '5', LEDGER_TEST_HOOKS: 'true' }).ledgerGuard).toMatchObject({ diskFreeMinBytes: 0, callTimeoutMs: 5000, testHooks: true });
 	});
 
 	it('marks the session cookie Secure unless serving plain HTTP on loopback, or told otherwise', () => {
@@ -27,6 +29,9 @@ describe('configuration from the environment', () => {
 			[{ OFFICE_IDLE_MINUTES: '0' }, /OFFICE_IDLE_MINUTES/],
 			[{ COOKIE_SECURE: 'yes' }, /COOKIE_SECURE must be true or false/],
 			[{ TRUST_PROXY: '1' }, /TRUST_PROXY must be true or false/],
+			[{ LEDGER_TEST_HOOKS: '1' }, /LEDGER_TEST_HOOKS must be true or false/],
+			[{ DISK_FREE_MIN_MB: '-1' }, /DISK_FREE_MIN_MB must be an integer/],
+			[{ LEDGER_TIMEOUT_SECONDS: '0' }, /LEDGER_TIMEOUT_SECONDS must be an integer from 1/],
 			[{ PIN_MIN_LENGTH: '5' }, /PIN_MIN_LENGTH must be an integer from 6 to 12/],
 			[{ PIN_MIN_LENGTH: '13' }, /PIN_MIN_LENGTH must be an integer from 6 to 12/],
 			[{ HTTP_HEADERS_TIMEOUT_SECONDS: '0' }, /HTTP_HEADERS_TIMEOUT_SECONDS must be an integer from 1 to 300/],

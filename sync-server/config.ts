@@ -43,6 +43,19 @@ export interface Config {
 	logLevel: LogLevel;
 	/** How long a client may take to send a request (see HttpTimeouts). */
 	http: HttpTimeouts;
+	/** The ledger's health bounds and free-space guard (README, "Disk and a stuck ledger"). */
+	ledgerGuard: LedgerGuardConfig;
+}
+
+export interface LedgerGuardConfig {
+	/** Longest the embedded ledger's thread may stay silent while calls wait before it is declared stuck and reopened (LEDGER_TIMEOUT_SECONDS). */
+	callTimeoutMs: number;
+	/** Longest /readyz waits for the ledger to answer a query (READY_TIMEOUT_SECONDS). */
+	readyTimeoutMs: number;
+	/** Free bytes kept in reserve on the ledger's filesystem: below it updates are refused LEDGER_FULL (DISK_FREE_MIN_MB). */
+	diskFreeMinBytes: number;
+	/** LEDGER_TEST_HOOKS=true: SIGUSR2 makes the ledger thread spin (fault tests only). */
+	testHooks: boolean;
 }
 
 /**
@@ -109,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new ConfigError(`SERVER_KEY_FILE must be outside DATA_DIR (got ${serverKeyFile} in ${dataDir}): a copy of the data directory must not carry the key that opens its secrets`);
 	}
 	const cookieSecure = env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !LOOPBACK.has(host);
-	for (const flag of ['COOKIE_SECURE', 'TRUST_PROXY']) {
+	for (const flag of ['COOKIE_SECURE', 'TRUST_PROXY', 'LEDGER_TEST_HOOKS']) {
 		if (env[flag] && !['true', 'false'].includes(env[flag])) throw new ConfigError(`${flag} must be true or false (got "${env[flag]}")`);
 	}
 	return {
@@ -143,6 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			pingSeconds: integer(env, 'SYNC_PING_SECONDS', DEFAULT_PING_SECONDS, MIN_PING_SECONDS, MAX_PING_SECONDS)
 		},
 		logLevel: logLevel(env),
-		http: httpTimeouts(env)
+		http: httpTimeouts(env),
+		ledgerGuard: {
+			callTimeoutMs: integer(env, 'LEDGER_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+			readyTimeoutMs: integer(env, 'READY_TIMEOUT_SECONDS', 3, 1, 60) * 1000,
+			// One WAL segment (16 MB) plus a busy venue's day (2,000 doses × ~4 KB) is 24 MB; the
+			// default keeps ten times that, so the operator has room and time to act.
+			diskFreeMinBytes: integer(env, 'DISK_FREE_MIN_MB', 256, 0, 1024 * 1024) * 1024 * 1024,
+			testHooks: env.LEDGER_TEST_HOOKS === 'true'
+		}
 	};
 }

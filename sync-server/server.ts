@@ -14,6 +14,9 @@ import type { Ledger } from './ledger/ledger';
 import { openLedgerWithSecrets } from './secrets/open';
 import type { ServerKeyring } from './secrets/server-keyring';
 import { createLogger, type Logger } from './logger';
+import { DiskGuard } from './ledger/disk-guard';
+import { checkReadiness } from './ledger/health';
+import { TroubleLog } from './ledger/trouble-log';
 import { Accounts } from './office/accounts';
 import { Catalogs } from './catalog/catalogs';
 import { Reconciler } from './reconciliation/reconciler';
@@ -37,6 +40,8 @@ export interface RunningServer {
 	reconciler: Reconciler;
 	/** The HTTP app (its route table is what the role test walks). */
 	app: Hono;
+	/** The ledger's free-space guard. */
+	disk: DiskGuard;
 	/** The first-run token while no back-office account exists. */
 	setupToken(): string | null;
 	close(): Promise<void>;
@@ -56,7 +61,16 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);
 	// The key file (SERVER_KEY_FILE) opens the server's keys and TOTP secrets; refused when it is
 	// readable by others or belongs to another ledger.
-	const { ledger, keyring, sealer } = await openLedgerWithSecrets({ databaseUrl, dataDir: config.dataDir, serverKeyFile: config.serverKeyFile });
+	const guard = config.ledgerGuard;
+	const pglite = {
+		callTimeoutMs: guard.callTimeoutMs,
+		testHooks: guard.testHooks,
+		onHealthChange: (h: { ok: boolean; reason?: string }) => (h.ok ? log.warn('ledger answers again') : log.error('ledger not answering; its thread is ended and reopened', { reason: h.reason }))
+	};
+	const { ledger, keyring, sealer } = await openLedgerWithSecrets({ databaseUrl, dataDir: config.dataDir, serverKeyFile: config.serverKeyFile, pglite });
+	// Below the free-space threshold no update is taken (devices back off on LEDGER_FULL).
+	const disk = new DiskGuard({ dataDir: config.databaseUrl ? null : config.dataDir, thresholdBytes: guard.diskFreeMinBytes, trouble: new TroubleLog(log) });
+	await disk.start();
 	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
 	const catalogs = new Catalogs(ledger);
 	await catalogs.seed();
@@ -90,11 +104,12 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	// lets the person who installed the server create the first admin in the browser.
 	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
 	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
-	const app = createApp({ config, ledger, catalogs, log, connections, accounts, setup, reconciler });
+	const readiness = () => checkReadiness({ db: ledger.db, disk, notices, probeTimeoutMs: guard.readyTimeoutMs });
+	const app = createApp({ config, ledger, catalogs, log, connections, accounts, setup, reconciler, readiness, troubles: disk });
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, keyring, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, now, onRefused: (batchId) => reconciler.batchChanged(batchId), devicePolicy: config.devicePolicy }));
+	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, keyring, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, disk, now, onRefused: (batchId) => reconciler.batchChanged(batchId), devicePolicy: config.devicePolicy }));
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -127,8 +142,10 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 		accounts,
 		reconciler,
 		app,
+		disk,
 		setupToken: setup.token,
 		close: async () => {
+			disk.stop();
 			for (const client of wss.clients) client.terminate();
 			wss.close();
 			await new Promise<void>((resolve) => {

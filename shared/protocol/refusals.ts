@@ -35,3 +35,19 @@ export const UPDATE_REFUSAL_CODES = [
 export type UpdateRefusalCode = (typeof UPDATE_REFUSAL_CODES)[number];
 
 export const isUpdateRefusalCode = (v: unknown): v is UpdateRefusalCode => typeof v === 'string' && (UPDATE_REFUSAL_CODES as readonly string[]).includes(v);
+
+/**
+ * Refusals that say nothing against the update: the server could not store it now. They name no
+ * event and are never logged as refusals; the device keeps its events unreceipted, backs off on
+ * the open connection and offers the batch again (PROTOCOL.md §9.1).
+ */
+export const RETRYABLE_REFUSAL_CODES = [
+	/** The ledger's disk is below the server's free-space threshold, or reported full. */
+	'LEDGER_FULL',
+	/** The ledger did not answer in time, or failed for a reason that will pass (restarting). */
+	'LEDGER_UNAVAILABLE'
+] as const;
+
+export type RetryableRefusalCode = (typeof RETRYABLE_REFUSAL_CODES)[number];
+
+export const isRetryableRefusal = (v: unknown): v is RetryableRefusalCode => typeof v === 'string' && (RETRYABLE_REFUSAL_CODES as readonly string[]).includes(v);

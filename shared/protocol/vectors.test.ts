@@ -354,7 +354,7 @@ describe('PROTOCOL.md names everything the code defines', () => {
 	});
 
 	it('every refusal code the server sends in MSG_REFUSED or turns into a close', () => {
-		const sources = ['sync-server/ingest/check-update.ts', 'sync-server/ingest/ingest.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+		const sources = ['sync-server/ingest/check-update.ts', 'sync-server/ingest/ingest.ts', 'sync-server/transport/retryable.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
 		const codes = new Set([...sources.matchAll(/'([A-Z][A-Z0-9_]*[A-Z0-9])'/g)].map((m) => m[1]!));
 		expect(codes.size).toBeGreaterThan(10);
 		expect([...codes].filter((c) => !mentions(c))).toEqual([]);

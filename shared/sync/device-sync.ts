@@ -7,7 +7,9 @@ import { DEFAULT_PING_SECONDS, MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import type { PublicKeys } from '../protocol/keys';
 import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, type ServerKeyPins } from '../protocol/server-keys';
+import { isRetryableRefusal } from '../protocol/refusals';
 import { backoffDelay } from './backoff';
+import { ReceiptWatch, type StallReason } from './receipt-watch';
 import { chunkedDiff } from './chunk';
 import { hasContent } from './yjs-state';
 import { Liveness } from './liveness';
@@ -57,6 +59,12 @@ export type SyncStatus =
 	| { state: 'offline'; retryInMs: number | null }
 	| { state: 'connecting' }
 	| { state: 'online' }
+	/**
+	 * Connected, but the server is not receipting what was sent: it refused for a while
+	 * (LEDGER_FULL, LEDGER_UNAVAILABLE; the batch is offered again in retryInMs) or has not
+	 * answered for `receiptTimeoutMs` (NO_RECEIPT). The records stay on the device.
+	 */
+	| { state: 'stalled'; reason: StallReason; retryInMs: number | null }
 	| { state: 'stopped'; code: number; reason: string };
 
 export interface DeviceSyncOptions {
@@ -79,6 +87,8 @@ export interface DeviceSyncOptions {
 	 * device would wait in 'connecting' for good instead of retrying.
 	 */
 	handshakeTimeoutMs?: number;
+	/** Connected with updates sent and no receipt for this long: the 'stalled' state (default 20 s). */
+	receiptTimeoutMs?: number;
 }
 
 /** Close codes after which retrying is pointless until a person acts. */
@@ -110,9 +120,24 @@ export class DeviceSync {
 	private pins: ServerKeyPins;
 	/** The pinned keys the server proved the current connection with: receipts are checked against them. */
 	private connectionKeys: PublicKeys | null = null;
+	/** Receipts awaited on the current connection; backs off on retryable refusals. */
+	private readonly watch: ReceiptWatch;
 
 	constructor(opts: DeviceSyncOptions) {
 		this.opts = opts;
+		this.watch = new ReceiptWatch({
+			receiptTimeoutMs: opts.receiptTimeoutMs ?? 20_000,
+			random: opts.random ?? Math.random,
+			onStalled: (reason, retryInMs) => this.status({ state: 'stalled', reason, retryInMs }),
+			onRecovered: () => this.status({ state: 'online' }),
+			retry: (batchIds) => {
+				const channel = this.channel;
+				if (!channel) return;
+				void (async () => {
+					for (const id of batchIds) await this.sendStep1(channel, id);
+				})().catch((e: unknown) => this.opts.onError?.(e));
+			}
+		});
 		const id = opts.identity;
 		this.pins = { current: id.serverKeys, generation: id.serverKeyGeneration ?? null, earlier: id.earlierServerKeys ?? [] };
 	}
@@ -133,6 +158,7 @@ export class DeviceSync {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
 		this.clearReport();
+		this.watch.reset();
 		this.channel?.close(1000, 'stopped');
 		this.channel = null;
 	}
@@ -261,6 +287,7 @@ export class DeviceSync {
 				if (id !== this.connection) return;
 				this.channel = null;
 				this.clearReport();
+				this.watch.reset();
 				if (!this.running) return;
 				if (TERMINAL.has(code)) {
 					this.running = false;
@@ -345,7 +372,9 @@ export class DeviceSync {
 						const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
 						channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
 					}
-					await store.markSent(m.doc, Y.encodeStateVector(doc));
+					const sent = Y.encodeStateVector(doc);
+					await store.markSent(m.doc, sent);
+					this.watch.sent(m.doc, sent);
 				} else {
 					// What the server holds of our own batch that we lack (a device restored
 					// from an older copy): take it back rather than write a divergent history.
@@ -361,12 +390,16 @@ export class DeviceSync {
 					return;
 				}
 				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
+				this.watch.receipt(m.doc, m.stateVector);
 				this.scheduleReport();
 				await this.stopIfRetiredAndDone();
 				return;
 			}
 			case MSG_REFUSED:
+				// The server could not store it now (full disk, ledger restarting): wait, offer again.
+				if (isRetryableRefusal(m.code)) return this.watch.retryable(m.doc, m.code);
 				this.opts.onError?.(new Error(`refused ${m.doc}: ${m.code}`));
+				this.watch.answered(m.doc);
 				if (m.eventIds.length === 0) return;
 				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds, stateVector: m.stateVector });
 				this.scheduleReport();

@@ -1,6 +1,7 @@
 import { verifyAuditChain } from '../audit/audit-log';
 import { loadConfig } from '../config';
 import { rebuildProjections } from '../ledger/rebuild';
+import { diskUsage } from '../ledger/disk-usage';
 import { scanLedgerForMyNumbers } from '../ledger/scan-my-number';
 import { runCommand, withLedger } from './run-command';
 
@@ -10,7 +11,8 @@ import { runCommand, withLedger } from './run-command';
  * directory belongs to one process at a time.
  *
  *   rebuild   recompute every projection from the raw signed updates
- *   stats          counts of devices, batches, raw updates and projected events
+ *   stats          counts of devices, batches, raw updates and projected events; the ledger's
+ *                  size on disk and (PGlite) the free space of its filesystem and the reserve
  *   verify-audit   walk the audit log's hash chain; exit 1 and name the first broken row
  *   scan-my-number read every text and JSON column of every table with the My Number guard;
  *                  print table, row key and column of each finding (never the value); exit 1
@@ -25,7 +27,8 @@ async function main(): Promise<number> {
 		console.error(USAGE);
 		return 2;
 	}
-	return withLedger(loadConfig(), async ({ ledger }) => {
+	const config = loadConfig();
+	return withLedger(config, async ({ ledger }) => {
 		if (command === 'rebuild') {
 			const r = await rebuildProjections(ledger.db);
 			console.log(`rebuilt ${r.events} events from ${r.updates} updates in ${r.batches} batches`);
@@ -50,6 +53,12 @@ async function main(): Promise<number> {
 				        (SELECT count(*) FROM sync_updates)::int AS updates, (SELECT count(*) FROM dose_events)::int AS events`
 			);
 			console.log(Object.entries(rows[0]!).map(([k, v]) => `${k} ${v}`).join('\n'));
+			const disk = await diskUsage(ledger.db, config.databaseUrl ? null : config.dataDir);
+			const mb = (n: number) => `${n} bytes (${(n / 1024 / 1024).toFixed(1)} MB)`;
+			console.log(`database_size ${mb(disk.databaseBytes)}`);
+			if (disk.dataDirBytes !== null) console.log(`data_dir_size ${mb(disk.dataDirBytes)}`);
+			if (disk.freeBytes !== null) console.log(`disk_free ${mb(disk.freeBytes)}`);
+			console.log(`disk_free_min ${mb(config.ledgerGuard.diskFreeMinBytes)}${config.databaseUrl ? ' (PostgreSQL: watch its own disk; disk_full errors pause ingest)' : ''}`);
 		}
 		return 0;
 	});

@@ -43,6 +43,8 @@ async function main() {
 		process.exit(0);
 	};
 	process.once('SIGINT', () => void shutdown('SIGINT'));
+	// Fault tests only: stand for a ledger stuck inside WebAssembly (see pglite-worker.mjs).
+	if (config.ledgerGuard.testHooks) process.on('SIGUSR2', () => server.ledger.db.blockForTest?.());
 	process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 

@@ -28,6 +28,9 @@ import type { Reconciler } from '../reconciliation/reconciler';
 import { auditRoutes } from './office/audit-routes';
 import { dashboardRoutes } from './office/dashboard-routes';
 import { isRegisterUpload, registerRoutes } from './office/register-routes';
+import { healthRoutes, retryableApiError } from './health-routes';
+import type { DiskGuard } from '../ledger/disk-guard';
+import type { Readiness } from '../ledger/health';
 
 export interface AppDeps {
 	config: Config;
@@ -41,6 +44,10 @@ export interface AppDeps {
 	setup: { token: () => string | null; done: () => void };
 	/** Reconciliation rules after each committed update and on demand. */
 	reconciler: Reconciler;
+	/** What /readyz reports (ledger answering, disk above the threshold, notices connected). */
+	readiness?: () => Promise<Readiness>;
+	/** Where ledger failures that will pass are noted (said once a minute, a full disk latched). */
+	troubles?: Pick<DiskGuard, 'noteFailure'>;
 }
 
 /** One origin: the API under /api/, /healthz, and the built PWA for everything else. */
@@ -50,7 +57,7 @@ export function createApp(deps: AppDeps): Hono {
 	// The My Number guard's front door: path, query and headers of every request, before routing.
 	app.use(myNumberRequestDoor);
 
-	app.get('/healthz', (c) => c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality }));
+	app.route('/', healthRoutes(deps));
 
 	const api = new Hono<OfficeEnv>();
 	const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') });
@@ -86,6 +93,13 @@ export function createApp(deps: AppDeps): Hono {
 	app.route('/api', api);
 
 	app.onError((error, c) => {
+		// A full disk or a ledger being reopened: nothing was changed, and trying later will do.
+		const retry = retryableApiError(error);
+		if (retry) {
+			deps.troubles?.noteFailure(error);
+			c.header('Retry-After', '30');
+			return apiError(c, 503, retry.code, retry.message);
+		}
 		deps.log.error('request failed', { path: c.req.path, error: String(error) });
 		return apiError(c, 500, 'INTERNAL', 'internal error');
 	});

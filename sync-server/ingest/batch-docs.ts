@@ -46,6 +46,15 @@ export class BatchDocs {
 		});
 	}
 
+	/**
+	 * Drops the cached copy: a commit whose outcome is unknown (the ledger stopped answering
+	 * mid-commit) may or may not be stored, and only the ledger can say. Rebuilt on next use.
+	 */
+	forget(batchId: string): void {
+		// Not destroyed: work queued on the batch may still hold this copy; it is only uncached.
+		this.entries.delete(batchId);
+	}
+
 	private load(batchId: string): Promise<BatchEntry> {
 		let entry = this.entries.get(batchId);
 		if (entry) {

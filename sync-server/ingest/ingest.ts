@@ -60,6 +60,11 @@ export class Ingest {
 		return this.docs.absorb(batchId, update);
 	}
 
+	/** After a failed commit: the batch's copy is rebuilt from the ledger (see BatchDocs.forget). */
+	forget(batchId: string): void {
+		this.docs.forget(batchId);
+	}
+
 	/** Current state of the other devices' batches of this device's site on a service day. */
 	async venueSnapshot(device: DeviceRecord, serviceDay: string): Promise<{ batchId: string; update: Uint8Array }[]> {
 		const { rows } = await this.ledger.db.query<{ id: string }>(

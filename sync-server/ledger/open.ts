@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ledger } from './ledger';
 import { migrate } from './migrate';
 import type { Sealer } from '../secrets/sealer';
-import { openPglite } from './pglite';
+import { openPgliteThread, type PgliteThreadOptions } from './pglite-thread';
 import { openPostgres } from './postgres';
 import type { SqlDatabase } from './sql';
 
@@ -11,12 +11,15 @@ export interface LedgerLocation {
 	/** postgres://… selects PostgreSQL; otherwise PGlite in dataDir. */
 	databaseUrl?: string | undefined;
 	dataDir: string;
+	/** The embedded ledger's thread: call bound, test hooks, health changes (defaults: 30 s, off). */
+	pglite?: Partial<PgliteThreadOptions>;
 }
 
 export async function openDatabase(loc: LedgerLocation): Promise<SqlDatabase> {
 	if (loc.databaseUrl) return openPostgres(loc.databaseUrl);
 	await mkdir(loc.dataDir, { recursive: true });
-	return openPglite(join(loc.dataDir, 'ledger'));
+	// In its own supervised worker thread (pglite-thread.ts), never on the server's main thread.
+	return openPgliteThread(join(loc.dataDir, 'ledger'), { callTimeoutMs: 30_000, ...loc.pglite });
 }
 
 /**

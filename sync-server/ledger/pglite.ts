@@ -1,7 +1,11 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './sql';
 
-/** Embedded PostgreSQL (WASM, in process) with its data directory on disk. */
+/**
+ * Embedded PostgreSQL (WASM) on the calling thread, with its data directory on disk. The server
+ * and the CLIs open the ledger in a supervised worker thread instead (pglite-thread.ts); this is
+ * for tests that read a stopped server's data directory.
+ */
 export async function openPglite(dataDir: string): Promise<SqlDatabase> {
 	const db = await PGlite.create(dataDir);
 	const wrap = (q: PGlite | Transaction): SqlExecutor => ({

@@ -1,3 +1,5 @@
+import type { LedgerHealthReport } from './health';
+
 /**
  * The one storage interface both ledger backends implement. Everything above it writes plain
  * PostgreSQL SQL, so PGlite (embedded) and PostgreSQL (scale-out) run the same statements.
@@ -19,4 +21,8 @@ export interface SqlDatabase extends SqlExecutor {
 	 * venue-notify.ts keeps one per process. Resolves to the unsubscribe function.
 	 */
 	listen?(channel: string, onNotice: (payload: string) => void): Promise<() => Promise<void>>;
+	/** Embedded PGlite only: its supervisor's view (pglite-thread.ts). */
+	health?(): LedgerHealthReport;
+	/** Embedded PGlite only, with LEDGER_TEST_HOOKS=1: the ledger thread spins and answers no more. */
+	blockForTest?(): void;
 }

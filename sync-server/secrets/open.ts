@@ -23,7 +23,7 @@ export async function openLedgerWithSecrets(loc: LedgerLocation & { serverKeyFil
 	const file = await loadKeyFile(loc.serverKeyFile);
 	const sealer = new Sealer(file.key);
 	file.key.fill(0);
-	const ledger = await openLedger({ databaseUrl: loc.databaseUrl, dataDir: loc.dataDir, sealer });
+	const ledger = await openLedger({ databaseUrl: loc.databaseUrl, dataDir: loc.dataDir, pglite: loc.pglite, sealer });
 	try {
 		return { ledger, keyring: await ServerKeyring.open(ledger.db, sealer), sealer };
 	} catch (e) {

@@ -18,6 +18,9 @@ import type { ServerKeyGeneration, ServerKeyring } from '../secrets/server-keyri
 import type { DeviceConnections } from './device-connections';
 import { venueKey, type VenueHub } from './venue-hub';
 import { TokenBucket } from './rate-limit';
+import type { DiskGuard } from '../ledger/disk-guard';
+import { isRetryableLedgerError } from '../ledger/errors';
+import { refusalForFailure, refusalWhileFull, unlessRetryable } from './retryable';
 
 /** Outgoing bytes queued for one peer before it is treated as not reading. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -53,6 +56,8 @@ export interface ConnectionContext {
 	now: () => number;
 	/** Bytes this connection may receive (burst, per second). */
 	byteBudget: { burst: number; perSecond: number };
+	/** Free-space guard of the ledger: below its threshold updates are refused LEDGER_FULL (retryable). */
+	disk?: DiskGuard;
 }
 
 /**
@@ -163,7 +168,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		// Revoked between HELLO and now? The registry above catches any later revocation.
 		const current = await ctx.ledger.device(device.id);
 		if (current?.status === 'revoked') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
-		await ctx.ledger.touchDevice(device.id);
+		// Last-seen only: a full disk must not keep a device from connecting.
+		await ctx.ledger.touchDevice(device.id).catch(unlessRetryable(ctx.disk));
 		ctx.log.info('device connected', { device: device.id, serverKeys: serverKeys.generation });
 		// Keys rotated since the device's generation (by the CLI, maybe while this process ran):
 		// the certificates up to the current one, before the welcome, so the device takes them
@@ -199,7 +205,12 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	async function dispatch(dev: DeviceRecord, m: AppMessage) {
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
 			if (!step1s.take()) return close(CLOSE.RATE_LIMITED, 'too many sync requests');
-			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload, serverKeys!.signKey);
+			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload, serverKeys!.signKey).catch((e: unknown) => {
+				const retry = refusalForFailure(e, m.doc, ctx.disk);
+				if (retry) return { retry };
+				throw e;
+			});
+			if ('retry' in r) return send(r.retry);
 			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [], stateVector: EMPTY_STATE_VECTOR });
 			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
 			send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep1, payload: r.serverStateVector });
@@ -207,7 +218,16 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			return;
 		}
 		if (m.type === MSG_SIGNED_SYNC) {
-			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature, serverKeys!.signKey);
+			// Failures that will pass are answered on this connection (retryable, no event named).
+			const full = refusalWhileFull(ctx.disk, m.doc);
+			if (full) return send(full);
+			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature, serverKeys!.signKey).catch((e: unknown) => {
+				ctx.ingest.forget(m.doc);
+				const retry = refusalForFailure(e, m.doc, ctx.disk);
+				if (retry) return { retry };
+				throw e;
+			});
+			if ('retry' in r) return send(r.retry);
 			if (!r.ok) {
 				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 				ctx.log.warn('update refused', { device: dev.id, code: r.code });
@@ -238,7 +258,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			// decodeMessage bounds it already; checked here too because this is what is stored.
 			if (!Number.isSafeInteger(m.count) || m.count < 0 || m.count > MAX_UNRECEIPTED) return close(CLOSE.FRAME_MALFORMED, 'bad unreceipted count');
 			if (!reports.take()) return close(CLOSE.RATE_LIMITED, 'too many reports');
-			await ctx.ledger.reportUnreceipted(dev.id, m.count);
+			await ctx.ledger.reportUnreceipted(dev.id, m.count).catch(unlessRetryable(ctx.disk));
 			return;
 		}
 		if (m.type === MSG_PING) {
@@ -273,6 +293,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 				return onSealed(frame);
 			})
 			.catch((error: unknown) => {
+				// The ledger failing for a reason that will pass is no fault of this connection.
+				if (state === 'ready' && isRetryableLedgerError(error)) return ctx.disk?.noteFailure(error);
 				ctx.log.error('connection error', { device: device?.id, error: String(error) });
 				close(CLOSE.SERVER_ERROR, 'server error');
 			});

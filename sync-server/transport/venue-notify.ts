@@ -64,6 +64,11 @@ export class VenueNotify {
 
 	private constructor(private readonly opts: VenueNotifyOptions) {}
 
+	/** The LISTEN connection is up (readiness, /readyz). */
+	get connected(): boolean {
+		return this.client !== null;
+	}
+
 	/** Listens before it returns, so no update committed after start() goes unheard. */
 	static async start(opts: VenueNotifyOptions): Promise<VenueNotify> {
 		const n = new VenueNotify(opts);

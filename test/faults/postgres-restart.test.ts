@@ -67,6 +67,8 @@ describe('PostgreSQL restarted during ingest', () => {
 		for (const s of [one, two]) {
 			expect(s.child.exitCode).toBeNull();
 			expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+			// Ready again by itself: the ledger answers and the notice connection is back.
+			await expect.poll(async () => (await (await fetch(`${s.url}/readyz`)).json()) as unknown, { timeout: 30_000, interval: 200 }).toMatchObject({ status: 'ready', ledger: { ok: true, backend: 'postgres' }, notices: { ok: true } });
 		}
 		const seen = () => new Set(watcher.venueEvents().map((e) => e.id));
 		await watcher.until(() => devices.every((d) => [...d.events.keys()].every((id) => seen().has(id))));

@@ -111,7 +111,10 @@ export class MemoryDevice implements DeviceSyncStore {
 		return [...this.venue.values()].flatMap((d) => d.getArray<{ id: string; ticketNumber?: string }>(BATCH_EVENTS).toArray());
 	}
 
-	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs'> = {}): void {
+	/** Each time the engine said the server is not receipting ('stalled'), with its reason. */
+	readonly stalls: string[] = [];
+
+	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'receiptTimeoutMs'> = {}): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
 		this.sync = new DeviceSync({
 			...options,
@@ -127,12 +130,14 @@ export class MemoryDevice implements DeviceSyncStore {
 			},
 			venueDay: () => this.venueDay,
 			onWelcome: (w) => {
+				// One welcome per completed handshake ('online' also follows a stall that cleared).
+				this.connections++;
 				this.welcome = w;
 				this.notify();
 			},
 			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
 			onStatus: (s) => {
-				if (s.state === 'online') this.connections++;
+				if (s.state === 'stalled') this.stalls.push(s.reason);
 				this.status = s;
 				this.notify();
 			}

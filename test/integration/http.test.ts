@@ -25,6 +25,16 @@ describe('HTTP API: health and enrolment', () => {
 		expect(await res.json()).toEqual({ status: 'ok', ledger: 'pglite', municipality: '131016' });
 	});
 
+	it('answers /readyz with what it checked: the ledger answers, the disk has room', async () => {
+		const res = await fetch(`${server.url}/readyz`);
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as { status: string; ledger: unknown; disk: { ok: boolean; freeBytes: number; thresholdBytes: number }; notices?: unknown };
+		expect(body).toMatchObject({ status: 'ready', ledger: { ok: true, backend: 'pglite' }, disk: { ok: true, thresholdBytes: 256 * 1024 * 1024 } });
+		expect(body.disk.freeBytes).toBeGreaterThan(body.disk.thresholdBytes);
+		// PGlite is one process: no notice connection to report.
+		expect(body.notices).toBeUndefined();
+	});
+
 	it('issues enrolment codes only to a signed-in admin', async () => {
 		const res = await post('/api/admin/enrolments', { setting: 'mass', siteCode: 'V001', label: 'x' });
 		expect(res.status).toBe(401);

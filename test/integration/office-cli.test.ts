@@ -78,6 +78,20 @@ describe('npm run admin and npm run ledger -- verify-audit', () => {
 		expect(broken).toMatchObject({ code: 1, out: expect.stringContaining('audit chain BROKEN at entry 3 (hash); the 2 entries before it are intact') });
 	});
 
+	it('ledger stats shows the ledger\'s size, the free space of its filesystem and the reserve', async () => {
+		const server = await startServerProcess({}, dataDir);
+		await server.stop();
+		const r = await cli('ledger', ['stats'], { DATA_DIR: dataDir, DISK_FREE_MIN_MB: '300' });
+		expect(r.code).toBe(0);
+		expect(r.out).toMatch(/^devices 0$/m);
+		expect(r.out).toMatch(/^database_size \d+ bytes \(\d+\.\d MB\)$/m);
+		// An empty PGlite ledger: tens of MB on disk, the 16 MB WAL segment among them.
+		const onDisk = Number(/^data_dir_size (\d+) bytes/m.exec(r.out)?.[1]);
+		expect(onDisk).toBeGreaterThan(16 * 1024 * 1024);
+		expect(r.out).toMatch(/^disk_free \d+ bytes/m);
+		expect(r.out).toMatch(/^disk_free_min 314572800 bytes \(300\.0 MB\)$/m);
+	});
+
 	it('opens the ledger with the server key file: another ledger\'s file is refused, a rotation and its listing work', async () => {
 		const server = await startServerProcess({}, dataDir);
 		await server.stop();
