@@ -234,6 +234,14 @@ describe('validateEvent: errors', () => {
 		expect(!r.ok && r.errors.map((e) => e.path).sort()).toEqual(['municipality', 'operator', 'setting', 'ticketNumber']);
 	});
 
+	it('reports the rules across fields too when the shape is wrong elsewhere: a bad municipality digit and an expired lot', () => {
+		const r = validateEvent({ ...withVaccine({ expiry: '2025-09-30' }), municipality: '131017' });
+		expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['MUNICIPALITY_CHECK_DIGIT', 'LOT_EXPIRED']);
+		// Not when a field the rules read is itself malformed: they would only guess.
+		const r2 = validateEvent({ ...withVaccine({ expiry: '2025-09-30' }), givenAt: 'yesterday' });
+		expect(!r2.ok && r2.errors.map((e) => e.code)).toEqual(['TIMESTAMP_FORMAT']);
+	});
+
 	it('has distinct Japanese messages for every code, none of which carries digits from input', () => {
 		const messages = EVENT_ERROR_CODES.map((c) => EVENT_ERROR_MESSAGES[c]);
 		expect(new Set(messages).size).toBe(messages.length);

@@ -394,6 +394,25 @@ function ruleErrors(event: DoseEvent, catalog: VaccineCatalog): EventError[] {
 	return errors;
 }
 
+/** Fields every rule reads: when one of them is malformed, the rules would only guess. */
+const RULE_INPUTS = new Set(['', 'id', 'type', 'batch', 'device', 'recordedAt', 'givenAt', 'record', 'record.type', 'record.givenAt', 'vaccine', 'record.vaccine']);
+
+/**
+ * The rules' problems of an event whose shape is wrong elsewhere: a person fixing a refused
+ * record must see everything wrong with it at once (a bad municipality digit and an expired
+ * lot, not the digit alone). Only when every field the rules read is sound, and only problems
+ * at fields the shape check did not already name.
+ */
+function rulesDespiteShape(input: unknown, shapeErrors: readonly EventError[], catalog: VaccineCatalog): EventError[] {
+	if (shapeErrors.some((e) => RULE_INPUTS.has(e.path))) return [];
+	const named = new Set(shapeErrors.map((e) => e.path));
+	try {
+		return ruleErrors(input as DoseEvent, catalog).filter((e) => !named.has(e.path));
+	} catch {
+		return [];
+	}
+}
+
 export type EventValidator = (input: unknown) => ValidateEventResult;
 
 /** A validator bound to a vaccine catalog (a deployment's own, checked by parseVaccineCatalog). */
@@ -409,10 +428,8 @@ export function createEventValidator(catalog: VaccineCatalog): EventValidator {
 		}
 		const result = v.safeParse(EventSchema, input, { abortPipeEarly: true, message: () => 'FIELD_TYPE' });
 		if (!result.success) {
-			return {
-				ok: false,
-				errors: result.issues.map((issue) => errorAt(pathOf(issue), isEventErrorCode(issue.message) ? issue.message : 'FIELD_TYPE'))
-			};
+			const errors = result.issues.map((issue) => errorAt(pathOf(issue), isEventErrorCode(issue.message) ? issue.message : 'FIELD_TYPE'));
+			return { ok: false, errors: [...errors, ...rulesDespiteShape(input, errors, catalog)] };
 		}
 		const errors = ruleErrors(result.output, catalog);
 		return errors.length > 0 ? { ok: false, errors } : { ok: true, event: result.output };

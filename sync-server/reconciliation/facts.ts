@@ -1,5 +1,6 @@
+import { loadRefusedEvents, refusalCodeOf, summaryOf } from '../ledger/refused-events';
 import type { SqlExecutor } from '../ledger/sql';
-import type { BatchCloseFacts, LateAfterCloseFacts, RefusedUpdateFacts } from './rules/batch-rules';
+import type { BatchCloseFacts, LateAfterCloseFacts, RefusedEventFacts, RefusedUpdateFacts } from './rules/batch-rules';
 import type { RecordFacts } from './rules/types';
 
 /**
@@ -157,7 +158,13 @@ export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | nu
 		'SELECT id, batch_id, code, event_ids FROM refused_updates WHERE $1::text[] IS NULL OR batch_id = ANY($1::text[])',
 		[batches]
 	);
-	return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, code: r.code, eventIds: json<string[]>(r.event_ids) }));
+	const kept = new Map<number, RefusedEventFacts[]>();
+	for (const e of await loadRefusedEvents(tx, { batches })) {
+		const s = summaryOf(e.content);
+		const facts: RefusedEventFacts = { id: e.id, eventId: e.eventId, code: refusalCodeOf(e.problems), municipality: s.municipality, ticketNumber: s.ticketNumber, doseNumber: s.doseNumber, lot: s.lot, givenAt: s.givenAt, withheld: e.withheld, problems: e.problems };
+		kept.set(e.refusedUpdateId, [...(kept.get(e.refusedUpdateId) ?? []), facts]);
+	}
+	return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, code: r.code, eventIds: json<string[]>(r.event_ids), events: kept.get(Number(r.id)) ?? [] }));
 }
 
 /** Tickets of the records of these batches and of their open items (a correction may have moved a record off a ticket). */
