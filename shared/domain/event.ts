@@ -15,7 +15,7 @@ import { DEFAULT_VACCINE_CATALOG, DOSE_NUMBER_LIMIT, findProduct, INJECTION_SITE
  *
  * Common to every event:
  *   id          string   UUIDv7, made on the device
- *   type        'dose' | 'not-vaccinated' | 'correction' | 'void' | 'batch-close'
+ *   type        'dose' | 'not-vaccinated' | 'correction' | 'void' | 'batch-close' | 'batch-reopen'
  *   batch       string   batch id `deviceId/siteCode/YYYY-MM-DD` (device × site × service day)
  *   device      string   UUIDv7 of the writing device; must be the batch's device
  *   operator    string   staff code [0-9A-Za-z_-]{1,20}
@@ -55,6 +55,9 @@ import { DEFAULT_VACCINE_CATALOG, DOSE_NUMBER_LIMIT, findProduct, INJECTION_SITE
  *   `{ type: 'not-vaccinated', ...record fields, ...not-vaccinated fields }`.
  * type 'void': common + replaces + reason (text 1–500).
  * type 'batch-close': common + paperTally (integer 0–100000, the venue's count of paper 予診票).
+ * type 'batch-reopen': common + reason (text 1–500): a day closed by mistake is opened again on
+ *   the station and recording goes on; the latest close or reopen (by recordedAt) is in force, so
+ *   the tally that counts is the last close's.
  *
  * Beyond the shape, validateEvent checks: no My Number anywhere (keys too); the device and, for
  * dose and not-vaccinated, the site and the service day (JST date of givenAt) match the batch;
@@ -283,9 +286,11 @@ export const BatchCloseEventSchema = strict({
 	)
 });
 
+export const BatchReopenEventSchema = strict({ ...base('batch-reopen'), reason: reasonText });
+
 export const EventSchema = v.variant(
 	'type',
-	[DoseEventSchema, NotVaccinatedEventSchema, CorrectionEventSchema, VoidEventSchema, BatchCloseEventSchema],
+	[DoseEventSchema, NotVaccinatedEventSchema, CorrectionEventSchema, VoidEventSchema, BatchCloseEventSchema, BatchReopenEventSchema],
 	variantMessage('EVENT_NOT_OBJECT')
 );
 
@@ -297,6 +302,7 @@ export type NotVaccinatedEvent = v.InferOutput<typeof NotVaccinatedEventSchema>;
 export type CorrectionEvent = v.InferOutput<typeof CorrectionEventSchema>;
 export type VoidEvent = v.InferOutput<typeof VoidEventSchema>;
 export type BatchCloseEvent = v.InferOutput<typeof BatchCloseEventSchema>;
+export type BatchReopenEvent = v.InferOutput<typeof BatchReopenEventSchema>;
 export type CorrectedRecord = v.InferOutput<typeof CorrectedRecordSchema>;
 export type VaccineUse = v.InferOutput<typeof VaccineUseSchema>;
 export type EventType = DoseEvent['type'];

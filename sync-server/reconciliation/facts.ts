@@ -116,15 +116,17 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
  */
 export const CLOSE_IN_FORCE_ORDER = '(office_seq IS NOT NULL), recorded_at DESC, event_id DESC';
 
-/** The batch-close in force of each closed batch of the scope, with its count of active records. */
+/** The batch-close in force of each closed batch of the scope (not reopened since), with its count of active records. */
 export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | null): Promise<BatchCloseFacts[]> {
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; paper_tally: number; active: number }>(
 		`SELECT c.batch_id, c.event_id, c.paper_tally,
 		   (SELECT count(*)::int FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id
 		    WHERE e.batch_id = c.batch_id AND r.status = 'active') AS active
-		 FROM (SELECT DISTINCT ON (batch_id) batch_id, event_id, (payload->>'paperTally')::int AS paper_tally
+		 FROM (SELECT DISTINCT ON (batch_id) batch_id, event_id, recorded_at, (payload->>'paperTally')::int AS paper_tally
 		       FROM dose_events WHERE type = 'batch-close' AND ($1::text[] IS NULL OR batch_id = ANY($1::text[]))
-		       ORDER BY batch_id, ${CLOSE_IN_FORCE_ORDER}) c`,
+		       ORDER BY batch_id, ${CLOSE_IN_FORCE_ORDER}) c
+		 -- A day the station reopened after its last close is not closed: no tally to compare yet.
+		 WHERE NOT EXISTS (SELECT 1 FROM dose_events o WHERE o.batch_id = c.batch_id AND o.type = 'batch-reopen' AND o.recorded_at > c.recorded_at)`,
 		[batches]
 	);
 	return rows.map((r) => ({ batchId: r.batch_id, closeEventId: r.event_id, paperTally: Number(r.paper_tally), activeRecords: Number(r.active) }));

@@ -26,7 +26,8 @@ export const reconcileJa = {
 		voided: '取消済',
 		corrected: '訂正済',
 		reported: '報告済',
-		cleared: '解消（他の変更で該当しなくなった）'
+		cleared: '解消（他の変更で該当しなくなった）',
+		dismissed: '却下（記録しない）'
 	} satisfies Record<ItemStatus, string>,
 	states: {
 		open: '受信中',
@@ -178,7 +179,7 @@ export const reconcileJa = {
 		what: '内容',
 		device: (label: string | null, operator: string | null) => `端末 ${label ?? ''}／担当 ${operator ?? ''}`,
 		office: (user: string | null, name: string | null) => `保健センター ${name ?? ''}（${user ?? ''}）`,
-		types: { dose: '接種', 'not-vaccinated': '接種不適当', correction: '訂正', void: '取消', 'batch-close': '締め' } as Record<string, string>,
+		types: { dose: '接種', 'not-vaccinated': '接種不適当', correction: '訂正', void: '取消', 'batch-close': '締め', 'batch-reopen': '締めの取消（再開）' } as Record<string, string>,
 		printedAt: (at: string) => `印刷日時: ${at}`
 	}
 };
@@ -201,7 +202,7 @@ export const reconcileEn: typeof reconcileJa = {
 		'refused-update': 'Refused update',
 		'late-after-close': 'Records the device sent after the office closed its batch'
 	},
-	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)' },
+	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)', dismissed: 'Dismissed (not recorded)' },
 	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
 	refusalCodes: {
 		UPDATE_MALFORMED: 'The update cannot be read',
@@ -344,7 +345,7 @@ export const reconcileEn: typeof reconcileJa = {
 		what: 'Content',
 		device: (label, operator) => `Device ${label ?? ''} / operator ${operator ?? ''}`,
 		office: (user, name) => `Back office ${name ?? ''} (${user ?? ''})`,
-		types: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated', correction: 'Correction', void: 'Void', 'batch-close': 'Close' },
+		types: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated', correction: 'Correction', void: 'Void', 'batch-close': 'Close', 'batch-reopen': 'Reopen' },
 		printedAt: (at) => `Printed ${at}`
 	}
 };
