@@ -90,6 +90,7 @@ export {
 	type CorrectionEvent,
 	type VoidEvent,
 	type BatchCloseEvent,
+	type BatchReopenEvent,
 	type CorrectedRecord,
 	type VaccineUse,
 	type EventType,

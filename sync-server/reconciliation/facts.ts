@@ -163,7 +163,7 @@ export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | nu
 	const kept = new Map<number, RefusedEventFacts[]>();
 	for (const e of await loadRefusedEvents(tx, { batches })) {
 		const s = summaryOf(e.content);
-		const facts: RefusedEventFacts = { id: e.id, eventId: e.eventId, code: refusalCodeOf(e.problems), municipality: s.municipality, ticketNumber: s.ticketNumber, doseNumber: s.doseNumber, lot: s.lot, givenAt: s.givenAt, withheld: e.withheld, problems: e.problems };
+		const facts: RefusedEventFacts = { id: e.id, eventId: e.eventId, code: refusalCodeOf(e.problems), municipality: s.municipality, ticketNumber: s.ticketNumber, doseNumber: s.doseNumber, lot: s.lot, givenAt: s.givenAt, withheld: e.withheld, myNumberField: e.myNumberField, problems: e.problems };
 		kept.set(e.refusedUpdateId, [...(kept.get(e.refusedUpdateId) ?? []), facts]);
 	}
 	return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, code: r.code, eventIds: json<string[]>(r.event_ids), events: kept.get(Number(r.id)) ?? [] }));

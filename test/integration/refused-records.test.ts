@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoseRecordEvent } from '../../shared/index';
 import type { BatchSummary, Item, TicketHistory } from '../../shared/office/reconciliation-api';
 import { listAudit } from '../../sync-server/audit/audit-log';
 import { rebuildProjections } from '../../sync-server/ledger/rebuild';
@@ -25,7 +26,7 @@ describe.each(BACKENDS)('refused records on %s', (backend) => {
 	let cleanupDb: () => Promise<void>;
 	let staff: OfficeClient;
 	let device: MemoryDevice;
-	const ids: Record<string, string> = {};
+	const ids = { good: '', twoFaults: '', myNumber: '' };
 
 	const items = async () =>
 		(await staff.json<{ items: Item[] }>('GET', `/api/office/reconciliation/items?reason=refused-update&batch=${encodeURIComponent(device.batchFor(DAY))}`)).items;
@@ -45,7 +46,7 @@ describe.each(BACKENDS)('refused records on %s', (backend) => {
 		staff = await admin.createUser('staff');
 		device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin));
 		const at = { batch: device.batchFor(DAY) };
-		const good = device.doseEvent(at, '0000000001');
+		const good = device.doseEvent(at, '0000000001') as DoseRecordEvent;
 		// A misread municipality digit and an expired lot, in one record.
 		const twoFaults = device.doseEvent({ ...at, municipality: '131017', vaccine: { ...good.vaccine, lot: 'EX0001', expiry: '2026-10-31' } }, '0000000002');
 		const myNumber = device.doseEvent({ ...at, screeningDoctor: MY_NUMBER }, '0000000003');

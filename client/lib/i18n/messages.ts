@@ -1,4 +1,39 @@
 /** Message catalogues. Japanese is the product language; English is for visiting staff. */
+import type { UpdateRefusalCode } from '$shared/protocol/refusals';
+
+/** Why the server refused a record, as the station says it (codes: shared/protocol/refusals.ts). */
+const REFUSAL_REASONS_JA: Record<string, string> = {
+	EVENT_SCHEMA: '記録の項目が規定に合いません（製品・ロット・回数など）。保健センターに連絡してください。',
+	MY_NUMBER: '個人番号と思われる数字が含まれていました。',
+	EVENT_NOT_OF_BATCH: '記録の端末・会場・実施日が一致しません。',
+	EVENT_DUPLICATE_ID: '同じ記録が二度送られました。',
+	EVENT_REPLACES_FOREIGN: '訂正・取消の対象の記録がサーバーにありません。',
+	SERVICE_DAY_FUTURE: '実施日がサーバーの日付より先です。端末の日付・時計が誤っている可能性があります。',
+	DEVICE_RETIRED: 'この端末は利用終了後の日付の記録を送れません。',
+	UPDATE_MALFORMED: '送信データを読み取れませんでした。',
+	UPDATE_DELETES: '記録を削除する送信は受け付けられません。',
+	UPDATE_SHAPE: '記録以外のデータが含まれていました。',
+	UPDATE_MISSING_BASE: 'サーバーに無い記録を前提にしていました。',
+	NOT_YOUR_BATCH: '他の端末の記録です。',
+	BAD_SIGNATURE: '端末の署名を確認できませんでした。'
+} satisfies Record<UpdateRefusalCode, string>;
+
+const REFUSAL_REASONS_EN: Record<string, string> = {
+	EVENT_SCHEMA: 'a field breaks the rules (product, lot, dose…). Contact the health centre.',
+	MY_NUMBER: 'it held a number that looks like a My Number.',
+	EVENT_NOT_OF_BATCH: 'its device, site or service day does not match.',
+	EVENT_DUPLICATE_ID: 'the same record was sent twice.',
+	EVENT_REPLACES_FOREIGN: 'the record it corrects or voids is not on the server.',
+	SERVICE_DAY_FUTURE: "its service day is after the server's date: this device's date or clock may be wrong.",
+	DEVICE_RETIRED: 'this device was retired before that day.',
+	UPDATE_MALFORMED: 'the data could not be read.',
+	UPDATE_DELETES: 'records cannot be deleted.',
+	UPDATE_SHAPE: 'it held data other than records.',
+	UPDATE_MISSING_BASE: 'it builds on records the server does not have.',
+	NOT_YOUR_BATCH: "it is another device's record.",
+	BAD_SIGNATURE: "the device's signature did not verify."
+} satisfies Record<UpdateRefusalCode, string>;
+
 export const ja = {
 	appTitle: '接種記録',
 	language: 'English',
@@ -94,11 +129,29 @@ export const ja = {
 	},
 	close: {
 		title: '本日の締め',
+		open: '本日の締め',
+		back: '記録に戻る',
 		tally: '予診票の枚数',
-		records: (n: number) => `本日の記録（取消を除く）：${n} 件`,
+		doses: '接種済',
+		notVaccinated: '接種不適当',
+		voided: '取消（数えません）',
+		recordsTotal: '記録（取消を除く）',
+		count: (n: number) => `${n} 件`,
 		mismatch: (paper: number, records: number) => `予診票 ${paper} 枚と記録 ${records} 件が一致しません。確認してから締めてください。`,
-		button: '本日の記録を締める',
+		review: '確認へ進む',
+		confirmTitle: '本日の記録を締めますか？',
+		confirmText: (paper: number, records: number) => `予診票 ${paper} 枚、記録 ${records} 件で締めます。`,
+		afterClose: '締めた後は記録できません。誤って締めたときは、この画面で理由を入力して再開できます。',
+		change: '枚数を直す',
+		confirm: '締める',
 		closed: '本日の記録は締め済みです。',
+		closedWith: (paper: number) => `（予診票 ${paper} 枚）`,
+		reopenTitle: '締めを取り消して記録を再開する',
+		reopenHelp: '誤って締めたとき、または締めた後に接種するときに使います。再開は記録として残り、保健センターにも届きます。再開した後にもう一度締めてください。',
+		reopenReason: '再開する理由',
+		reopen: '記録を再開する',
+		reasonRequired: '再開する理由を入力してください。',
+		failed: '保存できませんでした。もう一度お試しください。',
 		tallyFormat: '予診票の枚数を0以上の整数で入力してください。'
 	},
 	update: { available: '新しいバージョンがあります。記録はすべて保存済みです。', apply: '更新する' },
@@ -125,7 +178,15 @@ export const ja = {
 	doseNth: (n: number) => `${n}回目`,
 	givenAt: '接種日時',
 	lot: 'ロット',
-	refusedBecause: (code: string) => `サーバーが受付を拒否しました（${code}）。保健センターに連絡してください。`,
+	refusedBecause: (code: string) => `サーバーが受付を拒否しました：${REFUSAL_REASONS_JA[code] ?? code}`,
+	refused: {
+		title: '受付拒否された記録',
+		help: 'サーバーが受け付けなかった記録です。この端末にだけ残っています。接種した方の予診票で確かめ、今日の接種であればもう一度記録してください。保健センターでも記録し直せます。',
+		again: 'もう一度記録する',
+		recorded: '記録し直しました',
+		reason: '理由',
+		day: (day: string) => `実施日 ${day}`
+	},
 	warnings: {
 		RECORDED_HERE: 'この接種券・接種回数は、この端末で記録済みです。二重登録に注意してください。',
 		RECORDED_AT_VENUE: 'この接種券・接種回数は、この会場の別の受付で記録済みです。二重登録に注意してください。',
@@ -258,11 +319,29 @@ export const en: Messages = {
 	},
 	close: {
 		title: 'Close the day',
+		open: 'Close the day',
+		back: 'Back to recording',
 		tally: 'Paper screening forms',
-		records: (n: number) => `Records today (excluding voided): ${n}`,
+		doses: 'Vaccinated',
+		notVaccinated: 'Not vaccinated',
+		voided: 'Voided (not counted)',
+		recordsTotal: 'Records (excluding voided)',
+		count: (n: number) => `${n}`,
 		mismatch: (paper: number, records: number) => `${paper} paper forms and ${records} records differ. Check before closing.`,
-		button: "Close today's records",
+		review: 'Continue to check',
+		confirmTitle: "Close today's records?",
+		confirmText: (paper: number, records: number) => `Closing with ${paper} paper forms and ${records} records.`,
+		afterClose: 'Nothing can be recorded after the close. A day closed by mistake can be reopened here, with the reason.',
+		change: 'Change the count',
+		confirm: 'Close',
 		closed: "Today's records are closed.",
+		closedWith: (paper: number) => `(${paper} paper forms)`,
+		reopenTitle: 'Reopen the day and record again',
+		reopenHelp: 'For a day closed by mistake, or doses after the close. The reopen is kept as a record and reaches the health centre. Close the day again afterwards.',
+		reopenReason: 'Reason for reopening',
+		reopen: 'Reopen recording',
+		reasonRequired: 'Enter the reason for reopening.',
+		failed: 'Could not save. Try again.',
 		tallyFormat: 'Enter the number of paper forms (0 or more).'
 	},
 	update: { available: 'A new version is available. Every record is saved.', apply: 'Update' },
@@ -289,7 +368,15 @@ export const en: Messages = {
 	doseNth: (n: number) => `Dose ${n}`,
 	givenAt: 'Given at',
 	lot: 'Lot',
-	refusedBecause: (code: string) => `The server refused this record (${code}). Contact the health centre.`,
+	refusedBecause: (code: string) => `The server refused this record: ${REFUSAL_REASONS_EN[code] ?? code}`,
+	refused: {
+		title: 'Refused records',
+		help: 'The server did not accept these records; they are kept only on this device. Check the paper screening form and, for a dose given today, record it again. The health centre can record them again too.',
+		again: 'Record again',
+		recorded: 'Recorded again',
+		reason: 'Reason',
+		day: (day: string) => `Service day ${day}`
+	},
 	warnings: {
 		RECORDED_HERE: 'This ticket and dose are already recorded on this device. Beware of a double record.',
 		RECORDED_AT_VENUE: 'This ticket and dose are already recorded at another table of this venue. Beware of a double record.',

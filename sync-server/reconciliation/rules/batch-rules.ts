@@ -65,6 +65,8 @@ export interface RefusedEventFacts {
 	lot: string | null;
 	givenAt: string | null;
 	withheld: 'my-number' | 'too-large' | null;
+	/** Where a My Number was (a field path), never what. */
+	myNumberField: string | null;
 	problems: readonly { code: string; path: string; message: string }[];
 }
 
@@ -87,6 +89,7 @@ export function refusedRule(r: RefusedUpdateFacts): Finding[] {
 			lot: e.lot,
 			givenAt: e.givenAt,
 			withheld: e.withheld,
+			myNumberField: e.myNumberField,
 			problems: e.problems
 		}),
 		municipality: e.municipality,
