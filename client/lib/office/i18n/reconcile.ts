@@ -192,7 +192,8 @@ export const reconcileJa = {
 		device: (label: string | null, operator: string | null) => `端末 ${label ?? ''}／担当 ${operator ?? ''}`,
 		office: (user: string | null, name: string | null) => `保健センター ${name ?? ''}（${user ?? ''}）`,
 		types: { dose: '接種', 'not-vaccinated': '接種不適当', correction: '訂正', void: '取消', 'batch-close': '締め', 'batch-reopen': '締めの取消（再開）' } as Record<string, string>,
-		printedAt: (at: string) => `印刷日時: ${at}`
+		printedAt: (at: string) => `印刷日時: ${at}`,
+		vaccinationRecord: '接種記録の証明（本人用・A4）'
 	}
 };
 
@@ -370,6 +371,7 @@ export const reconcileEn: typeof reconcileJa = {
 		device: (label, operator) => `Device ${label ?? ''} / operator ${operator ?? ''}`,
 		office: (user, name) => `Back office ${name ?? ''} (${user ?? ''})`,
 		types: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated', correction: 'Correction', void: 'Void', 'batch-close': 'Close', 'batch-reopen': 'Reopen' },
-		printedAt: (at) => `Printed ${at}`
+		printedAt: (at) => `Printed ${at}`,
+		vaccinationRecord: 'Vaccination record (for the resident, A4)'
 	}
 };
