@@ -104,6 +104,7 @@ export {
 	type CorrectionEvent,
 	type VoidEvent,
 	type BatchCloseEvent,
+	type BatchReopenEvent,
 	type CorrectedRecord,
 	type VaccineUse,
 	type EventType,

@@ -19,6 +19,8 @@ export interface Config {
 	serverKeyFile: string;
 	/** The deployment's municipality (tenant), 6-digit 全国地方公共団体コード. */
 	municipality: string;
+	/** Its name as printed on papers for residents (接種記録の証明); empty when not set. */
+	municipalityName: string;
 	/** Back-office sessions and login lockout. */
 	office: SessionPolicy;
 	/** Behind a load balancer: take the client's address from the last X-Forwarded-For entry (for the rate limits). */
@@ -112,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (!isValidMunicipalityCode(municipality)) {
 		throw new ConfigError(`MUNICIPALITY must be a 6-digit municipality code with a valid check digit (got "${municipality}")`);
 	}
+	const municipalityName = (env.MUNICIPALITY_NAME ?? '').trim();
+	if (municipalityName.length > 40) throw new ConfigError(`MUNICIPALITY_NAME must be at most 40 characters (got ${municipalityName.length})`);
 	const databaseUrl = env.DATABASE_URL || undefined;
 	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres://');
 	const host = env.HOST || '127.0.0.1';
@@ -132,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		databaseUrl,
 		serverKeyFile,
 		municipality,
+		municipalityName,
 		office: {
 			idleMinutes: integer(env, 'OFFICE_IDLE_MINUTES', 30, 1, 24 * 60),
 			absoluteHours: integer(env, 'OFFICE_SESSION_HOURS', 12, 1, 24 * 7),

@@ -374,7 +374,9 @@ export class Station {
 	/** The dose number to propose for a ticket and what to warn about before saving it. */
 	async prepare(ticket: Ticket): Promise<{ doseNumber: number; warnings: Warning[] }> {
 		if (!this.store || !this.identity || !this.session) throw new Error('station locked or not set up');
-		const here = this.records.map((r) => r.event);
+		// A refused record is not in the ledger: it does not count as recorded (the dose is
+		// recorded again from it, see RefusedRecords.svelte).
+		const here = this.records.filter((r) => r.state !== 'refused').map((r) => r.event);
 		const venue = await this.store.venueEvents();
 		const doseNumber = expectedDose(ticket, [...here, ...venue]);
 		const warnings = confirmationWarnings({
@@ -416,11 +418,27 @@ export class Station {
 		return batchId({ deviceId: this.identity.deviceId, siteCode: this.identity.siteCode, serviceDay: serviceDay(now) });
 	}
 
-	/** True once today's batch was closed with the paper tally. */
-	get closedToday(): boolean {
-		if (!this.identity) return false;
+	/** Today's close or reopen in force: the latest recorded (a refused one never took effect). */
+	private get lastDayEvent() {
+		if (!this.identity) return null;
 		const batch = this.todayBatch();
-		return this.records.some((r) => r.batchId === batch && r.event.type === 'batch-close');
+		let last: EventView | null = null;
+		for (const r of this.records) {
+			if (r.batchId !== batch || r.state === 'refused' || (r.event.type !== 'batch-close' && r.event.type !== 'batch-reopen')) continue;
+			if (!last || r.event.recordedAt > last.event.recordedAt || (r.event.recordedAt === last.event.recordedAt && r.id > last.id)) last = r;
+		}
+		return last;
+	}
+
+	/** True while today's batch stands closed with the paper tally (closed, and not reopened since). */
+	get closedToday(): boolean {
+		return this.lastDayEvent?.event.type === 'batch-close';
+	}
+
+	/** The paper tally of today's close in force, or null while the day is open. */
+	get closedTally(): number | null {
+		const ev = this.lastDayEvent?.event;
+		return ev?.type === 'batch-close' ? ev.paperTally : null;
 	}
 
 	private common(now: string) {
@@ -499,5 +517,10 @@ export class Station {
 	/** Closes today's batch with the venue's count of paper 予診票. */
 	async closeDay(paperTally: number): Promise<void> {
 		await this.append({ ...this.common(new Date().toISOString()), type: 'batch-close', paperTally });
+	}
+
+	/** Reopens a day closed by mistake, with the reason; a later close's tally is the one that counts. */
+	async reopenDay(reason: string): Promise<void> {
+		await this.append({ ...this.common(new Date().toISOString()), type: 'batch-reopen', reason });
 	}
 }

@@ -19,6 +19,7 @@ import { digitString, municipalityCode, validMyNumber } from './testing/arbitrar
 import {
 	SAMPLE_DEVICE,
 	sampleBatchClose,
+	sampleBatchReopen,
 	sampleCorrection,
 	sampleDose,
 	sampleNotVaccinated,
@@ -26,7 +27,7 @@ import {
 } from './testing/fixtures';
 import { DEFAULT_VACCINE_CATALOG, type VaccineCatalog } from './vaccines';
 
-const SAMPLES: DoseEvent[] = [sampleDose(), sampleNotVaccinated(), sampleCorrection(), sampleVoid(), sampleBatchClose()];
+const SAMPLES: DoseEvent[] = [sampleDose(), sampleNotVaccinated(), sampleCorrection(), sampleVoid(), sampleBatchClose(), sampleBatchReopen()];
 
 const without = (o: object, key: string): Record<string, unknown> => {
 	const copy: Record<string, unknown> = { ...o };
@@ -180,6 +181,8 @@ const CASES: Case[] = [
 	['NOTE_REQUIRED', '"other" without a note in a correction', sampleCorrection({ record: { ...recordOf(sampleNotVaccinated()), reason: 'other', reasonNote: null } as never }), 'record.reasonNote'],
 	['TEXT_TOO_LONG', 'a 501-character reason', sampleVoid({ reason: 'あ'.repeat(501) }), 'reason'],
 	['TEXT_TOO_LONG', 'a 201-character note', sampleNotVaccinated({ reasonNote: 'あ'.repeat(201) }), 'reasonNote'],
+	['REASON_REQUIRED', 'a reopen without a reason', sampleBatchReopen({ reason: '  ' }), 'reason'],
+	['BATCH_DEVICE_MISMATCH', 'another device reopening the batch', sampleBatchReopen({ device: '01936f4e-1c2a-7b3d-8e4f-0a1b2c3d4e60' }), 'device'],
 	['PAPER_TALLY_RANGE', 'negative', sampleBatchClose({ paperTally: -1 }), 'paperTally'],
 	['PAPER_TALLY_RANGE', 'a fraction', sampleBatchClose({ paperTally: 1.5 }), 'paperTally'],
 	['PAPER_TALLY_RANGE', 'absurdly large', sampleBatchClose({ paperTally: 100_001 }), 'paperTally'],
@@ -232,6 +235,14 @@ describe('validateEvent: errors', () => {
 	it('reports every bad field of an event, one error per field', () => {
 		const r = validateEvent({ ...sampleDose(), operator: 'a b', municipality: '1', ticketNumber: 'x', setting: 'y' });
 		expect(!r.ok && r.errors.map((e) => e.path).sort()).toEqual(['municipality', 'operator', 'setting', 'ticketNumber']);
+	});
+
+	it('reports the rules across fields too when the shape is wrong elsewhere: a bad municipality digit and an expired lot', () => {
+		const r = validateEvent({ ...withVaccine({ expiry: '2025-09-30' }), municipality: '131017' });
+		expect(!r.ok && r.errors.map((e) => e.code)).toEqual(['MUNICIPALITY_CHECK_DIGIT', 'LOT_EXPIRED']);
+		// Not when a field the rules read is itself malformed: they would only guess.
+		const r2 = validateEvent({ ...withVaccine({ expiry: '2025-09-30' }), givenAt: 'yesterday' });
+		expect(!r2.ok && r2.errors.map((e) => e.code)).toEqual(['TIMESTAMP_FORMAT']);
 	});
 
 	it('has distinct Japanese messages for every code, none of which carries digits from input', () => {

@@ -16,7 +16,7 @@ import { DEFAULT_VACCINE_CATALOG, DOSE_NUMBER_LIMIT, findProduct, INJECTION_SITE
  *
  * Common to every event:
  *   id          string   UUIDv7, made on the device
- *   type        'dose' | 'not-vaccinated' | 'correction' | 'void' | 'batch-close'
+ *   type        'dose' | 'not-vaccinated' | 'correction' | 'void' | 'batch-close' | 'batch-reopen'
  *   batch       string   batch id `deviceId/siteCode/YYYY-MM-DD` (device × site × service day)
  *   device      string   UUIDv7 of the writing device; must be the batch's device
  *   operator    string   staff code [0-9A-Za-z_-]{1,20}
@@ -56,6 +56,9 @@ import { DEFAULT_VACCINE_CATALOG, DOSE_NUMBER_LIMIT, findProduct, INJECTION_SITE
  *   `{ type: 'not-vaccinated', ...record fields, ...not-vaccinated fields }`.
  * type 'void': common + replaces + reason (text 1–500).
  * type 'batch-close': common + paperTally (integer 0–100000, the venue's count of paper 予診票).
+ * type 'batch-reopen': common + reason (text 1–500): a day closed by mistake is opened again on
+ *   the station and recording goes on; the latest close or reopen (by recordedAt) is in force, so
+ *   the tally that counts is the last close's.
  *
  * Beyond the shape, validateEvent checks: no My Number anywhere (keys too); the device and, for
  * dose and not-vaccinated, the site and the service day (JST date of givenAt) match the batch;
@@ -282,9 +285,11 @@ export const BatchCloseEventSchema = strict({
 	)
 });
 
+export const BatchReopenEventSchema = strict({ ...base('batch-reopen'), reason: reasonText });
+
 export const EventSchema = v.variant(
 	'type',
-	[DoseEventSchema, NotVaccinatedEventSchema, CorrectionEventSchema, VoidEventSchema, BatchCloseEventSchema],
+	[DoseEventSchema, NotVaccinatedEventSchema, CorrectionEventSchema, VoidEventSchema, BatchCloseEventSchema, BatchReopenEventSchema],
 	variantMessage('EVENT_NOT_OBJECT')
 );
 
@@ -296,6 +301,7 @@ export type NotVaccinatedEvent = v.InferOutput<typeof NotVaccinatedEventSchema>;
 export type CorrectionEvent = v.InferOutput<typeof CorrectionEventSchema>;
 export type VoidEvent = v.InferOutput<typeof VoidEventSchema>;
 export type BatchCloseEvent = v.InferOutput<typeof BatchCloseEventSchema>;
+export type BatchReopenEvent = v.InferOutput<typeof BatchReopenEventSchema>;
 export type CorrectedRecord = v.InferOutput<typeof CorrectedRecordSchema>;
 export type VaccineUse = v.InferOutput<typeof VaccineUseSchema>;
 export type EventType = DoseEvent['type'];
@@ -393,6 +399,25 @@ function ruleErrors(event: DoseEvent, catalog: VaccineCatalog): EventError[] {
 	return errors;
 }
 
+/** Fields every rule reads: when one of them is malformed, the rules would only guess. */
+const RULE_INPUTS = new Set(['', 'id', 'type', 'batch', 'device', 'recordedAt', 'givenAt', 'record', 'record.type', 'record.givenAt', 'vaccine', 'record.vaccine']);
+
+/**
+ * The rules' problems of an event whose shape is wrong elsewhere: a person fixing a refused
+ * record must see everything wrong with it at once (a bad municipality digit and an expired
+ * lot, not the digit alone). Only when every field the rules read is sound, and only problems
+ * at fields the shape check did not already name.
+ */
+function rulesDespiteShape(input: unknown, shapeErrors: readonly EventError[], catalog: VaccineCatalog): EventError[] {
+	if (shapeErrors.some((e) => RULE_INPUTS.has(e.path))) return [];
+	const named = new Set(shapeErrors.map((e) => e.path));
+	try {
+		return ruleErrors(input as DoseEvent, catalog).filter((e) => !named.has(e.path));
+	} catch {
+		return [];
+	}
+}
+
 export type EventValidator = (input: unknown) => ValidateEventResult;
 
 /** A validator bound to a vaccine catalog (a deployment's own, checked by parseVaccineCatalog). */
@@ -408,10 +433,8 @@ export function createEventValidator(catalog: VaccineCatalog): EventValidator {
 		}
 		const result = v.safeParse(EventSchema, input, { abortPipeEarly: true, message: () => 'FIELD_TYPE' });
 		if (!result.success) {
-			return {
-				ok: false,
-				errors: result.issues.map((issue) => errorAt(pathOf(issue), isEventErrorCode(issue.message) ? issue.message : 'FIELD_TYPE'))
-			};
+			const errors = result.issues.map((issue) => errorAt(pathOf(issue), isEventErrorCode(issue.message) ? issue.message : 'FIELD_TYPE'));
+			return { ok: false, errors: [...errors, ...rulesDespiteShape(input, errors, catalog)] };
 		}
 		const errors = ruleErrors(result.output, catalog);
 		return errors.length > 0 ? { ok: false, errors } : { ok: true, event: result.output };

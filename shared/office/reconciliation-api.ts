@@ -74,3 +74,12 @@ export interface TicketHistory {
 	events: HistoryEvent[];
 	items: Item[];
 }
+
+/** 接種記録の証明 of one ticket (GET /api/office/tickets/:municipality/:ticket/record): its active doses. */
+export interface VaccinationRecord {
+	municipality: string;
+	/** The deployment's municipality name (MUNICIPALITY_NAME); empty when not set. */
+	municipalityName: string;
+	ticketNumber: string;
+	doses: { doseNumber: number; givenOn: string; maker: string; product: string; lot: string; site: string }[];
+}

@@ -35,9 +35,10 @@ export const RECORD_REASONS: readonly Reason[] = REASONS.filter((r) => !BATCH_RE
 /**
  * open: to decide. accepted: kept as is, with a note. voided / corrected: resolved by an office
  * event. reported: another municipality's ticket, reported to it. cleared: the rule no longer
- * holds after another change (set by the rules run, never by a person).
+ * holds after another change (set by the rules run, never by a person). dismissed: a refused
+ * record the office decided not to record (a refused record recorded again is 'corrected').
  */
-export const ITEM_STATUSES = ['open', 'accepted', 'voided', 'corrected', 'reported', 'cleared'] as const;
+export const ITEM_STATUSES = ['open', 'accepted', 'voided', 'corrected', 'reported', 'cleared', 'dismissed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 export const BATCH_STATES = ['open', 'closed', 'received', 'checked', 'approved', 'exported'] as const;

@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
 import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
 import { BATCH_EVENTS, containsMyNumber, daysBetween, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
+import { problemsOfRefusal, refusedEvent, type EventProblem, type RefusedEvent } from '../ledger/refused-events';
 
 export type CheckResult =
 	| { ok: true; events: DoseEvent[]; changes: boolean }
-	| { ok: false; code: UpdateRefusalCode; message: string; eventIds: string[] };
+	/** `refused`: each nameable refused event with everything wrong with it, kept for the office. */
+	| { ok: false; code: UpdateRefusalCode; message: string; eventIds: string[]; refused?: RefusedEvent[] };
 
 
 interface Context {
@@ -25,7 +27,7 @@ interface Context {
  */
 export const MAX_SERVICE_DAYS_AHEAD = 1;
 
-const refuse = (code: UpdateRefusalCode, message: string, eventIds: string[] = []): CheckResult => ({ ok: false, code, message, eventIds });
+const refuse = (code: UpdateRefusalCode, message: string, eventIds: string[] = [], refused: RefusedEvent[] = []): CheckResult => ({ ok: false, code, message, eventIds, refused });
 
 /**
  * Decides whether a device's update may touch the ledger, before anything is stored. The
@@ -86,10 +88,12 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, co
 	// A batch of a day to come: every event in the update is at fault, however valid, and is
 	// named so the device marks it refused instead of offering it again at every connection.
 	if (daysBetween(ctx.today, ctx.key.serviceDay) > MAX_SERVICE_DAYS_AHEAD) {
+		const nameable = values.filter(isNameableId);
 		return refuse(
 			'SERVICE_DAY_FUTURE',
 			`the batch's service day ${ctx.key.serviceDay} is more than ${MAX_SERVICE_DAYS_AHEAD} day after the server's date ${ctx.today} (Japan)`,
-			values.filter(isNameableId).map((v) => v.id)
+			nameable.map((v) => v.id),
+			nameable.map((v) => refusedEvent(v, [...problemsOfRefusal('SERVICE_DAY_FUTURE', 'batch'), ...problemsOf(ctx.validate(v))]))
 		);
 	}
 
@@ -99,17 +103,21 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, co
 	const seen = new Set(ctx.knownEventIds);
 	let firstFault: Fault | null = null;
 	const faulty: string[] = [];
+	const refused: RefusedEvent[] = [];
 	for (const value of values) {
 		const checked = checkEvent(value, ctx, seen);
 		if ('fault' in checked) {
 			firstFault ??= checked.fault;
-			if (isNameableId(value)) faulty.push(value.id);
+			if (isNameableId(value)) {
+				faulty.push(value.id);
+				refused.push(refusedEvent(value, checked.problems));
+			}
 			continue;
 		}
 		seen.add(checked.event.id);
 		events.push(checked.event);
 	}
-	if (firstFault) return refuse(firstFault.code, firstFault.message, faulty);
+	if (firstFault) return refuse(firstFault.code, firstFault.message, faulty, refused);
 	const changes = added > 0;
 	if (!copy) scratch.destroy();
 	return { ok: true, events, changes };
@@ -128,21 +136,26 @@ function isNameableId(value: unknown): value is { id: string } {
 	return UUID.test(value.id) && !containsMyNumber(value.id);
 }
 
-function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { fault: Fault } | { event: DoseEvent } {
+/** Every problem the validator found, each with its code, field and Japanese text. */
+const problemsOf = (result: ReturnType<EventValidator>): EventProblem[] =>
+	result.ok ? [] : result.errors.map((e) => ({ code: e.code, path: e.path, message: e.message }));
+
+function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { fault: Fault; problems: EventProblem[] } | { event: DoseEvent } {
 	const result = ctx.validate(value);
 	if (!result.ok) {
 		const first = result.errors[0]!;
 		const code: UpdateRefusalCode = first.code === 'MY_NUMBER' ? 'MY_NUMBER' : first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';
-		return { fault: { code, message: `${first.code} ${first.path || 'event'}: ${first.message}` } };
+		return { fault: { code, message: `${first.code} ${first.path || 'event'}: ${first.message}` }, problems: problemsOf(result) };
 	}
 	const ev = result.event;
-	if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) return { fault: { code: 'EVENT_NOT_OF_BATCH', message: 'an event names another device or batch' } };
-	if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) return { fault: { code: 'EVENT_NOT_OF_BATCH', message: 'an event names another site' } };
-	if (seen.has(ev.id)) return { fault: { code: 'EVENT_DUPLICATE_ID', message: 'an event id is used twice in this batch' } };
+	const fault = (code: UpdateRefusalCode, message: string, path: string) => ({ fault: { code, message }, problems: problemsOfRefusal(code, path) });
+	if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) return fault('EVENT_NOT_OF_BATCH', 'an event names another device or batch', 'batch');
+	if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) return fault('EVENT_NOT_OF_BATCH', 'an event names another site', 'siteCode');
+	if (seen.has(ev.id)) return fault('EVENT_DUPLICATE_ID', 'an event id is used twice in this batch', 'id');
 	// A device corrects or voids only its own records of this batch (the back office corrects
 	// anything, through its own API).
 	if ((ev.type === 'correction' || ev.type === 'void') && !seen.has(ev.replaces)) {
-		return { fault: { code: 'EVENT_REPLACES_FOREIGN', message: 'a correction or void names an event outside this batch' } };
+		return fault('EVENT_REPLACES_FOREIGN', 'a correction or void names an event outside this batch', 'replaces');
 	}
 	return { event: ev };
 }

@@ -8,6 +8,7 @@ import type { Catalogs } from '../catalog/catalogs';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs } from './batch-docs';
 import { checkUpdate } from './check-update';
+import type { RefusedEvent } from '../ledger/refused-events';
 import { ScratchCopies } from './scratch-copies';
 
 export interface Receipt {
@@ -27,7 +28,7 @@ export interface CommittedUpdate {
 
 export type IngestResult =
 	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
-	| { ok: false; code: UpdateRefusalCode | 'DEVICE_REVOKED'; message: string; eventIds: string[]; stateVector: Uint8Array };
+	| { ok: false; code: UpdateRefusalCode | 'DEVICE_REVOKED'; message: string; eventIds: string[]; stateVector: Uint8Array; refused?: RefusedEvent[] | undefined };
 
 /**
  * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is

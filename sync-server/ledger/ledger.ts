@@ -4,6 +4,7 @@ import { containsMyNumber, JAPAN_TIME_ZONE, type DoseEvent } from '../../shared/
 import type { PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
 import { projectEvents } from './projection';
+import { storeRefusedEvents, type RefusedEvent } from './refused-events';
 import type { SqlDatabase, SqlExecutor } from './sql';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
@@ -237,19 +238,25 @@ export class Ledger {
 	}
 
 	/**
-	 * Records that an update was refused, for the back office. Only identifiers and the
-	 * server's own message: never content from the update.
+	 * Records that an update was refused, for the back office: identifiers, the server's own
+	 * message and, for each refused event the refusal names, what refused-events.ts keeps of it
+	 * (its content and every problem, never a My Number), in one transaction.
 	 */
-	async logRefusal(r: { deviceId: string; batchId: string; code: string; message: string; eventIds: string[] }): Promise<void> {
+	async logRefusal(r: { deviceId: string; batchId: string; code: string; message: string; eventIds: string[]; refused?: readonly RefusedEvent[] | undefined }): Promise<void> {
 		const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 		const batchId = r.batchId.length <= 100 && !containsMyNumber(r.batchId) ? r.batchId : '(withheld)';
-		await this.db.query('INSERT INTO refused_updates (device_id, batch_id, code, message, event_ids) VALUES ($1, $2, $3, $4, $5)', [
-			r.deviceId,
-			batchId,
-			r.code,
-			containsMyNumber(r.message) ? '(withheld: the message contained a number shaped like a My Number)' : r.message.slice(0, 500),
-			JSON.stringify(r.eventIds.filter((id) => uuid.test(id) && !containsMyNumber(id)))
-		]);
+		const eventIds = r.eventIds.filter((id) => uuid.test(id) && !containsMyNumber(id));
+		await this.db.transaction(async (tx) => {
+			const { rows } = await tx.query<{ id: number }>('INSERT INTO refused_updates (device_id, batch_id, code, message, event_ids) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+				r.deviceId,
+				batchId,
+				r.code,
+				containsMyNumber(r.message) ? '(withheld: the message contained a number shaped like a My Number)' : r.message.slice(0, 500),
+				JSON.stringify(eventIds)
+			]);
+			const refused = (r.refused ?? []).filter((e) => eventIds.includes(e.eventId));
+			if (batchId !== '(withheld)' && refused.length > 0) await storeRefusedEvents(tx, { refusedUpdateId: Number(rows[0]!.id), deviceId: r.deviceId, batchId }, refused);
+		});
 	}
 
 	/** Creates or replaces a lot of the lot master. */

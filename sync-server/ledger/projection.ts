@@ -36,8 +36,21 @@ export async function projectEvents(
 	const fresh = new Set(inserted.rows.map((r) => r.event_id));
 	const events = u.events.filter((ev) => fresh.has(ev.id));
 	// The device closed its day: the batch leaves 'open' (reconciliation takes it from there).
-	if (events.some((ev) => ev.type === 'batch-close')) {
+	// Or it reopened a day closed by mistake (the latest close or reopen is in force): the batch
+	// is open again, and whatever a person had checked or approved of it is to do again. An
+	// exported batch stays exported (what it held went out; what follows is judged as late).
+	const last = events
+		.filter((ev) => ev.type === 'batch-close' || ev.type === 'batch-reopen')
+		.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0))
+		.at(-1);
+	if (last?.type === 'batch-close') {
 		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = $1 AND state = 'open'`, [u.batchId]);
+	} else if (last?.type === 'batch-reopen') {
+		await tx.query(
+			`UPDATE batches SET state = 'open', state_changed_at = now(), checked_by = NULL, checked_at = NULL, approved_by = NULL, approved_at = NULL
+			 WHERE id = $1 AND state IN ('closed', 'received', 'checked', 'approved')`,
+			[u.batchId]
+		);
 	}
 
 	// New doses and screenings: their record is the event itself, unless corrections of them

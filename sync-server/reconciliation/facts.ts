@@ -1,5 +1,6 @@
+import { loadRefusedEvents, refusalCodeOf, summaryOf } from '../ledger/refused-events';
 import type { SqlExecutor } from '../ledger/sql';
-import type { BatchCloseFacts, LateAfterCloseFacts, RefusedUpdateFacts } from './rules/batch-rules';
+import type { BatchCloseFacts, LateAfterCloseFacts, RefusedEventFacts, RefusedUpdateFacts } from './rules/batch-rules';
 import type { RecordFacts } from './rules/types';
 
 /**
@@ -115,15 +116,17 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
  */
 export const CLOSE_IN_FORCE_ORDER = '(office_seq IS NOT NULL), recorded_at DESC, event_id DESC';
 
-/** The batch-close in force of each closed batch of the scope, with its count of active records. */
+/** The batch-close in force of each closed batch of the scope (not reopened since), with its count of active records. */
 export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | null): Promise<BatchCloseFacts[]> {
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; paper_tally: number; active: number }>(
 		`SELECT c.batch_id, c.event_id, c.paper_tally,
 		   (SELECT count(*)::int FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id
 		    WHERE e.batch_id = c.batch_id AND r.status = 'active') AS active
-		 FROM (SELECT DISTINCT ON (batch_id) batch_id, event_id, (payload->>'paperTally')::int AS paper_tally
+		 FROM (SELECT DISTINCT ON (batch_id) batch_id, event_id, recorded_at, (payload->>'paperTally')::int AS paper_tally
 		       FROM dose_events WHERE type = 'batch-close' AND ($1::text[] IS NULL OR batch_id = ANY($1::text[]))
-		       ORDER BY batch_id, ${CLOSE_IN_FORCE_ORDER}) c`,
+		       ORDER BY batch_id, ${CLOSE_IN_FORCE_ORDER}) c
+		 -- A day the station reopened after its last close is not closed: no tally to compare yet.
+		 WHERE NOT EXISTS (SELECT 1 FROM dose_events o WHERE o.batch_id = c.batch_id AND o.type = 'batch-reopen' AND o.recorded_at > c.recorded_at)`,
 		[batches]
 	);
 	return rows.map((r) => ({ batchId: r.batch_id, closeEventId: r.event_id, paperTally: Number(r.paper_tally), activeRecords: Number(r.active) }));
@@ -157,7 +160,13 @@ export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | nu
 		'SELECT id, batch_id, code, event_ids FROM refused_updates WHERE $1::text[] IS NULL OR batch_id = ANY($1::text[])',
 		[batches]
 	);
-	return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, code: r.code, eventIds: json<string[]>(r.event_ids) }));
+	const kept = new Map<number, RefusedEventFacts[]>();
+	for (const e of await loadRefusedEvents(tx, { batches })) {
+		const s = summaryOf(e.content);
+		const facts: RefusedEventFacts = { id: e.id, eventId: e.eventId, code: refusalCodeOf(e.problems), municipality: s.municipality, ticketNumber: s.ticketNumber, doseNumber: s.doseNumber, lot: s.lot, givenAt: s.givenAt, withheld: e.withheld, myNumberField: e.myNumberField, problems: e.problems };
+		kept.set(e.refusedUpdateId, [...(kept.get(e.refusedUpdateId) ?? []), facts]);
+	}
+	return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, code: r.code, eventIds: json<string[]>(r.event_ids), events: kept.get(Number(r.id)) ?? [] }));
 }
 
 /** Tickets of the records of these batches and of their open items (a correction may have moved a record off a ticket). */

@@ -7,6 +7,7 @@ import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import type { TicketKey } from './facts';
 import { appendOfficeEvent, type OfficeAuthor } from './office-events';
+import { recordRefused } from './refused-actions';
 import { batchScope, runRules } from './run';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
@@ -59,13 +60,17 @@ export type ItemAction =
 	| { action: 'accept'; note: string }
 	| { action: 'report'; note: string | null }
 	| { action: 'void'; reason: string }
-	| { action: 'correct'; reason: string; changes: Record<string, unknown> };
+	| { action: 'correct'; reason: string; changes: Record<string, unknown> }
+	/** A refused record: recorded again from its content, fixed (refused-actions.ts). */
+	| { action: 'record'; reason: string; changes: Record<string, unknown> }
+	/** A refused record the office decides not to record. */
+	| { action: 'dismiss'; reason: string };
 
 export type ItemActionResult =
 	| { ok: true; item: Item; eventId: string | null }
 	| { ok: false; status: 400 | 404 | 409; code: string; message: string; errors?: unknown };
 
-const STATUS_OF = { accept: 'accepted', report: 'reported', void: 'voided', correct: 'corrected' } as const;
+const STATUS_OF = { accept: 'accepted', report: 'reported', void: 'voided', correct: 'corrected', record: 'corrected', dismiss: 'dismissed' } as const;
 
 /**
  * One action on one open item, in one transaction with its audit entry: the item's decision,
@@ -76,8 +81,8 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 	return db.transaction(async (tx): Promise<ItemActionResult> => {
 		const catalog = await catalogs.current(tx);
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
-		const { rows } = await tx.query<{ status: string; reason: string; record_id: string | null; batch_id: string }>(
-			'SELECT status, reason, record_id, batch_id FROM reconciliation_items WHERE id = $1 FOR UPDATE',
+		const { rows } = await tx.query<{ status: string; reason: string; record_id: string | null; batch_id: string; details: unknown }>(
+			'SELECT status, reason, record_id, batch_id, details FROM reconciliation_items WHERE id = $1 FOR UPDATE',
 			[id]
 		);
 		const item = rows[0];
@@ -88,6 +93,19 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 		}
 		let eventId: string | null = null;
 		const tickets: TicketKey[] = [];
+		if (act.action === 'record' || act.action === 'dismiss') {
+			if (item.reason !== 'refused-update') return { ok: false, status: 409, code: 'NOT_REFUSED_ITEM', message: '受付拒否された記録の確認事項だけを記録し直し・却下できます。' };
+		}
+		if (act.action === 'record') {
+			const details = (typeof item.details === 'string' ? JSON.parse(item.details) : item.details) as { refusedEventId?: unknown };
+			if (typeof details.refusedEventId !== 'number') {
+				return { ok: false, status: 409, code: 'REFUSED_CONTENT_WITHHELD', message: 'この受付拒否には記録の内容が保存されていません（この版より前の拒否）。予診票から新しく記録するか、却下してください。' };
+			}
+			const result = await recordRefused(tx, details.refusedEventId, { reason: act.reason, changes: act.changes }, user, id, catalog.validate);
+			if (!result.ok) return { ok: false, status: result.status, code: result.code, message: result.message, errors: result.errors };
+			eventId = result.event.id;
+			tickets.push({ municipality: result.event.municipality, ticketNumber: result.event.ticketNumber });
+		}
 		if (act.action === 'void' || act.action === 'correct') {
 			if (!item.record_id) return { ok: false, status: 409, code: 'ITEM_HAS_NO_RECORD', message: 'この確認事項には訂正・取消できる記録がありません（承認メモで処理してください）。' };
 			const result = await appendOfficeEvent(
@@ -103,8 +121,9 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 			if (result.event.type === 'correction') tickets.push({ municipality: result.event.record.municipality, ticketNumber: result.event.record.ticketNumber });
 		}
 		const note = act.action === 'accept' || act.action === 'report' ? act.note : act.reason;
+		const batches = act.action === 'record' ? [...new Set([item.batch_id, (await tx.query<{ batch_id: string }>('SELECT batch_id FROM office_events WHERE event_id = $1', [eventId])).rows[0]!.batch_id])] : [item.batch_id];
 		await tx.query(`UPDATE reconciliation_items SET status = $2, note = $3, resolved_by = $4, resolved_at = now() WHERE id = $1`, [id, STATUS_OF[act.action], note, user.id]);
-		await runRules(tx, tenant, await batchScope(tx, [item.batch_id], tickets), catalog.catalog);
+		await runRules(tx, tenant, await batchScope(tx, batches, tickets), catalog.catalog);
 		await appendAudit(tx, {
 			actor: { id: user.id, name: user.name },
 			action: `reconcile.${act.action}`,

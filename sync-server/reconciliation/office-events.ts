@@ -1,5 +1,5 @@
 import { newId } from '../../shared/ids';
-import { type CorrectionEvent, type EventValidator, type DoseEvent, type EventError, type VoidEvent } from '../../shared/index';
+import { recordOf, type CorrectionEvent, type EventValidator, type DoseEvent, type EventError, type VoidEvent } from '../../shared/index';
 import { refreshRecord } from '../ledger/projection';
 import type { SqlExecutor } from '../ledger/sql';
 
@@ -90,12 +90,14 @@ export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest
 
 /**
  * Projects one office event into dose_events (office_seq as its source). A correction or void
- * refreshes its record's current version; a batch-close (office-close.ts) moves the batch open →
+ * refreshes its record's current version, and so does a dose or 接種不適当 the office recorded
+ * again from a refused one (its own record); a batch-close (office-close.ts) moves the batch open →
  * closed exactly as a device's close does (ledger/projection.ts), and never from a later state.
  */
 export async function projectOfficeEvent(tx: SqlExecutor, o: { seq: number; recordId: string | null; deviceId: string; event: DoseEvent }): Promise<void> {
 	const ev = o.event;
-	const record = ev.type === 'correction' ? ev.record : null;
+	// A correction's corrected record, or a refused record the office recorded again (refused-actions.ts).
+	const record = recordOf(ev);
 	const replaces = ev.type === 'correction' || ev.type === 'void' ? ev.replaces : null;
 	await tx.query(
 		`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, office_seq, type, municipality, ticket_number, dose_number, given_at, recorded_at, replaces, payload)

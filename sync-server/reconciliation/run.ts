@@ -34,7 +34,7 @@ export function findingsOf(
 		...records.flatMap((r) => recordRules(r, tenant)),
 		...[...byTicket.values()].flatMap((group) => ticketRules(group, catalog)),
 		...closes.flatMap(tallyRule),
-		...refused.map(refusedRule),
+		...refused.flatMap(refusedRule),
 		...late.flatMap(lateAfterCloseRule)
 	];
 }
@@ -106,7 +106,7 @@ export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, ca
 
 /**
  * closed → received (for `closing`) once every refused update of the batch has an item that a
- * person has dealt with: every event the device recorded before its batch-close is then
+ * person has dealt with (one per refused event kept with it, else one for the update): every event the device recorded before its batch-close is then
  * accounted for (the server refuses an update whose base it lacks, so the close arriving means
  * everything before it arrived or was refused). A checked batch (of `reopening`) that gained an
  * open item goes back to received. So does an approved or exported one with an open
@@ -121,7 +121,11 @@ async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reop
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'closed'
 		   AND NOT EXISTS (
 		     SELECT 1 FROM refused_updates r WHERE r.batch_id = b.id AND NOT EXISTS (
-		       SELECT 1 FROM reconciliation_items i WHERE i.reason = 'refused-update' AND i.subject = 'refused:' || r.id AND i.status <> 'open'))`,
+		       SELECT 1 FROM reconciliation_items i WHERE i.reason = 'refused-update' AND i.subject = 'refused:' || r.id AND i.status <> 'open')
+		     AND (NOT EXISTS (SELECT 1 FROM refused_events e WHERE e.refused_update_id = r.id)
+		       OR EXISTS (
+		         SELECT 1 FROM refused_events e WHERE e.refused_update_id = r.id AND NOT EXISTS (
+		           SELECT 1 FROM reconciliation_items i WHERE i.reason = 'refused-update' AND i.subject = 'refused-event:' || e.event_id AND i.status <> 'open'))))`,
 		[closing]
 	);
 	await tx.query(

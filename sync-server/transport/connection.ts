@@ -231,7 +231,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			if (!r.ok) {
 				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 				ctx.log.warn('update refused', { device: dev.id, code: r.code });
-				await ctx.ledger.logRefusal({ deviceId: dev.id, batchId: m.doc, code: r.code, message: r.message, eventIds: r.eventIds });
+				await ctx.ledger.logRefusal({ deviceId: dev.id, batchId: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, refused: r.refused });
 				// Only a real batch id of this device and site: anything else a peer sends is not a batch to judge.
 				const key = parseBatchId(m.doc);
 				if (key?.deviceId === dev.id && key.siteCode === dev.siteCode) ctx.onRefused?.(m.doc);

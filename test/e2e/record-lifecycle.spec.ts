@@ -63,12 +63,19 @@ test('a day at one table: doses, a not-vaccinated screening, a correction, a voi
 	await page.getByLabel('券番号で検索').fill('');
 	await expect(page.getByTestId('totals')).toContainText('ロット FK7789：2 件');
 
-	// Close: 3 records stand (two doses, one screening); a tally of 4 is flagged first.
+	// Close, on its own screen from the header: 3 records stand (two doses, one screening, one
+	// voided not counted); a tally of 4 is flagged first; the counts are confirmed before saving.
+	await expect(page.getByLabel('予診票の枚数')).toHaveCount(0);
+	await page.getByRole('button', { name: '本日の締め', exact: true }).click();
+	await expect(page.getByTestId('close-counts')).toContainText(/接種済\s*2 件\s*接種不適当\s*1 件\s*取消（数えません）\s*1 件\s*記録（取消を除く）\s*3 件/);
 	await page.getByLabel('予診票の枚数').fill('4');
 	await expect(page.getByRole('alert')).toContainText('一致しません');
 	await page.getByLabel('予診票の枚数').fill('3');
-	await page.getByRole('button', { name: '本日の記録を締める' }).click();
+	await page.getByRole('button', { name: '確認へ進む' }).click();
+	await expect(page.getByTestId('close-confirm')).toHaveText('予診票 3 枚、記録 3 件で締めます。');
+	await page.getByRole('button', { name: '締める', exact: true }).click();
 	await expect(page.getByRole('status').filter({ hasText: '締め済み' }).first()).toBeVisible();
+	await page.getByRole('button', { name: '記録に戻る' }).click();
 	await expect(page.getByLabel('接種券番号（18桁）')).toHaveCount(0);
 	await expect(page.getByTestId('sync-indicator')).toContainText('すべてサーバーに保存済み');
 

@@ -60,6 +60,8 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'POST /api/office/reconciliation/items/:id/report': RECONCILE,
 	'POST /api/office/reconciliation/items/:id/void': RECONCILE,
 	'POST /api/office/reconciliation/items/:id/correct': RECONCILE,
+	'POST /api/office/reconciliation/items/:id/record': RECONCILE,
+	'POST /api/office/reconciliation/items/:id/dismiss': RECONCILE,
 	'POST /api/office/reconciliation/run': RECONCILE,
 	'GET /api/office/tickets/:municipality/:ticket': ALL,
 	// Exports (CAN.export) and the lot master with its site and doctor names (read: CAN.view, change: CAN.importData)

@@ -1,5 +1,5 @@
 import { batchId } from '../batch';
-import type { BatchCloseEvent, CorrectionEvent, DoseRecordEvent, NotVaccinatedEvent, VoidEvent } from '../event';
+import type { BatchCloseEvent, BatchReopenEvent, CorrectionEvent, DoseRecordEvent, NotVaccinatedEvent, VoidEvent } from '../event';
 
 /**
  * Valid sample events for tests (here and in other packages). Not exported from shared/index.ts.
@@ -100,6 +100,19 @@ export function sampleBatchClose(overrides: Partial<BatchCloseEvent> = {}): Batc
 		operator: 'N001',
 		recordedAt: '2025-10-01T08:00:00.000Z',
 		paperTally: 2,
+		...overrides
+	};
+}
+
+export function sampleBatchReopen(overrides: Partial<BatchReopenEvent> = {}): BatchReopenEvent {
+	return {
+		id: '01936f54-7a8b-7c9d-8eaf-1a2b3c4d5e6f',
+		type: 'batch-reopen',
+		batch: SAMPLE_BATCH,
+		device: SAMPLE_DEVICE,
+		operator: 'N001',
+		recordedAt: '2025-10-01T08:05:00.000Z',
+		reason: '締めを押し間違えた（まだ接種が続いている）',
 		...overrides
 	};
 }

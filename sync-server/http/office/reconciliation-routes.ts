@@ -17,6 +17,7 @@ const Accept = v.strictObject({ note: text(500, 'note') });
 const Report = v.strictObject({ note: v.optional(v.nullable(text(500, 'note')), null) });
 const Void = v.strictObject({ reason: text(500, 'reason') });
 const Correct = v.strictObject({ reason: text(500, 'reason'), changes: v.record(v.string(), v.unknown()) });
+const Dismiss = v.strictObject({ reason: text(500, 'reason') });
 
 /** The review queue under /api/office/reconciliation: items, actions on them, the on-demand run. */
 export function reconciliationRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: { municipality: string }; reconciler: Reconciler }) {
@@ -39,7 +40,10 @@ export function reconciliationRoutes(deps: { ledger: Ledger; catalogs: Catalogs;
 		accept: { schema: Accept, of: (b: v.InferOutput<typeof Accept>): ItemAction => ({ action: 'accept', note: b.note }) },
 		report: { schema: Report, of: (b: v.InferOutput<typeof Report>): ItemAction => ({ action: 'report', note: b.note ?? null }) },
 		void: { schema: Void, of: (b: v.InferOutput<typeof Void>): ItemAction => ({ action: 'void', reason: b.reason }) },
-		correct: { schema: Correct, of: (b: v.InferOutput<typeof Correct>): ItemAction => ({ action: 'correct', reason: b.reason, changes: b.changes }) }
+		correct: { schema: Correct, of: (b: v.InferOutput<typeof Correct>): ItemAction => ({ action: 'correct', reason: b.reason, changes: b.changes }) },
+		/** A refused record recorded again from its content with `changes` fixed (may be empty). */
+		record: { schema: Correct, of: (b: v.InferOutput<typeof Correct>): ItemAction => ({ action: 'record', reason: b.reason, changes: b.changes }) },
+		dismiss: { schema: Dismiss, of: (b: v.InferOutput<typeof Dismiss>): ItemAction => ({ action: 'dismiss', reason: b.reason }) }
 	} as const;
 
 	for (const [name, a] of Object.entries(actions)) {

@@ -49,9 +49,51 @@ export interface RefusedUpdateFacts {
 	batchId: string;
 	code: string;
 	eventIds: readonly string[];
+	/** The refused events kept with it (ledger/refused-events.ts); none for a refusal of a whole update, or one logged before they were kept. */
+	events?: readonly RefusedEventFacts[];
 }
 
-/** Every update the server refused is looked at by a person: its events are not in the ledger. */
-export function refusedRule(r: RefusedUpdateFacts): Finding {
-	return batchFinding('refused-update', `refused:${r.id}`, r.batchId, null, { refusedUpdateId: r.id, code: r.code, eventIds: r.eventIds });
+export interface RefusedEventFacts {
+	/** refused_events.id */
+	id: number;
+	eventId: string;
+	/** Why this event was refused (the update's code is its first refused event's). */
+	code: string;
+	municipality: string | null;
+	ticketNumber: string | null;
+	doseNumber: number | null;
+	lot: string | null;
+	givenAt: string | null;
+	withheld: 'my-number' | 'too-large' | null;
+	/** Where a My Number was (a field path), never what. */
+	myNumberField: string | null;
+	problems: readonly { code: string; path: string; message: string }[];
+}
+
+/**
+ * Every update the server refused is looked at by a person: its events are not in the ledger.
+ * A refused event kept with its content is an item of its own (one refused record, which the
+ * office records again or dismisses), keyed by its event id: a device that sends the same event
+ * again and is refused again asks once. A refusal naming no event kept is one item.
+ */
+export function refusedRule(r: RefusedUpdateFacts): Finding[] {
+	if (!r.events || r.events.length === 0) {
+		return [batchFinding('refused-update', `refused:${r.id}`, r.batchId, null, { refusedUpdateId: r.id, code: r.code, eventIds: r.eventIds })];
+	}
+	return r.events.map((e) => ({
+		...batchFinding('refused-update', `refused-event:${e.eventId}`, r.batchId, null, {
+			refusedUpdateId: r.id,
+			refusedEventId: e.id,
+			code: e.code,
+			eventIds: [e.eventId],
+			lot: e.lot,
+			givenAt: e.givenAt,
+			withheld: e.withheld,
+			myNumberField: e.myNumberField,
+			problems: e.problems
+		}),
+		municipality: e.municipality,
+		ticketNumber: e.ticketNumber,
+		doseNumber: e.doseNumber
+	}));
 }

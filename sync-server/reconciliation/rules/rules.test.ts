@@ -112,6 +112,19 @@ describe('batch rules', () => {
 	});
 
 	it('raises every refused update', () => {
-		expect(refusedRule({ id: 7, batchId: 'b1', code: 'EVENT_SCHEMA', eventIds: ['x'] })).toMatchObject({ reason: 'refused-update', subject: 'refused:7', batchId: 'b1' });
+		expect(refusedRule({ id: 7, batchId: 'b1', code: 'EVENT_SCHEMA', eventIds: ['x'] })).toMatchObject([{ reason: 'refused-update', subject: 'refused:7', batchId: 'b1' }]);
+	});
+
+	it('raises each refused event kept with its content as its own item, by event id, with its ticket and every problem', () => {
+		const problems = [
+			{ code: 'MUNICIPALITY_CHECK_DIGIT', path: 'municipality', message: '市町村コード：市町村コードが正しくありません（検査数字の不一致）。' },
+			{ code: 'LOT_EXPIRED', path: 'vaccine.expiry', message: '有効期限：接種日にはロットの有効期限が切れています。' }
+		];
+		const event = (id: number, eventId: string) => ({ id, eventId, code: 'EVENT_SCHEMA', municipality: '131016', ticketNumber: '0000000001', doseNumber: 3, lot: 'AB1234', givenAt: '2026-11-22T10:00:00+09:00', withheld: null, myNumberField: null, problems });
+		const findings = refusedRule({ id: 7, batchId: 'b1', code: 'EVENT_SCHEMA', eventIds: ['e1', 'e2'], events: [event(1, 'e1'), event(2, 'e2')] });
+		expect(findings.map((f) => f.subject)).toEqual(['refused-event:e1', 'refused-event:e2']);
+		expect(findings[0]).toMatchObject({ municipality: '131016', ticketNumber: '0000000001', doseNumber: 3, details: { refusedEventId: 1, lot: 'AB1234', problems } });
+		// The same event refused again (resent) is the same finding.
+		expect(refusedRule({ id: 8, batchId: 'b1', code: 'EVENT_SCHEMA', eventIds: ['e1'], events: [event(3, 'e1')] })[0]!.subject).toBe(findings[0]!.subject);
 	});
 });

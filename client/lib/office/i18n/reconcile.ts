@@ -29,7 +29,8 @@ export const reconcileJa = {
 		voided: '取消済',
 		corrected: '訂正済',
 		reported: '報告済',
-		cleared: '解消（他の変更で該当しなくなった）'
+		cleared: '解消（他の変更で該当しなくなった）',
+		dismissed: '却下（記録しない）'
 	} satisfies Record<ItemStatus, string>,
 	states: {
 		open: '受信中',
@@ -145,6 +146,18 @@ export const reconcileJa = {
 		ticketDose: '接種券の回数',
 		lot: 'ロット番号',
 		done: (id: number) => `確認事項 ${id} を処理しました。`,
+		record: '記録し直す',
+		dismiss: '却下',
+		recordReason: '記録し直す理由（予診票で確認した内容など）',
+		dismissReason: '却下の理由（記録しない理由）',
+		recordHint: '端末から届いた内容で記録し直します。誤っている項目だけを入力してください（空欄の項目は届いた内容のままです）。',
+		municipality: '市町村コード（6桁）',
+		expiry: '有効期限',
+		givenAt: '接種日時',
+		refusedRecord: '受付拒否された記録',
+		problems: '問題点',
+		withheld: { 'my-number': '個人番号と思われる数字を含んでいたため、内容は保存していません（項目名のみ）。予診票から記録するか、却下してください。', 'too-large': '内容が大きすぎるため保存していません。' } as Record<string, string>,
+		myNumberField: (field: string) => `個人番号らしき数字があった項目: ${field}`,
 		resolved: (by: string | null, at: string | null) => (by ? `${by}（${at ?? ''}）` : (at ?? '')),
 		history: '履歴'
 	},
@@ -167,8 +180,9 @@ export const reconcileJa = {
 		what: '内容',
 		device: (label: string | null, operator: string | null) => `端末 ${label ?? ''}／担当 ${operator ?? ''}`,
 		office: (user: string | null, name: string | null) => `保健センター ${name ?? ''}（${user ?? ''}）`,
-		types: { dose: '接種', 'not-vaccinated': '接種不適当', correction: '訂正', void: '取消', 'batch-close': '締め' } as Record<string, string>,
-		printedAt: (at: string) => `印刷日時: ${at}`
+		types: { dose: '接種', 'not-vaccinated': '接種不適当', correction: '訂正', void: '取消', 'batch-close': '締め', 'batch-reopen': '締めの取消（再開）' } as Record<string, string>,
+		printedAt: (at: string) => `印刷日時: ${at}`,
+		vaccinationRecord: '接種記録の証明（本人用・A4）'
 	}
 };
 
@@ -190,7 +204,7 @@ export const reconcileEn: typeof reconcileJa = {
 		'refused-update': 'Refused update',
 		'late-after-close': 'Records the device sent after the office closed its batch'
 	},
-	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)' },
+	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)', dismissed: 'Dismissed (not recorded)' },
 	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
 	refusalCodes: refusalTexts('en'),
 	detailKeys: {
@@ -297,6 +311,18 @@ export const reconcileEn: typeof reconcileJa = {
 		ticketDose: "Ticket's dose digit",
 		lot: 'Lot',
 		done: (id) => `Item ${id} done.`,
+		record: 'Record again',
+		dismiss: 'Dismiss',
+		recordReason: 'Why it is recorded again (what the paper form shows)',
+		dismissReason: 'Why it is dismissed (not recorded)',
+		recordHint: 'Records it again from what the device sent. Fill in only the fields that are wrong (empty fields keep what was sent).',
+		municipality: 'Municipality code (6 digits)',
+		expiry: 'Expiry',
+		givenAt: 'Given at',
+		refusedRecord: 'Refused record',
+		problems: 'Problems',
+		withheld: { 'my-number': 'It held a number that looks like a My Number, so its content was not kept (only the field). Record it from the paper form, or dismiss it.', 'too-large': 'Its content was too large to keep.' },
+		myNumberField: (field) => `Field that held a My Number-like number: ${field}`,
 		resolved: (by, at) => (by ? `${by} (${at ?? ''})` : (at ?? '')),
 		history: 'History'
 	},
@@ -319,7 +345,8 @@ export const reconcileEn: typeof reconcileJa = {
 		what: 'Content',
 		device: (label, operator) => `Device ${label ?? ''} / operator ${operator ?? ''}`,
 		office: (user, name) => `Back office ${name ?? ''} (${user ?? ''})`,
-		types: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated', correction: 'Correction', void: 'Void', 'batch-close': 'Close' },
-		printedAt: (at) => `Printed ${at}`
+		types: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated', correction: 'Correction', void: 'Void', 'batch-close': 'Close', 'batch-reopen': 'Reopen' },
+		printedAt: (at) => `Printed ${at}`,
+		vaccinationRecord: 'Vaccination record (for the resident, A4)'
 	}
 };
