@@ -63,6 +63,9 @@ export const ERROR_TEXT = {
 	NOT_YOUR_BATCH: { ja: '他の端末のバッチへの送信です。', en: "The update is for another device's batch." },
 	BAD_SIGNATURE: { ja: '端末の署名を確認できません。', en: "The device's signature does not verify." },
 	SYNC_MALFORMED: { ja: '同期のデータを読み取れません。', en: 'The sync message cannot be read.' },
+	// The ledger cannot store now; the device keeps the records and offers them again (retryable)
+	LEDGER_FULL: { ja: 'サーバーの記憶領域が不足しているため、いまは保存できません。記録は端末に残り、空きができしだい送信されます。', en: 'The server is out of storage and cannot store now. The records stay on the device and are sent once space is freed.' },
+	LEDGER_UNAVAILABLE: { ja: 'サーバーのデータベースが応答していません。記録は端末に残り、復旧しだい送信されます。', en: "The server's database is not answering. The records stay on the device and are sent once it is back." },
 	// Batches, reconciliation and office records
 	BATCH_UNKNOWN: { ja: 'そのバッチは見つかりません。', en: 'No such batch.' },
 	BATCH_NOT_OPEN: { ja: 'このバッチは締め済みです。', en: 'This batch is already closed.' },
@@ -80,6 +83,12 @@ export const ERROR_TEXT = {
 	RECORD_VOIDED: { ja: 'この記録は取消済みです。', en: 'This record is voided.' },
 	NO_CHANGE: { ja: '変更された項目がありません。', en: 'Nothing was changed.' },
 	INVALID_EVENT: { ja: '記録の内容が規定に合いません。', en: 'The record does not meet the rules.' },
+	NOT_REFUSED_ITEM: { ja: '受付拒否された記録の確認事項だけを記録し直し・却下できます。', en: 'Only a refused record can be recorded again or dismissed.' },
+	REFUSED_UNKNOWN: { ja: 'その受付拒否された記録は見つかりません。', en: 'No such refused record.' },
+	REFUSED_CONTENT_WITHHELD: { ja: 'この受付拒否には記録の内容が保存されていません。予診票から新しく記録するか、却下してください。', en: 'The content of this refused record was not kept. Record it anew from the paper form, or dismiss it.' },
+	REFUSED_NOT_A_RECORD: { ja: '接種・接種不適当の記録ではないため、記録し直せません。却下してください。', en: 'This is not a dose or screening record and cannot be recorded again. Dismiss it.' },
+	REFUSED_ALREADY_RECORDED: { ja: 'この受付拒否された記録はすでに記録し直されています。', en: 'This refused record was already recorded again.' },
+	FIELD_NOT_EDITABLE: { ja: 'この項目は変更できません。', en: 'This field cannot be changed.' },
 	// Tickets and the register
 	BAD_TICKET: { ja: '接種券番号の形式が正しくありません。', en: 'The ticket number is not valid.' },
 	BAD_TICKET_NUMBER: { ja: '券番号は10桁の数字で入力してください。', en: 'The ticket number must be 10 digits.' },

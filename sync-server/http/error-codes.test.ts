@@ -34,8 +34,11 @@ const UNIONS = new RegExp(String.raw`(?:\bcode:|=)\s*((?:'(?:${CODE})'\s*\|\s*)+
 const NOT_CODES = new Set([
 	'ARRAY', // a PostgreSQL column type (scan-my-number.ts)
 	'COOKIE_SECURE', // an environment variable (config.ts)
-	'EEXIST', // Node's file error codes (key-file.ts)
+	'EEXIST', // Node's file and socket error codes (key-file.ts, ledger/errors.ts)
 	'ENOENT',
+	'ENOSPC',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
 	'GET', // an HTTP method
 	'GTIN' // a CSV column heading
 ]);
