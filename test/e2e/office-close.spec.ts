@@ -171,7 +171,7 @@ test('a tablet the office closed comes back online: its late dose reopens the ex
 	await expect(item).toContainText('締めた後に届いた記録・訂正・取消: 1');
 	await expectOfficeAccessible(office, 'queue with a late-after-close item');
 	await item.getByRole('button', { name: '了承（メモ）' }).click();
-	await office.getByLabel('メモ（承認の理由）').fill('予診票2枚目と照合済み');
+	await office.getByLabel('メモ（了承の理由）').fill('予診票2枚目と照合済み');
 	await office.getByRole('button', { name: '実行', exact: true }).click();
 	await expect(office.getByRole('status')).toContainText('処理しました');
 
