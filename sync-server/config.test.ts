@@ -12,6 +12,12 @@ describe('configuration from the environment', () => {
 		expect(c.http).toEqual({ headersMs: 10_000, requestMs: 60_000, uploadMs: 900_000, keepAliveMs: 5_000 });
 	});
 
+	it("takes the municipality's name for papers printed for residents, trimmed and bounded", () => {
+		expect(loadConfig({}).municipalityName).toBe('');
+		expect(loadConfig({ MUNICIPALITY_NAME: ' 千代田区 ' }).municipalityName).toBe('千代田区');
+		expect(() => loadConfig({ MUNICIPALITY_NAME: 'あ'.repeat(41) })).toThrow(/MUNICIPALITY_NAME must be at most 40 characters/);
+	});
+
 	it('marks the session cookie Secure unless serving plain HTTP on loopback, or told otherwise', () => {
 		expect(loadConfig({ HOST: '0.0.0.0' }).cookieSecure).toBe(true);
 		expect(loadConfig({ HOST: '0.0.0.0', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
