@@ -14,6 +14,12 @@ describe('configuration from the environment', () => {
 		expect(loadConfig({ DISK_FREE_MIN_MB: '0', LEDGER_TIMEOUT_SECONDS: '5', LEDGER_TEST_HOOKS: 'true' }).ledgerGuard).toMatchObject({ diskFreeMinBytes: 0, callTimeoutMs: 5000, testHooks: true });
 	});
 
+	it("takes the municipality's name for papers printed for residents, trimmed and bounded", () => {
+		expect(loadConfig({}).municipalityName).toBe('');
+		expect(loadConfig({ MUNICIPALITY_NAME: ' 千代田区 ' }).municipalityName).toBe('千代田区');
+		expect(() => loadConfig({ MUNICIPALITY_NAME: 'あ'.repeat(41) })).toThrow(/MUNICIPALITY_NAME must be at most 40 characters/);
+	});
+
 	it('marks the session cookie Secure unless serving plain HTTP on loopback, or told otherwise', () => {
 		expect(loadConfig({ HOST: '0.0.0.0' }).cookieSecure).toBe(true);
 		expect(loadConfig({ HOST: '0.0.0.0', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);

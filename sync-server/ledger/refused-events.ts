@@ -1,4 +1,4 @@
-import { locateMyNumber } from '../../shared/index';
+import { EVENT_ERROR_MESSAGES, locateMyNumber } from '../../shared/index';
 import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
 import type { SqlExecutor } from './sql';
 
@@ -62,7 +62,9 @@ export function refusedEvent(value: { id: string }, problems: EventProblem[]): R
 		const field = myNumber?.path ?? foundAt ?? '';
 		// The path names keys only; a key that is not a plain field name is not echoed.
 		const safe = field.split('.').every((k) => /^[A-Za-z][A-Za-z0-9_-]{0,39}$|^\d+$/.test(k)) ? field : '';
-		return { eventId: value.id, content: null, withheld: 'my-number', myNumberField: safe || null, problems: problems.filter((p) => p.code === 'MY_NUMBER').slice(0, 1) };
+		// Problems are the server's own texts and field names, never values: they stay.
+		const found = myNumber ?? { code: 'MY_NUMBER', path: safe, message: EVENT_ERROR_MESSAGES.MY_NUMBER };
+		return { eventId: value.id, content: null, withheld: 'my-number', myNumberField: safe || null, problems: myNumber ? problems : [...problems, found] };
 	}
 	const json = JSON.stringify(value);
 	if (json.length > MAX_REFUSED_CONTENT_CHARS) return { eventId: value.id, content: null, withheld: 'too-large', myNumberField: null, problems };

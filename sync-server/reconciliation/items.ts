@@ -93,6 +93,8 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 		}
 		let eventId: string | null = null;
 		const tickets: TicketKey[] = [];
+		// The batches the rules look at again: the item's, and the one a recorded refusal went into.
+		const batches = new Set([item.batch_id]);
 		if (act.action === 'record' || act.action === 'dismiss') {
 			if (item.reason !== 'refused-update') return { ok: false, status: 409, code: 'NOT_REFUSED_ITEM', message: '受付拒否された記録の確認事項だけを記録し直し・却下できます。' };
 		}
@@ -104,6 +106,7 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 			const result = await recordRefused(tx, details.refusedEventId, { reason: act.reason, changes: act.changes }, user, id, catalog.validate);
 			if (!result.ok) return { ok: false, status: result.status, code: result.code, message: result.message, errors: result.errors };
 			eventId = result.event.id;
+			batches.add(result.event.batch);
 			tickets.push({ municipality: result.event.municipality, ticketNumber: result.event.ticketNumber });
 		}
 		if (act.action === 'void' || act.action === 'correct') {
@@ -121,9 +124,8 @@ export async function actOnItem(db: SqlDatabase, tenant: string, id: number, act
 			if (result.event.type === 'correction') tickets.push({ municipality: result.event.record.municipality, ticketNumber: result.event.record.ticketNumber });
 		}
 		const note = act.action === 'accept' || act.action === 'report' ? act.note : act.reason;
-		const batches = act.action === 'record' ? [...new Set([item.batch_id, (await tx.query<{ batch_id: string }>('SELECT batch_id FROM office_events WHERE event_id = $1', [eventId])).rows[0]!.batch_id])] : [item.batch_id];
 		await tx.query(`UPDATE reconciliation_items SET status = $2, note = $3, resolved_by = $4, resolved_at = now() WHERE id = $1`, [id, STATUS_OF[act.action], note, user.id]);
-		await runRules(tx, tenant, await batchScope(tx, batches, tickets), catalog.catalog);
+		await runRules(tx, tenant, await batchScope(tx, [...batches], tickets), catalog.catalog);
 		await appendAudit(tx, {
 			actor: { id: user.id, name: user.name },
 			action: `reconcile.${act.action}`,

@@ -51,7 +51,10 @@ describe.each(BACKENDS)('future service days on %s', (backend) => {
 		await vi.waitFor(
 			async () => {
 				const { items } = await staff.json<{ items: Item[] }>('GET', '/api/office/reconciliation/items?status=open&reason=refused-update');
-				expect(items.map((i) => [i.batchId, i.details.code, i.details.eventIds])).toEqual([[d.batchFor('2099-12-31'), 'SERVICE_DAY_FUTURE', ahead.map((e) => e.id)]]);
+				// One item per refused record (issue 13), each with its ticket.
+				expect(items.map((i) => [i.batchId, i.details.code, i.details.eventIds, i.ticketNumber])).toEqual(
+					ahead.map((e, n) => [d.batchFor('2099-12-31'), 'SERVICE_DAY_FUTURE', [e.id], `000000000${n + 3}`])
+				);
 			},
 			{ timeout: 30_000, interval: 50 }
 		);
