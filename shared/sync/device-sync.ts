@@ -1,6 +1,6 @@
 import nacl from 'tweetnacl';
 import * as Y from 'yjs';
-import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
 import { parseVaccineCatalog, type VaccineCatalog } from '../domain/vaccines';
 import { MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
@@ -9,7 +9,7 @@ import type { PublicKeys } from '../protocol/keys';
 import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, type ServerKeyPins } from '../protocol/server-keys';
 import { backoffDelay } from './backoff';
 import { chunkedDiff } from './chunk';
-import { hasContent } from './yjs-state';
+import { covers, hasContent, joinStateVectors } from './yjs-state';
 import { openDeviceChannel, type DeviceIdentity, type KeyChangeDecision, type SecureChannel } from './device-channel';
 import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
 
@@ -52,6 +52,13 @@ export interface DeviceSyncStore {
 	saveServerKeys(pins: ServerKeyPins): Promise<void>;
 }
 
+/** A live event's update as the store saved it, and the document's state vector just before it. */
+export interface LiveUpdate {
+	update: Uint8Array;
+	stateBefore: Uint8Array;
+	stateAfter: Uint8Array;
+}
+
 export type SyncStatus =
 	| { state: 'offline'; retryInMs: number | null }
 	| { state: 'connecting' }
@@ -79,6 +86,9 @@ export interface DeviceSyncOptions {
 	 */
 	handshakeTimeoutMs?: number;
 }
+
+/** Yjs encoding of an empty state vector: covered by anything. */
+const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
 /** Close codes after which retrying is pointless until a person acts. */
 const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CLOSE.DEVICE_RETIRED, CLOSE.HANDSHAKE_FAILED, CLOSE.SERVER_KEY_CHANGE_REFUSED]);
@@ -109,6 +119,13 @@ export class DeviceSync {
 	private pins: ServerKeyPins;
 	/** The pinned keys the server proved the current connection with: receipts are checked against them. */
 	private connectionKeys: PublicKeys | null = null;
+	/**
+	 * Per batch, on the current connection: what the server holds or will hold once it has
+	 * handled the frames already sent (frames of one connection are handled in order), from
+	 * its receipts and our own SyncStep2 and Update frames. A live update whose base it covers
+	 * can go alone; otherwise the engine falls back to SyncStep1. Forgotten at a refusal.
+	 */
+	private serverHas = new Map<string, Uint8Array>();
 
 	constructor(opts: DeviceSyncOptions) {
 		this.opts = opts;
@@ -148,10 +165,33 @@ export class DeviceSync {
 		return this.channel !== null;
 	}
 
-	/** Offer a batch's new local events to the server now, if connected. */
-	async push(batchId: string): Promise<void> {
-		if (!this.channel) return;
-		await this.sendStep1(this.channel, batchId);
+	/**
+	 * Offer a batch's new local events to the server now, if connected. With the update the
+	 * store just saved (`live`), and a server known to hold its base on this connection, that
+	 * update goes as one signed Update and comes back as one receipt; otherwise (first event
+	 * of a batch on this connection with earlier content unknown, after a refusal) the batch is
+	 * offered with a SyncStep1 and the exchange of a (re)connection follows.
+	 */
+	push(batchId: string, live?: LiveUpdate): Promise<void> {
+		const run = this.inbox.then(() => this.pushNow(batchId, live));
+		this.inbox = run.catch((e: unknown) => this.opts.onError?.(e));
+		return this.inbox;
+	}
+
+	private async pushNow(batchId: string, live?: LiveUpdate): Promise<void> {
+		const channel = this.channel;
+		if (!channel) return;
+		const known = this.serverHas.get(batchId) ?? EMPTY_STATE_VECTOR;
+		if (live && covers(known, live.stateAfter)) return; // already on its way in an earlier frame
+		if (live && covers(known, live.stateBefore)) {
+			const { deviceId, keys } = this.opts.identity;
+			const signature = nacl.sign.detached(updateSigningBytes(batchId, deviceId, live.update), keys.sign.secretKey);
+			channel.send({ type: MSG_SIGNED_SYNC, doc: batchId, kind: messageYjsUpdate, payload: live.update, signature });
+			this.serverHas.set(batchId, joinStateVectors(known, live.stateAfter));
+			await this.opts.store.markSent(batchId, live.stateAfter);
+		} else {
+			await this.sendStep1(channel, batchId);
+		}
 		this.scheduleReport();
 	}
 
@@ -215,6 +255,7 @@ export class DeviceSync {
 				if (id !== this.connection) return channel.close(1000, 'abandoned');
 				this.channel = channel;
 				this.connectionKeys = provedBy;
+				this.serverHas = new Map();
 				// The server proved itself with the newest keys, so it has recorded the change:
 				// the keys kept in case its acknowledgement was lost are no longer trusted.
 				if (sameServerKeys(provedBy, this.pins.current) && this.pins.earlier.length > 0) {
@@ -321,12 +362,15 @@ export class DeviceSync {
 					// The server's state vector: answer with everything it lacks, signed, in
 					// frame-sized pieces.
 					const chunks = chunkedDiff(doc, m.payload);
+					this.serverHas.set(m.doc, m.payload);
 					if (!hasContent(chunks[0]!)) return;
 					for (const diff of chunks) {
 						const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
 						channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
 					}
-					await store.markSent(m.doc, Y.encodeStateVector(doc));
+					const sent = Y.encodeStateVector(doc);
+					this.serverHas.set(m.doc, joinStateVectors(m.payload, sent));
+					await store.markSent(m.doc, sent);
 				} else {
 					// What the server holds of our own batch that we lack (a device restored
 					// from an older copy): take it back rather than write a divergent history.
@@ -342,12 +386,15 @@ export class DeviceSync {
 					return;
 				}
 				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
+				if (parseBatchId(m.doc)?.deviceId === identity.deviceId) this.serverHas.set(m.doc, joinStateVectors(this.serverHas.get(m.doc) ?? EMPTY_STATE_VECTOR, m.stateVector));
 				this.scheduleReport();
 				await this.stopIfRetiredAndDone();
 				return;
 			}
 			case MSG_REFUSED:
 				this.opts.onError?.(new Error(`refused ${m.doc}: ${m.code}`));
+				// What the server holds is no longer known: the next event goes by SyncStep1.
+				this.serverHas.delete(m.doc);
 				if (m.eventIds.length === 0) return;
 				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds, stateVector: m.stateVector });
 				this.scheduleReport();

@@ -10,7 +10,7 @@ import type { DeviceIdentity } from '../../shared/sync/device-channel';
 import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
 import { coveredBy } from '../../shared/sync/yjs-state';
 import { rebaseBatch } from '../../shared/sync/rebase';
-import { fromWhatwgSocket } from '../../shared/sync/socket';
+import { fromWhatwgSocket, type MinimalSocket } from '../../shared/sync/socket';
 import { doseEvent } from './fixtures';
 
 interface Held {
@@ -75,9 +75,11 @@ export class MemoryDevice implements DeviceSyncStore {
 		const doc = this.docFor(batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
+		const stateBefore = Y.encodeStateVector(doc);
 		doc.getArray(BATCH_EVENTS).push([value]);
 		this.events.set(String((value as { id: string }).id), { event: value as DoseEvent, client, clock, state: 'local' });
-		void this.sync?.push(batch);
+		// As the station does: the exact update of this event goes live (see DeviceSync.push).
+		void this.sync?.push(batch, { update: Y.encodeStateAsUpdate(doc, stateBefore), stateBefore, stateAfter: Y.encodeStateVector(doc) });
 	}
 
 	docFor(batch: string): Y.Doc {
@@ -130,7 +132,7 @@ export class MemoryDevice implements DeviceSyncStore {
 				this.welcome = w;
 				this.notify();
 			},
-			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
+			openSocket: (u) => this.counting(fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0])),
 			onStatus: (s) => {
 				if (s.state === 'online') this.connections++;
 				this.status = s;
@@ -138,6 +140,24 @@ export class MemoryDevice implements DeviceSyncStore {
 			}
 		});
 		this.sync.start();
+	}
+
+	/** WebSocket frames sent and received since start(), handshake included. */
+	readonly frames = { sent: 0, received: 0 };
+
+	private counting(socket: MinimalSocket): MinimalSocket {
+		return {
+			...socket,
+			send: (d) => {
+				this.frames.sent++;
+				socket.send(d);
+			},
+			onMessage: (h) =>
+				socket.onMessage((d) => {
+					this.frames.received++;
+					h(d);
+				})
+		};
 	}
 
 	stop(): void {

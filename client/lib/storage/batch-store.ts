@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS, parseBatchId, type DoseEvent, type VaccineCatalog } from '$shared/index';
-import type { DeviceSyncStore } from '$shared/sync/device-sync';
+import type { DeviceSyncStore, LiveUpdate } from '$shared/sync/device-sync';
 import { coveredBy } from '$shared/sync/yjs-state';
 import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
@@ -81,12 +81,15 @@ export class BatchStore implements DeviceSyncStore {
 		return doc;
 	}
 
-	/** Appends an event to its batch and the outbox. Resolves once it is on disk. */
-	append(event: DoseEvent): Promise<EventView> {
+	/**
+	 * Appends an event to its batch and the outbox. Resolves once it is on disk, with the exact
+	 * Yjs update that carries it (the sync engine sends that as the live Update).
+	 */
+	append(event: DoseEvent): Promise<{ view: EventView; live: LiveUpdate }> {
 		return this.exclusive(event.batch, () => this.appendNow(event));
 	}
 
-	private async appendNow(event: DoseEvent): Promise<EventView> {
+	private async appendNow(event: DoseEvent): Promise<{ view: EventView; live: LiveUpdate }> {
 		const doc = await this.liveDoc(event.batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
@@ -111,7 +114,10 @@ export class BatchStore implements DeviceSyncStore {
 			throw e;
 		}
 		this.onChange();
-		return { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
+		return {
+			view: { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt },
+			live: { update, stateBefore: before, stateAfter: Y.encodeStateVector(doc) }
+		};
 	}
 
 	/** The lot master entries of this site, sealed (a lot number is not left readable). */
