@@ -46,6 +46,17 @@ export class BatchDocs {
 		});
 	}
 
+	/**
+	 * Drops the cached document of a batch, from inside withBatch: it holds content the
+	 * ledger does not (an update refused, or whose commit failed, after it was integrated).
+	 * The next use rebuilds it from the stored updates.
+	 */
+	discard(batchId: string): void {
+		const entry = this.entries.get(batchId);
+		this.entries.delete(batchId);
+		void entry?.then((e) => e.doc.destroy());
+	}
+
 	private load(batchId: string): Promise<BatchEntry> {
 		let entry = this.entries.get(batchId);
 		if (entry) {
