@@ -8,7 +8,7 @@ import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import type { PublicKeys } from '../protocol/keys';
 import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, type ServerKeyPins } from '../protocol/server-keys';
 import { backoffDelay } from './backoff';
-import { chunkedDiff } from './chunk';
+import { chunkedDiff, mergedChunks } from './chunk';
 import { covers, hasContent, joinStateVectors } from './yjs-state';
 import { openDeviceChannel, type DeviceIdentity, type KeyChangeDecision, type SecureChannel } from './device-channel';
 import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
@@ -22,6 +22,13 @@ export interface DeviceSyncStore {
 	pendingBatchIds(): Promise<string[]>;
 	/** The live document of a batch (the same instance the app appends to). */
 	batchDoc(batchId: string): Promise<Y.Doc>;
+	/**
+	 * The batch's updates as stored, in the order they were saved (one per event, plus any
+	 * the store wrote whole, e.g. after a rebase). With it an upload is merged from these
+	 * instead of cut from the document (see mergedChunks). Must not return in the middle of
+	 * an append: what it returns is on disk.
+	 */
+	storedUpdates?(batchId: string): Promise<Uint8Array[]>;
 	/** Everything up to this state vector has been handed to the socket. */
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void>;
 	/** The server committed everything up to this state vector (receipt signature verified). */
@@ -360,16 +367,20 @@ export class DeviceSync {
 				const doc = await store.batchDoc(m.doc);
 				if (m.kind === messageYjsSyncStep1) {
 					// The server's state vector: answer with everything it lacks, signed, in
-					// frame-sized pieces.
-					const chunks = chunkedDiff(doc, m.payload);
+					// frame-sized pieces, each sent as soon as it is made. From the stored
+					// per-event updates merged when the store has them (linear in what is sent);
+					// otherwise cut from the document.
 					this.serverHas.set(m.doc, m.payload);
-					if (!hasContent(chunks[0]!)) return;
-					for (const diff of chunks) {
+					const merged = store.storedUpdates ? mergedChunks(await store.storedUpdates(m.doc), m.payload) : null;
+					let sent = m.payload;
+					for (const diff of merged ?? chunkedDiff(doc, m.payload)) {
+						if (!hasContent(diff)) continue;
 						const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
 						channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
+						sent = joinStateVectors(sent, Y.encodeStateVectorFromUpdate(diff));
 					}
-					const sent = Y.encodeStateVector(doc);
-					this.serverHas.set(m.doc, joinStateVectors(m.payload, sent));
+					if (sent === m.payload) return;
+					this.serverHas.set(m.doc, sent);
 					await store.markSent(m.doc, sent);
 				} else {
 					// What the server holds of our own batch that we lack (a device restored

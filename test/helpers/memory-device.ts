@@ -78,8 +78,40 @@ export class MemoryDevice implements DeviceSyncStore {
 		const stateBefore = Y.encodeStateVector(doc);
 		doc.getArray(BATCH_EVENTS).push([value]);
 		this.events.set(String((value as { id: string }).id), { event: value as DoseEvent, client, clock, state: 'local' });
-		// As the station does: the exact update of this event goes live (see DeviceSync.push).
-		void this.sync?.push(batch, { update: Y.encodeStateAsUpdate(doc, stateBefore), stateBefore, stateAfter: Y.encodeStateVector(doc) });
+		// As the station does: the update is kept with the event, and goes live (see DeviceSync.push).
+		const update = Y.encodeStateAsUpdate(doc, stateBefore);
+		if (Buffer.compare(stateBefore, this.storedState.get(batch) ?? Uint8Array.of(0)) === 0) {
+			this.updatesOf(batch).push(update);
+			this.storedState.set(batch, Y.encodeStateVector(doc));
+		}
+		void this.sync?.push(batch, { update, stateBefore, stateAfter: Y.encodeStateVector(doc) });
+	}
+
+	/** Each batch's updates as saved: one per append, or the whole log after a rebase. */
+	readonly stored = new Map<string, Uint8Array[]>();
+
+	private updatesOf(batch: string): Uint8Array[] {
+		let list = this.stored.get(batch);
+		if (!list) {
+			list = [];
+			this.stored.set(batch, list);
+		}
+		return list;
+	}
+
+	/** Each batch's state after its last stored update. */
+	private readonly storedState = new Map<string, Uint8Array>();
+
+	/** The stored updates, and whatever reached the document by other ways (a test writing to it, the server's content). */
+	async storedUpdates(batch: string): Promise<Uint8Array[]> {
+		const doc = this.docFor(batch);
+		const state = this.storedState.get(batch) ?? Uint8Array.of(0);
+		const list = this.updatesOf(batch);
+		if (Buffer.compare(Y.encodeStateVector(doc), state) !== 0) {
+			list.push(Y.encodeStateAsUpdate(doc, state));
+			this.storedState.set(batch, Y.encodeStateVector(doc));
+		}
+		return [...list];
 	}
 
 	docFor(batch: string): Y.Doc {
@@ -238,6 +270,9 @@ export class MemoryDevice implements DeviceSyncStore {
 	async markRefused(r: { batchId: string; code: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
 		const { doc, moved } = rebaseBatch(this.docFor(r.batchId), r.stateVector, new Set(r.eventIds));
 		this.docs.set(r.batchId, doc);
+		// The rebased log replaces the stored one, as the station stores it.
+		this.stored.set(r.batchId, [Y.encodeStateAsUpdate(doc)]);
+		this.storedState.set(r.batchId, Y.encodeStateVector(doc));
 		for (const id of r.eventIds) {
 			const e = this.events.get(id);
 			if (e) {

@@ -73,6 +73,14 @@ export class BatchStore implements DeviceSyncStore {
 		return this.persistServerContent(batchId, doc);
 	}
 
+	/** The batch's stored updates in saving order, for the upload (DeviceSyncStore.storedUpdates). */
+	storedUpdates(batchId: string): Promise<Uint8Array[]> {
+		return this.exclusive(batchId, async () => {
+			const rows = await this.db.updates.where('batchId').equals(batchId).sortBy('seq');
+			return Promise.all(rows.map((r) => this.vault.open(r.sealed)));
+		});
+	}
+
 	/** Content the server sends back (a device restored from an older copy) is kept too. */
 	private persistServerContent(batchId: string, doc: Y.Doc): Y.Doc {
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
