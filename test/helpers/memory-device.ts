@@ -6,7 +6,7 @@ import type { LotEntry } from '../../shared/protocol/messages';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { ServerKeyPins } from '../../shared/protocol/server-keys';
-import type { DeviceIdentity } from '../../shared/sync/device-channel';
+import type { DeviceIdentity, HandshakeCrypto } from '../../shared/sync/device-channel';
 import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
 import { coveredBy } from '../../shared/sync/yjs-state';
 import { rebaseBatch } from '../../shared/sync/rebase';
@@ -145,15 +145,18 @@ export class MemoryDevice implements DeviceSyncStore {
 		return [...this.venue.values()].flatMap((d) => d.getArray<{ id: string; ticketNumber?: string }>(BATCH_EVENTS).toArray());
 	}
 
-	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs'> = {}): void {
+	/** `crypto`: the handshake's primitives (tweetnacl's, as on the station, unless given). */
+	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs'> & { crypto?: HandshakeCrypto } = {}): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
+		const { crypto, ...rest } = options;
+		// The keys stored after a key change, as the station reloads its identity at unlock.
+		const identity = this.serverKeyPins
+			? { ...this.identity, serverKeys: this.serverKeyPins.current, earlierServerKeys: this.serverKeyPins.earlier, serverKeyGeneration: this.serverKeyPins.generation }
+			: this.identity;
 		this.sync = new DeviceSync({
-			...options,
+			...rest,
 			url,
-			// The keys stored after a key change, as the station reloads its identity at unlock.
-			identity: this.serverKeyPins
-				? { ...this.identity, serverKeys: this.serverKeyPins.current, earlierServerKeys: this.serverKeyPins.earlier, serverKeyGeneration: this.serverKeyPins.generation }
-				: this.identity,
+			identity: crypto ? { ...identity, crypto } : identity,
 			store: this,
 			onError: (e) => {
 				this.errors.push(String(e));

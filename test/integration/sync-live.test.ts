@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
+import { NODE_HANDSHAKE } from '../helpers/node-handshake-crypto';
 import { BACKENDS, backendEnv } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -66,6 +67,16 @@ describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 		await d.until(() => d.count('receipted') === 40);
 		const { rows } = await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events');
 		expect(rows[0]!.n).toBe(40);
+		expect(d.errors).toEqual([]);
+	});
+
+	it('takes a device whose handshake runs on node:crypto (as the storm bench simulates) exactly like a tweetnacl one', async () => {
+		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V001' }));
+		devices.push(d);
+		d.start({ crypto: NODE_HANDSHAKE });
+		await d.until(() => d.status.state === 'online');
+		d.append(d.doseEvent());
+		await d.until(() => d.count('receipted') === 1);
 		expect(d.errors).toEqual([]);
 	});
 });
