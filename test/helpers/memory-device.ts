@@ -146,7 +146,7 @@ export class MemoryDevice implements DeviceSyncStore {
 	}
 
 	/** `crypto`: the handshake's primitives (tweetnacl's, as on the station, unless given). */
-	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs'> & { crypto?: HandshakeCrypto } = {}): void {
+	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'reportIntervalMs'> & { crypto?: HandshakeCrypto } = {}): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
 		const { crypto, ...rest } = options;
 		// The keys stored after a key change, as the station reloads its identity at unlock.
@@ -186,6 +186,7 @@ export class MemoryDevice implements DeviceSyncStore {
 			send: (d) => {
 				this.frames.sent++;
 				socket.send(d);
+				this.notify();
 			},
 			onMessage: (h) =>
 				socket.onMessage((d) => {
