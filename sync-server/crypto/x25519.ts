@@ -7,8 +7,11 @@ import nacl from 'tweetnacl';
  * (crypto_box_beforenm): the X25519 shared point, then HSalsa20 under a zero nonce, which is
  * cheap and comes from tweetnacl's low-level exports. Keys in the raw 32-byte form.
  */
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+// DER headers of an X25519 private key (PKCS #8) and public key (SPKI), before the 32 raw bytes.
+const PKCS8_HEX = '302e020100300506032b656e04220420';
+const SPKI_HEX = '302a300506032b656e032100';
+const PKCS8_PREFIX = Buffer.from(PKCS8_HEX, 'hex');
+const SPKI_PREFIX = Buffer.from(SPKI_HEX, 'hex');
 const SIGMA = new Uint8Array(Buffer.from('expand 32-byte k', 'latin1'));
 const ZERO_NONCE = new Uint8Array(16);
 
