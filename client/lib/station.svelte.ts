@@ -477,8 +477,8 @@ export class Station {
 		this.assertMayRecord();
 		const checked = this.validate(event);
 		if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-		await this.store.append(checked.event);
-		void this.engine?.push(event.batch);
+		const { live } = await this.store.append(checked.event);
+		void this.engine?.push(event.batch, live);
 	}
 
 	/** Saves a dose for a confirmed ticket. Resolves once the event is on disk. */

@@ -126,6 +126,14 @@ export function deriveSessionKeys(args: {
 }): SessionKeys {
 	const ephemeral = nacl.box.before(args.peerEphemeralPublic, args.ownEphemeralSecret);
 	const identity = nacl.box.before(args.peerStaticBoxPublic, args.ownStaticBoxSecret);
-	const material = nacl.hash(concatBytes(utf8(PROTOCOL), ephemeral, identity, serverProofBytes(args.transcript)));
+	return sessionKeysFrom(ephemeral, identity, args.transcript);
+}
+
+/**
+ * The session keys from the two `nacl.box.before` values (ephemeral, then static), for a side
+ * that computes those with another X25519 implementation (the server: node:crypto).
+ */
+export function sessionKeysFrom(ephemeral: Uint8Array, identity: Uint8Array, transcript: Transcript): SessionKeys {
+	const material = nacl.hash(concatBytes(utf8(PROTOCOL), ephemeral, identity, serverProofBytes(transcript)));
 	return { deviceToServer: material.slice(0, 32), serverToDevice: material.slice(32, 64) };
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS } from '../domain/batch';
+import { hasContent } from './yjs-state';
 
 /** Below the server's frame limit with room for the envelope and signature. */
 export const MAX_UPDATE_BYTES = 512 * 1024;
@@ -48,4 +49,33 @@ export function chunkedDiff(doc: Y.Doc, from: Uint8Array, maxBytes = MAX_UPDATE_
 		for (const [k, v] of target) base.set(k, v);
 	}
 	return chunks;
+}
+
+/**
+ * Groups of stored per-event updates (in the order they were saved) that together hold what a
+ * batch has beyond `from`, each group under `maxBytes` once merged (Y.mergeUpdates), so an
+ * upload is made from the small updates already on disk instead of rebuilding the whole
+ * document per chunk. Each update is first cut to what `from` lacks (Y.diffUpdate). Groups are
+ * made lazily, so the caller signs and sends each as soon as it is made. Null when one stored
+ * update alone is larger than `maxBytes` (a rebased log is one stored update): chunkedDiff
+ * splits that one by events.
+ */
+export function mergedChunks(updates: readonly Uint8Array[], from: Uint8Array, maxBytes = MAX_UPDATE_BYTES): Iterable<Uint8Array> | null {
+	const diffs: Uint8Array[] = [];
+	for (const u of updates) {
+		const d = Y.diffUpdate(u, from);
+		if (d.length > maxBytes) return null;
+		if (hasContent(d)) diffs.push(d);
+	}
+	return (function* () {
+		let start = 0;
+		while (start < diffs.length) {
+			// Merging only removes repeated headers, so the sum of the parts bounds the result.
+			let end = start;
+			let size = 0;
+			while (end < diffs.length && (end === start || size + diffs[end]!.length <= maxBytes)) size += diffs[end++]!.length;
+			yield end - start === 1 ? diffs[start]! : Y.mergeUpdates(diffs.slice(start, end));
+			start = end;
+		}
+	})();
 }

@@ -3,11 +3,11 @@ import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../prot
 import {
 	CHALLENGE,
 	decodeHandshake,
-	deriveSessionKeys,
 	deviceProofBytes,
 	encodeAuth,
 	encodeHello,
 	serverProofBytes,
+	sessionKeysFrom,
 	type Transcript
 } from '../protocol/handshake';
 import type { KeyPairs, PublicKeys } from '../protocol/keys';
@@ -27,7 +27,34 @@ export interface DeviceIdentity {
 	earlierServerKeys?: PublicKeys[];
 	/** The generation of `serverKeys`, once learnt from a key change (null: the enrolment code's). */
 	serverKeyGeneration?: number | null;
+	/** The handshake's primitives; tweetnacl's unless given (see HandshakeCrypto). */
+	crypto?: HandshakeCrypto;
 }
+
+/**
+ * The handshake's key agreement and signatures. The station uses tweetnacl's; the load and
+ * bench simulators pass node:crypto's (same bytes), so that a storm of simulated devices
+ * measures the server rather than the simulator's JavaScript crypto.
+ */
+export interface HandshakeCrypto {
+	/** A fresh ephemeral X25519 pair: its public key, and `nacl.box.before` with its secret. */
+	ephemeral(): { publicKey: Uint8Array; before(peerPublic: Uint8Array): Uint8Array };
+	/** `nacl.box.before(peerPublic, ownSecret)`. */
+	before(peerPublic: Uint8Array, ownSecret: Uint8Array): Uint8Array;
+	/** Ed25519 over `data` with a 64-byte tweetnacl secret key. */
+	sign(data: Uint8Array, secretKey: Uint8Array): Uint8Array;
+	verify(data: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+export const TWEETNACL_HANDSHAKE: HandshakeCrypto = {
+	ephemeral() {
+		const pair = nacl.box.keyPair();
+		return { publicKey: pair.publicKey, before: (peer) => nacl.box.before(peer, pair.secretKey) };
+	},
+	before: (peer, own) => nacl.box.before(peer, own),
+	sign: (data, secretKey) => nacl.sign.detached(data, secretKey),
+	verify: (data, signature, publicKey) => nacl.sign.detached.verify(data, signature, publicKey)
+};
 
 /** What the device decided about a key change the server offered. */
 export type KeyChangeDecision = { accepted: number } | { refused: string } | { failed: string };
@@ -62,7 +89,8 @@ export interface ChannelHandlers {
  * having synced nothing over this connection.
  */
 export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentity, handlers: ChannelHandlers): void {
-	const ephemeral = nacl.box.keyPair();
+	const crypto = identity.crypto ?? TWEETNACL_HANDSHAKE;
+	const ephemeral = crypto.ephemeral();
 	let state: 'hello' | 'auth' | 'rekey' | 'ready' | 'closed' = 'hello';
 	let sealKey: Uint8Array | null = null;
 	let opener: FrameOpener | null = null;
@@ -103,19 +131,13 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 				challenge: msg.challenge
 			};
 			const proof = serverProofBytes(transcript);
-			provedBy = [identity.serverKeys, ...(identity.earlierServerKeys ?? [])].find((k) => nacl.sign.detached.verify(proof, msg.signature, k.sign)) ?? null;
+			provedBy = [identity.serverKeys, ...(identity.earlierServerKeys ?? [])].find((k) => crypto.verify(proof, msg.signature, k.sign)) ?? null;
 			if (!provedBy) return channel.close(CLOSE.HANDSHAKE_FAILED, 'server key mismatch');
-			const keys = deriveSessionKeys({
-				ownEphemeralSecret: ephemeral.secretKey,
-				peerEphemeralPublic: msg.ephemeral,
-				ownStaticBoxSecret: identity.keys.box.secretKey,
-				peerStaticBoxPublic: provedBy.box,
-				transcript
-			});
+			const keys = sessionKeysFrom(ephemeral.before(msg.ephemeral), crypto.before(provedBy.box, identity.keys.box.secretKey), transcript);
 			sealKey = keys.deviceToServer;
 			opener = new FrameOpener(keys.serverToDevice);
 			state = 'auth';
-			socket.send(handshakeFrame(encodeAuth(nacl.sign.detached(deviceProofBytes(transcript), identity.keys.sign.secretKey))));
+			socket.send(handshakeFrame(encodeAuth(crypto.sign(deviceProofBytes(transcript), identity.keys.sign.secretKey))));
 			return;
 		}
 		const opened = opener!.open(frame);

@@ -1,6 +1,6 @@
 import nacl from 'tweetnacl';
 import * as Y from 'yjs';
-import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
 import { parseVaccineCatalog, type VaccineCatalog } from '../domain/vaccines';
 import { DEFAULT_PING_SECONDS, MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_PING, MSG_PONG, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
@@ -10,8 +10,8 @@ import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, t
 import { isRetryableRefusal } from '../protocol/refusals';
 import { backoffDelay } from './backoff';
 import { ReceiptWatch, type StallReason } from './receipt-watch';
-import { chunkedDiff } from './chunk';
-import { hasContent } from './yjs-state';
+import { chunkedDiff, mergedChunks } from './chunk';
+import { covers, hasContent, joinStateVectors } from './yjs-state';
 import { Liveness } from './liveness';
 import { openDeviceChannel, type DeviceIdentity, type KeyChangeDecision, type SecureChannel } from './device-channel';
 import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
@@ -25,6 +25,13 @@ export interface DeviceSyncStore {
 	pendingBatchIds(): Promise<string[]>;
 	/** The live document of a batch (the same instance the app appends to). */
 	batchDoc(batchId: string): Promise<Y.Doc>;
+	/**
+	 * The batch's updates as stored, in the order they were saved (one per event, plus any
+	 * the store wrote whole, e.g. after a rebase). With it an upload is merged from these
+	 * instead of cut from the document (see mergedChunks). Must not return in the middle of
+	 * an append: what it returns is on disk.
+	 */
+	storedUpdates?(batchId: string): Promise<Uint8Array[]>;
 	/** Everything up to this state vector has been handed to the socket. */
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void>;
 	/** The server committed everything up to this state vector (receipt signature verified). */
@@ -53,6 +60,13 @@ export interface DeviceSyncStore {
 	 * the device acknowledges the change: a key change is never acknowledged and then forgotten.
 	 */
 	saveServerKeys(pins: ServerKeyPins): Promise<void>;
+}
+
+/** A live event's update as the store saved it, and the document's state vector just before it. */
+export interface LiveUpdate {
+	update: Uint8Array;
+	stateBefore: Uint8Array;
+	stateAfter: Uint8Array;
 }
 
 export type SyncStatus =
@@ -91,6 +105,9 @@ export interface DeviceSyncOptions {
 	receiptTimeoutMs?: number;
 }
 
+/** Yjs encoding of an empty state vector: covered by anything. */
+const EMPTY_STATE_VECTOR = Uint8Array.of(0);
+
 /** Close codes after which retrying is pointless until a person acts. */
 const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CLOSE.DEVICE_RETIRED, CLOSE.HANDSHAKE_FAILED, CLOSE.SERVER_KEY_CHANGE_REFUSED]);
 
@@ -122,6 +139,13 @@ export class DeviceSync {
 	private connectionKeys: PublicKeys | null = null;
 	/** Receipts awaited on the current connection; backs off on retryable refusals. */
 	private readonly watch: ReceiptWatch;
+	/**
+	 * Per batch, on the current connection: what the server holds or will hold once it has
+	 * handled the frames already sent (frames of one connection are handled in order), from
+	 * its receipts and our own SyncStep2 and Update frames. A live update whose base it covers
+	 * can go alone; otherwise the engine falls back to SyncStep1. Forgotten at a refusal.
+	 */
+	private serverHas = new Map<string, Uint8Array>();
 
 	constructor(opts: DeviceSyncOptions) {
 		this.opts = opts;
@@ -175,10 +199,34 @@ export class DeviceSync {
 		return this.channel !== null;
 	}
 
-	/** Offer a batch's new local events to the server now, if connected. */
-	async push(batchId: string): Promise<void> {
-		if (!this.channel) return;
-		await this.sendStep1(this.channel, batchId);
+	/**
+	 * Offer a batch's new local events to the server now, if connected. With the update the
+	 * store just saved (`live`), and a server known to hold its base on this connection, that
+	 * update goes as one signed Update and comes back as one receipt; otherwise (first event
+	 * of a batch on this connection with earlier content unknown, after a refusal) the batch is
+	 * offered with a SyncStep1 and the exchange of a (re)connection follows.
+	 */
+	push(batchId: string, live?: LiveUpdate): Promise<void> {
+		const run = this.inbox.then(() => this.pushNow(batchId, live));
+		this.inbox = run.catch((e: unknown) => this.opts.onError?.(e));
+		return this.inbox;
+	}
+
+	private async pushNow(batchId: string, live?: LiveUpdate): Promise<void> {
+		const channel = this.channel;
+		if (!channel) return;
+		const known = this.serverHas.get(batchId) ?? EMPTY_STATE_VECTOR;
+		if (live && covers(known, live.stateAfter)) return; // already on its way in an earlier frame
+		if (live && covers(known, live.stateBefore)) {
+			const { deviceId, keys } = this.opts.identity;
+			const signature = nacl.sign.detached(updateSigningBytes(batchId, deviceId, live.update), keys.sign.secretKey);
+			channel.send({ type: MSG_SIGNED_SYNC, doc: batchId, kind: messageYjsUpdate, payload: live.update, signature });
+			this.serverHas.set(batchId, joinStateVectors(known, live.stateAfter));
+			await this.opts.store.markSent(batchId, live.stateAfter);
+			this.watch.sent(batchId, live.stateAfter);
+		} else {
+			await this.sendStep1(channel, batchId);
+		}
 		this.scheduleReport();
 	}
 
@@ -243,6 +291,7 @@ export class DeviceSync {
 				if (id !== this.connection) return channel.close(1000, 'abandoned');
 				this.channel = channel;
 				this.connectionKeys = provedBy;
+				this.serverHas = new Map();
 				// The server proved itself with the newest keys, so it has recorded the change:
 				// the keys kept in case its acknowledgement was lost are no longer trusted.
 				if (sameServerKeys(provedBy, this.pins.current) && this.pins.earlier.length > 0) {
@@ -365,14 +414,20 @@ export class DeviceSync {
 				const doc = await store.batchDoc(m.doc);
 				if (m.kind === messageYjsSyncStep1) {
 					// The server's state vector: answer with everything it lacks, signed, in
-					// frame-sized pieces.
-					const chunks = chunkedDiff(doc, m.payload);
-					if (!hasContent(chunks[0]!)) return;
-					for (const diff of chunks) {
+					// frame-sized pieces, each sent as soon as it is made. From the stored
+					// per-event updates merged when the store has them (linear in what is sent);
+					// otherwise cut from the document.
+					this.serverHas.set(m.doc, m.payload);
+					const merged = store.storedUpdates ? mergedChunks(await store.storedUpdates(m.doc), m.payload) : null;
+					let sent = m.payload;
+					for (const diff of merged ?? chunkedDiff(doc, m.payload)) {
+						if (!hasContent(diff)) continue;
 						const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
 						channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
+						sent = joinStateVectors(sent, Y.encodeStateVectorFromUpdate(diff));
 					}
-					const sent = Y.encodeStateVector(doc);
+					if (sent === m.payload) return;
+					this.serverHas.set(m.doc, sent);
 					await store.markSent(m.doc, sent);
 					this.watch.sent(m.doc, sent);
 				} else {
@@ -391,15 +446,22 @@ export class DeviceSync {
 				}
 				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
 				this.watch.receipt(m.doc, m.stateVector);
+				if (parseBatchId(m.doc)?.deviceId === identity.deviceId) this.serverHas.set(m.doc, joinStateVectors(this.serverHas.get(m.doc) ?? EMPTY_STATE_VECTOR, m.stateVector));
 				this.scheduleReport();
 				await this.stopIfRetiredAndDone();
 				return;
 			}
 			case MSG_REFUSED:
 				// The server could not store it now (full disk, ledger restarting): wait, offer again.
-				if (isRetryableRefusal(m.code)) return this.watch.retryable(m.doc, m.code);
+				// It dropped what it had integrated: the next offer goes by SyncStep1.
+				if (isRetryableRefusal(m.code)) {
+					this.serverHas.delete(m.doc);
+					return this.watch.retryable(m.doc, m.code);
+				}
 				this.opts.onError?.(new Error(`refused ${m.doc}: ${m.code}`));
 				this.watch.answered(m.doc);
+				// What the server holds is no longer known: the next event goes by SyncStep1.
+				this.serverHas.delete(m.doc);
 				if (m.eventIds.length === 0) return;
 				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds, stateVector: m.stateVector });
 				this.scheduleReport();

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
 
 /** An encoded Yjs update with no structs and an empty delete set is two zero bytes. */
 export function hasContent(update: Uint8Array): boolean {
@@ -12,4 +13,25 @@ export function hasContent(update: Uint8Array): boolean {
 export function coveredBy(stateVector: Uint8Array): (client: number, clock: number) => boolean {
 	const sv = Y.decodeStateVector(stateVector);
 	return (client, clock) => (sv.get(client) ?? 0) > clock;
+}
+
+/** Whether state vector `a` covers `b`: every client's clock in `b` is at most its clock in `a`. */
+export function covers(a: Uint8Array, b: Uint8Array): boolean {
+	const have = Y.decodeStateVector(a);
+	for (const [client, clock] of Y.decodeStateVector(b)) if ((have.get(client) ?? 0) < clock) return false;
+	return true;
+}
+
+/** The state vector holding, per client, the larger clock of `a` and `b`. */
+export function joinStateVectors(a: Uint8Array, b: Uint8Array): Uint8Array {
+	const out = Y.decodeStateVector(a);
+	for (const [client, clock] of Y.decodeStateVector(b)) if ((out.get(client) ?? 0) < clock) out.set(client, clock);
+	const e = encoding.createEncoder();
+	// Y.encodeStateVector's layout: count, then (client, clock) pairs, highest client first.
+	encoding.writeVarUint(e, out.size);
+	for (const [client, clock] of [...out].sort((x, y) => y[0] - x[0])) {
+		encoding.writeVarUint(e, client);
+		encoding.writeVarUint(e, clock);
+	}
+	return encoding.toUint8Array(e);
 }

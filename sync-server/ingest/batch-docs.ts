@@ -47,11 +47,13 @@ export class BatchDocs {
 	}
 
 	/**
-	 * Drops the cached copy: a commit whose outcome is unknown (the ledger stopped answering
-	 * mid-commit) may or may not be stored, and only the ledger can say. Rebuilt on next use.
+	 * Drops the cached document of a batch: it may hold content the ledger does not (an update
+	 * refused, or whose commit failed, after it was integrated; a commit whose outcome is unknown
+	 * because the ledger stopped answering mid-commit). The next use rebuilds it from the stored
+	 * updates. Not destroyed: work queued on the batch may still hold this copy; it is only
+	 * uncached.
 	 */
-	forget(batchId: string): void {
-		// Not destroyed: work queued on the batch may still hold this copy; it is only uncached.
+	discard(batchId: string): void {
 		this.entries.delete(batchId);
 	}
 

@@ -164,4 +164,26 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2026-11-21' })).toMatchObject({ ok: true });
 		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2025-12-31' })).toMatchObject({ ok: false, code: 'SERVICE_DAY_FUTURE' });
 	});
+
+	it('integrates the update into the document once and reads only what it added, in array order', () => {
+		const server = new Y.Doc({ gc: false });
+		const device = new Y.Doc({ gc: false });
+		const day = Array.from({ length: 50 }, (_, i) => doseEvent({ deviceId, batch }, String(i + 1).padStart(10, '0')));
+		device.getArray(BATCH_EVENTS).push(day);
+		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: true, changes: true });
+		// The document itself now holds the update (no scratch copy to integrate it into again).
+		expect(server.getArray(BATCH_EVENTS).length).toBe(50);
+		// A later event, and a correction of it written under another client id (as a rebase
+		// moves events), arrive together: only they are read, the correction after its target.
+		const known = { ...ctx, knownEventIds: new Set(day.map((e) => e.id)) };
+		const next = doseEvent({ deviceId, batch }, '0000000051');
+		device.getArray(BATCH_EVENTS).push([next]);
+		const moved = new Y.Doc({ gc: false });
+		Y.applyUpdate(moved, Y.encodeStateAsUpdate(device));
+		const fix = { batch, device: deviceId, operator: 'N001', recordedAt: next.recordedAt, reason: '二重登録', id: newId(), type: 'void', replaces: next.id };
+		moved.getArray(BATCH_EVENTS).push([fix]);
+		const r = checkUpdate(server, diff(moved, server), known);
+		expect(r).toMatchObject({ ok: true, changes: true });
+		expect(r.ok && r.events.map((e) => e.id)).toEqual([next.id, fix.id]);
+	});
 });

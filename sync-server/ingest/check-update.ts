@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
-import { BATCH_EVENTS, containsMyNumber, daysBetween, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
+import { BATCH_EVENTS, containsMyNumber, daysBetween, isUuid, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
 import { problemsOfRefusal, refusedEvent, type EventProblem, type RefusedEvent } from '../ledger/refused-events';
 
 export type CheckResult =
@@ -9,7 +9,7 @@ export type CheckResult =
 	| { ok: false; code: UpdateRefusalCode; message: string; eventIds: string[]; refused?: RefusedEvent[] };
 
 
-interface Context {
+export interface CheckContext {
 	key: BatchKey;
 	batchId: string;
 	/** Event ids already in this batch on the server. */
@@ -34,57 +34,94 @@ const refuse = (code: UpdateRefusalCode, message: string, eventIds: string[] = [
  * batch document is an append-only log: the update may only add plain JSON values to the
  * `events` array, each a valid event of this device and batch, and must delete nothing.
  *
- * `copy`, if given, must hold exactly `current`'s content; the update is integrated into it,
- * so after a refusal it no longer does and must be dropped.
+ * The update is integrated into `doc` itself, once: what it really adds is read from the
+ * document's store afterwards (the decoded structs alone can differ from it: a struct whose
+ * parent is an item is discarded, a client listed twice in one update keeps only its last
+ * group). So after a refusal `doc` holds what it must not and the caller must drop it (see
+ * BatchDocs.discard); after an accepted update it holds the update, committed or not, which
+ * is the caller's to settle the same way if the commit fails.
  */
-export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, copy?: Y.Doc): CheckResult {
-	let decoded: ReturnType<typeof Y.decodeUpdate>;
-	try {
-		decoded = Y.decodeUpdate(update);
-	} catch {
-		return refuse('UPDATE_MALFORMED', 'the update cannot be decoded');
-	}
-	if (decoded.ds.clients.size > 0) return refuse('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, ctx: CheckContext): CheckResult {
+	const integrated = integrate(doc, update);
+	if (!integrated.ok) return integrated;
+	return checkEvents(integrated.values, ctx, integrated.added > 0);
+}
 
-	for (const struct of decoded.structs) {
-		if (struct instanceof Y.Skip) continue;
-		if (!(struct instanceof Y.Item)) return refuse('UPDATE_DELETES', 'the update carries deleted content');
-		if (!(struct.content instanceof Y.ContentAny)) return refuse('UPDATE_SHAPE', 'only plain JSON events may be appended');
-		if (struct.parentSub !== null) return refuse('UPDATE_SHAPE', 'events must be appended to the event array');
-		if (struct.parent !== null && typeof struct.parent !== 'string') return refuse('UPDATE_SHAPE', 'events must be appended to the event array');
-	}
-
-	// Integrate into a scratch copy and read what the update really adds to the document:
-	// the decoded structs alone can differ from it (a struct whose parent is an item is
-	// discarded; a client listed twice in one update keeps only its last group). The caller
-	// may pass a copy it keeps between updates (see ScratchCopies): making one is O(batch).
-	const before = Y.encodeStateVector(current);
-	const known = Y.decodeStateVector(before);
-	const scratch = copy ?? new Y.Doc({ gc: false });
-	if (!copy) Y.applyUpdate(scratch, Y.encodeStateAsUpdate(current));
+/** What an update added to the event array, read from the document after integrating it. */
+export function integrate(doc: Y.Doc, update: Uint8Array): { ok: true; values: unknown[]; added: number } | Extract<CheckResult, { ok: false }> {
+	const events = doc.getArray(BATCH_EVENTS);
+	const before = Y.decodeStateVector(Y.encodeStateVector(doc));
+	let deletes = false;
+	const onTransaction = (tr: Y.Transaction) => {
+		if (tr.deleteSet.clients.size > 0) deletes = true;
+	};
+	doc.on('afterTransaction', onTransaction);
 	try {
-		Y.applyUpdate(scratch, update);
+		Y.applyUpdate(doc, update);
 	} catch {
-		return refuse('UPDATE_MALFORMED', 'the update cannot be applied');
+		return refuse('UPDATE_MALFORMED', 'the update cannot be applied') as Extract<CheckResult, { ok: false }>;
+	} finally {
+		doc.off('afterTransaction', onTransaction);
 	}
-	if (scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) {
-		return refuse('UPDATE_MISSING_BASE', 'the update depends on content the server does not have');
+	const fail = (code: UpdateRefusalCode, message: string) => refuse(code, message) as Extract<CheckResult, { ok: false }>;
+	if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+		return fail('UPDATE_MISSING_BASE', 'the update depends on content the server does not have');
 	}
-	for (const name of scratch.share.keys()) {
+	if (deletes) return fail('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
+	for (const name of doc.share.keys()) {
 		// Fixed text: the name came from the device and could be anything, a My Number included.
-		if (name !== BATCH_EVENTS) return refuse('UPDATE_SHAPE', 'the update writes to a shared type other than the event array');
+		if (name !== BATCH_EVENTS) return fail('UPDATE_SHAPE', 'the update writes to a shared type other than the event array');
 	}
-	const values: unknown[] = [];
-	let item = (scratch.getArray(BATCH_EVENTS) as unknown as { _start: Y.Item | null })._start;
-	for (; item; item = item.right) {
-		if (item.deleted) return refuse('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
-		const from = Math.max(0, (known.get(item.id.client) ?? 0) - item.id.clock);
-		values.push(...(item.content.getContent() as unknown[]).slice(from));
-	}
+	// Every struct the update added, client by client from the clock the document had before:
+	// O(what was added), never a walk over the whole batch.
+	const fresh = new Set<Y.Item>();
 	let added = 0;
-	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(scratch))) added += clock - (known.get(client) ?? 0);
-	if (added !== values.length) return refuse('UPDATE_SHAPE', 'the update adds content outside the event array');
+	let count = 0;
+	for (const [client, structs] of doc.store.clients) {
+		const from = before.get(client) ?? 0;
+		const end = Y.getState(doc.store, client);
+		if (end <= from) continue;
+		added += end - from;
+		for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+			const struct = structs[i]!;
+			// A GC struct: deleted content, or an item Yjs discarded (its parent was no type).
+			if (!(struct instanceof Y.Item)) return fail('UPDATE_SHAPE', 'the update adds content outside the event array');
+			if (struct.deleted) return fail('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
+			if (!(struct.content instanceof Y.ContentAny)) return fail('UPDATE_SHAPE', 'only plain JSON events may be appended');
+			if (struct.parent !== events || struct.parentSub !== null) return fail('UPDATE_SHAPE', 'events must be appended to the event array');
+			fresh.add(struct);
+			count += struct.length - Math.max(0, from - struct.id.clock);
+		}
+	}
+	if (added !== count) return fail('UPDATE_SHAPE', 'the update adds content outside the event array');
+	// In array order (a correction comes after what it corrects): from the first new item
+	// rightwards, which for appended events visits only them. New items not in one run (an
+	// insert before older events) make the walk start at the array's head.
+	const values: unknown[] = [];
+	let first = fresh.values().next().value as Y.Item | undefined;
+	while (first?.left && fresh.has(first.left as Y.Item)) first = first.left as Y.Item;
+	const walk = (start: Y.Item | null) => {
+		values.length = 0;
+		let seen = 0;
+		for (let item = start; item && seen < fresh.size; item = item.right) {
+			if (!fresh.has(item)) continue;
+			seen++;
+			// Yjs merges a new item into its left neighbour of the same client: skip what was there.
+			const from = before.get(item.id.client) ?? 0;
+			values.push(...(item.content as Y.ContentAny).arr.slice(Math.max(0, from - item.id.clock)));
+		}
+	};
+	walk(first ?? null);
+	if (values.length !== count) walk((events as unknown as { _start: Y.Item | null })._start);
+	return { ok: true, values, added };
+}
 
+/**
+ * Checks the values an update appends (see integrate): each must be a valid event of this
+ * device and batch, new, and correct or void only events of this batch. Pure: run again after
+ * a catalogue refresh without integrating anything twice.
+ */
+export function checkEvents(values: readonly unknown[], ctx: CheckContext, changes: boolean): CheckResult {
 	// A batch of a day to come: every event in the update is at fault, however valid, and is
 	// named so the device marks it refused instead of offering it again at every connection.
 	if (daysBetween(ctx.today, ctx.key.serviceDay) > MAX_SERVICE_DAYS_AHEAD) {
@@ -98,9 +135,11 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, co
 	}
 
 	// Every event is checked; the refusal names exactly the events at fault, so the device can
-	// mark those and resend the rest (see shared/sync/rebase.ts).
+	// mark those and resend the rest (see shared/sync/rebase.ts). Ids of this update are kept
+	// apart from the batch's (never copied: a batch holds thousands).
 	const events: DoseEvent[] = [];
-	const seen = new Set(ctx.knownEventIds);
+	const fresh = new Set<string>();
+	const seen = { has: (id: string) => ctx.knownEventIds.has(id) || fresh.has(id) };
 	let firstFault: Fault | null = null;
 	const faulty: string[] = [];
 	const refused: RefusedEvent[] = [];
@@ -114,18 +153,14 @@ export function checkUpdate(current: Y.Doc, update: Uint8Array, ctx: Context, co
 			}
 			continue;
 		}
-		seen.add(checked.event.id);
+		fresh.add(checked.event.id);
 		events.push(checked.event);
 	}
 	if (firstFault) return refuse(firstFault.code, firstFault.message, faulty, refused);
-	const changes = added > 0;
-	if (!copy) scratch.destroy();
 	return { ok: true, events, changes };
 }
 
 type Fault = { code: UpdateRefusalCode; message: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A refused event is named back to the device (and in the refusal log) by its id only when
@@ -133,14 +168,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 function isNameableId(value: unknown): value is { id: string } {
 	if (!value || typeof value !== 'object' || !('id' in value) || typeof value.id !== 'string') return false;
-	return UUID.test(value.id) && !containsMyNumber(value.id);
+	return isUuid(value.id) && !containsMyNumber(value.id);
 }
 
 /** Every problem the validator found, each with its code, field and Japanese text. */
 const problemsOf = (result: ReturnType<EventValidator>): EventProblem[] =>
 	result.ok ? [] : result.errors.map((e) => ({ code: e.code, path: e.path, message: e.message }));
 
-function checkEvent(value: unknown, ctx: Context, seen: ReadonlySet<string>): { fault: Fault; problems: EventProblem[] } | { event: DoseEvent } {
+function checkEvent(value: unknown, ctx: CheckContext, seen: { has(id: string): boolean }): { fault: Fault; problems: EventProblem[] } | { event: DoseEvent } {
 	const result = ctx.validate(value);
 	if (!result.ok) {
 		const first = result.errors[0]!;

@@ -5,11 +5,11 @@ import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '../../shared/protocol/signing';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
-import type { DeviceRecord, Ledger } from '../ledger/ledger';
+import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs } from './batch-docs';
-import { checkUpdate } from './check-update';
+import { checkEvents, integrate } from './check-update';
+import { GroupCommit } from './group-commit';
 import type { RefusedEvent } from '../ledger/refused-events';
-import { ScratchCopies } from './scratch-copies';
 
 export interface Receipt {
 	doc: string;
@@ -38,7 +38,7 @@ export type IngestResult =
  */
 export class Ingest {
 	private readonly docs: BatchDocs;
-	private readonly scratch = new ScratchCopies();
+	private readonly commits: GroupCommit;
 	private readonly deviceKeys = new Map<string, KeyObject>();
 	private readonly committedListeners: ((u: CommittedUpdate) => void)[] = [];
 
@@ -49,6 +49,7 @@ export class Ingest {
 		private readonly now: () => number = Date.now
 	) {
 		this.docs = new BatchDocs(ledger);
+		this.commits = new GroupCommit(ledger);
 	}
 
 	/** Called after each update that changed the ledger has committed. */
@@ -61,9 +62,9 @@ export class Ingest {
 		return this.docs.absorb(batchId, update);
 	}
 
-	/** After a failed commit: the batch's copy is rebuilt from the ledger (see BatchDocs.forget). */
+	/** After a failed commit: the batch's copy is rebuilt from the ledger (see BatchDocs.discard). */
 	forget(batchId: string): void {
-		this.docs.forget(batchId);
+		this.docs.discard(batchId);
 	}
 
 	/** Current state of the other devices' batches of this device's site on a service day. */
@@ -120,52 +121,64 @@ export class Ingest {
 			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [], stateVector: none };
 		}
 		return this.docs.withBatch(docId, async (entry) => {
-			let copy = this.scratch.take(entry.doc);
+			const before = Y.encodeStateVector(entry.doc);
+			// The update is integrated into the batch's document once, here; if it is refused or
+			// its commit does not happen, the document is dropped and rebuilt from the ledger at
+			// its next use, so outside this exclusive section it never leads the ledger.
+			const integrated = integrate(entry.doc, update);
+			if (!integrated.ok) {
+				this.docs.discard(docId);
+				return { ...integrated, stateVector: before };
+			}
 			const ctx = { key, batchId: docId, knownEventIds: entry.eventIds, validate: this.catalogs.validateAny, today: serviceDateAt(this.now()) };
-			let checked = checkUpdate(entry.doc, update, ctx, copy);
+			let checked = checkEvents(integrated.values, ctx, integrated.added > 0);
 			// Refused by the schema or catalogue under every version this process holds: another
 			// process (or the office, a moment ago) may have stored a newer catalogue the device
-			// already recorded under. Look, and check again on a fresh copy if there is one.
+			// already recorded under. Look, and check the same values again if there is one.
 			if (!checked.ok && checked.code === 'EVENT_SCHEMA' && (await this.catalogs.refresh())) {
-				copy.destroy();
-				copy = this.scratch.take(entry.doc);
-				checked = checkUpdate(entry.doc, update, ctx, copy);
+				checked = checkEvents(integrated.values, ctx, integrated.added > 0);
 			}
-			// Refused (or failed below): the copy holds the update, the document does not.
 			if (!checked.ok) {
-				copy.destroy();
-				return { ...checked, stateVector: Y.encodeStateVector(entry.doc) };
+				this.docs.discard(docId);
+				return { ...checked, stateVector: before };
 			}
 			let stored = false;
 			if (checked.changes) {
-				const result = await this.ledger.commitUpdate({
-					batchId: docId,
-					deviceId: device.id,
-					municipality: device.municipality,
-					siteCode: key.siteCode,
-					serviceDay: key.serviceDay,
-					update,
-					signature,
-					events: checked.events
-				});
-				if ('revoked' in result) return { ok: false, code: 'DEVICE_REVOKED', message: 'the device is revoked', eventIds: [], stateVector: Y.encodeStateVector(entry.doc) };
+				let result: CommitOutcome;
+				try {
+					result = await this.commits.commit({
+						batchId: docId,
+						deviceId: device.id,
+						municipality: device.municipality,
+						siteCode: key.siteCode,
+						serviceDay: key.serviceDay,
+						update,
+						signature,
+						events: checked.events
+					});
+				} catch (error) {
+					this.docs.discard(docId);
+					throw error;
+				}
+				if ('revoked' in result) {
+					this.docs.discard(docId);
+					return { ok: false, code: 'DEVICE_REVOKED', message: 'the device is revoked', eventIds: [], stateVector: before };
+				}
 				if ('retired' in result) {
+					this.docs.discard(docId);
 					return {
 						ok: false,
 						code: 'DEVICE_RETIRED',
 						message: 'the device was retired before this service day',
 						eventIds: checked.events.map((e) => e.id),
-						stateVector: Y.encodeStateVector(entry.doc)
+						stateVector: before
 					};
 				}
 				stored = !('duplicate' in result);
-				// Only after the commit: the in-memory document follows the ledger, never leads it.
-				Y.applyUpdate(entry.doc, update);
 				for (const ev of checked.events) entry.eventIds.add(ev.id);
 				const committed = { batchId: docId, deviceId: device.id, siteCode: key.siteCode, serviceDay: key.serviceDay, update };
 				for (const listener of this.committedListeners) listener(committed);
 			}
-			this.scratch.keep(entry.doc, copy);
 			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size, receiptKey) };
 		});
 	}

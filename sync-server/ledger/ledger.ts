@@ -3,7 +3,7 @@ import { newId } from '../../shared/ids';
 import { containsMyNumber, JAPAN_TIME_ZONE, type DoseEvent } from '../../shared/index';
 import type { PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
-import { projectEvents } from './projection';
+import { projectUpdates } from './projection';
 import { storeRefusedEvents, type RefusedEvent } from './refused-events';
 import type { SqlDatabase, SqlExecutor } from './sql';
 import { ADVISORY_LOCKS } from './advisory-locks';
@@ -62,6 +62,8 @@ export interface UpdateToCommit {
 	signature: Uint8Array;
 	events: DoseEvent[];
 }
+
+export type CommitOutcome = { seq: number } | { duplicate: true } | { revoked: true } | { retired: true };
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
 const bytes = (v: unknown) => new Uint8Array(v as Uint8Array);
@@ -208,32 +210,72 @@ export class Ledger {
 	 * update again changes nothing; an event already projected (resent inside another update)
 	 * is not projected twice.
 	 */
-	async commitUpdate(u: UpdateToCommit): Promise<{ seq: number } | { duplicate: true } | { revoked: true } | { retired: true }> {
+	async commitUpdate(u: UpdateToCommit): Promise<CommitOutcome> {
+		return (await this.commitUpdates([u]))[0]!;
+	}
+
+	/**
+	 * Stores verified updates of any devices and batches and projects their events, all in one
+	 * transaction with set-based statements (group commit: sync-server/ingest/group-commit.ts),
+	 * and says per update, in order, what became of it. `knownBatches` are batch rows known to
+	 * exist already (a batch row is never deleted), whose insert is skipped.
+	 */
+	async commitUpdates(us: readonly UpdateToCommit[], knownBatches: ReadonlySet<string> = new Set()): Promise<CommitOutcome[]> {
+		if (us.length === 0) return [];
 		return this.db.transaction(async (tx) => {
 			// Checked inside the transaction: a revocation that commits first wins, whatever
 			// the connection believed at its handshake. A retired device uploads what it
 			// recorded up to the (Japanese) day it was retired, nothing of later days.
-			const status = await tx.query<{ status: string; retired_day: string | null }>(
-				`SELECT status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = $1 FOR SHARE`,
-				[u.deviceId]
+			const devices = [...new Set(us.map((u) => u.deviceId))];
+			const status = await tx.query<{ id: string; status: string; retired_day: string | null }>(
+				`SELECT id, status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = ANY($1::uuid[]) FOR SHARE`,
+				[devices]
 			);
-			const device = status.rows[0];
-			if (!device || device.status === 'revoked') return { revoked: true as const };
-			if (device.status === 'retired' && device.retired_day !== null && u.serviceDay > device.retired_day) return { retired: true as const };
-			await tx.query(
-				`INSERT INTO batches (id, device_id, municipality, site_code, service_day)
-				 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-				[u.batchId, u.deviceId, u.municipality, u.siteCode, u.serviceDay]
-			);
-			const stored = await tx.query<{ seq: number }>(
+			const byId = new Map(status.rows.map((r) => [r.id, r]));
+			const out: CommitOutcome[] = us.map((u) => {
+				const device = byId.get(u.deviceId);
+				if (!device || device.status === 'revoked') return { revoked: true as const };
+				if (device.status === 'retired' && device.retired_day !== null && u.serviceDay > device.retired_day) return { retired: true as const };
+				return { duplicate: true as const };
+			});
+			const admitted = us.map((u, i) => ({ u, i })).filter(({ i }) => 'duplicate' in out[i]!);
+			if (admitted.length === 0) return out;
+			const newBatches = new Map<string, UpdateToCommit>();
+			for (const { u } of admitted) if (!knownBatches.has(u.batchId)) newBatches.set(u.batchId, u);
+			if (newBatches.size > 0) {
+				const b = [...newBatches.values()];
+				await tx.query(
+					`INSERT INTO batches (id, device_id, municipality, site_code, service_day)
+					 SELECT * FROM unnest($1::text[], $2::uuid[], $3::char(6)[], $4::text[], $5::date[]) ON CONFLICT (id) DO NOTHING`,
+					[b.map((x) => x.batchId), b.map((x) => x.deviceId), b.map((x) => x.municipality), b.map((x) => x.siteCode), b.map((x) => x.serviceDay)]
+				);
+			}
+			// Byte arrays travel as hex text: both drivers pass text[] the same way.
+			const hashes = admitted.map(({ u }) => sha256(u.update).toString('hex'));
+			const stored = await tx.query<{ seq: number; batch_id: string; hash: string }>(
 				`INSERT INTO sync_updates (batch_id, device_id, update, signature, update_hash)
-				 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (batch_id, update_hash) DO NOTHING RETURNING seq`,
-				[u.batchId, u.deviceId, u.update, u.signature, sha256(u.update)]
+				 SELECT b, d, decode(u, 'hex'), decode(s, 'hex'), decode(h, 'hex') FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(b, d, u, s, h)
+				 ON CONFLICT (batch_id, update_hash) DO NOTHING RETURNING seq, batch_id, encode(update_hash, 'hex') AS hash`,
+				[
+					admitted.map(({ u }) => u.batchId),
+					admitted.map(({ u }) => u.deviceId),
+					admitted.map(({ u }) => Buffer.from(u.update).toString('hex')),
+					admitted.map(({ u }) => Buffer.from(u.signature).toString('hex')),
+					hashes
+				]
 			);
-			const seq = stored.rows[0]?.seq;
-			if (seq === undefined) return { duplicate: true as const };
-			await projectEvents(tx, { batchId: u.batchId, deviceId: u.deviceId, seq: Number(seq), events: u.events });
-			return { seq: Number(seq) };
+			const seqOf = new Map(stored.rows.map((r) => [`${r.batch_id} ${r.hash}`, Number(r.seq)]));
+			const toProject = [];
+			for (const [k, { u, i }] of admitted.entries()) {
+				const seq = seqOf.get(`${u.batchId} ${hashes[k]}`);
+				if (seq === undefined) continue;
+				// One row per (batch, hash): the same update twice in one group is stored once.
+				seqOf.delete(`${u.batchId} ${hashes[k]}`);
+				out[i] = { seq };
+				toProject.push({ batchId: u.batchId, deviceId: u.deviceId, seq, events: u.events });
+			}
+			await projectUpdates(tx, toProject);
+			return out;
 		});
 	}
 

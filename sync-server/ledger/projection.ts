@@ -11,51 +11,75 @@ function placeholders(rows: number, width: number): string {
 	return Array.from({ length: rows }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
 }
 
+/** The events one stored update adds, to project. */
+export interface UpdateEvents {
+	batchId: string;
+	deviceId: string;
+	seq: number;
+	events: readonly DoseEvent[];
+}
+
+/** One update's events: see projectUpdates. */
+export function projectEvents(tx: SqlExecutor, u: UpdateEvents): Promise<void> {
+	return projectUpdates(tx, [u]);
+}
+
 /**
  * One dose_events row per event, keyed by the event id so an event that arrives again inside
  * another update is not projected twice; then the current record of every dose the events
- * touch. Set-based (a few statements per update, not per event): ingest speed depends on it.
+ * touch. Set-based over any number of updates (group commit hands it every update of one
+ * transaction): a handful of statements whatever the count, each taking its rows as arrays
+ * through unnest, which has no parameter limit and is one plan for every size. Corrections and
+ * voids, rare, refresh their record one by one.
  */
-export async function projectEvents(
-	tx: SqlExecutor,
-	u: { batchId: string; deviceId: string; seq: number; events: readonly DoseEvent[] }
-): Promise<void> {
-	if (u.events.length === 0) return;
-	const params: unknown[] = [];
-	for (const ev of u.events) {
-		const rec = recordOf(ev);
-		const replaces = ev.type === 'correction' || ev.type === 'void' ? ev.replaces : null;
-		params.push(ev.id, u.batchId, u.deviceId, u.seq, ev.type, rec?.municipality ?? null, rec?.ticketNumber ?? null, rec?.doseNumber ?? null, rec?.givenAt ?? null, ev.recordedAt, replaces, JSON.stringify(ev));
+export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEvents[]): Promise<void> {
+	const cols: unknown[][] = Array.from({ length: 12 }, () => []);
+	for (const u of updates) {
+		for (const ev of u.events) {
+			const rec = recordOf(ev);
+			const replaces = ev.type === 'correction' || ev.type === 'void' ? ev.replaces : null;
+			const row = [ev.id, u.batchId, u.deviceId, u.seq, ev.type, rec?.municipality ?? null, rec?.ticketNumber ?? null, rec?.doseNumber ?? null, rec?.givenAt ?? null, ev.recordedAt, replaces, JSON.stringify(ev)];
+			for (let c = 0; c < 12; c++) cols[c]!.push(row[c]);
+		}
 	}
+	if (cols[0]!.length === 0) return;
 	const inserted = await tx.query<{ event_id: string }>(
 		`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, type, municipality, ticket_number,
 		   dose_number, given_at, recorded_at, replaces, payload)
-		 VALUES ${placeholders(u.events.length, 12)} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-		params
+		 SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::text[], $6::char(6)[], $7::char(10)[],
+		   $8::smallint[], $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::jsonb[])
+		 ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+		cols
 	);
 	const fresh = new Set(inserted.rows.map((r) => r.event_id));
-	const events = u.events.filter((ev) => fresh.has(ev.id));
+	const events: { batchId: string; ev: DoseEvent }[] = [];
+	for (const u of updates) for (const ev of u.events) if (fresh.has(ev.id)) events.push({ batchId: u.batchId, ev });
 	// The device closed its day: the batch leaves 'open' (reconciliation takes it from there).
 	// Or it reopened a day closed by mistake (the latest close or reopen is in force): the batch
 	// is open again, and whatever a person had checked or approved of it is to do again. An
 	// exported batch stays exported (what it held went out; what follows is judged as late).
-	const last = events
-		.filter((ev) => ev.type === 'batch-close' || ev.type === 'batch-reopen')
-		.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0))
-		.at(-1);
-	if (last?.type === 'batch-close') {
-		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = $1 AND state = 'open'`, [u.batchId]);
-	} else if (last?.type === 'batch-reopen') {
+	const lastOfBatch = new Map<string, DoseEvent>();
+	for (const { batchId, ev } of events) {
+		if (ev.type !== 'batch-close' && ev.type !== 'batch-reopen') continue;
+		const last = lastOfBatch.get(batchId);
+		if (!last || last.recordedAt <= ev.recordedAt) lastOfBatch.set(batchId, ev);
+	}
+	const closing = [...lastOfBatch].filter(([, ev]) => ev.type === 'batch-close').map(([b]) => b);
+	const reopening = [...lastOfBatch].filter(([, ev]) => ev.type === 'batch-reopen').map(([b]) => b);
+	if (closing.length > 0) {
+		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = ANY($1::text[]) AND state = 'open'`, [closing]);
+	}
+	if (reopening.length > 0) {
 		await tx.query(
 			`UPDATE batches SET state = 'open', state_changed_at = now(), checked_by = NULL, checked_at = NULL, approved_by = NULL, approved_at = NULL
-			 WHERE id = $1 AND state IN ('closed', 'received', 'checked', 'approved')`,
-			[u.batchId]
+			 WHERE id = ANY($1::text[]) AND state IN ('closed', 'received', 'checked', 'approved')`,
+			[reopening]
 		);
 	}
 
 	// New doses and screenings: their record is the event itself, unless corrections of them
 	// arrived earlier (another batch synced first); those go through the full refresh.
-	const roots = events.filter((ev) => ev.type === 'dose' || ev.type === 'not-vaccinated');
+	const roots = events.map((e) => e.ev).filter((ev) => ev.type === 'dose' || ev.type === 'not-vaccinated');
 	const corrected = roots.length
 		? new Set(
 				(await tx.query<{ replaces: string }>('SELECT DISTINCT replaces FROM dose_events WHERE replaces = ANY($1::uuid[])', [roots.map((r) => r.id)])).rows.map(
@@ -65,12 +89,16 @@ export async function projectEvents(
 		: new Set<string>();
 	const plain = roots.filter((r) => !corrected.has(r.id));
 	if (plain.length > 0) {
-		const values: unknown[] = [];
-		for (const ev of plain) values.push(...recordRow(ev.id, ev.id, false, recordOf(ev)!, 1));
-		await tx.query(`INSERT INTO dose_records (${RECORD_COLUMNS}) VALUES ${placeholders(plain.length, 13)}`, values);
+		const values: unknown[][] = Array.from({ length: 13 }, () => []);
+		for (const ev of plain) recordRow(ev.id, ev.id, false, recordOf(ev)!, 1).forEach((v, c) => values[c]!.push(v));
+		await tx.query(
+			`INSERT INTO dose_records (${RECORD_COLUMNS}) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::char(6)[], $6::char(10)[],
+			   $7::smallint[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[])`,
+			values
+		);
 	}
 	const toRefresh = new Set(corrected);
-	for (const ev of events) {
+	for (const { ev } of events) {
 		if (ev.type !== 'correction' && ev.type !== 'void') continue;
 		const root = await rootOf(tx, ev.id);
 		if (root) toRefresh.add(root);

@@ -5,6 +5,7 @@ import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/p
 import { keyChangeSigningBytes, type KeyCertificate } from '../../shared/protocol/server-keys';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import { ed25519PrivateKey, ed25519Sign } from '../crypto/ed25519';
+import { x25519PrivateKey } from '../crypto/x25519';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { SEALED, SealError, type Sealer } from './sealer';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
@@ -16,6 +17,8 @@ export interface ServerKeyGeneration {
 	keys: KeyPairs;
 	/** The Ed25519 secret as a node:crypto key (signing is done there). */
 	signKey: KeyObject;
+	/** The X25519 box secret as a node:crypto key (the handshake's static key agreement). */
+	boxKey: KeyObject;
 }
 
 /** What the ledger keeps of a generation, public halves only. */
@@ -143,7 +146,7 @@ export class ServerKeyring {
 			throw new ServerKeysSealError(generation);
 		}
 		const keys: KeyPairs = { box: { publicKey: box, secretKey: boxSecret }, sign: { publicKey: sign, secretKey: signSecret } };
-		return { generation, keys, signKey: ed25519PrivateKey(signSecret) };
+		return { generation, keys, signKey: ed25519PrivateKey(signSecret), boxKey: x25519PrivateKey(boxSecret) };
 	}
 
 	/** The key-change certificates of generations after `from`, up to `to`, oldest first. */

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import nacl from 'tweetnacl';
 import type { WebSocket } from 'ws';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
-import { AUTH, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, type Transcript } from '../../shared/protocol/handshake';
+import { AUTH, decodeHandshake, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, sessionKeysFrom, type Transcript } from '../../shared/protocol/handshake';
 import { startHeartbeat } from './heartbeat';
 import { DEFAULT_PING_SECONDS, type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_PING, MSG_PONG, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
 import { parseBatchId } from '../../shared/domain/batch';
 import { CLOSE } from '../../shared/sync/socket';
 import { hasContent } from '../../shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import { boxBefore, x25519KeyPair } from '../crypto/x25519';
 import type { Catalogs } from '../catalog/catalogs';
 import type { Ingest } from '../ingest/ingest';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
@@ -69,7 +69,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	let state: 'hello' | 'auth' | 'ready' | 'closed' = 'hello';
 	let device: DeviceRecord | null = null;
 	let transcript: Transcript | null = null;
-	let ephemeral: nacl.BoxKeyPair | null = null;
+	let ephemeral: ReturnType<typeof x25519KeyPair> | null = null;
 	let opener: FrameOpener | null = null;
 	let sealKey: Uint8Array | null = null;
 	/** The server keys this connection was proved with: the generation the device has pinned. */
@@ -130,7 +130,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		// once nothing is left unreceipted (see DeviceSync).
 		device = found;
 		serverKeys = await ctx.keyring.generation(found.serverKeyGeneration);
-		ephemeral = nacl.box.keyPair();
+		ephemeral = x25519KeyPair();
 		transcript = { deviceId: found.id, deviceEphemeral: msg.ephemeral, serverEphemeral: ephemeral.publicKey, challenge: new Uint8Array(randomBytes(32)) };
 		const signature = ed25519Sign(serverProofBytes(transcript), serverKeys.signKey);
 		state = 'auth';
@@ -143,13 +143,14 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (!ed25519Verify(deviceProofBytes(transcript), msg.signature, ed25519PublicKey(device.keys.sign))) {
 			return close(CLOSE.HANDSHAKE_FAILED, 'device proof does not verify');
 		}
-		const keys = deriveSessionKeys({
-			ownEphemeralSecret: ephemeral.secretKey,
-			peerEphemeralPublic: transcript.deviceEphemeral,
-			ownStaticBoxSecret: serverKeys.keys.box.secretKey,
-			peerStaticBoxPublic: device.keys.box,
-			transcript
-		});
+		let keys: ReturnType<typeof sessionKeysFrom>;
+		try {
+			// node:crypto's X25519: the same keys as tweetnacl's box.before (crypto/x25519.ts).
+			keys = sessionKeysFrom(boxBefore(transcript.deviceEphemeral, ephemeral.secretKey), boxBefore(device.keys.box, serverKeys.boxKey), transcript);
+		} catch {
+			// A device ephemeral key of small order: no shared secret to derive.
+			return close(CLOSE.HANDSHAKE_FAILED, 'device key unusable');
+		}
 		opener = new FrameOpener(keys.deviceToServer);
 		sealKey = keys.serverToDevice;
 		ephemeral = null;

@@ -6,6 +6,7 @@ import { issueEnrolmentCode } from '../helpers/server-process';
 import { runHocuspocus } from './hocuspocus-peer';
 import { runOurs } from './ours-per-dose';
 import { buildWorkload } from './peer-workload';
+import { runYWebsocketServer } from './y-websocket-peer';
 
 type Print = (name: string, value: number, unit: string) => void;
 
@@ -18,7 +19,8 @@ const DOSES = 250;
  * server has persisted everything (ours: the last receipt, sent after its commit; theirs: the
  * last store of each document holding all its doses). Ours does more per update: it opens a
  * sealed frame, verifies the device's signature, checks the update, stores it raw with its
- * signature and projects each dose to rows, all in one transaction per update.
+ * signature and projects each dose to rows, committing the updates of all connections
+ * together (group commit).
  */
 export async function benchPeer(print: Print): Promise<void> {
 	const ourDb = await createTestDatabase();
@@ -41,6 +43,10 @@ export async function benchPeer(print: Print): Promise<void> {
 		const everyChange = total / (await runHocuspocus(theirDb.url, workload, 0));
 		print('peer_hocuspocus3_store_every_change_doses_per_s_postgres', everyChange, 'doses/s');
 		print('peer_ratio_ours_over_hocuspocus3_store_every_change', ours / everyChange, 'x');
+		// y-websocket's own server appending each update to PostgreSQL as it is applied.
+		const yws = total / (await runYWebsocketServer(theirDb.url, workload));
+		print('peer_y_websocket_server_doses_per_s_postgres', yws, 'doses/s');
+		print('peer_ratio_ours_over_y_websocket_server', ours / yws, 'x');
 	} finally {
 		await server.dispose();
 		await ourDb.drop();

@@ -13,7 +13,7 @@ import { doseEvent } from '../helpers/fixtures';
 
 const CHUNK = 500;
 
-async function seedStation(staffCode: string, pin: string, count: number): Promise<number> {
+async function seedStation(staffCode: string, pin: string, count: number, offset = 0): Promise<number> {
 	const db = new StationDb();
 	try {
 		const operators = ((await db.meta.get('operators'))?.value ?? []) as WrappedKey[];
@@ -28,7 +28,7 @@ async function seedStation(staffCode: string, pin: string, count: number): Promi
 		const events = doc.getArray(BATCH_EVENTS);
 		for (let start = 0; start < count; start += CHUNK) {
 			const chunk = Array.from({ length: Math.min(CHUNK, count - start) }, (_, i) => {
-				const event = doseEvent({ deviceId: identity.deviceId, batch, siteCode: identity.siteCode, municipality: identity.municipality }, `5${String(start + i).padStart(9, '0')}`);
+				const event = doseEvent({ deviceId: identity.deviceId, batch, siteCode: identity.siteCode, municipality: identity.municipality }, `5${String(offset + start + i).padStart(9, '0')}`);
 				const checked = validateEvent(event);
 				if (!checked.ok) throw new Error(`seed event invalid: ${checked.errors.map((e) => e.path).join(', ')}`);
 				return checked.event;

@@ -114,6 +114,29 @@ describe.each(BACKENDS)('ledger contract: %s', (backend) => {
 		expect((await ledger.batchUpdates(batch)).map((x) => [...x.update])).toEqual([[1, 2, 3], [9, 9]]);
 	});
 
+	it('commits a group of updates of several devices in one go, each with its own outcome', async () => {
+		const a = await enrolledDevice();
+		const b = await enrolledDevice();
+		const gone = await enrolledDevice();
+		await ledger.setDeviceStatus(gone.id, 'revoked');
+		const batchOf = (id: string) => batchId({ deviceId: id, siteCode: 'V001', serviceDay: '2026-11-22' });
+		const u = (id: string, n: number, events: DoseEvent[]) => ({ batchId: batchOf(id), deviceId: id, municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(n), signature: new Uint8Array(64).fill(n), events });
+		const first = u(a.id, 1, [dose(a.id, batchOf(a.id), '0000000001'), dose(a.id, batchOf(a.id), '0000000002')]);
+		expect(await ledger.commitUpdate(first)).toHaveProperty('seq');
+		const group = [first, u(b.id, 2, [dose(b.id, batchOf(b.id), '0000000003')]), u(gone.id, 3, [dose(gone.id, batchOf(gone.id), '0000000004')]), u(a.id, 4, [dose(a.id, batchOf(a.id), '0000000005')])];
+		const outcomes = await ledger.commitUpdates(group, new Set([batchOf(a.id)]));
+		expect(outcomes.map((o) => Object.keys(o)[0])).toEqual(['duplicate', 'seq', 'revoked', 'seq']);
+		const { rows } = await ledger.db.query<{ ticket_number: string; device_id: string; signature: Uint8Array }>(
+			'SELECT r.ticket_number, e.device_id, s.signature FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id JOIN sync_updates s ON s.seq = e.update_seq ORDER BY r.ticket_number'
+		);
+		expect(rows.map((r) => [r.ticket_number, r.device_id, new Uint8Array(r.signature)[0]])).toEqual([
+			['0000000001', a.id, 1],
+			['0000000002', a.id, 1],
+			['0000000003', b.id, 2],
+			['0000000005', a.id, 4]
+		]);
+	});
+
 	it('keeps raw updates append-only, even against direct SQL', async () => {
 		const device = await enrolledDevice();
 		const batch = batchId({ deviceId: device.id, siteCode: 'V001', serviceDay: '2026-11-22' });

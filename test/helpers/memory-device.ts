@@ -6,11 +6,11 @@ import type { LotEntry } from '../../shared/protocol/messages';
 import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
 import { generateKeyPairs } from '../../shared/protocol/keys';
 import type { ServerKeyPins } from '../../shared/protocol/server-keys';
-import type { DeviceIdentity } from '../../shared/sync/device-channel';
+import type { DeviceIdentity, HandshakeCrypto } from '../../shared/sync/device-channel';
 import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
 import { coveredBy } from '../../shared/sync/yjs-state';
 import { rebaseBatch } from '../../shared/sync/rebase';
-import { fromWhatwgSocket } from '../../shared/sync/socket';
+import { fromWhatwgSocket, type MinimalSocket } from '../../shared/sync/socket';
 import { doseEvent } from './fixtures';
 
 interface Held {
@@ -75,9 +75,43 @@ export class MemoryDevice implements DeviceSyncStore {
 		const doc = this.docFor(batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
+		const stateBefore = Y.encodeStateVector(doc);
 		doc.getArray(BATCH_EVENTS).push([value]);
 		this.events.set(String((value as { id: string }).id), { event: value as DoseEvent, client, clock, state: 'local' });
-		void this.sync?.push(batch);
+		// As the station does: the update is kept with the event, and goes live (see DeviceSync.push).
+		const update = Y.encodeStateAsUpdate(doc, stateBefore);
+		if (Buffer.compare(stateBefore, this.storedState.get(batch) ?? Uint8Array.of(0)) === 0) {
+			this.updatesOf(batch).push(update);
+			this.storedState.set(batch, Y.encodeStateVector(doc));
+		}
+		void this.sync?.push(batch, { update, stateBefore, stateAfter: Y.encodeStateVector(doc) });
+	}
+
+	/** Each batch's updates as saved: one per append, or the whole log after a rebase. */
+	readonly stored = new Map<string, Uint8Array[]>();
+
+	private updatesOf(batch: string): Uint8Array[] {
+		let list = this.stored.get(batch);
+		if (!list) {
+			list = [];
+			this.stored.set(batch, list);
+		}
+		return list;
+	}
+
+	/** Each batch's state after its last stored update. */
+	private readonly storedState = new Map<string, Uint8Array>();
+
+	/** The stored updates, and whatever reached the document by other ways (a test writing to it, the server's content). */
+	async storedUpdates(batch: string): Promise<Uint8Array[]> {
+		const doc = this.docFor(batch);
+		const state = this.storedState.get(batch) ?? Uint8Array.of(0);
+		const list = this.updatesOf(batch);
+		if (Buffer.compare(Y.encodeStateVector(doc), state) !== 0) {
+			list.push(Y.encodeStateAsUpdate(doc, state));
+			this.storedState.set(batch, Y.encodeStateVector(doc));
+		}
+		return [...list];
 	}
 
 	docFor(batch: string): Y.Doc {
@@ -114,15 +148,18 @@ export class MemoryDevice implements DeviceSyncStore {
 	/** Each time the engine said the server is not receipting ('stalled'), with its reason. */
 	readonly stalls: string[] = [];
 
-	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'receiptTimeoutMs'> = {}): void {
+	/** `crypto`: the handshake's primitives (tweetnacl's, as on the station, unless given). */
+	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'receiptTimeoutMs' | 'reportIntervalMs'> & { crypto?: HandshakeCrypto } = {}): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
+		const { crypto, ...rest } = options;
+		// The keys stored after a key change, as the station reloads its identity at unlock.
+		const identity = this.serverKeyPins
+			? { ...this.identity, serverKeys: this.serverKeyPins.current, earlierServerKeys: this.serverKeyPins.earlier, serverKeyGeneration: this.serverKeyPins.generation }
+			: this.identity;
 		this.sync = new DeviceSync({
-			...options,
+			...rest,
 			url,
-			// The keys stored after a key change, as the station reloads its identity at unlock.
-			identity: this.serverKeyPins
-				? { ...this.identity, serverKeys: this.serverKeyPins.current, earlierServerKeys: this.serverKeyPins.earlier, serverKeyGeneration: this.serverKeyPins.generation }
-				: this.identity,
+			identity: crypto ? { ...identity, crypto } : identity,
 			store: this,
 			onError: (e) => {
 				this.errors.push(String(e));
@@ -135,7 +172,7 @@ export class MemoryDevice implements DeviceSyncStore {
 				this.welcome = w;
 				this.notify();
 			},
-			openSocket: (u) => fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0]),
+			openSocket: (u) => this.counting(fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0])),
 			onStatus: (s) => {
 				if (s.state === 'stalled') this.stalls.push(s.reason);
 				this.status = s;
@@ -143,6 +180,25 @@ export class MemoryDevice implements DeviceSyncStore {
 			}
 		});
 		this.sync.start();
+	}
+
+	/** WebSocket frames sent and received since start(), handshake included. */
+	readonly frames = { sent: 0, received: 0 };
+
+	private counting(socket: MinimalSocket): MinimalSocket {
+		return {
+			...socket,
+			send: (d) => {
+				this.frames.sent++;
+				socket.send(d);
+				this.notify();
+			},
+			onMessage: (h) =>
+				socket.onMessage((d) => {
+					this.frames.received++;
+					h(d);
+				})
+		};
 	}
 
 	stop(): void {
@@ -223,6 +279,9 @@ export class MemoryDevice implements DeviceSyncStore {
 	async markRefused(r: { batchId: string; code: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
 		const { doc, moved } = rebaseBatch(this.docFor(r.batchId), r.stateVector, new Set(r.eventIds));
 		this.docs.set(r.batchId, doc);
+		// The rebased log replaces the stored one, as the station stores it.
+		this.stored.set(r.batchId, [Y.encodeStateAsUpdate(doc)]);
+		this.storedState.set(r.batchId, Y.encodeStateVector(doc));
 		for (const id of r.eventIds) {
 			const e = this.events.get(id);
 			if (e) {

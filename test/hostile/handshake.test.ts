@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import { messageYjsSyncStep1 } from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handshakeFrame } from '../../shared/protocol/frame';
-import { encodeAuth } from '../../shared/protocol/handshake';
+import { deviceProofBytes, encodeAuth } from '../../shared/protocol/handshake';
 import { MSG_SYNC, MSG_WELCOME } from '../../shared/protocol/messages';
 import { CLOSE } from '../../shared/sync/socket';
 import type { MemoryDevice } from '../helpers/memory-device';
@@ -53,6 +53,17 @@ describe('handshake: unknown ids, wrong keys, replays, slow peers, revoked devic
 		const s = await c.handshake({ ...d.identity, keys: { ...d.identity.keys, box: nacl.box.keyPair() } });
 		s!.send({ type: MSG_SYNC, doc: d.batchFor(), kind: messageYjsSyncStep1, payload: Uint8Array.of(0) });
 		expect((await c.closed).code).toBe(CLOSE.FRAME_DECRYPT);
+	});
+
+	it('an ephemeral key of small order, with a valid proof, gets HANDSHAKE_FAILED (no shared secret to derive)', async () => {
+		for (const low of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) {
+			const c = await HostileClient.open(h.url);
+			const hello = await c.hello(d.identity.deviceId, { publicKey: low, secretKey: new Uint8Array(32) });
+			expect(hello).not.toBeNull();
+			const transcript = { deviceId: d.identity.deviceId, deviceEphemeral: low, serverEphemeral: hello!.challenge.ephemeral, challenge: hello!.challenge.challenge };
+			c.send(handshakeFrame(encodeAuth(nacl.sign.detached(deviceProofBytes(transcript), d.identity.keys.sign.secretKey))));
+			expect((await c.closed).code).toBe(CLOSE.HANDSHAKE_FAILED);
+		}
 	});
 
 	it('an AUTH replayed from an earlier session gets HANDSHAKE_FAILED (the challenge differs)', async () => {

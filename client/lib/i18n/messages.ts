@@ -94,6 +94,7 @@ export const ja = {
 	},
 	list: {
 		search: '券番号で検索',
+		more: (n: number) => `ほか ${n} 件（券番号で検索できます）`,
 		type: { dose: '接種', 'not-vaccinated': '接種不適当' },
 		voided: '取消済',
 		corrected: '訂正済',
@@ -306,6 +307,7 @@ export const en: Messages = {
 	},
 	list: {
 		search: 'Search by ticket number',
+		more: (n: number) => `${n} more (search by ticket number)`,
 		type: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated' },
 		voided: 'Voided',
 		corrected: 'Corrected',

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS, parseBatchId, type DoseEvent, type VaccineCatalog } from '$shared/index';
-import type { DeviceSyncStore } from '$shared/sync/device-sync';
+import type { DeviceSyncStore, LiveUpdate } from '$shared/sync/device-sync';
 import { coveredBy } from '$shared/sync/yjs-state';
 import { rebaseBatch } from '$shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
@@ -73,6 +73,14 @@ export class BatchStore implements DeviceSyncStore {
 		return this.persistServerContent(batchId, doc);
 	}
 
+	/** The batch's stored updates in saving order, for the upload (DeviceSyncStore.storedUpdates). */
+	storedUpdates(batchId: string): Promise<Uint8Array[]> {
+		return this.exclusive(batchId, async () => {
+			const rows = await this.db.updates.where('batchId').equals(batchId).sortBy('seq');
+			return Promise.all(rows.map((r) => this.vault.open(r.sealed)));
+		});
+	}
+
 	/** Content the server sends back (a device restored from an older copy) is kept too. */
 	private persistServerContent(batchId: string, doc: Y.Doc): Y.Doc {
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -81,12 +89,15 @@ export class BatchStore implements DeviceSyncStore {
 		return doc;
 	}
 
-	/** Appends an event to its batch and the outbox. Resolves once it is on disk. */
-	append(event: DoseEvent): Promise<EventView> {
+	/**
+	 * Appends an event to its batch and the outbox. Resolves once it is on disk, with the exact
+	 * Yjs update that carries it (the sync engine sends that as the live Update).
+	 */
+	append(event: DoseEvent): Promise<{ view: EventView; live: LiveUpdate }> {
 		return this.exclusive(event.batch, () => this.appendNow(event));
 	}
 
-	private async appendNow(event: DoseEvent): Promise<EventView> {
+	private async appendNow(event: DoseEvent): Promise<{ view: EventView; live: LiveUpdate }> {
 		const doc = await this.liveDoc(event.batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
@@ -110,8 +121,14 @@ export class BatchStore implements DeviceSyncStore {
 			doc.destroy();
 			throw e;
 		}
+		const view: EventView = { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
+		// The list in memory gains the row the transaction just stored: no re-read of the day.
+		if (this.views) void this.views.then((views) => views.set(view.id, view));
 		this.onChange();
-		return { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
+		return {
+			view,
+			live: { update, stateBefore: before, stateAfter: Y.encodeStateVector(doc) }
+		};
 	}
 
 	/** The lot master entries of this site, sealed (a lot number is not left readable). */
@@ -158,28 +175,45 @@ export class BatchStore implements DeviceSyncStore {
 	/** Another table's batch of this site and day, received read-only (the venue view). */
 	async venueUpdate(batchId: string, update: Uint8Array): Promise<void> {
 		await this.db.venue.add({ batchId, sealed: await this.vault.seal(update) });
+		// Applied to the documents in memory, if read: the view is not re-read and re-decrypted.
+		if (this.venueDocs) {
+			const docs = await this.venueDocs;
+			const doc = docs.get(batchId) ?? new Y.Doc();
+			docs.set(batchId, doc);
+			Y.applyUpdate(doc, update);
+		}
 		this.venueCache = null;
 		this.onChange();
 	}
 
+	private venueDocs: Promise<Map<string, Y.Doc>> | null = null;
 	private venueCache: DoseEvent[] | null = null;
 
-	/** Events other tables of this site recorded, as far as this device has heard. */
-	async venueEvents(): Promise<DoseEvent[]> {
-		if (this.venueCache) return this.venueCache;
+	private async loadVenueDocs(): Promise<Map<string, Y.Doc>> {
 		const byBatch = new Map<string, Uint8Array[]>();
 		for (const row of await this.db.venue.toArray()) {
 			const list = byBatch.get(row.batchId) ?? [];
 			list.push(await this.vault.open(row.sealed));
 			byBatch.set(row.batchId, list);
 		}
-		const events: DoseEvent[] = [];
-		for (const updates of byBatch.values()) {
+		const docs = new Map<string, Y.Doc>();
+		for (const [batchId, updates] of byBatch) {
 			const doc = new Y.Doc();
 			Y.applyUpdate(doc, Y.mergeUpdates(updates));
-			events.push(...doc.getArray<DoseEvent>(BATCH_EVENTS).toArray());
-			doc.destroy();
+			docs.set(batchId, doc);
 		}
+		return docs;
+	}
+
+	/** Events other tables of this site recorded, as far as this device has heard. */
+	async venueEvents(): Promise<DoseEvent[]> {
+		if (this.venueCache) return this.venueCache;
+		const load = (this.venueDocs ??= this.loadVenueDocs());
+		load.catch(() => {
+			if (this.venueDocs === load) this.venueDocs = null;
+		});
+		const events: DoseEvent[] = [];
+		for (const doc of (await load).values()) events.push(...doc.getArray<DoseEvent>(BATCH_EVENTS).toArray());
 		this.venueCache = events;
 		return events;
 	}
@@ -203,32 +237,45 @@ export class BatchStore implements DeviceSyncStore {
 			await this.db.receipts.where('batchId').anyOf(purge).delete();
 			await this.db.venue.where('batchId').anyOf(venueOld).delete();
 		});
+		this.venueDocs = null;
 		for (const id of purge) this.docs.delete(id);
+		const purged = new Set(purge);
+		await this.changeViews((views) => {
+			for (const v of [...views.values()]) if (purged.has(v.batchId)) views.delete(v.id);
+		});
 		this.venueCache = null;
 		return purge.length;
 	}
 
-	/** Opened events by id. Events never change once saved, so each is decrypted once. */
-	private readonly opened = new Map<string, DoseEvent>();
+	/**
+	 * Every event with its current state, oldest first (insertion order), kept in memory once
+	 * read: appends add their row, state changes replace theirs, a purge removes them, so a save
+	 * never re-reads and re-decrypts the day from IndexedDB. Each view is replaced, never
+	 * changed in place, so a list handed out earlier stays as it was.
+	 */
+	private views: Promise<Map<string, EventView>> | null = null;
 
-	/** Every event with its current state; runs after each change, so only new rows are opened. */
+	private loadViews(): Promise<Map<string, EventView>> {
+		const load = (async () => {
+			const rows = await this.db.events.orderBy('savedAt').toArray();
+			const views = await Promise.all(rows.map(async ({ sealed, ...rest }) => ({ ...rest, event: await this.vault.openJson<DoseEvent>(sealed) })));
+			return new Map(views.map((v) => [v.id, v]));
+		})();
+		load.catch(() => {
+			if (this.views === load) this.views = null;
+		});
+		return load;
+	}
+
+	/** Every event with its current state, newest first. */
 	async listEvents(): Promise<EventView[]> {
-		const rows = await this.db.events.orderBy('savedAt').reverse().toArray();
-		const views = await Promise.all(
-			rows.map(async ({ sealed, ...rest }) => {
-				let event = this.opened.get(rest.id);
-				if (!event) {
-					event = await this.vault.openJson<DoseEvent>(sealed);
-					this.opened.set(rest.id, event);
-				}
-				return { ...rest, event };
-			})
-		);
-		if (this.opened.size > rows.length) {
-			const present = new Set(rows.map((r) => r.id));
-			for (const id of this.opened.keys()) if (!present.has(id)) this.opened.delete(id);
-		}
-		return views;
+		const views = await (this.views ??= this.loadViews());
+		return [...views.values()].reverse();
+	}
+
+	/** Applies a change already stored to the views in memory (if read), then tells the station. */
+	private async changeViews(change: (views: Map<string, EventView>) => void): Promise<void> {
+		if (this.views) change(await this.views);
 	}
 
 	/** Events the server has not receipted yet, for the report the back office sees. */
@@ -248,7 +295,11 @@ export class BatchStore implements DeviceSyncStore {
 			.equals(batchId)
 			.filter((r) => from.includes(r.state) && covered(r.client, r.clock))
 			.modify({ state: to });
-		if (changed > 0) this.onChange();
+		if (changed === 0) return;
+		await this.changeViews((views) => {
+			for (const v of views.values()) if (v.batchId === batchId && from.includes(v.state) && covered(v.client, v.clock)) views.set(v.id, { ...v, state: to });
+		});
+		this.onChange();
 	}
 
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void> {
@@ -281,6 +332,16 @@ export class BatchStore implements DeviceSyncStore {
 		});
 		this.docs.set(r.batchId, Promise.resolve(this.persistServerContent(r.batchId, doc)));
 		old.destroy();
+		await this.changeViews((views) => {
+			for (const id of r.eventIds) {
+				const v = views.get(id);
+				if (v) views.set(id, { ...v, state: 'refused', refusal: { code: r.code, message: r.message } });
+			}
+			for (const m of moved) {
+				const v = views.get(m.id);
+				if (v) views.set(m.id, { ...v, client: m.client, clock: m.clock, state: 'local' });
+			}
+		});
 		this.onChange();
 	}
 }
