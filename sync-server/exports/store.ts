@@ -151,6 +151,26 @@ const toRecord = (r: RecordRow): ExportRecord => ({
 	record: json(r.record)
 });
 
+/**
+ * Drops the records whose current version already went out in a file of this per-dose layout:
+ * what a follow-up export of a batch exported before carries is what is new or changed since.
+ */
+async function notYetExported(db: SqlExecutor, layout: ExportLayout, records: ExportRecord[]): Promise<ExportRecord[]> {
+	if (records.length === 0) return records;
+	const { rows } = await db.query<{ record_id: string; current_event_id: string }>(
+		'SELECT record_id, current_event_id FROM export_records WHERE layout = $1 AND record_id = ANY($2::uuid[])',
+		[layout, records.map((r) => r.recordId)]
+	);
+	const sent = new Set(rows.map((r) => `${r.record_id} ${r.current_event_id}`));
+	return records.filter((r) => !sent.has(`${r.recordId} ${r.currentEventId}`));
+}
+
+/** The records a per-dose export takes from these batches: all of them for a re-export, else the new or changed. */
+async function perDoseRecords(db: SqlExecutor, layout: ExportLayout, f: ExportFilter, batchIds: string[]): Promise<ExportRecord[]> {
+	const records = await exportRecords(db, batchIds);
+	return f.includeExported ? records : notYetExported(db, layout, records);
+}
+
 /** The current record of every dose and screening of these batches, in file order. */
 export async function exportRecords(db: SqlExecutor, batchIds: string[]): Promise<ExportRecord[]> {
 	const { rows } = await db.query<RecordRow>(
@@ -195,7 +215,7 @@ export async function exportPreview(db: SqlExecutor, layout: ExportLayout, f: Ex
 	const municipality = municipalityOf(layout, f, home);
 	const names = await nameMasters(db);
 	if (municipality === null) {
-		const records = await exportRecords(db, batches.map((b) => b.id));
+		const records = await perDoseRecords(db, layout, f, batches.map((b) => b.id));
 		return { batches, rows: recordsOf(layout, records).length, missing: missingNames(layout, records, names) };
 	}
 	const records = batches.length === 0 ? [] : await vrsRecords(db, municipality, batches.map((b) => b.id));
@@ -242,7 +262,7 @@ export async function createExport(
 		const batches = await exportableBatches(tx, req.layout, req.filter, req.home, true);
 		if (batches.length === 0) return { ok: false, code: 'NOTHING_TO_EXPORT', municipality };
 		const batchIds = batches.map((b) => b.id);
-		const records = municipality === null ? await exportRecords(tx, batchIds) : await vrsRecords(tx, municipality, batchIds);
+		const records = municipality === null ? await perDoseRecords(tx, req.layout, req.filter, batchIds) : await vrsRecords(tx, municipality, batchIds);
 		const names = await nameMasters(tx);
 		const missing = missingNames(req.layout, records, names);
 		if (missing.sites.length > 0 || missing.doctors.length > 0) return { ok: false, code: 'NAMES_MISSING', missing };
@@ -282,6 +302,14 @@ export async function createExport(
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING created_at`,
 			[id, req.layout, req.encoding, JSON.stringify(params), reexport, JSON.stringify(batchIds), table.rows.length, fileName, sha256, file, req.actor.id, req.actor.name, municipality]
 		);
+		if (municipality === null) {
+			const sent = recordsOf(req.layout, records);
+			await tx.query(
+				`INSERT INTO export_records (export_id, layout, record_id, current_event_id)
+				 SELECT $1, $2, r, c FROM unnest($3::uuid[], $4::uuid[]) AS t(r, c)`,
+				[id, req.layout, sent.map((r) => r.recordId), sent.map((r) => r.currentEventId)]
+			);
+		}
 		await tx.query(`UPDATE batches SET state = 'exported', state_changed_at = now() WHERE id = ANY($1::text[]) AND state = 'approved'`, [batchIds]);
 		await appendAudit(tx, {
 			actor: req.actor,

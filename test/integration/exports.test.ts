@@ -610,7 +610,8 @@ describe.each(BACKENDS)('exports made before the VRS ledger layout, on %s', (bac
 					[ids[i], layout, `接種記録_${layout === 'vrs' ? 'VRS形式' : '全項目'}_20261122-20261122_SJIS.csv`, createHash('sha256').update(old).digest(), old, user]
 				);
 			}
-			expect(await migrate(db)).toEqual([15, 16]);
+			// 0015 relabels them; later migrations follow it.
+			expect((await migrate(db)).slice(0, 2)).toEqual([15, 16]);
 
 			const list = await listExports(db);
 			expect(list.map((x) => [x.id, x.layout, x.municipality]).sort()).toEqual(
