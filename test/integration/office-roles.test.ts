@@ -64,6 +64,7 @@ const POLICY: Record<string, Role[] | 'public'> = {
 	'POST /api/office/reconciliation/items/:id/dismiss': RECONCILE,
 	'POST /api/office/reconciliation/run': RECONCILE,
 	'GET /api/office/tickets/:municipality/:ticket': ALL,
+	'GET /api/office/tickets/:municipality/:ticket/record': ALL,
 	// Exports (CAN.export) and the lot master with its site and doctor names (read: CAN.view, change: CAN.importData)
 	'GET /api/office/exports': SUPERVISOR,
 	'GET /api/office/exports/pending': SUPERVISOR,
