@@ -2,10 +2,11 @@ import { errorMessage } from '$shared/errors/catalogue';
 import { i18n } from './locale.svelte';
 
 /**
- * Codes whose server message names the particular lines, codes or municipality at fault: on a
- * Japanese screen that Japanese detail follows the code's text (in English only the text).
+ * Codes whose server message names the particular lines, codes, fields or municipality at fault
+ * (for INVALID_EVENT, every problem of the record): on a Japanese screen that Japanese detail
+ * follows the code's text (in English only the text).
  */
-const DETAILED = new Set(['NAMES_MISSING', 'NOTHING_TO_EXPORT', 'BAD_HEADER', 'CSV_MALFORMED', 'ENCODING', 'MY_NUMBER', 'REASON_TOO_LONG']);
+const DETAILED = new Set(['NAMES_MISSING', 'NOTHING_TO_EXPORT', 'BAD_HEADER', 'CSV_MALFORMED', 'ENCODING', 'MY_NUMBER', 'REASON_TOO_LONG', 'INVALID_EVENT', 'FIELD_NOT_EDITABLE']);
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
 /**
