@@ -3,8 +3,7 @@
  * app and server, to look at after changing them (issue 15):
  *   node --import tsx test/e2e/station-screenshots.ts [output directory]
  * Screens: enrolment, day settings, recording, confirmation, saved, a record opened, close of day
- * (counts, confirmation, closed with reopen). Refused records are photographed by their e2e test's
- * flow only (station-refused-reopen.spec.ts): they need the clock moved. Not a test: it only drives
+ * (counts, confirmation, closed with reopen), refused records. Not a test: it only drives
  * the app into each state and photographs it (settings-screenshots.ts adds the lot-master
  * warning and the lock screen).
  */
@@ -12,7 +11,7 @@ import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './chromium';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
-import { fillSession, PIN, scanTicket, STAFF } from './station-steps';
+import { enrolStation, fillSession, PIN, scanTicket, STAFF } from './station-steps';
 
 await buildClientIfStale(ROOT);
 const out = process.argv[2] ?? `${ROOT}/test-results/screens`;
@@ -57,6 +56,19 @@ try {
 		await page.getByRole('button', { name: '締めを取り消して記録を再開する' }).click();
 		await shot('closed-reopen', true);
 		await context.close();
+
+		// Refused records: a tablet whose clock runs two days ahead records a dose the server
+		// refuses (SERVICE_DAY_FUTURE); the station lists it with its reason.
+		const ahead = await browser.newContext({ viewport: { width, height }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+		const tablet = await ahead.newPage();
+		await tablet.clock.install({ time: new Date(Date.now() + 2 * 86_400_000) });
+		await tablet.goto(server.url);
+		await enrolStation(tablet, await issueEnrolmentCode(server.url));
+		await fillSession(tablet);
+		await record(tablet, '111310160000000011');
+		await tablet.getByTestId('refused-records').waitFor();
+		await tablet.screenshot({ path: `${out}/refused-${name}.png`, fullPage: true });
+		await ahead.close();
 	}
 } finally {
 	await browser.close();
