@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../../shared/ids';
-import { containsMyNumber, JAPAN_TIME_ZONE, type DoseEvent } from '../../shared/index';
+import { containsMyNumber, isUuid, JAPAN_TIME_ZONE, type DoseEvent } from '../../shared/index';
 import type { PublicKeys } from '../../shared/protocol/keys';
 import { toB64 } from '../../shared/protocol/bytes';
 import { projectUpdates } from './projection';
@@ -285,9 +285,8 @@ export class Ledger {
 	 * (its content and every problem, never a My Number), in one transaction.
 	 */
 	async logRefusal(r: { deviceId: string; batchId: string; code: string; message: string; eventIds: string[]; refused?: readonly RefusedEvent[] | undefined }): Promise<void> {
-		const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 		const batchId = r.batchId.length <= 100 && !containsMyNumber(r.batchId) ? r.batchId : '(withheld)';
-		const eventIds = r.eventIds.filter((id) => uuid.test(id) && !containsMyNumber(id));
+		const eventIds = r.eventIds.filter((id) => isUuid(id) && !containsMyNumber(id));
 		await this.db.transaction(async (tx) => {
 			const { rows } = await tx.query<{ id: number }>('INSERT INTO refused_updates (device_id, batch_id, code, message, event_ids) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
 				r.deviceId,

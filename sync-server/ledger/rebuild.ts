@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, type DoseEvent } from '../../shared/index';
+import type { DoseEvent } from '../../shared/index';
+import { integrate } from '../ingest/check-update';
 import { projectEvents } from './projection';
 import { projectOfficeEvents } from '../reconciliation/office-events';
 import type { SqlDatabase } from './sql';
@@ -37,30 +38,13 @@ export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: nu
 }
 
 /**
- * Applies one stored update to the batch document and returns the event values it added, read
- * from the document's own store (what ingest projected was what the update really added, not
- * what its decoded structs claim: see checkUpdate). Only the new structs of each writer are
- * visited, so replaying a batch is linear in its size; reading the whole array after every
- * update made a 5,000-dose batch 12.5 million element copies.
- *
- * The values come per writer in clock order, not array order: projection does not depend on
- * the order of the events of one update (they are inserted in one statement, then the records
- * they touch are refreshed).
+ * Applies one stored update to the batch document and returns the event values it added, in
+ * array order: read exactly as ingest read them when it projected the update (integrate in
+ * ingest/check-update.ts, which visits only the new structs, so replaying a batch is linear in
+ * its size). A stored update passed that check once; one that no longer does is a corrupt ledger.
  */
 export function valuesAddedBy(doc: Y.Doc, update: Uint8Array): DoseEvent[] {
-	const before = Y.decodeStateVector(Y.encodeStateVector(doc));
-	Y.applyUpdate(doc, update);
-	const events = doc.getArray(BATCH_EVENTS);
-	const added: DoseEvent[] = [];
-	for (const [client, structs] of doc.store.clients) {
-		const from = before.get(client) ?? 0;
-		if (Y.getState(doc.store, client) <= from) continue;
-		for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
-			const struct = structs[i]!;
-			if (!(struct instanceof Y.Item) || struct.deleted || struct.parent !== events) continue;
-			const content = struct.content.getContent() as DoseEvent[];
-			added.push(...content.slice(Math.max(0, from - struct.id.clock)));
-		}
-	}
-	return added;
+	const integrated = integrate(doc, update);
+	if (!integrated.ok) throw new Error(`a stored update no longer integrates: ${integrated.code} ${integrated.message}`);
+	return integrated.values as DoseEvent[];
 }
