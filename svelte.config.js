@@ -17,7 +17,6 @@ const config = {
 			hooks: { client: 'client/hooks.client', server: 'client/hooks.server', universal: 'client/hooks' },
 			params: 'client/params'
 		},
-		alias: { $shared: 'shared' },
 		// One type-check for everything: the server is checked with the same strict settings.
 		typescript: {
 			config: (tsconfig) => {

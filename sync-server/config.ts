@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isValidMunicipalityCode } from '../shared/index';
-import { DEFAULT_PING_SECONDS, MAX_PING_SECONDS, MIN_PING_SECONDS, PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '../shared/protocol/messages';
+import { isValidMunicipalityCode } from '#shared/index';
+import { DEFAULT_PING_SECONDS, MAX_PING_SECONDS, MIN_PING_SECONDS, PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '#shared/protocol/messages';
 import { LOG_LEVELS, type LogLevel } from './logger';
 import type { SessionPolicy } from './office/accounts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldForReading } from '../shared/domain/reading';
-import { MY_NUMBER_REDACTED } from '../shared/index';
+import { foldForReading } from '#shared/domain/reading';
+import { MY_NUMBER_REDACTED } from '#shared/index';
 import { createLogger } from './logger';
 
 const DIGITS = '123456789018';

@@ -1,4 +1,4 @@
-import { redactMyNumbers } from '../shared/index';
+import { redactMyNumbers } from '#shared/index';
 
 /**
  * Structured one-line JSON logs. Callers pass identifiers and codes only, never ticket numbers,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES } from '../shared/protocol/frame';
+import { MAX_FRAME_BYTES } from '#shared/protocol/frame';
 import type { Config, HttpTimeouts } from './config';
 import { createApp } from './http/app';
 import { isRegisterUpload } from './http/office/register-routes';
@@ -25,7 +25,7 @@ import { DeviceConnections } from './transport/device-connections';
 import { KeyedRateLimiter } from './transport/rate-limit';
 import { VenueHub, venueKey } from './transport/venue-hub';
 import { MASTER_CHANNEL, VenueNotify, withApplicationName } from './transport/venue-notify';
-import { CLOSE } from '../shared/sync/socket';
+import { CLOSE } from '#shared/sync/socket';
 
 export const SYNC_PATH = '/sync';
 

@@ -1,5 +1,5 @@
-import { containsMyNumber, isCode } from '$shared/index';
-import { PIN_MIN_DIGITS } from '$shared/protocol/messages';
+import { containsMyNumber, isCode } from '#shared/index';
+import { PIN_MIN_DIGITS } from '#shared/protocol/messages';
 import { isAcceptablePin } from './storage/vault';
 
 /** Staff codes as the event schema accepts them; PINs are digits, minLength (6 or more) to 12, and never a My Number. */

@@ -1,4 +1,4 @@
-import type { LotEntry } from '$shared/protocol/messages';
+import type { LotEntry } from '#shared/protocol/messages';
 
 /**
  * What the station can tell is wrong with the day's lot from the lot master it holds (the lots

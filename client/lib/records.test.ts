@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleDose, sampleNotVaccinated } from '$shared/domain/testing/fixtures';
-import type { DoseEvent } from '$shared/index';
+import { sampleDose, sampleNotVaccinated } from '#shared/domain/testing/fixtures';
+import type { DoseEvent } from '#shared/index';
 import { currentRecords, municipalityGroups, totalsByLot } from './records';
 import type { EventView } from './storage/db';
 

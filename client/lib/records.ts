@@ -1,4 +1,4 @@
-import { recordOf, type CorrectedRecord } from '$shared/index';
+import { recordOf, type CorrectedRecord } from '#shared/index';
 import type { EventState, EventView } from './storage/db';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VACCINE_CATALOG } from '$shared/index';
+import { DEFAULT_VACCINE_CATALOG } from '#shared/index';
 import { readLot } from './session';
 
 const gtin = (code: string) => DEFAULT_VACCINE_CATALOG.products.find((p) => p.code === code)!.gtins[0]!;

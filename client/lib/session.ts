@@ -1,4 +1,4 @@
-import { findProduct, isLotUsableOn, parseGs1, productForGtin, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '$shared/index';
+import { findProduct, isLotUsableOn, parseGs1, productForGtin, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '#shared/index';
 
 /**
  * What stays the same for a whole table's shift: who records, which vaccine and lot, dose

@@ -1,8 +1,8 @@
-import { batchId, createEventValidator, DEFAULT_VACCINE_CATALOG, serviceDateOf, validateEvent, type CorrectedRecord, type EventValidator, type VaccineCatalog, type DoseEvent, type NotVaccinatedReason, type Ticket } from '$shared/index';
-import { newId } from '$shared/ids';
-import { DeviceSync, type SyncStatus } from '$shared/sync/device-sync';
-import { CLOSE, fromWhatwgSocket } from '$shared/sync/socket';
-import { clockSkewMs, isClockSkewed } from '$shared/sync/clock-skew';
+import { batchId, createEventValidator, DEFAULT_VACCINE_CATALOG, serviceDateOf, validateEvent, type CorrectedRecord, type EventValidator, type VaccineCatalog, type DoseEvent, type NotVaccinatedReason, type Ticket } from '#shared/index';
+import { newId } from '#shared/ids';
+import { DeviceSync, type SyncStatus } from '#shared/sync/device-sync';
+import { CLOSE, fromWhatwgSocket } from '#shared/sync/socket';
+import { clockSkewMs, isClockSkewed } from '#shared/sync/clock-skew';
 import { watchForLock } from './lock';
 import { holdStationLock } from './single-tab';
 import type { RecordingSession } from './session';
@@ -13,7 +13,7 @@ import { isAcceptablePin, PBKDF2_ITERATIONS, Vault, type SealedBox, type Wrapped
 import { PIN_ERASE_AFTER, PinGuard } from './storage/pin-guard';
 import { enrolDevice, fetchDevicePolicy } from './sync/enrol';
 import { credentialProblem, type CredentialProblem } from './credentials';
-import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '$shared/protocol/messages';
+import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '#shared/protocol/messages';
 import { confirmationWarnings, expectedDose, type Warning } from './warnings';
 import { lotWarnings } from './lot-check';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleDose } from '$shared/domain/testing/fixtures';
-import type { DoseEvent } from '$shared/index';
+import { sampleDose } from '#shared/domain/testing/fixtures';
+import type { DoseEvent } from '#shared/index';
 import { confirmationWarnings, expectedDose, standingDoses } from './warnings';
 
 const ticket = { kind: '1', dose: 2, municipality: '131016', number: '0000012345' };

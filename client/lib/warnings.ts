@@ -1,4 +1,4 @@
-import type { DoseEvent, Ticket } from '$shared/index';
+import type { DoseEvent, Ticket } from '#shared/index';
 import type { LotWarning } from './lot-check';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditRow, ChainCheck } from '../../shared/office/api-types';
+import type { AuditRow, ChainCheck } from '#shared/office/api-types';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 

@@ -1,5 +1,5 @@
-import type { VaccineCatalog } from '../../shared/index';
-import type { CatalogChangeAction } from '../../shared/office/catalog-api';
+import type { VaccineCatalog } from '#shared/index';
+import type { CatalogChangeAction } from '#shared/office/catalog-api';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { Ledger } from '../ledger/ledger';
 import type { Catalogs } from './catalogs';

@@ -12,8 +12,8 @@ import {
 	type Route,
 	type VaccineCatalog,
 	type VaccineProduct
-} from '../../shared/index';
-import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '../../shared/office/catalog-api';
+} from '#shared/index';
+import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '#shared/office/catalog-api';
 import type { CsvEncoding } from '../csv/decode';
 import { findColumns, readCsvTable } from '../csv/table';
 import { canonicalJson, CATALOG_ERROR_MESSAGES, checkCatalog, normaliseGtin, productProblems, putMaker, type CatalogErrorCode } from './catalog-edit';

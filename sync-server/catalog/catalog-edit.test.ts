@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VACCINE_CATALOG, findProduct, parseVaccineCatalog, type VaccineProduct } from '../../shared/index';
+import { DEFAULT_VACCINE_CATALOG, findProduct, parseVaccineCatalog, type VaccineProduct } from '#shared/index';
 import { normaliseGtin, putMaker, putProduct } from './catalog-edit';
 
 const comirnaty = findProduct(DEFAULT_VACCINE_CATALOG, 'comirnaty')!;

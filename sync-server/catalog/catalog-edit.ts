@@ -10,8 +10,8 @@ import {
 	type CatalogErrorCode,
 	type VaccineCatalog,
 	type VaccineProduct
-} from '../../shared/index';
-import type { CatalogChangeAction } from '../../shared/office/catalog-api';
+} from '#shared/index';
+import type { CatalogChangeAction } from '#shared/office/catalog-api';
 
 /**
  * Changes to the vaccine catalogue, as pure functions of the current catalogue: a product added

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchId, DEFAULT_VACCINE_CATALOG, findProduct } from '../../shared/index';
+import { batchId, DEFAULT_VACCINE_CATALOG, findProduct } from '#shared/index';
 import { doseEvent } from '../../test/helpers/fixtures';
 import type { Ledger } from '../ledger/ledger';
 import { openLedger } from '../ledger/open';

@@ -1,4 +1,4 @@
-import { createEventValidator, DEFAULT_VACCINE_CATALOG, EVENT_ERROR_MESSAGES, parseVaccineCatalog, type EventValidator, type ValidateEventResult, type VaccineCatalog } from '../../shared/index';
+import { createEventValidator, DEFAULT_VACCINE_CATALOG, EVENT_ERROR_MESSAGES, parseVaccineCatalog, type EventValidator, type ValidateEventResult, type VaccineCatalog } from '#shared/index';
 import type { Ledger } from '../ledger/ledger';
 import type { SqlExecutor } from '../ledger/sql';
 

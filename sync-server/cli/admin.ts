@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import { Accounts, SYSTEM } from '../office/accounts';
 import { DISPLAY_NAME, USERNAME } from '../office/fields';
 import { passwordProblem } from '../office/passwords';
-import { isRole, ROLES } from '../../shared/office/roles';
+import { isRole, ROLES } from '#shared/office/roles';
 import { runCommand, withLedger } from './run-command';
 import { listServerKeys, rotateServerKeys } from './server-keys';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { AuditActor } from '../audit/audit-log';
-import type { PublicKeys } from '../../shared/protocol/keys';
+import type { PublicKeys } from '#shared/protocol/keys';
 import { withLedger } from './run-command';
 
 /** A short, stable name for a generation's public keys (what an operator compares). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { containsMyNumber } from '../../shared/index';
+import { containsMyNumber } from '#shared/index';
 import { decodeCsvFile, type CsvEncoding } from './decode';
 
 export type CsvTable = { ok: true; sha256: string; encoding: CsvEncoding; table: string[][] };

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { stringify } from 'csv-stringify/sync';
-import type { ExportEncoding } from '../../shared/office/exports';
+import type { ExportEncoding } from '#shared/office/exports';
 
 /**
  * CSV bytes for municipal systems and Excel: CRLF line endings, fields quoted only when they

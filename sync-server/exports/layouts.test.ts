@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VACCINE_CATALOG, recordOf, type VaccineCatalog } from '../../shared/index';
-import { sampleDose, sampleNotVaccinated } from '../../shared/domain/testing/fixtures';
+import { DEFAULT_VACCINE_CATALOG, recordOf, type VaccineCatalog } from '#shared/index';
+import { sampleDose, sampleNotVaccinated } from '#shared/domain/testing/fixtures';
 import { layoutTable, missingNames, vrsTable, type ExportRecord, type NameMasters } from './layouts';
 
 /**

@@ -5,8 +5,8 @@ import {
 	ROUTE_LABELS,
 	type CorrectedRecord,
 	type VaccineCatalog
-} from '../../shared/index';
-import { DOSES_COLUMNS, FULL_COLUMNS, VRS_DOSE_COLUMNS, VRS_TEXT_LIMITS, vrsColumns, type ExportLayout, type VrsDoseColumn } from '../../shared/office/exports';
+} from '#shared/index';
+import { DOSES_COLUMNS, FULL_COLUMNS, VRS_DOSE_COLUMNS, VRS_TEXT_LIMITS, vrsColumns, type ExportLayout, type VrsDoseColumn } from '#shared/office/exports';
 
 /**
  * The rows of each export layout, from the current records of the exported batches. Pure: the

@@ -1,8 +1,8 @@
 import type { Catalogs } from '../catalog/catalogs';
 import { createHash } from 'node:crypto';
-import { newId } from '../../shared/ids';
-import { JAPAN_TIME_ZONE, type CorrectedRecord } from '../../shared/index';
-import type { ExportableBatch, ExportEncoding, ExportFilter, ExportLayout, ExportPending, ExportSummary, VrsMunicipality } from '../../shared/office/exports';
+import { newId } from '#shared/ids';
+import { JAPAN_TIME_ZONE, type CorrectedRecord } from '#shared/index';
+import type { ExportableBatch, ExportEncoding, ExportFilter, ExportLayout, ExportPending, ExportSummary, VrsMunicipality } from '#shared/office/exports';
 
 export type { ExportableBatch, ExportFilter, ExportSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';

@@ -9,7 +9,7 @@ import type { Catalogs } from '../catalog/catalogs';
 import type { Logger } from '../logger';
 import type { DeviceConnections } from '../transport/device-connections';
 import type { Accounts } from '../office/accounts';
-import { CAN } from '../../shared/office/roles';
+import { CAN } from '#shared/office/roles';
 import { deviceRoutes } from './device-routes';
 import { deviceEnrolRoutes, enrolmentRoutes } from './enrol-routes';
 import { lotRoutes } from './lot-routes';

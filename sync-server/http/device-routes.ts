@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { isUuid } from '../../shared/index';
-import { CLOSE } from '../../shared/sync/socket';
+import { isUuid } from '#shared/index';
+import { CLOSE } from '#shared/sync/socket';
 import type { Ledger } from '../ledger/ledger';
 import type { SqlExecutor } from '../ledger/sql';
 import type { DeviceConnections } from '../transport/device-connections';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { isSiteCode } from '../../shared/index';
-import { fromB64 } from '../../shared/protocol/bytes';
-import { encodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
+import { isSiteCode } from '#shared/index';
+import { fromB64 } from '#shared/protocol/bytes';
+import { encodeEnrolmentCode } from '#shared/protocol/enrolment-code';
 import type { Config } from '../config';
 import type { Ledger } from '../ledger/ledger';
 import { appendAudit } from '../audit/audit-log';

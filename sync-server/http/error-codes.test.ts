@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_TEXT } from '../../shared/errors/catalogue';
-import { UPDATE_REFUSAL_CODES } from '../../shared/protocol/refusals';
+import { ERROR_TEXT } from '#shared/errors/catalogue';
+import { UPDATE_REFUSAL_CODES } from '#shared/protocol/refusals';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SERVER = join(ROOT, 'sync-server');

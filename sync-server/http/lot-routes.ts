@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { findProduct, isIsoDate, isSiteCode, LOT_PATTERN } from '../../shared/index';
+import { findProduct, isIsoDate, isSiteCode, LOT_PATTERN } from '#shared/index';
 import type { Catalogs } from '../catalog/catalogs';
 import type { Ledger } from '../ledger/ledger';
 import { appendAudit } from '../audit/audit-log';

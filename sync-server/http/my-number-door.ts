@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { locateMyNumber, stringContainsMyNumber } from '../../shared/index';
+import { locateMyNumber, stringContainsMyNumber } from '#shared/index';
 import { apiError } from './errors';
 
 /*

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS } from '../../shared/index';
+import { BATCH_EVENTS } from '#shared/index';
 import type { Ledger } from '../ledger/ledger';
 
 export interface BatchEntry {

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { BATCH_EVENTS, batchId, parseBatchId, validateEvent } from '../../shared/index';
+import { BATCH_EVENTS, batchId, parseBatchId, validateEvent } from '#shared/index';
 import { doseEvent } from '../../test/helpers/fixtures';
-import { newId } from '../../shared/ids';
+import { newId } from '#shared/ids';
 import { craftUpdate } from '../../test/helpers/craft-update';
 import { checkUpdate } from './check-update';
 

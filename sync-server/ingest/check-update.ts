@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
-import { BATCH_EVENTS, containsMyNumber, daysBetween, isUuid, type BatchKey, type DoseEvent, type EventValidator } from '../../shared/index';
+import type { UpdateRefusalCode } from '#shared/protocol/refusals';
+import { BATCH_EVENTS, containsMyNumber, daysBetween, isUuid, type BatchKey, type DoseEvent, type EventValidator } from '#shared/index';
 import { problemsOfRefusal, refusedEvent, type EventProblem, type RefusedEvent } from '../ledger/refused-events';
 
 export type CheckResult =

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import type { KeyObject } from 'node:crypto';
-import { parseBatchId, serviceDateAt } from '../../shared/index';
-import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
-import { receiptSigningBytes, updateSigningBytes } from '../../shared/protocol/signing';
+import { parseBatchId, serviceDateAt } from '#shared/index';
+import type { UpdateRefusalCode } from '#shared/protocol/refusals';
+import { receiptSigningBytes, updateSigningBytes } from '#shared/protocol/signing';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { newId } from '../../shared/ids';
-import { containsMyNumber, isUuid, JAPAN_TIME_ZONE, type DoseEvent } from '../../shared/index';
-import type { PublicKeys } from '../../shared/protocol/keys';
-import { toB64 } from '../../shared/protocol/bytes';
+import { newId } from '#shared/ids';
+import { containsMyNumber, isUuid, JAPAN_TIME_ZONE, type DoseEvent } from '#shared/index';
+import type { PublicKeys } from '#shared/protocol/keys';
+import { toB64 } from '#shared/protocol/bytes';
 import { projectUpdates } from './projection';
 import { storeRefusedEvents, type RefusedEvent } from './refused-events';
 import type { SqlDatabase, SqlExecutor } from './sql';

@@ -1,4 +1,4 @@
-import { recordOf, type DoseEvent } from '../../shared/index';
+import { recordOf, type DoseEvent } from '#shared/index';
 import type { SqlExecutor } from './sql';
 
 /**

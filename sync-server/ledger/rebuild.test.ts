@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BATCH_EVENTS, type DoseEvent } from '../../shared/index';
+import { BATCH_EVENTS, type DoseEvent } from '#shared/index';
 import { valuesAddedBy } from './rebuild';
 
 /** Stand-ins for events: valuesAddedBy reads values, it does not validate them. */

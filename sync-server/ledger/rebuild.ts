@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { DoseEvent } from '../../shared/index';
+import type { DoseEvent } from '#shared/index';
 import { integrate } from '../ingest/check-update';
 import { projectEvents } from './projection';
 import { projectOfficeEvents } from '../reconciliation/office-events';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleDose } from '../../shared/domain/testing/fixtures';
+import { sampleDose } from '#shared/domain/testing/fixtures';
 import { MAX_REFUSED_CONTENT_CHARS, refusalCodeOf, refusedEvent, summaryOf } from './refused-events';
 
 const schema = { code: 'LOT_FORMAT', path: 'vaccine.lot', message: 'ロット番号の形式が正しくありません（英数字記号20文字以内）。' };

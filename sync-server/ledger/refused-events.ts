@@ -1,5 +1,5 @@
-import { EVENT_ERROR_MESSAGES, locateMyNumber } from '../../shared/index';
-import type { UpdateRefusalCode } from '../../shared/protocol/refusals';
+import { EVENT_ERROR_MESSAGES, locateMyNumber } from '#shared/index';
+import type { UpdateRefusalCode } from '#shared/protocol/refusals';
 import type { SqlExecutor } from './sql';
 
 /**

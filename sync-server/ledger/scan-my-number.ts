@@ -1,4 +1,4 @@
-import { locateMyNumber, redactMyNumbers, stringContainsMyNumber } from '../../shared/index';
+import { locateMyNumber, redactMyNumbers, stringContainsMyNumber } from '#shared/index';
 import type { SqlExecutor } from './sql';
 
 /*

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VACCINE_CATALOG } from '../../shared/index';
+import { DEFAULT_VACCINE_CATALOG } from '#shared/index';
 import { parseLotFile } from './lot-csv';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,4 +1,4 @@
-import { findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '../../shared/index';
+import { findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '#shared/index';
 import type { CsvEncoding } from '../csv/decode';
 import { findColumns, readCsvTable } from '../csv/table';
 

@@ -1,12 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import { newId } from '../../shared/ids';
+import { newId } from '#shared/ids';
 import { appendAudit, audit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { SEALED, type Sealer } from '../secrets/sealer';
 import { hashPassword, verifyPassword } from './passwords';
-import type { OfficeUser } from '../../shared/office/api-types';
-import type { Role } from '../../shared/office/roles';
+import type { OfficeUser } from '#shared/office/api-types';
+import type { Role } from '#shared/office/roles';
 
 export type { OfficeUser };
 

@@ -1,4 +1,4 @@
-import { JAPAN_UTC_OFFSET_MINUTES, japanMidnight } from '../../shared/domain/japan-time';
+import { JAPAN_UTC_OFFSET_MINUTES, japanMidnight } from '#shared/domain/japan-time';
 import type { SqlExecutor } from '../ledger/sql';
 
 /** Japan has no daylight saving time, so a JST hour is the UTC instant plus nine hours. */

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { containsMyNumber } from '../../shared/index';
+import { containsMyNumber } from '#shared/index';
 
 /**
  * Password hashing with scrypt (memory-hard, in Node's own crypto: no native addon to build).

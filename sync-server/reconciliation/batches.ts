@@ -1,6 +1,6 @@
 import type { Catalogs } from '../catalog/catalogs';
-import type { BatchSummary } from '../../shared/office/reconciliation-api';
-import type { BatchState } from '../../shared/office/reconciliation';
+import type { BatchSummary } from '#shared/office/reconciliation-api';
+import type { BatchState } from '#shared/office/reconciliation';
 
 export type { BatchSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';

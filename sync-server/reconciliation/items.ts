@@ -1,6 +1,6 @@
 import type { Catalogs } from '../catalog/catalogs';
-import type { Item } from '../../shared/office/reconciliation-api';
-import type { ItemStatus, Reason } from '../../shared/office/reconciliation';
+import type { Item } from '#shared/office/reconciliation-api';
+import type { ItemStatus, Reason } from '#shared/office/reconciliation';
 
 export type { Item };
 import { appendAudit, type AuditActor } from '../audit/audit-log';

@@ -1,8 +1,8 @@
 import type { Catalogs } from '../catalog/catalogs';
-import { newId } from '../../shared/ids';
-import type { BatchCloseEvent } from '../../shared/index';
-import type { BatchSummary } from '../../shared/office/reconciliation-api';
-import type { BatchState } from '../../shared/office/reconciliation';
+import { newId } from '#shared/ids';
+import type { BatchCloseEvent } from '#shared/index';
+import type { BatchSummary } from '#shared/office/reconciliation-api';
+import type { BatchState } from '#shared/office/reconciliation';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase } from '../ledger/sql';
 import { listBatches } from './batches';

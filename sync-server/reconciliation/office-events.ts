@@ -1,5 +1,5 @@
-import { newId } from '../../shared/ids';
-import { recordOf, type CorrectionEvent, type EventValidator, type DoseEvent, type EventError, type VoidEvent } from '../../shared/index';
+import { newId } from '#shared/ids';
+import { recordOf, type CorrectionEvent, type EventValidator, type DoseEvent, type EventError, type VoidEvent } from '#shared/index';
 import { refreshRecord } from '../ledger/projection';
 import type { SqlExecutor } from '../ledger/sql';
 

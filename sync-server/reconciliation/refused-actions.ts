@@ -1,5 +1,5 @@
-import { newId } from '../../shared/ids';
-import { serviceDateOf, type DoseRecordEvent, type EventError, type EventValidator, type NotVaccinatedEvent } from '../../shared/index';
+import { newId } from '#shared/ids';
+import { serviceDateOf, type DoseRecordEvent, type EventError, type EventValidator, type NotVaccinatedEvent } from '#shared/index';
 import { loadRefusedEvents } from '../ledger/refused-events';
 import type { SqlExecutor } from '../ledger/sql';
 import { applyChanges, OFFICE_OPERATOR, projectOfficeEvent, type OfficeAuthor } from './office-events';

@@ -1,5 +1,5 @@
-import type { VaccineCatalog } from '../../shared/index';
-import { RECORD_REASONS } from '../../shared/office/reconciliation';
+import type { VaccineCatalog } from '#shared/index';
+import { RECORD_REASONS } from '#shared/office/reconciliation';
 import type { SqlExecutor } from '../ledger/sql';
 import { loadClosedBatches, loadLateAfterClose, loadRecords, loadRefusedUpdates, ticketsOfBatches, type Scope, type TicketKey } from './facts';
 import { lateAfterCloseRule, refusedRule, tallyRule, type LateAfterCloseFacts } from './rules/batch-rules';

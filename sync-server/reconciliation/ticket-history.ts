@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../ledger/sql';
-import type { HistoryEvent, TicketHistory } from '../../shared/office/reconciliation-api';
+import type { HistoryEvent, TicketHistory } from '#shared/office/reconciliation-api';
 import { listItems } from './items';
 
 export type { HistoryEvent, TicketHistory };

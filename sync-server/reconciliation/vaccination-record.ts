@@ -1,5 +1,5 @@
-import type { VaccineCatalog } from '../../shared/index';
-import type { VaccinationRecord } from '../../shared/office/reconciliation-api';
+import type { VaccineCatalog } from '#shared/index';
+import type { VaccinationRecord } from '#shared/office/reconciliation-api';
 import type { SqlExecutor } from '../ledger/sql';
 
 /**

@@ -1,4 +1,4 @@
-import { DOSE_NUMBER_LIMIT, isIsoDate, isValidMunicipalityCode } from '../../shared/index';
+import { DOSE_NUMBER_LIMIT, isIsoDate, isValidMunicipalityCode } from '#shared/index';
 
 /**
  * The register CSV (one row per issued ticket), as the municipal health system exports it:

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse';
-import { containsMyNumber, stringContainsMyNumber } from '../../shared/index';
+import { containsMyNumber, stringContainsMyNumber } from '#shared/index';
 import { decodeCsvFile, type CsvEncoding } from '../csv/decode';
 import { COLUMNS, readDate, readEligibleDoses, readMunicipality, readTicketNumber, todayInJapan, type ColumnKey, type LineError } from './format';
 

@@ -1,4 +1,4 @@
-import { newId } from '../../shared/ids';
+import { newId } from '#shared/ids';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import type { LineError } from './format';

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
-import { bytesEqual, toB64 } from '../../shared/protocol/bytes';
-import { generateKeyPairs, type KeyPairs, type PublicKeys } from '../../shared/protocol/keys';
-import { keyChangeSigningBytes, type KeyCertificate } from '../../shared/protocol/server-keys';
+import { bytesEqual, toB64 } from '#shared/protocol/bytes';
+import { generateKeyPairs, type KeyPairs, type PublicKeys } from '#shared/protocol/keys';
+import { keyChangeSigningBytes, type KeyCertificate } from '#shared/protocol/server-keys';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import { ed25519PrivateKey, ed25519Sign } from '../crypto/ed25519';
 import { x25519PrivateKey } from '../crypto/x25519';

@@ -1,5 +1,5 @@
-import { MSG_REFUSED, type AppMessage } from '../../shared/protocol/messages';
-import type { RetryableRefusalCode } from '../../shared/protocol/refusals';
+import { MSG_REFUSED, type AppMessage } from '#shared/protocol/messages';
+import type { RetryableRefusalCode } from '#shared/protocol/refusals';
 import type { DiskGuard } from '../ledger/disk-guard';
 import { isDiskFull, isRetryableLedgerError } from '../ledger/errors';
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { backoffDelay } from '../../shared/sync/backoff';
+import { backoffDelay } from '#shared/sync/backoff';
 import type { SqlExecutor } from '../ledger/sql';
 import type { Logger } from '../logger';
 

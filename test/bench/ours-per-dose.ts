@@ -1,6 +1,6 @@
 import { messageYjsUpdate } from 'y-protocols/sync';
-import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC } from '../../shared/protocol/messages';
-import { updateSigningBytes } from '../../shared/protocol/signing';
+import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC } from '#shared/protocol/messages';
+import { updateSigningBytes } from '#shared/protocol/signing';
 import { ed25519PrivateKey, ed25519Sign } from '../../sync-server/crypto/ed25519';
 import { connectRaw } from '../helpers/raw-client';
 import type { BatchWorkload } from './peer-workload';

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS } from '../../shared/index';
+import { BATCH_EVENTS } from '#shared/index';
 import type { MemoryDevice } from '../helpers/memory-device';
 
 /** One device's batch for the peer comparison: the document name and its updates, one per dose. */

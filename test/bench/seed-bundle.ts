@@ -1,9 +1,9 @@
 import { build } from 'esbuild';
-import { join, resolve } from 'node:path';
-import { ROOT } from '../helpers/server-process';
+import { resolve } from 'node:path';
 
 /**
- * The seeder (seed-station.ts) bundled for the page, with the app's `$shared` alias: evaluate
+ * The seeder (seed-station.ts) bundled for the page (esbuild follows package.json's `#shared/*`
+ * imports on its own): evaluate
  * it, then `seedStation(staff, pin, count, offset)` stores `count` doses in today's batch.
  */
 export async function seederBundle(): Promise<string> {
@@ -14,15 +14,7 @@ export async function seederBundle(): Promise<string> {
 		platform: 'browser',
 		target: 'es2022',
 		write: false,
-		logLevel: 'silent',
-		plugins: [
-			{
-				name: 'shared-alias',
-				setup(b) {
-					b.onResolve({ filter: /^\$shared\// }, async (args) => b.resolve(`./${args.path.slice('$shared/'.length)}`, { kind: args.kind, resolveDir: join(ROOT, 'shared') }));
-				}
-			}
-		]
+		logLevel: 'silent'
 	});
 	return out.outputFiles[0]!.text;
 }

@@ -5,7 +5,7 @@
  * 10,000-event day is seeded in seconds rather than one save at a time.
  */
 import * as Y from 'yjs';
-import { BATCH_EVENTS, batchId, serviceDateOf, validateEvent } from '../../shared/index';
+import { BATCH_EVENTS, batchId, serviceDateOf, validateEvent } from '#shared/index';
 import { StationDb, type EventRow } from '../../client/lib/storage/db';
 import { loadIdentity } from '../../client/lib/storage/identity';
 import { Vault, type WrappedKey } from '../../client/lib/storage/vault';

@@ -12,7 +12,7 @@ import * as encoding from 'lib0/encoding';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { BATCH_EVENTS } from '../../shared/index';
+import { BATCH_EVENTS } from '#shared/index';
 import type { BatchWorkload } from './peer-workload';
 
 const MESSAGE_SYNC = 0;

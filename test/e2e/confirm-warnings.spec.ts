@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { serviceDateOf } from '../../shared/index';
+import { serviceDateOf } from '#shared/index';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { cartonCode, enrolStation, fillSession, scanLot, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { sampleDose } from '../../shared/domain/testing/fixtures';
+import { sampleDose } from '#shared/domain/testing/fixtures';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
 import { batchClose } from '../helpers/reconcile';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import type { DoseRecordEvent } from '../../shared/index';
+import type { DoseRecordEvent } from '#shared/index';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';

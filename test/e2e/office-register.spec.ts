@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import iconv from 'iconv-lite';
-import { myNumberCheckDigit } from '../../shared/index';
+import { myNumberCheckDigit } from '#shared/index';
 import { OfficeClient } from '../helpers/office-client';
 import { officeLogin, passwordOf } from './office-steps';
 import { useServer } from './server-fixture';

@@ -6,7 +6,7 @@
  */
 import { chromium } from '@playwright/test';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
-import { sampleDose } from '../../shared/domain/testing/fixtures';
+import { sampleDose } from '#shared/domain/testing/fixtures';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';

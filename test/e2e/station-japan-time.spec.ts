@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { formatJapanDateMinute, formatJapanTime } from '../../shared/domain/japan-time';
+import { formatJapanDateMinute, formatJapanTime } from '#shared/domain/japan-time';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { useServer } from './server-fixture';
 import { enrolStation, fillSession, scanTicket } from './station-steps';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import type { BatchSummary, Item } from '../../shared/office/reconciliation-api';
+import type { BatchSummary, Item } from '#shared/office/reconciliation-api';
 import { pgliteRows } from '../helpers/ledger-rows';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { issueEnrolmentCode } from '../helpers/server-process';
-import { serviceDateOf } from '../../shared/index';
+import { serviceDateOf } from '#shared/index';
 import { cartonCode, enrolStation, fillSession, scanLot, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';
 

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { DEFAULT_VACCINE_CATALOG } from '../../shared/index';
+import { DEFAULT_VACCINE_CATALOG } from '#shared/index';
 import { wedgeScan, type WedgeOptions } from './wedge';
 
 /** GS1 element string a wedge scanner types from a Comirnaty carton: GTIN, expiry 2030-12-31, lot. */

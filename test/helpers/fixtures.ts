@@ -1,7 +1,7 @@
-import type { DoseRecordEvent } from '../../shared/index';
-import { parseBatchId } from '../../shared/index';
-import { newId } from '../../shared/ids';
-import { sampleDose } from '../../shared/domain/testing/fixtures';
+import type { DoseRecordEvent } from '#shared/index';
+import { parseBatchId } from '#shared/index';
+import { newId } from '#shared/ids';
+import { sampleDose } from '#shared/domain/testing/fixtures';
 
 export interface EventContext {
 	deviceId: string;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import nacl from 'tweetnacl';
-import { generateKeyPairs, type PublicKeys } from '../../shared/protocol/keys';
-import { keyChangeSigningBytes } from '../../shared/protocol/server-keys';
+import { generateKeyPairs, type PublicKeys } from '#shared/protocol/keys';
+import { keyChangeSigningBytes } from '#shared/protocol/server-keys';
 import type { SqlExecutor } from '../../sync-server/ledger/sql';
 import { SEALED, Sealer } from '../../sync-server/secrets/sealer';
 

@@ -1,16 +1,16 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { BATCH_EVENTS, batchId, type DoseEvent, type VaccineCatalog } from '../../shared/index';
-import { toB64 } from '../../shared/protocol/bytes';
-import type { LotEntry } from '../../shared/protocol/messages';
-import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
-import { generateKeyPairs } from '../../shared/protocol/keys';
-import type { ServerKeyPins } from '../../shared/protocol/server-keys';
-import type { DeviceIdentity, HandshakeCrypto } from '../../shared/sync/device-channel';
-import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '../../shared/sync/device-sync';
-import { coveredBy } from '../../shared/sync/yjs-state';
-import { rebaseBatch } from '../../shared/sync/rebase';
-import { fromWhatwgSocket, type MinimalSocket } from '../../shared/sync/socket';
+import { BATCH_EVENTS, batchId, type DoseEvent, type VaccineCatalog } from '#shared/index';
+import { toB64 } from '#shared/protocol/bytes';
+import type { LotEntry } from '#shared/protocol/messages';
+import { decodeEnrolmentCode } from '#shared/protocol/enrolment-code';
+import { generateKeyPairs } from '#shared/protocol/keys';
+import type { ServerKeyPins } from '#shared/protocol/server-keys';
+import type { DeviceIdentity, HandshakeCrypto } from '#shared/sync/device-channel';
+import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '#shared/sync/device-sync';
+import { coveredBy } from '#shared/sync/yjs-state';
+import { rebaseBatch } from '#shared/sync/rebase';
+import { fromWhatwgSocket, type MinimalSocket } from '#shared/sync/socket';
 import { doseEvent } from './fixtures';
 
 interface Held {

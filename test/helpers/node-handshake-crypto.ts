@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { HandshakeCrypto } from '../../shared/sync/device-channel';
+import type { HandshakeCrypto } from '#shared/sync/device-channel';
 import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../sync-server/crypto/ed25519';
 import { boxBefore, x25519KeyPair, x25519PrivateKey } from '../../sync-server/crypto/x25519';
 

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
-import type { AppMessage } from '../../shared/protocol/messages';
-import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from '../../shared/sync/device-channel';
-import { fromWhatwgSocket } from '../../shared/sync/socket';
+import type { AppMessage } from '#shared/protocol/messages';
+import { openDeviceChannel, type DeviceIdentity, type SecureChannel } from '#shared/sync/device-channel';
+import { fromWhatwgSocket } from '#shared/sync/socket';
 
 export interface RawClient {
 	channel: SecureChannel;

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../../sync-server/ledger/sql';
-import { newId } from '../../shared/ids';
-import type { BatchCloseEvent } from '../../shared/index';
+import { newId } from '#shared/ids';
+import type { BatchCloseEvent } from '#shared/index';
 import type { MemoryDevice } from './memory-device';
 
 /** The batch-close event a station appends when it closes its day with the paper 予診票 tally. */

@@ -1,4 +1,4 @@
-import { foldForReading } from '../../shared/domain/reading';
+import { foldForReading } from '#shared/domain/reading';
 
 /**
  * One My Number (123456789018: check digit 8 is valid) written the ways the old guard let

@@ -1,10 +1,10 @@
 import nacl from 'tweetnacl';
 import { messageYjsSyncStep1 } from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handshakeFrame } from '../../shared/protocol/frame';
-import { deviceProofBytes, encodeAuth } from '../../shared/protocol/handshake';
-import { MSG_SYNC, MSG_WELCOME } from '../../shared/protocol/messages';
-import { CLOSE } from '../../shared/sync/socket';
+import { handshakeFrame } from '#shared/protocol/frame';
+import { deviceProofBytes, encodeAuth } from '#shared/protocol/handshake';
+import { MSG_SYNC, MSG_WELCOME } from '#shared/protocol/messages';
+import { CLOSE } from '#shared/sync/socket';
 import type { MemoryDevice } from '../helpers/memory-device';
 import { closeCodeOf } from '../helpers/raw-client';
 import { startHostileServer, type Counts, type Hostile } from './harness';

@@ -1,9 +1,9 @@
 import nacl from 'tweetnacl';
 import WebSocket from 'ws';
-import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '../../shared/protocol/frame';
-import { CHALLENGE, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeAuth, encodeHello, type Challenge, type Transcript } from '../../shared/protocol/handshake';
-import { decodeMessage, encodeMessage, type AppMessage } from '../../shared/protocol/messages';
-import type { DeviceIdentity } from '../../shared/sync/device-channel';
+import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '#shared/protocol/frame';
+import { CHALLENGE, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeAuth, encodeHello, type Challenge, type Transcript } from '#shared/protocol/handshake';
+import { decodeMessage, encodeMessage, type AppMessage } from '#shared/protocol/messages';
+import type { DeviceIdentity } from '#shared/sync/device-channel';
 
 /**
  * A device client that does each step of the protocol by hand, so a test can stop between

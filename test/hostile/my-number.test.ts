@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_EVENTS, validateEvent, type DoseRecordEvent } from '../../shared/index';
-import { newId } from '../../shared/ids';
-import { sampleBatchClose, sampleCorrection, sampleNotVaccinated, sampleVoid } from '../../shared/domain/testing/fixtures';
-import { MSG_REFUSED } from '../../shared/protocol/messages';
+import { BATCH_EVENTS, validateEvent, type DoseRecordEvent } from '#shared/index';
+import { newId } from '#shared/ids';
+import { sampleBatchClose, sampleCorrection, sampleNotVaccinated, sampleVoid } from '#shared/domain/testing/fixtures';
+import { MSG_REFUSED } from '#shared/protocol/messages';
 import type { MemoryDevice } from '../helpers/memory-device';
 import { startHostileServer, type Hostile } from './harness';
 import { sendSigned, sessionOf, signUpdate } from './signed-session';

@@ -1,9 +1,9 @@
 import nacl from 'tweetnacl';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sealFrame } from '../../shared/protocol/frame';
-import { MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
-import { CLOSE } from '../../shared/sync/socket';
+import { sealFrame } from '#shared/protocol/frame';
+import { MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_RECEIPT, MSG_REFUSED, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_SYNC, MSG_VENUE, MSG_WELCOME, type AppMessage } from '#shared/protocol/messages';
+import { CLOSE } from '#shared/sync/socket';
 import { MAX_FRAMES_IN_FLIGHT } from '../../sync-server/transport/connection';
 import { connectRaw } from '../helpers/raw-client';
 import { startHostileServer, type Counts, type Hostile } from './harness';

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_EVENTS } from '../../shared/index';
-import { MSG_REFUSED } from '../../shared/protocol/messages';
+import { BATCH_EVENTS } from '#shared/index';
+import { MSG_REFUSED } from '#shared/protocol/messages';
 import { startHostileServer, type Hostile } from './harness';
 import { outcome, sendSigned, sessionOf, signUpdate } from './signed-session';
 

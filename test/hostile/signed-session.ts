@@ -1,8 +1,8 @@
 import nacl from 'tweetnacl';
 import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { expect } from 'vitest';
-import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_WELCOME, type AppMessage } from '../../shared/protocol/messages';
-import { updateSigningBytes } from '../../shared/protocol/signing';
+import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_WELCOME, type AppMessage } from '#shared/protocol/messages';
+import { updateSigningBytes } from '#shared/protocol/signing';
 import type { MemoryDevice } from '../helpers/memory-device';
 import { HostileClient, type Session } from './hostile-client';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '../../shared/ids';
-import { sampleDose, sampleVoid } from '../../shared/domain/testing/fixtures';
+import { newId } from '#shared/ids';
+import { sampleDose, sampleVoid } from '#shared/domain/testing/fixtures';
 import type { Dashboard } from '../../sync-server/office/dashboard';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLOSE } from '../../shared/sync/socket';
+import { CLOSE } from '#shared/sync/socket';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { closeCodeOf } from '../helpers/raw-client';

@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toB64 } from '../../shared/protocol/bytes';
-import { decodeEnrolmentCode } from '../../shared/protocol/enrolment-code';
+import { toB64 } from '#shared/protocol/bytes';
+import { decodeEnrolmentCode } from '#shared/protocol/enrolment-code';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { OfficeClient } from '../helpers/office-client';
 

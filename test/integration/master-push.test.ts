@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findProduct } from '../../shared/index';
-import type { CatalogAnswer } from '../../shared/office/catalog-api';
+import { findProduct } from '#shared/index';
+import type { CatalogAnswer } from '#shared/office/catalog-api';
 import { startTestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newId } from '../../shared/ids';
-import type { BatchSummary, Item } from '../../shared/office/reconciliation-api';
+import { newId } from '#shared/ids';
+import type { BatchSummary, Item } from '#shared/office/reconciliation-api';
 import { rebuildProjections } from '../../sync-server/ledger/rebuild';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';

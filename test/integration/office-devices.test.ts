@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_UNRECEIPTED, MSG_UNRECEIPTED } from '../../shared/protocol/messages';
-import { CLOSE } from '../../shared/sync/socket';
+import { MAX_UNRECEIPTED, MSG_UNRECEIPTED } from '#shared/protocol/messages';
+import { CLOSE } from '#shared/sync/socket';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/office/roles';
+import type { Role } from '#shared/office/roles';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { OfficeClient } from '../helpers/office-client';
 

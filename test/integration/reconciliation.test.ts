@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sampleDose } from '../../shared/domain/testing/fixtures';
-import type { Reason } from '../../shared/office/reconciliation';
+import { sampleDose } from '#shared/domain/testing/fixtures';
+import type { Reason } from '#shared/office/reconciliation';
 import { rebuildProjections } from '../../sync-server/ledger/rebuild';
 import type { Item } from '../../sync-server/reconciliation/items';
 import type { BatchSummary } from '../../sync-server/reconciliation/batches';

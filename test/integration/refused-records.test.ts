@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DoseRecordEvent } from '../../shared/index';
-import type { BatchSummary, Item, TicketHistory } from '../../shared/office/reconciliation-api';
+import type { DoseRecordEvent } from '#shared/index';
+import type { BatchSummary, Item, TicketHistory } from '#shared/office/reconciliation-api';
 import { listAudit } from '../../sync-server/audit/audit-log';
 import { rebuildProjections } from '../../sync-server/ledger/rebuild';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { myNumberCheckDigit } from '../../shared/index';
-import { CAN, ROLES } from '../../shared/office/roles';
+import { myNumberCheckDigit } from '#shared/index';
+import { CAN, ROLES } from '#shared/office/roles';
 import { listAudit } from '../../sync-server/audit/audit-log';
 import { RegisterStore, REGISTER_BATCH, type ImportPreview, type ImportSummary } from '../../sync-server/register/store';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';

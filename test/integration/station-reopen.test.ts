@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../shared/ids';
-import type { BatchReopenEvent } from '../../shared/index';
-import type { BatchSummary, Item } from '../../shared/office/reconciliation-api';
+import { newId } from '#shared/ids';
+import type { BatchReopenEvent } from '#shared/index';
+import type { BatchSummary, Item } from '#shared/office/reconciliation-api';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../shared/ids';
-import type { DoseRecordEvent } from '../../shared/index';
-import type { VaccinationRecord } from '../../shared/office/reconciliation-api';
+import { newId } from '#shared/ids';
+import type { DoseRecordEvent } from '#shared/index';
+import type { VaccinationRecord } from '#shared/office/reconciliation-api';
 import { listAudit } from '../../sync-server/audit/audit-log';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';

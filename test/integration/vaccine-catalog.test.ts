@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_VACCINE_CATALOG, findProduct, type VaccineCatalog, type VaccineProduct } from '../../shared/index';
-import type { CatalogAnswer, CatalogImportPreview } from '../../shared/office/catalog-api';
+import { DEFAULT_VACCINE_CATALOG, findProduct, type VaccineCatalog, type VaccineProduct } from '#shared/index';
+import type { CatalogAnswer, CatalogImportPreview } from '#shared/office/catalog-api';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BATCH_EVENTS, batchId } from '../../shared/index';
-import { generateKeyPairs } from '../../shared/protocol/keys';
+import { BATCH_EVENTS, batchId } from '#shared/index';
+import { generateKeyPairs } from '#shared/protocol/keys';
 import { openLedger } from '../../sync-server/ledger/open';
 import { Sealer } from '../../sync-server/secrets/sealer';
 import { ServerKeyring } from '../../sync-server/secrets/server-keyring';

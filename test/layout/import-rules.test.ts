@@ -28,6 +28,13 @@ describe('import rules', () => {
 		];
 		expect(bad).toEqual([]);
 	});
+
+	it('client/, sync-server/ and test/ import shared/ one way: #shared/* (package.json "imports")', () => {
+		const bad = ['client', 'sync-server', 'test'].flatMap((dir) =>
+			sources(join(ROOT, dir)).flatMap((f) => importsOf(f).filter((i) => /^(\.\.?\/)+shared\/|^\$shared\//.test(i)).map((i) => `${relative(ROOT, f)} → ${i}`))
+		);
+		expect(bad).toEqual([]);
+	});
 });
 
 /** The npm package a bare import specifier names (`@scope/name/sub` → `@scope/name`). */

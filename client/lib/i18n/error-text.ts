@@ -1,4 +1,4 @@
-import { errorMessage } from '$shared/errors/catalogue';
+import { errorMessage } from '#shared/errors/catalogue';
 import { i18n } from './locale.svelte';
 
 /**

@@ -1,4 +1,4 @@
-import { errorMessage } from '$shared/errors/catalogue';
+import { errorMessage } from '#shared/errors/catalogue';
 
 /** Message catalogues. Japanese is the product language; English is for visiting staff. Server error codes get their text from the shared catalogue. */
 export const ja = {

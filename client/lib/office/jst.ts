@@ -1,4 +1,4 @@
-import { formatJapanDateTime, japanDateAt } from '$shared/domain/japan-time';
+import { formatJapanDateTime, japanDateAt } from '#shared/domain/japan-time';
 
 /** A moment as the back office shows it (`2026/11/22 09:05:07`, Japan time); empty for none. */
 export function formatJst(iso: string | null): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UPDATE_REFUSAL_CODES } from '$shared/protocol/refusals';
+import { UPDATE_REFUSAL_CODES } from '#shared/protocol/refusals';
 import { reconcileEn, reconcileJa } from './i18n/reconcile';
 import { detailText, refusalText } from './reconcile-types';
 

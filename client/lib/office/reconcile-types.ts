@@ -1,4 +1,4 @@
-import type { BatchSummary, HistoryEvent, Item, TicketHistory } from '$shared/office/reconciliation-api';
+import type { BatchSummary, HistoryEvent, Item, TicketHistory } from '#shared/office/reconciliation-api';
 import { formatJst } from './jst';
 
 export type { BatchSummary, HistoryEvent, Item, TicketHistory };

@@ -1,5 +1,5 @@
-import type { OfficeUser } from '$shared/office/api-types';
-import { CAN, type Role } from '$shared/office/roles';
+import type { OfficeUser } from '#shared/office/api-types';
+import { CAN, type Role } from '#shared/office/roles';
 import { api, ApiError, connectApi } from './api';
 import { errorText } from './status.svelte';
 

@@ -1,13 +1,13 @@
 import * as Y from 'yjs';
-import { BATCH_EVENTS, parseBatchId, type DoseEvent, type VaccineCatalog } from '$shared/index';
-import type { DeviceSyncStore, LiveUpdate } from '$shared/sync/device-sync';
-import { coveredBy } from '$shared/sync/yjs-state';
-import { rebaseBatch } from '$shared/sync/rebase';
+import { BATCH_EVENTS, parseBatchId, type DoseEvent, type VaccineCatalog } from '#shared/index';
+import type { DeviceSyncStore, LiveUpdate } from '#shared/sync/device-sync';
+import { coveredBy } from '#shared/sync/yjs-state';
+import { rebaseBatch } from '#shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
-import type { LotEntry } from '$shared/protocol/messages';
-import { toB64 } from '$shared/protocol/bytes';
-import type { ServerKeyPins } from '$shared/protocol/server-keys';
+import type { LotEntry } from '#shared/protocol/messages';
+import { toB64 } from '#shared/protocol/bytes';
+import type { ServerKeyPins } from '#shared/protocol/server-keys';
 import { saveServerPins } from './identity';
 
 /** The vaccine catalogue as the device keeps it, with the server's version number. */

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { DoseEvent } from '$shared/index';
+import type { DoseEvent } from '#shared/index';
 import type { SealedBox } from './vault';
 
 /**

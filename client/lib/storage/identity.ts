@@ -1,8 +1,8 @@
-import { deserializeKeyPairs, serializeKeyPairs, type KeyPairs, type SerializedKeyPairs } from '$shared/protocol/keys';
-import { fromB64, toB64 } from '$shared/protocol/bytes';
-import type { DeviceIdentity } from '$shared/sync/device-channel';
-import type { ServerKeyPins } from '$shared/protocol/server-keys';
-import type { PublicKeys } from '$shared/protocol/keys';
+import { deserializeKeyPairs, serializeKeyPairs, type KeyPairs, type SerializedKeyPairs } from '#shared/protocol/keys';
+import { fromB64, toB64 } from '#shared/protocol/bytes';
+import type { DeviceIdentity } from '#shared/sync/device-channel';
+import type { ServerKeyPins } from '#shared/protocol/server-keys';
+import type { PublicKeys } from '#shared/protocol/keys';
 import type { StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
 

@@ -1,4 +1,4 @@
-import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from '$shared/protocol/messages';
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from '#shared/protocol/messages';
 
 /**
  * Encryption at rest on the device (WebCrypto). Everything stored in IndexedDB that could

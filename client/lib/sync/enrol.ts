@@ -1,7 +1,7 @@
-import { decodeEnrolmentCode } from '$shared/protocol/enrolment-code';
-import { generateKeyPairs } from '$shared/protocol/keys';
-import { toB64 } from '$shared/protocol/bytes';
-import { DEFAULT_DEVICE_POLICY, parsePolicy, type DevicePolicy } from '$shared/protocol/messages';
+import { decodeEnrolmentCode } from '#shared/protocol/enrolment-code';
+import { generateKeyPairs } from '#shared/protocol/keys';
+import { toB64 } from '#shared/protocol/bytes';
+import { DEFAULT_DEVICE_POLICY, parsePolicy, type DevicePolicy } from '#shared/protocol/messages';
 import type { StationIdentity } from '../storage/identity';
 
 export type EnrolResult = { ok: true; identity: StationIdentity } | { ok: false; code: string; message?: string };

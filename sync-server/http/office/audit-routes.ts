@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { daysBetween, isIsoDate } from '../../../shared/domain/dates';
-import { japanMidnight } from '../../../shared/domain/japan-time';
-import { CAN } from '../../../shared/office/roles';
+import { daysBetween, isIsoDate } from '#shared/domain/dates';
+import { japanMidnight } from '#shared/domain/japan-time';
+import { CAN } from '#shared/office/roles';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log';
 import type { Ledger } from '../../ledger/ledger';
 import { apiError } from '../errors';

@@ -1,8 +1,8 @@
 import type { Catalogs } from '../../catalog/catalogs';
 import { Hono } from 'hono';
-import { isIsoDate, isSiteCode, parseBatchId } from '../../../shared/index';
-import { CAN } from '../../../shared/office/roles';
-import { BATCH_STATES } from '../../../shared/office/reconciliation';
+import { isIsoDate, isSiteCode, parseBatchId } from '#shared/index';
+import { CAN } from '#shared/office/roles';
+import { BATCH_STATES } from '#shared/office/reconciliation';
 import type { Ledger } from '../../ledger/ledger';
 import { actorOf } from '../../office/accounts';
 import { advanceBatch, batchRecords, batchRefusals, listBatches } from '../../reconciliation/batches';

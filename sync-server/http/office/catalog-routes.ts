@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { INJECTION_SITES, ROUTES, type VaccineProduct } from '../../../shared/index';
-import type { CatalogAnswer, CatalogChangeAnswer, CatalogImportAnswer, CatalogImportPreview } from '../../../shared/office/catalog-api';
-import { CAN } from '../../../shared/office/roles';
+import { INJECTION_SITES, ROUTES, type VaccineProduct } from '#shared/index';
+import type { CatalogAnswer, CatalogChangeAnswer, CatalogImportAnswer, CatalogImportPreview } from '#shared/office/catalog-api';
+import { CAN } from '#shared/office/roles';
 import { normaliseGtin, putMaker, putProduct } from '../../catalog/catalog-edit';
 import { parseProductFile, planProductImport, type ParsedProductFile } from '../../catalog/catalog-csv';
 import { storeCatalogChange, toAction } from '../../catalog/catalog-changes';

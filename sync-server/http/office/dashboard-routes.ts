@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { isIsoDate, serviceDateOf } from '../../../shared/domain/dates';
-import { CAN } from '../../../shared/office/roles';
+import { isIsoDate, serviceDateOf } from '#shared/domain/dates';
+import { CAN } from '#shared/office/roles';
 import type { Ledger } from '../../ledger/ledger';
 import { dashboard } from '../../office/dashboard';
 import { apiError } from '../errors';

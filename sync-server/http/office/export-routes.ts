@@ -1,9 +1,9 @@
 import type { Catalogs } from '../../catalog/catalogs';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { isIsoDate, isSiteCode, isUuid, isValidMunicipalityCode } from '../../../shared/index';
-import { CAN } from '../../../shared/office/roles';
-import { EXPORT_ENCODINGS, EXPORT_LAYOUTS } from '../../../shared/office/exports';
+import { isIsoDate, isSiteCode, isUuid, isValidMunicipalityCode } from '#shared/index';
+import { CAN } from '#shared/office/roles';
+import { EXPORT_ENCODINGS, EXPORT_LAYOUTS } from '#shared/office/exports';
 import { actorOf } from '../../office/accounts';
 import type { Config } from '../../config';
 import type { Ledger } from '../../ledger/ledger';

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Accounts, OfficeUser } from '../../office/accounts';
 import { sameToken } from '../../office/accounts';
-import type { Role } from '../../../shared/office/roles';
+import type { Role } from '#shared/office/roles';
 import { apiError } from '../errors';
 
 /** Hono context of back-office routes: the signed-in user is in c.var.user. */

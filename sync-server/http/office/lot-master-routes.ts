@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
-import { findProduct, isIsoDate, isSiteCode, LOT_PATTERN, type VaccineCatalog } from '../../../shared/index';
+import { findProduct, isIsoDate, isSiteCode, LOT_PATTERN, type VaccineCatalog } from '#shared/index';
 import type { Catalogs } from '../../catalog/catalogs';
-import { CAN } from '../../../shared/office/roles';
+import { CAN } from '#shared/office/roles';
 import { actorOf } from '../../office/accounts';
 import type { Ledger } from '../../ledger/ledger';
 import { parseLotFile, type ParsedLotFile } from '../../lots/lot-csv';

@@ -1,9 +1,9 @@
 import type { Catalogs } from '../../catalog/catalogs';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { parseBatchId } from '../../../shared/index';
-import { CAN } from '../../../shared/office/roles';
-import { ITEM_STATUSES, REASONS } from '../../../shared/office/reconciliation';
+import { parseBatchId } from '#shared/index';
+import { CAN } from '#shared/office/roles';
+import { ITEM_STATUSES, REASONS } from '#shared/office/reconciliation';
 import type { Ledger } from '../../ledger/ledger';
 import { appendAudit } from '../../audit/audit-log';
 import { actorOf } from '../../office/accounts';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import { isUuid, isValidMunicipalityCode } from '../../../shared/index';
-import { CAN } from '../../../shared/office/roles';
+import { isUuid, isValidMunicipalityCode } from '#shared/index';
+import { CAN } from '#shared/office/roles';
 import { audit } from '../../audit/audit-log';
 import type { Ledger } from '../../ledger/ledger';
 import { actorOf } from '../../office/accounts';

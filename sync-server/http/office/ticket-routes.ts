@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Catalogs } from '../../catalog/catalogs';
-import { isValidMunicipalityCode } from '../../../shared/index';
-import { CAN } from '../../../shared/office/roles';
+import { isValidMunicipalityCode } from '#shared/index';
+import { CAN } from '#shared/office/roles';
 import { audit } from '../../audit/audit-log';
 import type { Ledger } from '../../ledger/ledger';
 import { actorOf } from '../../office/accounts';

@@ -4,8 +4,8 @@ import type { Accounts } from '../../office/accounts';
 import { actorOf } from '../../office/accounts';
 import { DISPLAY_NAME, PASSWORD, PASSWORD_MESSAGES, USERNAME } from '../../office/fields';
 import { passwordProblem } from '../../office/passwords';
-import { isUuid } from '../../../shared/index';
-import { CAN, ROLES } from '../../../shared/office/roles';
+import { isUuid } from '#shared/index';
+import { CAN, ROLES } from '#shared/office/roles';
 import { apiError, readJson } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
 

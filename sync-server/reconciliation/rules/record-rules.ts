@@ -1,4 +1,4 @@
-import { serviceDateOf, ticketDoseAgrees } from '../../../shared/index';
+import { serviceDateOf, ticketDoseAgrees } from '#shared/index';
 import { recordFinding, type Finding, type RecordFacts } from './types';
 
 /**

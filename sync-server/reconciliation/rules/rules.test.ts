@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VACCINE_CATALOG } from '../../../shared/index';
-import type { Reason } from '../../../shared/office/reconciliation';
+import { DEFAULT_VACCINE_CATALOG } from '#shared/index';
+import type { Reason } from '#shared/office/reconciliation';
 import { lateAfterCloseRule, refusedRule, tallyRule } from './batch-rules';
 import { recordRules } from './record-rules';
 import { ticketRules } from './ticket-rules';

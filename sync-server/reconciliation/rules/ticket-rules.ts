@@ -1,4 +1,4 @@
-import { doseSequenceProblem, serviceDateOf, type VaccineCatalog } from '../../../shared/index';
+import { doseSequenceProblem, serviceDateOf, type VaccineCatalog } from '#shared/index';
 import { recordFinding, type Finding, type RecordFacts } from './types';
 
 /**

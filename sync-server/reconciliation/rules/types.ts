@@ -1,4 +1,4 @@
-import type { Reason } from '../../../shared/office/reconciliation';
+import type { Reason } from '#shared/office/reconciliation';
 
 /** What the rules know about one active record (current version), loaded by facts.ts. */
 export interface RecordFacts {

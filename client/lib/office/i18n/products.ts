@@ -1,4 +1,4 @@
-import { ERROR_TEXT } from '$shared/errors/catalogue';
+import { ERROR_TEXT } from '#shared/errors/catalogue';
 /** Strings of the products page (the vaccine catalogue: products, makers, GTINs). Japanese first. */
 export const productsJa = {
 	title: 'ワクチン製品の管理',

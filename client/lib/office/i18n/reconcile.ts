@@ -1,6 +1,6 @@
-import type { BatchState, ItemStatus, Reason } from '$shared/office/reconciliation';
-import { UPDATE_REFUSAL_CODES } from '$shared/protocol/refusals';
-import { ERROR_TEXT } from '$shared/errors/catalogue';
+import type { BatchState, ItemStatus, Reason } from '#shared/office/reconciliation';
+import { UPDATE_REFUSAL_CODES } from '#shared/protocol/refusals';
+import { ERROR_TEXT } from '#shared/errors/catalogue';
 
 const refusalTexts = (locale: 'ja' | 'en'): Record<string, string> => Object.fromEntries(UPDATE_REFUSAL_CODES.map((c) => [c, ERROR_TEXT[c][locale]]));
 
