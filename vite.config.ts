@@ -20,7 +20,14 @@ export default defineConfig({
 		}
 	},
 	test: {
-		include: ['shared/**/*.test.ts', 'sync-server/**/*.test.ts', 'client/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/layout/**/*.test.ts'],
+		include: [
+			'shared/**/*.test.ts',
+			'sync-server/**/*.test.ts',
+			'client/**/*.test.ts',
+			'test/integration/**/*.test.ts',
+			'test/contract/**/*.test.ts',
+			'test/layout/**/*.test.ts'
+		],
 		environment: 'node',
 		testTimeout: 60_000,
 		hookTimeout: 60_000,

@@ -7,7 +7,9 @@ describe('newId', () => {
 		// Without the redraw, about one in 3,000 UUIDs would trip the guard; 20,000 make the
 		// chance of missing a regression negligible.
 		const ids = Array.from({ length: 20_000 }, newId);
-		expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+		expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(
+			true
+		);
 		expect(ids.some((id) => containsMyNumber(`/api/admin/devices/${id}/revoke`))).toBe(false);
 		expect(new Set(ids).size).toBe(ids.length);
 	});

@@ -22,7 +22,18 @@ export {
 	formatJapanTime
 } from './domain/japan-time';
 export { isValidMunicipalityCode, municipalityCheckDigit } from './domain/municipality';
-export { CODE_PATTERN, UUID_PATTERN, UUID_V7_PATTERN, CODE_FORMAT_MESSAGE, isCode, isUuid, Code, StaffCode, SiteCode, Uuid } from './domain/codes';
+export {
+	CODE_PATTERN,
+	UUID_PATTERN,
+	UUID_V7_PATTERN,
+	CODE_FORMAT_MESSAGE,
+	isCode,
+	isUuid,
+	Code,
+	StaffCode,
+	SiteCode,
+	Uuid
+} from './domain/codes';
 export {
 	isMyNumber,
 	containsMyNumber,
@@ -77,7 +88,13 @@ export {
 	type Route,
 	type ParseCatalogResult
 } from './domain/vaccines';
-export { doseSequenceProblem, ticketDoseAgrees, isLotUsableOn, type DoseSequenceProblem, type DoseInSequence } from './domain/rules';
+export {
+	doseSequenceProblem,
+	ticketDoseAgrees,
+	isLotUsableOn,
+	type DoseSequenceProblem,
+	type DoseInSequence
+} from './domain/rules';
 export { batchId, parseBatchId, isSiteCode, BATCH_EVENTS, type BatchKey } from './domain/batch';
 export {
 	validateEvent,

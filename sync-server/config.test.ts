@@ -5,19 +5,41 @@ import { ConfigError, loadConfig } from './config';
 describe('configuration from the environment', () => {
 	it('has working defaults: loopback, PGlite, Chiyoda, 30-minute office sessions', () => {
 		const c = loadConfig({});
-		expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, municipality: '131016', cookieSecure: false, trustProxy: false });
+		expect(c).toMatchObject({
+			port: 8080,
+			host: '127.0.0.1',
+			databaseUrl: undefined,
+			municipality: '131016',
+			cookieSecure: false,
+			trustProxy: false
+		});
 		expect(c.office).toEqual({ idleMinutes: 30, absoluteHours: 12, maxFailures: 5, lockMinutes: 15 });
-		expect(c.devicePolicy).toEqual({ idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6, pingSeconds: 30 });
+		expect(c.devicePolicy).toEqual({
+			idleLockMinutes: 5,
+			offlineSessionHours: 72,
+			retentionDays: 0,
+			pinMinLength: 6,
+			pingSeconds: 30
+		});
 		expect(loadConfig({ PIN_MIN_LENGTH: '8' }).devicePolicy.pinMinLength).toBe(8);
 		expect(c.http).toEqual({ headersMs: 10_000, requestMs: 60_000, uploadMs: 900_000, keepAliveMs: 5_000 });
-		expect(c.ledgerGuard).toEqual({ callTimeoutMs: 30_000, readyTimeoutMs: 3_000, diskFreeMinBytes: 256 * 1024 * 1024, testHooks: false });
-		expect(loadConfig({ DISK_FREE_MIN_MB: '0', LEDGER_TIMEOUT_SECONDS: '5', LEDGER_TEST_HOOKS: 'true' }).ledgerGuard).toMatchObject({ diskFreeMinBytes: 0, callTimeoutMs: 5000, testHooks: true });
+		expect(c.ledgerGuard).toEqual({
+			callTimeoutMs: 30_000,
+			readyTimeoutMs: 3_000,
+			diskFreeMinBytes: 256 * 1024 * 1024,
+			testHooks: false
+		});
+		expect(
+			loadConfig({ DISK_FREE_MIN_MB: '0', LEDGER_TIMEOUT_SECONDS: '5', LEDGER_TEST_HOOKS: 'true' }).ledgerGuard
+		).toMatchObject({ diskFreeMinBytes: 0, callTimeoutMs: 5000, testHooks: true });
 	});
 
 	it("takes the municipality's name for papers printed for residents, trimmed and bounded", () => {
 		expect(loadConfig({}).municipalityName).toBe('');
 		expect(loadConfig({ MUNICIPALITY_NAME: ' 千代田区 ' }).municipalityName).toBe('千代田区');
-		expect(() => loadConfig({ MUNICIPALITY_NAME: 'あ'.repeat(41) })).toThrow(/MUNICIPALITY_NAME must be at most 40 characters/);
+		expect(() => loadConfig({ MUNICIPALITY_NAME: 'あ'.repeat(41) })).toThrow(
+			/MUNICIPALITY_NAME must be at most 40 characters/
+		);
 	});
 
 	it('marks the session cookie Secure unless serving plain HTTP on loopback, or told otherwise', () => {
@@ -43,8 +65,14 @@ describe('configuration from the environment', () => {
 			[{ HTTP_HEADERS_TIMEOUT_SECONDS: '0' }, /HTTP_HEADERS_TIMEOUT_SECONDS must be an integer from 1 to 300/],
 			[{ HTTP_REQUEST_TIMEOUT_SECONDS: '1.5' }, /HTTP_REQUEST_TIMEOUT_SECONDS must be an integer/],
 			[{ HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '-1' }, /HTTP_KEEP_ALIVE_TIMEOUT_SECONDS/],
-			[{ HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' }, /HTTP_HEADERS_TIMEOUT_SECONDS \(30\) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS \(20\)/],
-			[{ HTTP_REQUEST_TIMEOUT_SECONDS: '600', HTTP_UPLOAD_TIMEOUT_SECONDS: '300' }, /must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS/]
+			[
+				{ HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' },
+				/HTTP_HEADERS_TIMEOUT_SECONDS \(30\) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS \(20\)/
+			],
+			[
+				{ HTTP_REQUEST_TIMEOUT_SECONDS: '600', HTTP_UPLOAD_TIMEOUT_SECONDS: '300' },
+				/must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS/
+			]
 		];
 		for (const [env, message] of cases) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
 		expect(() => loadConfig({ LOGIN_BURST: 'many' })).toThrow(ConfigError);
@@ -52,22 +80,35 @@ describe('configuration from the environment', () => {
 
 	it('keeps the server key file outside the data directory', () => {
 		expect(loadConfig({}).serverKeyFile).toBe(resolve('secrets/server.key'));
-		expect(loadConfig({ DATA_DIR: '/srv/vacc/data', SERVER_KEY_FILE: '/srv/vacc/data-keys/server.key' }).serverKeyFile).toBe('/srv/vacc/data-keys/server.key');
-		for (const inside of ['/srv/vacc/data/server.key', '/srv/vacc/data/secrets/server.key', '/srv/vacc/data/../data/k', '/srv/vacc/data/..key', '/srv/vacc/data'])
-			expect(() => loadConfig({ DATA_DIR: '/srv/vacc/data', SERVER_KEY_FILE: inside }), inside).toThrow(/SERVER_KEY_FILE must be outside DATA_DIR/);
+		expect(
+			loadConfig({ DATA_DIR: '/srv/vacc/data', SERVER_KEY_FILE: '/srv/vacc/data-keys/server.key' }).serverKeyFile
+		).toBe('/srv/vacc/data-keys/server.key');
+		for (const inside of [
+			'/srv/vacc/data/server.key',
+			'/srv/vacc/data/secrets/server.key',
+			'/srv/vacc/data/../data/k',
+			'/srv/vacc/data/..key',
+			'/srv/vacc/data'
+		])
+			expect(() => loadConfig({ DATA_DIR: '/srv/vacc/data', SERVER_KEY_FILE: inside }), inside).toThrow(
+				/SERVER_KEY_FILE must be outside DATA_DIR/
+			);
 	});
 });
 
 describe('LOG_LEVEL', () => {
 	it('takes the usual levels, in any case, and the common other spellings', () => {
 		expect(loadConfig({}).logLevel).toBe('info');
-		for (const level of ['debug', 'info', 'warn', 'error', 'silent'] as const) expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+		for (const level of ['debug', 'info', 'warn', 'error', 'silent'] as const)
+			expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
 		expect(loadConfig({ LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
 		expect(loadConfig({ LOG_LEVEL: 'warning' }).logLevel).toBe('warn');
 		expect(loadConfig({ LOG_LEVEL: 'trace' }).logLevel).toBe('debug');
 	});
 
 	it('refuses anything else, naming the variable', () => {
-		expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of debug, info, warn, error, silent/);
+		expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+			/LOG_LEVEL must be one of debug, info, warn, error, silent/
+		);
 	});
 });

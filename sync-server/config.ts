@@ -1,6 +1,13 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isValidMunicipalityCode } from '#shared/index';
-import { DEFAULT_PING_SECONDS, MAX_PING_SECONDS, MIN_PING_SECONDS, PIN_MAX_DIGITS, PIN_MIN_DIGITS, type DevicePolicy } from '#shared/protocol/messages';
+import {
+	DEFAULT_PING_SECONDS,
+	MAX_PING_SECONDS,
+	MIN_PING_SECONDS,
+	PIN_MAX_DIGITS,
+	PIN_MIN_DIGITS,
+	type DevicePolicy
+} from '#shared/protocol/messages';
 import { LOG_LEVELS, type LogLevel } from './logger';
 import type { SessionPolicy } from './office/accounts';
 
@@ -85,7 +92,8 @@ function logLevel(env: NodeJS.ProcessEnv): LogLevel {
 	const raw = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
 	// `warning` and `trace` as other tools spell them; everything else is refused, not guessed.
 	const level = raw === 'warning' ? 'warn' : raw === 'trace' ? 'debug' : raw;
-	if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+	if (!(LOG_LEVELS as readonly string[]).includes(level))
+		throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
 	return level as LogLevel;
 }
 
@@ -95,16 +103,28 @@ function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
 	const upload = integer(env, 'HTTP_UPLOAD_TIMEOUT_SECONDS', 900, 1, 24 * 3600);
 	const keepAlive = integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600);
 	// The headers are part of the request, and the upload is a request.
-	if (headers > request) throw new ConfigError(`HTTP_HEADERS_TIMEOUT_SECONDS (${headers}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${request})`);
-	if (request > upload) throw new ConfigError(`HTTP_REQUEST_TIMEOUT_SECONDS (${request}) must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS (${upload})`);
-	return { headersMs: headers * 1000, requestMs: request * 1000, uploadMs: upload * 1000, keepAliveMs: keepAlive * 1000 };
+	if (headers > request)
+		throw new ConfigError(
+			`HTTP_HEADERS_TIMEOUT_SECONDS (${headers}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${request})`
+		);
+	if (request > upload)
+		throw new ConfigError(
+			`HTTP_REQUEST_TIMEOUT_SECONDS (${request}) must not exceed HTTP_UPLOAD_TIMEOUT_SECONDS (${upload})`
+		);
+	return {
+		headersMs: headers * 1000,
+		requestMs: request * 1000,
+		uploadMs: upload * 1000,
+		keepAliveMs: keepAlive * 1000
+	};
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
 	const raw = env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const n = Number(raw);
-	if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+	if (!Number.isInteger(n) || n < min || n > max)
+		throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
 	return n;
 }
 
@@ -112,22 +132,29 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const municipality = env.MUNICIPALITY ?? '131016';
 	if (!isValidMunicipalityCode(municipality)) {
-		throw new ConfigError(`MUNICIPALITY must be a 6-digit municipality code with a valid check digit (got "${municipality}")`);
+		throw new ConfigError(
+			`MUNICIPALITY must be a 6-digit municipality code with a valid check digit (got "${municipality}")`
+		);
 	}
 	const municipalityName = (env.MUNICIPALITY_NAME ?? '').trim();
-	if (municipalityName.length > 40) throw new ConfigError(`MUNICIPALITY_NAME must be at most 40 characters (got ${municipalityName.length})`);
+	if (municipalityName.length > 40)
+		throw new ConfigError(`MUNICIPALITY_NAME must be at most 40 characters (got ${municipalityName.length})`);
 	const databaseUrl = env.DATABASE_URL || undefined;
-	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres://');
+	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+		throw new ConfigError('DATABASE_URL must start with postgres://');
 	const host = env.HOST || '127.0.0.1';
 	const dataDir = resolve(env.DATA_DIR || './data');
 	const serverKeyFile = resolve(env.SERVER_KEY_FILE || './secrets/server.key');
 	const inside = relative(dataDir, serverKeyFile);
 	if (inside === '' || (inside.split(sep)[0] !== '..' && !isAbsolute(inside))) {
-		throw new ConfigError(`SERVER_KEY_FILE must be outside DATA_DIR (got ${serverKeyFile} in ${dataDir}): a copy of the data directory must not carry the key that opens its secrets`);
+		throw new ConfigError(
+			`SERVER_KEY_FILE must be outside DATA_DIR (got ${serverKeyFile} in ${dataDir}): a copy of the data directory must not carry the key that opens its secrets`
+		);
 	}
 	const cookieSecure = env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !LOOPBACK.has(host);
 	for (const flag of ['COOKIE_SECURE', 'TRUST_PROXY', 'LEDGER_TEST_HOOKS']) {
-		if (env[flag] && !['true', 'false'].includes(env[flag])) throw new ConfigError(`${flag} must be true or false (got "${env[flag]}")`);
+		if (env[flag] && !['true', 'false'].includes(env[flag]))
+			throw new ConfigError(`${flag} must be true or false (got "${env[flag]}")`);
 	}
 	return {
 		port: integer(env, 'PORT', 8080, 0, 65535),

@@ -26,9 +26,21 @@ describe('the logger is the My Number guard of the log file', () => {
 
 	it('leaves everything else as it was: dates, counts, ids and codes', () => {
 		const lines: string[] = [];
-		createLogger((l) => lines.push(l)).info('committed', { batch: '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/V001/2026-12-05', updates: 12, at: '2026/12/05 10:30', code: 'LOT_EXPIRED' });
+		createLogger((l) => lines.push(l)).info('committed', {
+			batch: '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/V001/2026-12-05',
+			updates: 12,
+			at: '2026/12/05 10:30',
+			code: 'LOT_EXPIRED'
+		});
 		const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
-		expect(entry).toMatchObject({ level: 'info', msg: 'committed', batch: '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/V001/2026-12-05', updates: 12, at: '2026/12/05 10:30', code: 'LOT_EXPIRED' });
+		expect(entry).toMatchObject({
+			level: 'info',
+			msg: 'committed',
+			batch: '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/V001/2026-12-05',
+			updates: 12,
+			at: '2026/12/05 10:30',
+			code: 'LOT_EXPIRED'
+		});
 	});
 });
 

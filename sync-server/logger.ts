@@ -33,13 +33,18 @@ function redactValue(value: unknown, depth = 0): unknown {
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function createLogger(write: (line: string) => void = (l) => process.stderr.write(l + '\n'), minimum: LogLevel = 'info'): Logger {
-	const log = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => {
-		if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(minimum)) return;
-		const entry = redactValue({ ...fields, time: new Date().toISOString(), level, msg }) as Record<string, unknown>;
-		// Fixed keys first for readers; the line itself is read once more for anything a key held.
-		const { time, level: lvl, msg: text, ...rest } = entry;
-		write(redactMyNumbers(JSON.stringify({ time, level: lvl, msg: text, ...rest })));
-	};
+export function createLogger(
+	write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+	minimum: LogLevel = 'info'
+): Logger {
+	const log =
+		(level: Exclude<LogLevel, 'silent'>) =>
+		(msg: string, fields: Record<string, unknown> = {}) => {
+			if (LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(minimum)) return;
+			const entry = redactValue({ ...fields, time: new Date().toISOString(), level, msg }) as Record<string, unknown>;
+			// Fixed keys first for readers; the line itself is read once more for anything a key held.
+			const { time, level: lvl, msg: text, ...rest } = entry;
+			write(redactMyNumbers(JSON.stringify({ time, level: lvl, msg: text, ...rest })));
+		};
 	return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

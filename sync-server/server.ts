@@ -54,7 +54,11 @@ export interface ServerOptions {
 }
 
 /** Opens the ledger, then serves HTTP and the sync WebSocket on one port. */
-export async function startServer(config: Config, log: Logger = createLogger(undefined, config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+	config: Config,
+	log: Logger = createLogger(undefined, config.logLevel),
+	options: ServerOptions = {}
+): Promise<RunningServer> {
 	const now = options.now ?? Date.now;
 	// On PostgreSQL each process names its sessions, so it can tell its own update notices apart.
 	const origin = `vacc-sync-${randomBytes(6).toString('hex')}`;
@@ -65,11 +69,23 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	const pglite = {
 		callTimeoutMs: guard.callTimeoutMs,
 		testHooks: guard.testHooks,
-		onHealthChange: (h: { ok: boolean; reason?: string }) => (h.ok ? log.warn('ledger answers again') : log.error('ledger not answering; its thread is ended and reopened', { reason: h.reason }))
+		onHealthChange: (h: { ok: boolean; reason?: string }) =>
+			h.ok
+				? log.warn('ledger answers again')
+				: log.error('ledger not answering; its thread is ended and reopened', { reason: h.reason })
 	};
-	const { ledger, keyring, sealer } = await openLedgerWithSecrets({ databaseUrl, dataDir: config.dataDir, serverKeyFile: config.serverKeyFile, pglite });
+	const { ledger, keyring, sealer } = await openLedgerWithSecrets({
+		databaseUrl,
+		dataDir: config.dataDir,
+		serverKeyFile: config.serverKeyFile,
+		pglite
+	});
 	// Below the free-space threshold no update is taken (devices back off on LEDGER_FULL).
-	const disk = new DiskGuard({ dataDir: config.databaseUrl ? null : config.dataDir, thresholdBytes: guard.diskFreeMinBytes, trouble: new TroubleLog(log) });
+	const disk = new DiskGuard({
+		dataDir: config.databaseUrl ? null : config.dataDir,
+		thresholdBytes: guard.diskFreeMinBytes,
+		trouble: new TroubleLog(log)
+	});
 	await disk.start();
 	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
 	const catalogs = new Catalogs(ledger);
@@ -87,7 +103,9 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 				log,
 				onUpdate: (u) => {
 					venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update);
-					void ingest.absorb(u.batchId, u.update).catch((e: unknown) => log.warn('could not apply a remote update', { error: String(e) }));
+					void ingest
+						.absorb(u.batchId, u.update)
+						.catch((e: unknown) => log.warn('could not apply a remote update', { error: String(e) }));
 				},
 				onMastersChanged: () => connections.sendMastersToAll()
 			})
@@ -95,7 +113,9 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	// Lots and the vaccine catalogue are the master data devices hold: after any committed change
 	// to either (a trigger notifies, migration 0012), every connected device gets them again.
 	// PostgreSQL: VenueNotify above hears every process's notices; PGlite hears its own here.
-	const stopMasterNotices = notices ? null : ((await ledger.db.listen?.(MASTER_CHANNEL, () => connections.sendMastersToAll())) ?? null);
+	const stopMasterNotices = notices
+		? null
+		: ((await ledger.db.listen?.(MASTER_CHANNEL, () => connections.sendMastersToAll())) ?? null);
 	// Reconciliation rules after each committed update, outside the ingest transaction.
 	const reconciler = new Reconciler(ledger.db, config.municipality, log, catalogs);
 	ingest.onCommitted((u) => reconciler.batchChanged(u.batchId));
@@ -105,15 +125,45 @@ export async function startServer(config: Config, log: Logger = createLogger(und
 	let setupToken: string | null = (await accounts.count()) === 0 ? randomBytes(18).toString('base64url') : null;
 	const setup = { token: () => setupToken, done: () => void (setupToken = null) };
 	const readiness = () => checkReadiness({ db: ledger.db, disk, notices, probeTimeoutMs: guard.readyTimeoutMs });
-	const app = createApp({ config, ledger, catalogs, log, connections, accounts, setup, reconciler, readiness, troubles: disk });
+	const app = createApp({
+		config,
+		ledger,
+		catalogs,
+		log,
+		connections,
+		accounts,
+		setup,
+		reconciler,
+		readiness,
+		troubles: disk
+	});
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const byteBudget = { burst: config.connectionByteBurst, perSecond: config.connectionBytesPerSecond };
-	wss.on('connection', (ws) => handleConnection(ws, { ledger, catalogs, ingest, keyring, log, handshakeTimeoutMs: 10_000, connections, venues, byteBudget, disk, now, onRefused: (batchId) => reconciler.batchChanged(batchId), devicePolicy: config.devicePolicy }));
+	wss.on('connection', (ws) =>
+		handleConnection(ws, {
+			ledger,
+			catalogs,
+			ingest,
+			keyring,
+			log,
+			handshakeTimeoutMs: 10_000,
+			connections,
+			venues,
+			byteBudget,
+			disk,
+			now,
+			onRefused: (batchId) => reconciler.batchChanged(batchId),
+			devicePolicy: config.devicePolicy
+		})
+	);
 	const handshakes = new KeyedRateLimiter(config.handshakeBurst, config.handshakesPerSecond);
 
 	const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
-		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http) }, () => resolve(s));
+		const s = serve(
+			{ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http) },
+			() => resolve(s)
+		);
 	});
 	boundRequestTime(http as Server, config.http);
 	http.on('upgrade', (req, socket, head) => {

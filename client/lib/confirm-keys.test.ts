@@ -3,7 +3,17 @@ import { ConfirmKeys } from './confirm-keys';
 
 const TICKET = '111310160000012345';
 const key = (k: string, timeStamp: number, extra: Partial<KeyboardEvent> = {}) =>
-	({ key: k, timeStamp, repeat: false, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, isComposing: false, ...extra }) as KeyboardEvent;
+	({
+		key: k,
+		timeStamp,
+		repeat: false,
+		ctrlKey: false,
+		metaKey: false,
+		altKey: false,
+		shiftKey: false,
+		isComposing: false,
+		...extra
+	}) as KeyboardEvent;
 
 /** A wedge scanner's burst (`ms` apart by the keys' own stamps) and its Enter; returns what the Enter was taken for. */
 function scan(keys: ConfirmKeys, code: string, start: number, ms = 4) {

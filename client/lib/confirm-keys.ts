@@ -3,7 +3,10 @@ import { isCharacterKey, isTerminatorKey, KeystrokeTimer, SCAN_MAX_GAP_MS } from
 /** Whose Enter it was, on the confirmation screen; only a person's is a decision. */
 export type EnterKind = 'person' | 'scanner' | 'held' | 'too-soon';
 
-type KeyLike = Pick<KeyboardEvent, 'key' | 'timeStamp' | 'repeat' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'isComposing'>;
+type KeyLike = Pick<
+	KeyboardEvent,
+	'key' | 'timeStamp' | 'repeat' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'isComposing'
+>;
 
 /**
  * Enter saves on the confirmation screen (a desk working by keyboard alone), but only a

@@ -7,7 +7,12 @@ import { isAcceptablePin } from './storage/vault';
 export type CredentialProblem = 'STAFF_CODE' | 'PIN_FORMAT' | 'PIN_MISMATCH' | 'MY_NUMBER';
 
 /** What is wrong with a new operator's staff code and PIN (typed twice), or null. */
-export function credentialProblem(staffCode: string, pin: string, again: string, minPinLength = PIN_MIN_DIGITS): CredentialProblem | null {
+export function credentialProblem(
+	staffCode: string,
+	pin: string,
+	again: string,
+	minPinLength = PIN_MIN_DIGITS
+): CredentialProblem | null {
 	if (containsMyNumber(staffCode) || containsMyNumber(pin)) return 'MY_NUMBER';
 	if (!isCode(staffCode)) return 'STAFF_CODE';
 	if (!isAcceptablePin(pin, minPinLength)) return 'PIN_FORMAT';

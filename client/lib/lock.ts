@@ -20,4 +20,3 @@ export function watchForLock(lock: () => void, idleMs: number): () => void {
 		document.removeEventListener('visibilitychange', visibility);
 	};
 }
-

@@ -14,12 +14,18 @@ describe('lot warnings from the lot master the station holds', () => {
 		expect(lotWarnings({ product: 'comirnaty', lot: 'ANY', expiry: '2030-06-30' }, [])).toEqual([]);
 	});
 	it('a lot not among this site lots (not in the master, or delivered elsewhere)', () => {
-		expect(lotWarnings({ product: 'comirnaty', lot: 'FK7789', expiry: '2030-12-31' }, master)).toEqual(['LOT_NOT_DELIVERED']);
+		expect(lotWarnings({ product: 'comirnaty', lot: 'FK7789', expiry: '2030-12-31' }, master)).toEqual([
+			'LOT_NOT_DELIVERED'
+		]);
 	});
 	it("another product's lot under this product", () => {
-		expect(lotWarnings({ product: 'comirnaty', lot: 'MD0001', expiry: '2030-06-30' }, master)).toEqual(['LOT_OTHER_PRODUCT']);
+		expect(lotWarnings({ product: 'comirnaty', lot: 'MD0001', expiry: '2030-06-30' }, master)).toEqual([
+			'LOT_OTHER_PRODUCT'
+		]);
 	});
 	it('a known lot whose vial expiry differs from the master', () => {
-		expect(lotWarnings({ product: 'comirnaty', lot: 'LM2024', expiry: '2030-12-31' }, master)).toEqual(['LOT_EXPIRY_DIFFERS']);
+		expect(lotWarnings({ product: 'comirnaty', lot: 'LM2024', expiry: '2030-12-31' }, master)).toEqual([
+			'LOT_EXPIRY_DIFFERS'
+		]);
 	});
 });

@@ -14,7 +14,10 @@ import type { LotEntry } from '#shared/protocol/messages';
  */
 export type LotWarning = 'LOT_NOT_DELIVERED' | 'LOT_OTHER_PRODUCT' | 'LOT_EXPIRY_DIFFERS';
 
-export function lotWarnings(chosen: { product: string; lot: string; expiry: string }, lots: readonly LotEntry[]): LotWarning[] {
+export function lotWarnings(
+	chosen: { product: string; lot: string; expiry: string },
+	lots: readonly LotEntry[]
+): LotWarning[] {
 	// No lot master held (never connected, or the office keeps none): nothing to compare with.
 	if (lots.length === 0) return [];
 	const same = lots.filter((l) => l.lot === chosen.lot);

@@ -4,16 +4,40 @@ import type { DoseEvent } from '#shared/index';
 import { currentRecords, municipalityGroups, totalsByLot } from './records';
 import type { EventView } from './storage/db';
 
-const view = (event: DoseEvent, state: EventView['state'] = 'receipted'): EventView => ({ id: event.id, batchId: event.batch, client: 1, clock: 0, state, event, savedAt: event.recordedAt });
+const view = (event: DoseEvent, state: EventView['state'] = 'receipted'): EventView => ({
+	id: event.id,
+	batchId: event.batch,
+	client: 1,
+	clock: 0,
+	state,
+	event,
+	savedAt: event.recordedAt
+});
 
 describe('current records', () => {
 	const dose = sampleDose();
 	const { id: _i, batch: _b, device: _d, operator: _o, recordedAt: _r, ...record } = dose;
 	const correction = {
-		id: '01936f60-0000-7000-8000-00000000000a', type: 'correction', batch: dose.batch, device: dose.device, operator: 'N001',
-		recordedAt: '2025-10-01T02:00:00.000Z', replaces: dose.id, reason: '部位の訂正', record: { ...record, injectionSite: 'right-deltoid' }
+		id: '01936f60-0000-7000-8000-00000000000a',
+		type: 'correction',
+		batch: dose.batch,
+		device: dose.device,
+		operator: 'N001',
+		recordedAt: '2025-10-01T02:00:00.000Z',
+		replaces: dose.id,
+		reason: '部位の訂正',
+		record: { ...record, injectionSite: 'right-deltoid' }
 	} as DoseEvent;
-	const voiding = { id: '01936f60-0000-7000-8000-00000000000b', type: 'void', batch: dose.batch, device: dose.device, operator: 'N001', recordedAt: '2025-10-01T03:00:00.000Z', replaces: correction.id, reason: '二重登録' } as DoseEvent;
+	const voiding = {
+		id: '01936f60-0000-7000-8000-00000000000b',
+		type: 'void',
+		batch: dose.batch,
+		device: dose.device,
+		operator: 'N001',
+		recordedAt: '2025-10-01T03:00:00.000Z',
+		replaces: correction.id,
+		reason: '二重登録'
+	} as DoseEvent;
 
 	it('applies the latest correction and a void, and shows the least advanced state', () => {
 		const [r] = currentRecords([view(dose), view(correction, 'local')]);
@@ -23,7 +47,10 @@ describe('current records', () => {
 	});
 
 	it('totals standing doses by product and lot', () => {
-		const other = sampleDose({ id: '01936f60-0000-7000-8000-00000000000c', vaccine: { ...dose.vaccine, lot: 'FB0001' } });
+		const other = sampleDose({
+			id: '01936f60-0000-7000-8000-00000000000c',
+			vaccine: { ...dose.vaccine, lot: 'FB0001' }
+		});
 		const records = currentRecords([view(dose), view(other), view(sampleNotVaccinated())]);
 		expect(totalsByLot(records)).toEqual([
 			{ product: 'comirnaty', lot: 'FA1234', count: 1 },

@@ -96,4 +96,5 @@ const modified = (e: KeyboardEvent) => e.ctrlKey || e.metaKey || e.altKey;
 export const isCharacterKey = (e: KeyboardEvent) => e.key.length === 1 && !modified(e);
 
 /** The suffix key a wedge scanner sends after a code: Enter, or Tab when configured so. */
-export const isTerminatorKey = (e: KeyboardEvent) => (e.key === 'Enter' || e.key === 'Tab') && !modified(e) && !e.shiftKey;
+export const isTerminatorKey = (e: KeyboardEvent) =>
+	(e.key === 'Enter' || e.key === 'Tab') && !modified(e) && !e.shiftKey;

@@ -1,4 +1,13 @@
-import { findProduct, isLotUsableOn, parseGs1, productForGtin, type InjectionSite, type Route, type VaccineCatalog, type VaccineProduct } from '#shared/index';
+import {
+	findProduct,
+	isLotUsableOn,
+	parseGs1,
+	productForGtin,
+	type InjectionSite,
+	type Route,
+	type VaccineCatalog,
+	type VaccineProduct
+} from '#shared/index';
 
 /**
  * What stays the same for a whole table's shift: who records, which vaccine and lot, dose
@@ -19,7 +28,11 @@ export interface RecordingSession {
 
 export type LotScan =
 	| { ok: true; product: VaccineProduct; lot: string; expiry: string }
-	| { ok: false; code: 'GS1' | 'LOT_MISSING' | 'PRODUCT_UNKNOWN' | 'PRODUCT_MISMATCH' | 'LOT_EXPIRED'; detail?: string };
+	| {
+			ok: false;
+			code: 'GS1' | 'LOT_MISSING' | 'PRODUCT_UNKNOWN' | 'PRODUCT_MISMATCH' | 'LOT_EXPIRED';
+			detail?: string;
+	  };
 
 /**
  * Reads a GS1 code from the vial or carton and checks it against the chosen product and today.

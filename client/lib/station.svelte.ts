@@ -1,4 +1,16 @@
-import { batchId, createEventValidator, DEFAULT_VACCINE_CATALOG, serviceDateOf, validateEvent, type CorrectedRecord, type EventValidator, type VaccineCatalog, type DoseEvent, type NotVaccinatedReason, type Ticket } from '#shared/index';
+import {
+	batchId,
+	createEventValidator,
+	DEFAULT_VACCINE_CATALOG,
+	serviceDateOf,
+	validateEvent,
+	type CorrectedRecord,
+	type EventValidator,
+	type VaccineCatalog,
+	type DoseEvent,
+	type NotVaccinatedReason,
+	type Ticket
+} from '#shared/index';
 import { newId } from '#shared/ids';
 import { DeviceSync, type SyncStatus } from '#shared/sync/device-sync';
 import { CLOSE, fromWhatwgSocket } from '#shared/sync/socket';
@@ -169,7 +181,11 @@ export class Station {
 	 * Enrols the device with a one-time code and makes its first operator: the data key is
 	 * created and wrapped with that operator's PIN before anything is stored.
 	 */
-	async enrol(code: string, staffCode: string, pin: string): Promise<{ ok: true } | { ok: false; code: string; message?: string; minLength?: number }> {
+	async enrol(
+		code: string,
+		staffCode: string,
+		pin: string
+	): Promise<{ ok: true } | { ok: false; code: string; message?: string; minLength?: number }> {
 		// The deployment's minimum PIN length, checked before the one-time code is spent.
 		const policy = await fetchDevicePolicy(code);
 		if (!policy.ok) return policy;
@@ -262,13 +278,20 @@ export class Station {
 		const held = await this.store.loadCatalog();
 		if (held) this.useCatalog(held);
 		this.identity = await loadIdentity(this.db, vault);
-		if (this.identity) await this.db.meta.put({ key: 'lockLabel', value: { label: this.identity.label, siteCode: this.identity.siteCode } });
+		if (this.identity)
+			await this.db.meta.put({
+				key: 'lockLabel',
+				value: { label: this.identity.label, siteCode: this.identity.siteCode }
+			});
 		const session = (await this.db.meta.get('session'))?.value as SealedBox | undefined;
 		this.session = session ? await vault.openJson<RecordingSession>(session) : null;
 		this.operator = staffCode;
 		this.lastContactAt = ((await this.db.meta.get('lastContact'))?.value as number | undefined) ?? null;
 		// Stored by an older version, a policy may lack a newer field (pinMinLength): the default fills it.
-		this.policy = { ...DEFAULT_DEVICE_POLICY, ...((await this.db.meta.get('policy'))?.value as Partial<DevicePolicy> | undefined) };
+		this.policy = {
+			...DEFAULT_DEVICE_POLICY,
+			...((await this.db.meta.get('policy'))?.value as Partial<DevicePolicy> | undefined)
+		};
 		this.now = Date.now();
 		// Past days that the server has fully receipted leave the device.
 		await this.store.purgeSettledBefore(serviceDay(new Date(this.now - this.policy.retentionDays * 86_400_000)));
@@ -368,7 +391,10 @@ export class Station {
 		if (!this.store) return;
 		this.records = await this.store.listEvents();
 		const receipts = await this.db.receipts.toArray();
-		this.lastReceiptAt = receipts.reduce<string | null>((latest, r) => (latest === null || r.receivedAt > latest ? r.receivedAt : latest), null);
+		this.lastReceiptAt = receipts.reduce<string | null>(
+			(latest, r) => (latest === null || r.receivedAt > latest ? r.receivedAt : latest),
+			null
+		);
 	}
 
 	/** The dose number to propose for a ticket and what to warn about before saving it. */
@@ -424,8 +450,18 @@ export class Station {
 		const batch = this.todayBatch();
 		let last: EventView | null = null;
 		for (const r of this.records) {
-			if (r.batchId !== batch || r.state === 'refused' || (r.event.type !== 'batch-close' && r.event.type !== 'batch-reopen')) continue;
-			if (!last || r.event.recordedAt > last.event.recordedAt || (r.event.recordedAt === last.event.recordedAt && r.id > last.id)) last = r;
+			if (
+				r.batchId !== batch ||
+				r.state === 'refused' ||
+				(r.event.type !== 'batch-close' && r.event.type !== 'batch-reopen')
+			)
+				continue;
+			if (
+				!last ||
+				r.event.recordedAt > last.event.recordedAt ||
+				(r.event.recordedAt === last.event.recordedAt && r.id > last.id)
+			)
+				last = r;
 		}
 		return last;
 	}
@@ -444,7 +480,13 @@ export class Station {
 	private common(now: string) {
 		const identity = this.identity;
 		if (!identity || !this.operator) throw new Error('station locked');
-		return { id: newId(), batch: this.todayBatch(new Date(now)), device: identity.deviceId, operator: this.operator, recordedAt: now };
+		return {
+			id: newId(),
+			batch: this.todayBatch(new Date(now)),
+			device: identity.deviceId,
+			operator: this.operator,
+			recordedAt: now
+		};
 	}
 
 	private recordFields(ticket: Ticket, doseNumber: number, now: string) {
@@ -499,9 +541,20 @@ export class Station {
 	}
 
 	/** 接種不適当: screened, not vaccinated, with the reason. */
-	async recordNotVaccinated(ticket: Ticket, doseNumber: number, reason: NotVaccinatedReason, note: string | null): Promise<void> {
+	async recordNotVaccinated(
+		ticket: Ticket,
+		doseNumber: number,
+		reason: NotVaccinatedReason,
+		note: string | null
+	): Promise<void> {
 		const now = new Date().toISOString();
-		await this.append({ ...this.common(now), type: 'not-vaccinated', ...this.recordFields(ticket, doseNumber, now), reason, reasonNote: note });
+		await this.append({
+			...this.common(now),
+			type: 'not-vaccinated',
+			...this.recordFields(ticket, doseNumber, now),
+			reason,
+			reasonNote: note
+		});
 	}
 
 	/** Voids one of today's records (a new event naming it, with the reason). */
@@ -511,7 +564,13 @@ export class Station {
 
 	/** Corrects one of today's records: the whole corrected record, naming the one it replaces. */
 	async correctRecord(latestId: string, record: CorrectedRecord, reason: string): Promise<void> {
-		await this.append({ ...this.common(new Date().toISOString()), type: 'correction', replaces: latestId, reason, record });
+		await this.append({
+			...this.common(new Date().toISOString()),
+			type: 'correction',
+			replaces: latestId,
+			reason,
+			record
+		});
 	}
 
 	/** Closes today's batch with the venue's count of paper 予診票. */

@@ -10,7 +10,9 @@ class ServiceWorkerUpdate {
 
 	async register(): Promise<void> {
 		if (!('serviceWorker' in navigator)) return;
-		const reg = await navigator.serviceWorker.register('/service-worker.js', { type: import.meta.env.DEV ? 'module' : 'classic' });
+		const reg = await navigator.serviceWorker.register('/service-worker.js', {
+			type: import.meta.env.DEV ? 'module' : 'classic'
+		});
 		const offer = (worker: ServiceWorker | null) => {
 			// Only an update: the very first install has no controller to replace.
 			if (worker && navigator.serviceWorker.controller) {

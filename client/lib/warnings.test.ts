@@ -5,7 +5,15 @@ import { confirmationWarnings, expectedDose, standingDoses } from './warnings';
 
 const ticket = { kind: '1', dose: 2, municipality: '131016', number: '0000012345' };
 const dose1 = sampleDose({ ticketNumber: '0000012345', doseNumber: 1, municipality: '131016' });
-const base = { ticket, doseNumber: 2, homeMunicipality: '131016', here: [], venue: [], lotExpiry: '2030-12-31', today: '2026-11-22' };
+const base = {
+	ticket,
+	doseNumber: 2,
+	homeMunicipality: '131016',
+	here: [],
+	venue: [],
+	lotExpiry: '2030-12-31',
+	today: '2026-11-22'
+};
 
 describe('confirmation warnings', () => {
 	it('none for a plain next dose', () => {
@@ -17,8 +25,12 @@ describe('confirmation warnings', () => {
 		expect(confirmationWarnings({ ...base, venue: [dose2] })).toEqual(['RECORDED_AT_VENUE']);
 	});
 	it("another municipality's ticket, a 回数 digit that does not follow, a lot expiring today", () => {
-		expect(confirmationWarnings({ ...base, ticket: { ...ticket, municipality: '131041' } })).toEqual(['OTHER_MUNICIPALITY']);
-		expect(confirmationWarnings({ ...base, ticket: { ...ticket, dose: 4 }, doseNumber: 4, here: [dose1] })).toEqual(['DOSE_DIGIT']);
+		expect(confirmationWarnings({ ...base, ticket: { ...ticket, municipality: '131041' } })).toEqual([
+			'OTHER_MUNICIPALITY'
+		]);
+		expect(confirmationWarnings({ ...base, ticket: { ...ticket, dose: 4 }, doseNumber: 4, here: [dose1] })).toEqual([
+			'DOSE_DIGIT'
+		]);
 		expect(confirmationWarnings({ ...base, lotExpiry: '2026-11-22' })).toEqual(['LOT_EXPIRES_TODAY']);
 	});
 	it('expects the next dose when the code carries no 回数 digit (NW-7)', () => {
@@ -32,12 +44,30 @@ describe('confirmation warnings', () => {
 describe('warnings read the records as they stand (after corrections and voids)', () => {
 	const dose2 = { ...dose1, id: '01936f60-0000-7000-8000-000000000002', doseNumber: 2 };
 	const common = { batch: dose2.batch, device: dose2.device, operator: 'N001' };
-	const voiding = { ...common, id: '01936f60-0000-7000-8000-000000000003', type: 'void', recordedAt: '2025-10-01T05:00:00.000Z', replaces: dose2.id, reason: '二重登録' } as DoseEvent;
+	const voiding = {
+		...common,
+		id: '01936f60-0000-7000-8000-000000000003',
+		type: 'void',
+		recordedAt: '2025-10-01T05:00:00.000Z',
+		replaces: dose2.id,
+		reason: '二重登録'
+	} as DoseEvent;
 	const { id: _i, batch: _b, device: _d, operator: _o, recordedAt: _r, ...record2 } = dose2;
 	const toDose3 = {
-		...common, id: '01936f60-0000-7000-8000-000000000004', type: 'correction', recordedAt: '2025-10-01T04:00:00.000Z', replaces: dose2.id, reason: '回数の訂正', record: { ...record2, doseNumber: 3 }
+		...common,
+		id: '01936f60-0000-7000-8000-000000000004',
+		type: 'correction',
+		recordedAt: '2025-10-01T04:00:00.000Z',
+		replaces: dose2.id,
+		reason: '回数の訂正',
+		record: { ...record2, doseNumber: 3 }
 	} as DoseEvent;
-	const voidCorrection = { ...voiding, id: '01936f60-0000-7000-8000-000000000005', recordedAt: '2025-10-01T06:00:00.000Z', replaces: toDose3.id } as DoseEvent;
+	const voidCorrection = {
+		...voiding,
+		id: '01936f60-0000-7000-8000-000000000005',
+		recordedAt: '2025-10-01T06:00:00.000Z',
+		replaces: toDose3.id
+	} as DoseEvent;
 
 	it('a voided dose is not "already recorded", here or at another table', () => {
 		expect(confirmationWarnings({ ...base, here: [dose1, dose2, voiding] })).toEqual([]);
@@ -46,13 +76,32 @@ describe('warnings read the records as they stand (after corrections and voids)'
 	it('a corrected dose counts with its corrected dose number, not the one first saved', () => {
 		// Dose 2 corrected to 3: a second dose is not recorded (only out of step after the third).
 		expect(confirmationWarnings({ ...base, here: [dose1, dose2, toDose3] })).toEqual(['DOSE_DIGIT']);
-		expect(confirmationWarnings({ ...base, ticket: { ...ticket, dose: 3 }, doseNumber: 3, venue: [dose1, dose2, toDose3] })).toEqual(['RECORDED_AT_VENUE']);
+		expect(
+			confirmationWarnings({ ...base, ticket: { ...ticket, dose: 3 }, doseNumber: 3, venue: [dose1, dose2, toDose3] })
+		).toEqual(['RECORDED_AT_VENUE']);
 		// Corrected, then voided: only dose 1 stands, so a third dose is out of step, not recorded.
-		expect(confirmationWarnings({ ...base, ticket: { ...ticket, dose: 3 }, doseNumber: 3, here: [dose1, dose2, toDose3, voidCorrection] })).toEqual(['DOSE_DIGIT']);
+		expect(
+			confirmationWarnings({
+				...base,
+				ticket: { ...ticket, dose: 3 },
+				doseNumber: 3,
+				here: [dose1, dose2, toDose3, voidCorrection]
+			})
+		).toEqual(['DOSE_DIGIT']);
 	});
 	it('a dose corrected into a screening (接種不適当) no longer counts as a dose', () => {
-		const { vaccine: _v, injectionSite: _s, route: _ro, vaccinatingDoctor: _vd, certificateIssued: _c, ...screening } = record2;
-		const toScreening = { ...toDose3, record: { ...screening, type: 'not-vaccinated', reason: 'fever', reasonNote: null } } as DoseEvent;
+		const {
+			vaccine: _v,
+			injectionSite: _s,
+			route: _ro,
+			vaccinatingDoctor: _vd,
+			certificateIssued: _c,
+			...screening
+		} = record2;
+		const toScreening = {
+			...toDose3,
+			record: { ...screening, type: 'not-vaccinated', reason: 'fever', reasonNote: null }
+		} as DoseEvent;
 		expect(confirmationWarnings({ ...base, here: [dose1, dose2, toScreening] })).toEqual([]);
 	});
 	it('the next dose is proposed from the doses that stand', () => {

@@ -6,7 +6,8 @@ import type { LotWarning } from './lot-check';
  * decides, and the back office sees every record anyway.
  */
 /** The day's lot checked against the station's lot master (lot-check.ts) joins them. */
-export type Warning = 'RECORDED_HERE' | 'RECORDED_AT_VENUE' | 'OTHER_MUNICIPALITY' | 'DOSE_DIGIT' | 'LOT_EXPIRES_TODAY' | LotWarning;
+export type Warning =
+	'RECORDED_HERE' | 'RECORDED_AT_VENUE' | 'OTHER_MUNICIPALITY' | 'DOSE_DIGIT' | 'LOT_EXPIRES_TODAY' | LotWarning;
 
 interface Recorded {
 	municipality: string;
@@ -67,7 +68,13 @@ export function confirmationWarnings(args: {
 	if (here.some((r) => r.doseNumber === args.doseNumber)) warnings.push('RECORDED_HERE');
 	if (venue.some((r) => r.doseNumber === args.doseNumber)) warnings.push('RECORDED_AT_VENUE');
 	if (ticket.municipality !== args.homeMunicipality) warnings.push('OTHER_MUNICIPALITY');
-	if (ticket.dose !== null && history.length > 0 && ticket.dose !== Math.max(...history) + 1 && !warnings.includes('RECORDED_HERE') && !warnings.includes('RECORDED_AT_VENUE')) {
+	if (
+		ticket.dose !== null &&
+		history.length > 0 &&
+		ticket.dose !== Math.max(...history) + 1 &&
+		!warnings.includes('RECORDED_HERE') &&
+		!warnings.includes('RECORDED_AT_VENUE')
+	) {
 		warnings.push('DOSE_DIGIT');
 	}
 	if (args.lotExpiry === args.today) warnings.push('LOT_EXPIRES_TODAY');

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysBetween, daysInMonth, isIsoDate, isIsoTimestamp, parseIsoTimestamp, serviceDateAt, serviceDateOf } from './dates';
+import {
+	daysBetween,
+	daysInMonth,
+	isIsoDate,
+	isIsoTimestamp,
+	parseIsoTimestamp,
+	serviceDateAt,
+	serviceDateOf
+} from './dates';
 
 describe('ISO dates', () => {
 	it.each(['2025-01-01', '2024-02-29', '2000-02-29', '2099-12-31', '2025-04-30'])('%s is a date', (d) => {
@@ -21,16 +29,21 @@ describe('ISO dates', () => {
 		expect(isIsoDate(d)).toBe(false);
 	});
 	it('knows month lengths, leap years included', () => {
-		expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2024, m))).toEqual([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+		expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2024, m))).toEqual([
+			31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+		]);
 		expect(daysInMonth(2023, 2)).toBe(28);
 		expect(daysInMonth(2000, 2)).toBe(29);
 		expect(daysInMonth(2100, 2)).toBe(28);
 	});
 	it('property: agrees with the platform calendar for every day of the record range', () => {
 		fc.assert(
-			fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-				expect(isIsoDate(d.toISOString().slice(0, 10))).toBe(true);
-			})
+			fc.property(
+				fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+				(d) => {
+					expect(isIsoDate(d.toISOString().slice(0, 10))).toBe(true);
+				}
+			)
 		);
 	});
 });
@@ -62,9 +75,12 @@ describe('ISO timestamps', () => {
 	});
 	it('property: every toISOString() in the record range parses back to its instant', () => {
 		fc.assert(
-			fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-				expect(parseIsoTimestamp(d.toISOString())).toBe(d.getTime());
-			})
+			fc.property(
+				fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+				(d) => {
+					expect(parseIsoTimestamp(d.toISOString())).toBe(d.getTime());
+				}
+			)
 		);
 	});
 });

@@ -47,7 +47,14 @@ export function isIsoDate(value: string): boolean {
 export function parseIsoTimestamp(value: string): number | null {
 	const m = TIMESTAMP.exec(value);
 	if (!m) return null;
-	const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+	const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+		number,
+		number,
+		number,
+		number,
+		number,
+		number
+	];
 	if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
 	let offset = 0;
 	const zone = m[8]!;

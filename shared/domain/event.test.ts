@@ -27,14 +27,24 @@ import {
 } from './testing/fixtures';
 import { DEFAULT_VACCINE_CATALOG, type VaccineCatalog } from './vaccines';
 
-const SAMPLES: DoseEvent[] = [sampleDose(), sampleNotVaccinated(), sampleCorrection(), sampleVoid(), sampleBatchClose(), sampleBatchReopen()];
+const SAMPLES: DoseEvent[] = [
+	sampleDose(),
+	sampleNotVaccinated(),
+	sampleCorrection(),
+	sampleVoid(),
+	sampleBatchClose(),
+	sampleBatchReopen()
+];
 
 const without = (o: object, key: string): Record<string, unknown> => {
 	const copy: Record<string, unknown> = { ...o };
 	delete copy[key];
 	return copy;
 };
-const withVaccine = (patch: Record<string, unknown>) => ({ ...sampleDose(), vaccine: { ...sampleDose().vaccine, ...patch } });
+const withVaccine = (patch: Record<string, unknown>) => ({
+	...sampleDose(),
+	vaccine: { ...sampleDose().vaccine, ...patch }
+});
 
 /** A catalog where one product may only be given as doses 1 and 2. */
 const TWO_DOSE_CATALOG: VaccineCatalog = {
@@ -66,7 +76,10 @@ describe('validateEvent: valid events', () => {
 
 	it('accepts a correction that records an expired-lot incident as it happened', () => {
 		const c = sampleCorrection();
-		const r = validateEvent({ ...c, record: { ...c.record, vaccine: { ...sampleDose().vaccine, expiry: '2025-09-30' } } });
+		const r = validateEvent({
+			...c,
+			record: { ...c.record, vaccine: { ...sampleDose().vaccine, expiry: '2025-09-30' } }
+		});
 		expect(r.ok).toBe(true);
 	});
 
@@ -77,11 +90,15 @@ describe('validateEvent: valid events', () => {
 
 	it('accepts a lot on its expiry day and a dose a little ahead of the recording clock', () => {
 		expect(validateEvent(withVaccine({ expiry: '2025-10-01' })).ok).toBe(true);
-		expect(validateEvent(sampleDose({ givenAt: '2025-10-01T01:35:59.000Z', recordedAt: '2025-10-01T01:31:00.000Z' })).ok).toBe(true);
+		expect(
+			validateEvent(sampleDose({ givenAt: '2025-10-01T01:35:59.000Z', recordedAt: '2025-10-01T01:31:00.000Z' })).ok
+		).toBe(true);
 	});
 
 	it('accepts timestamps with a +09:00 offset', () => {
-		expect(validateEvent(sampleDose({ givenAt: '2025-10-01T10:30:00+09:00', recordedAt: '2025-10-01T10:31:00+09:00' })).ok).toBe(true);
+		expect(
+			validateEvent(sampleDose({ givenAt: '2025-10-01T10:30:00+09:00', recordedAt: '2025-10-01T10:31:00+09:00' })).ok
+		).toBe(true);
 	});
 
 	it('accepts "other" with a note and any reason with an optional note', () => {
@@ -95,7 +112,11 @@ describe('validateEvent: valid events', () => {
 		const sevenDoses: VaccineCatalog = {
 			...DEFAULT_VACCINE_CATALOG,
 			maxDoseNumber: 7,
-			products: DEFAULT_VACCINE_CATALOG.products.map((p) => ({ ...p, maxDoseNumber: 7, minIntervalDays: { ...p.minIntervalDays, 7: 90 } }))
+			products: DEFAULT_VACCINE_CATALOG.products.map((p) => ({
+				...p,
+				maxDoseNumber: 7,
+				minIntervalDays: { ...p.minIntervalDays, 7: 90 }
+			}))
 		};
 		expect(createEventValidator(sevenDoses)(sampleDose({ doseNumber: 7 })).ok).toBe(true);
 		expect(validateEvent(sampleDose({ doseNumber: 7 })).ok).toBe(false);
@@ -114,22 +135,42 @@ const CASES: Case[] = [
 	['MY_NUMBER', 'written 4-4-4 in a void reason', sampleVoid({ reason: '番号 1234-5678-9018 の記録' }), 'reason'],
 	['MY_NUMBER', 'as a number', { ...sampleDose(), doseNumber: 123456789018 }, 'doseNumber'],
 	['MY_NUMBER', 'in an unknown key', { ...sampleDose(), '123456789018': 1 }, ''],
-	['MY_NUMBER', 'inside a correction record', sampleCorrection({ record: { ...sampleCorrection().record, screeningDoctor: '123456789018' } }), 'record.screeningDoctor'],
+	[
+		'MY_NUMBER',
+		'inside a correction record',
+		sampleCorrection({ record: { ...sampleCorrection().record, screeningDoctor: '123456789018' } }),
+		'record.screeningDoctor'
+	],
 	['EVENT_NOT_OBJECT', 'null', null, ''],
 	['EVENT_NOT_OBJECT', 'an array', [sampleDose()], ''],
 	['EVENT_NOT_OBJECT', 'a string', 'dose', ''],
 	['EVENT_TYPE', 'an unknown type', { ...sampleDose(), type: 'vaccinated' }, 'type'],
 	['EVENT_TYPE', 'no type', without(sampleDose(), 'type'), 'type'],
-	['EVENT_TYPE', 'an unknown record type in a correction', sampleCorrection({ record: { ...sampleCorrection().record, type: 'void' } as never }), 'record.type'],
+	[
+		'EVENT_TYPE',
+		'an unknown record type in a correction',
+		sampleCorrection({ record: { ...sampleCorrection().record, type: 'void' } as never }),
+		'record.type'
+	],
 	['FIELD_REQUIRED', 'no vaccinating doctor', without(sampleDose(), 'vaccinatingDoctor'), 'vaccinatingDoctor'],
 	['FIELD_REQUIRED', 'no lot', { ...sampleDose(), vaccine: without(sampleDose().vaccine, 'lot') }, 'vaccine.lot'],
 	['FIELD_REQUIRED', 'no reason for not vaccinating', without(sampleNotVaccinated(), 'reason'), 'reason'],
-	['FIELD_REQUIRED', 'no reason note key (null must be written)', without(sampleNotVaccinated(), 'reasonNote'), 'reasonNote'],
+	[
+		'FIELD_REQUIRED',
+		'no reason note key (null must be written)',
+		without(sampleNotVaccinated(), 'reasonNote'),
+		'reasonNote'
+	],
 	['FIELD_REQUIRED', 'no paper tally', without(sampleBatchClose(), 'paperTally'), 'paperTally'],
 	['FIELD_REQUIRED', 'no replaced id on a void', without(sampleVoid(), 'replaces'), 'replaces'],
 	['FIELD_UNKNOWN', 'a name field', { ...sampleDose(), name: '山田' }, 'name'],
 	['FIELD_UNKNOWN', 'a vaccine field', withVaccine({ temperature: 5 }), 'vaccine.temperature'],
-	['FIELD_UNKNOWN', 'a lot on a not-vaccinated record', { ...sampleNotVaccinated(), vaccine: sampleDose().vaccine }, 'vaccine'],
+	[
+		'FIELD_UNKNOWN',
+		'a lot on a not-vaccinated record',
+		{ ...sampleNotVaccinated(), vaccine: sampleDose().vaccine },
+		'vaccine'
+	],
 	['FIELD_UNKNOWN', 'a not-vaccinated reason on a dose', { ...sampleDose(), reason: 'fever' }, 'reason'],
 	['FIELD_UNKNOWN', 'a key that is not a field name (not echoed)', { ...sampleDose(), '氏名 ': 'x' }, '?'],
 	['FIELD_TYPE', 'a dose number as text', { ...sampleDose(), doseNumber: '3' }, 'doseNumber'],
@@ -140,7 +181,12 @@ const CASES: Case[] = [
 	['FIELD_TYPE', 'NaN as volume', withVaccine({ volumeMl: Number.NaN }), 'vaccine.volumeMl'],
 	['ID_FORMAT', 'a UUIDv4 id', sampleDose({ id: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' }), 'id'],
 	['ID_FORMAT', 'a replaced id that is not a UUID', sampleVoid({ replaces: 'the last one' }), 'replaces'],
-	['MY_NUMBER', 'an id whose last group reads as a My Number in a path', sampleDose({ id: '01936f4e-1c2a-7b3d-8e4f-123456789018' }), 'id'],
+	[
+		'MY_NUMBER',
+		'an id whose last group reads as a My Number in a path',
+		sampleDose({ id: '01936f4e-1c2a-7b3d-8e4f-123456789018' }),
+		'id'
+	],
 	['ID_FORMAT', 'an upper-case device id', sampleDose({ device: SAMPLE_DEVICE.toUpperCase() }), 'device'],
 	['BATCH_FORMAT', 'a batch id without a day', sampleDose({ batch: `${SAMPLE_DEVICE}/V001` }), 'batch'],
 	['BATCH_FORMAT', 'a batch on 30 February', sampleDose({ batch: `${SAMPLE_DEVICE}/V001/2025-02-30` }), 'batch'],
@@ -148,7 +194,12 @@ const CASES: Case[] = [
 	['CODE_FORMAT', 'an empty screening doctor', sampleDose({ screeningDoctor: '' }), 'screeningDoctor'],
 	['CODE_FORMAT', 'a product name instead of its code', withVaccine({ product: 'コミナティ' }), 'vaccine.product'],
 	['TIMESTAMP_FORMAT', 'a dose time without zone', sampleDose({ givenAt: '2025-10-01T10:30:00' }), 'givenAt'],
-	['TIMESTAMP_FORMAT', 'a recording time on 31 September', sampleDose({ recordedAt: '2025-09-31T01:31:00Z' }), 'recordedAt'],
+	[
+		'TIMESTAMP_FORMAT',
+		'a recording time on 31 September',
+		sampleDose({ recordedAt: '2025-09-31T01:31:00Z' }),
+		'recordedAt'
+	],
 	['TIMESTAMP_FORMAT', 'a year typed as 2205', sampleDose({ givenAt: '2205-10-01T01:30:00Z' }), 'givenAt'],
 	['DATE_FORMAT', 'an expiry on 30 February', withVaccine({ expiry: '2026-02-30' }), 'vaccine.expiry'],
 	['DATE_FORMAT', 'an expiry with slashes', withVaccine({ expiry: '2026/03/31' }), 'vaccine.expiry'],
@@ -161,8 +212,18 @@ const CASES: Case[] = [
 	['DOSE_NUMBER_RANGE', 'zero', sampleDose({ doseNumber: 0 }), 'doseNumber'],
 	['DOSE_NUMBER_RANGE', 'a fraction', sampleDose({ doseNumber: 2.5 }), 'doseNumber'],
 	['DOSE_NUMBER_RANGE', 'beyond the catalog limit', sampleDose({ doseNumber: 7 }), 'doseNumber'],
-	['DOSE_NUMBER_RANGE', 'beyond the limit on a not-vaccinated record', sampleNotVaccinated({ doseNumber: 8 }), 'doseNumber'],
-	['DOSE_NUMBER_RANGE', 'beyond the limit in a correction', sampleCorrection({ record: { ...sampleCorrection().record, doseNumber: 9 } }), 'record.doseNumber'],
+	[
+		'DOSE_NUMBER_RANGE',
+		'beyond the limit on a not-vaccinated record',
+		sampleNotVaccinated({ doseNumber: 8 }),
+		'doseNumber'
+	],
+	[
+		'DOSE_NUMBER_RANGE',
+		'beyond the limit in a correction',
+		sampleCorrection({ record: { ...sampleCorrection().record, doseNumber: 9 } }),
+		'record.doseNumber'
+	],
 	['ENUM_VALUE', 'a setting', { ...sampleDose(), setting: 'home' }, 'setting'],
 	['ENUM_VALUE', 'an injection site', { ...sampleDose(), injectionSite: 'left-ear' }, 'injectionSite'],
 	['ENUM_VALUE', 'a route', { ...sampleDose(), route: 'oral' }, 'route'],
@@ -178,31 +239,89 @@ const CASES: Case[] = [
 	['REASON_REQUIRED', 'an empty correction reason', sampleCorrection({ reason: '' }), 'reason'],
 	['NOTE_REQUIRED', '"other" without a note', sampleNotVaccinated({ reason: 'other', reasonNote: null }), 'reasonNote'],
 	['NOTE_REQUIRED', 'a blank note', sampleNotVaccinated({ reasonNote: ' 　' }), 'reasonNote'],
-	['NOTE_REQUIRED', '"other" without a note in a correction', sampleCorrection({ record: { ...recordOf(sampleNotVaccinated()), reason: 'other', reasonNote: null } as never }), 'record.reasonNote'],
+	[
+		'NOTE_REQUIRED',
+		'"other" without a note in a correction',
+		sampleCorrection({ record: { ...recordOf(sampleNotVaccinated()), reason: 'other', reasonNote: null } as never }),
+		'record.reasonNote'
+	],
 	['TEXT_TOO_LONG', 'a 501-character reason', sampleVoid({ reason: 'あ'.repeat(501) }), 'reason'],
 	['TEXT_TOO_LONG', 'a 201-character note', sampleNotVaccinated({ reasonNote: 'あ'.repeat(201) }), 'reasonNote'],
 	['REASON_REQUIRED', 'a reopen without a reason', sampleBatchReopen({ reason: '  ' }), 'reason'],
-	['BATCH_DEVICE_MISMATCH', 'another device reopening the batch', sampleBatchReopen({ device: '01936f4e-1c2a-7b3d-8e4f-0a1b2c3d4e60' }), 'device'],
+	[
+		'BATCH_DEVICE_MISMATCH',
+		'another device reopening the batch',
+		sampleBatchReopen({ device: '01936f4e-1c2a-7b3d-8e4f-0a1b2c3d4e60' }),
+		'device'
+	],
 	['PAPER_TALLY_RANGE', 'negative', sampleBatchClose({ paperTally: -1 }), 'paperTally'],
 	['PAPER_TALLY_RANGE', 'a fraction', sampleBatchClose({ paperTally: 1.5 }), 'paperTally'],
 	['PAPER_TALLY_RANGE', 'absurdly large', sampleBatchClose({ paperTally: 100_001 }), 'paperTally'],
-	['PRODUCT_UNKNOWN', 'a product not in the catalog', withVaccine({ product: 'vaxzevria', maker: 'astrazeneca' }), 'vaccine.product'],
-	['PRODUCT_UNKNOWN', 'in a correction', sampleCorrection({ record: { ...sampleCorrection().record, vaccine: { ...sampleDose().vaccine, product: 'x' } } as never }), 'record.vaccine.product'],
+	[
+		'PRODUCT_UNKNOWN',
+		'a product not in the catalog',
+		withVaccine({ product: 'vaxzevria', maker: 'astrazeneca' }),
+		'vaccine.product'
+	],
+	[
+		'PRODUCT_UNKNOWN',
+		'in a correction',
+		sampleCorrection({
+			record: { ...sampleCorrection().record, vaccine: { ...sampleDose().vaccine, product: 'x' } } as never
+		}),
+		'record.vaccine.product'
+	],
 	['MAKER_MISMATCH', 'Comirnaty by Moderna', withVaccine({ maker: 'moderna' }), 'vaccine.maker'],
 	['VOLUME_NOT_ALLOWED', 'Comirnaty at 0.5 mL', withVaccine({ volumeMl: 0.5 }), 'vaccine.volumeMl'],
 	['VOLUME_NOT_ALLOWED', 'a computed 0.1 + 0.2 mL', withVaccine({ volumeMl: 0.1 + 0.2 }), 'vaccine.volumeMl'],
-	['INJECTION_SITE_NOT_ALLOWED', 'Nuvaxovid in the thigh', { ...withVaccine({ product: 'nuvaxovid', maker: 'takeda', volumeMl: 0.5 }), injectionSite: 'left-thigh' }, 'injectionSite'],
+	[
+		'INJECTION_SITE_NOT_ALLOWED',
+		'Nuvaxovid in the thigh',
+		{ ...withVaccine({ product: 'nuvaxovid', maker: 'takeda', volumeMl: 0.5 }), injectionSite: 'left-thigh' },
+		'injectionSite'
+	],
 	['ROUTE_NOT_ALLOWED', 'subcutaneous Comirnaty', { ...sampleDose(), route: 'subcutaneous' }, 'route'],
-	['DOSE_NUMBER_NOT_ALLOWED', 'dose 3 of a two-dose product', sampleDose({ doseNumber: 3 }), 'doseNumber', createEventValidator(TWO_DOSE_CATALOG)],
+	[
+		'DOSE_NUMBER_NOT_ALLOWED',
+		'dose 3 of a two-dose product',
+		sampleDose({ doseNumber: 3 }),
+		'doseNumber',
+		createEventValidator(TWO_DOSE_CATALOG)
+	],
 	['LOT_EXPIRED', 'a lot that expired the day before', withVaccine({ expiry: '2025-09-30' }), 'vaccine.expiry'],
 	['BATCH_DEVICE_MISMATCH', 'another device', sampleDose({ device: '01936f4e-1c2a-7b3d-8e4f-0a1b2c3d4e60' }), 'device'],
-	['BATCH_DEVICE_MISMATCH', 'another device closing the batch', sampleBatchClose({ device: '01936f4e-1c2a-7b3d-8e4f-0a1b2c3d4e60' }), 'device'],
+	[
+		'BATCH_DEVICE_MISMATCH',
+		'another device closing the batch',
+		sampleBatchClose({ device: '01936f4e-1c2a-7b3d-8e4f-0a1b2c3d4e60' }),
+		'device'
+	],
 	['BATCH_SITE_MISMATCH', 'another site', sampleDose({ siteCode: 'V002' }), 'siteCode'],
 	['BATCH_SITE_MISMATCH', 'another site, not vaccinated', sampleNotVaccinated({ siteCode: 'V002' }), 'siteCode'],
-	['BATCH_DAY_MISMATCH', 'a dose after midnight in Japan', sampleDose({ givenAt: '2025-10-01T15:30:00Z', recordedAt: '2025-10-01T15:31:00Z' }), 'givenAt'],
-	['BATCH_DAY_MISMATCH', 'a screening the day before', sampleNotVaccinated({ givenAt: '2025-09-30T02:00:00Z' }), 'givenAt'],
-	['GIVEN_AFTER_RECORDED', 'a dose six minutes after its recording', sampleDose({ givenAt: '2025-10-01T01:37:01.000Z' }), 'givenAt'],
-	['GIVEN_AFTER_RECORDED', 'a corrected dose after the correction', sampleCorrection({ record: { ...sampleCorrection().record, givenAt: '2025-10-01T07:00:00Z' } }), 'record.givenAt'],
+	[
+		'BATCH_DAY_MISMATCH',
+		'a dose after midnight in Japan',
+		sampleDose({ givenAt: '2025-10-01T15:30:00Z', recordedAt: '2025-10-01T15:31:00Z' }),
+		'givenAt'
+	],
+	[
+		'BATCH_DAY_MISMATCH',
+		'a screening the day before',
+		sampleNotVaccinated({ givenAt: '2025-09-30T02:00:00Z' }),
+		'givenAt'
+	],
+	[
+		'GIVEN_AFTER_RECORDED',
+		'a dose six minutes after its recording',
+		sampleDose({ givenAt: '2025-10-01T01:37:01.000Z' }),
+		'givenAt'
+	],
+	[
+		'GIVEN_AFTER_RECORDED',
+		'a corrected dose after the correction',
+		sampleCorrection({ record: { ...sampleCorrection().record, givenAt: '2025-10-01T07:00:00Z' } }),
+		'record.givenAt'
+	],
 	['REPLACES_SELF', 'a void of itself', sampleVoid({ replaces: sampleVoid().id }), 'replaces'],
 	['REPLACES_SELF', 'a correction of itself', sampleCorrection({ replaces: sampleCorrection().id }), 'replaces']
 ];
@@ -234,7 +353,12 @@ describe('validateEvent: errors', () => {
 
 	it('reports every bad field of an event, one error per field', () => {
 		const r = validateEvent({ ...sampleDose(), operator: 'a b', municipality: '1', ticketNumber: 'x', setting: 'y' });
-		expect(!r.ok && r.errors.map((e) => e.path).sort()).toEqual(['municipality', 'operator', 'setting', 'ticketNumber']);
+		expect(!r.ok && r.errors.map((e) => e.path).sort()).toEqual([
+			'municipality',
+			'operator',
+			'setting',
+			'ticketNumber'
+		]);
 	});
 
 	it('reports the rules across fields too when the shape is wrong elsewhere: a bad municipality digit and an expired lot', () => {
@@ -308,7 +432,13 @@ describe('validateEvent: properties', () => {
 				siteCode: r.siteCode,
 				otherMunicipality: r.otherMunicipality,
 				screeningDoctor: r.screeningDoctor,
-				vaccine: { product: r.product.code, maker: r.product.maker, lot: r.lot, expiry, volumeMl: pick(r.product.volumesMl) },
+				vaccine: {
+					product: r.product.code,
+					maker: r.product.maker,
+					lot: r.lot,
+					expiry,
+					volumeMl: pick(r.product.volumesMl)
+				},
 				injectionSite: pick(r.product.sites),
 				route: pick(r.product.routes),
 				vaccinatingDoctor: r.vaccinatingDoctor,
@@ -326,45 +456,71 @@ describe('validateEvent: properties', () => {
 		);
 	});
 
-	const STRING_FIELDS = ['operator', 'municipality', 'ticketNumber', 'givenAt', 'siteCode', 'screeningDoctor', 'vaccinatingDoctor', 'route'] as const;
+	const STRING_FIELDS = [
+		'operator',
+		'municipality',
+		'ticketNumber',
+		'givenAt',
+		'siteCode',
+		'screeningDoctor',
+		'vaccinatingDoctor',
+		'route'
+	] as const;
 
 	it('refuses a My Number put into any string field, naming the field and never the number', () => {
 		fc.assert(
-			fc.property(doseEvent, fc.constantFrom(...STRING_FIELDS), validMyNumber, fc.constantFrom('', 'x', ' '), (event, field, n, pad) => {
-				const r = validateEvent({ ...event, [field]: pad + n + pad });
-				expect(r).toMatchObject({ ok: false, errors: [{ path: field, code: 'MY_NUMBER' }] });
-				if (!r.ok) expect(JSON.stringify(r.errors)).not.toContain(n);
-			})
+			fc.property(
+				doseEvent,
+				fc.constantFrom(...STRING_FIELDS),
+				validMyNumber,
+				fc.constantFrom('', 'x', ' '),
+				(event, field, n, pad) => {
+					const r = validateEvent({ ...event, [field]: pad + n + pad });
+					expect(r).toMatchObject({ ok: false, errors: [{ path: field, code: 'MY_NUMBER' }] });
+					if (!r.ok) expect(JSON.stringify(r.errors)).not.toContain(n);
+				}
+			)
 		);
 	});
 
 	it('never echoes a received value in messages or paths', () => {
 		const marker = fc.stringMatching(/^[a-z]{6,12} [a-z]{6,12}$/);
 		fc.assert(
-			fc.property(doseEvent, fc.constantFrom(...STRING_FIELDS, 'lot', 'expiry', 'product'), marker, (event, field, bad) => {
-				const input =
-					event.type === 'dose' && (field === 'lot' || field === 'expiry' || field === 'product')
-						? { ...event, vaccine: { ...event.vaccine, [field]: bad } }
-						: { ...event, [field]: bad };
-				const r = validateEvent(input);
-				expect(r.ok).toBe(false);
-				if (!r.ok) {
-					for (const e of r.errors) {
-						expect(e.message).not.toContain(bad);
-						expect(e.path).not.toContain(bad);
-						expect(EVENT_ERROR_CODES).toContain(e.code);
+			fc.property(
+				doseEvent,
+				fc.constantFrom(...STRING_FIELDS, 'lot', 'expiry', 'product'),
+				marker,
+				(event, field, bad) => {
+					const input =
+						event.type === 'dose' && (field === 'lot' || field === 'expiry' || field === 'product')
+							? { ...event, vaccine: { ...event.vaccine, [field]: bad } }
+							: { ...event, [field]: bad };
+					const r = validateEvent(input);
+					expect(r.ok).toBe(false);
+					if (!r.ok) {
+						for (const e of r.errors) {
+							expect(e.message).not.toContain(bad);
+							expect(e.path).not.toContain(bad);
+							expect(EVENT_ERROR_CODES).toContain(e.code);
+						}
 					}
 				}
-			})
+			)
 		);
 	});
 
 	it('never throws on arbitrary JSON and only reports known codes', () => {
 		fc.assert(
-			fc.property(fc.oneof(fc.json(), doseEvent.map((e) => JSON.stringify({ ...e, extra: 1 }))), (json) => {
-				const r = validateEvent(JSON.parse(json));
-				if (!r.ok) for (const e of r.errors) expect(EVENT_ERROR_CODES).toContain(e.code);
-			})
+			fc.property(
+				fc.oneof(
+					fc.json(),
+					doseEvent.map((e) => JSON.stringify({ ...e, extra: 1 }))
+				),
+				(json) => {
+					const r = validateEvent(JSON.parse(json));
+					if (!r.ok) for (const e of r.errors) expect(EVENT_ERROR_CODES).toContain(e.code);
+				}
+			)
 		);
 	});
 });

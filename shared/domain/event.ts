@@ -6,7 +6,14 @@ import { LOT_PATTERN } from './gs1';
 import { isValidMunicipalityCode } from './municipality';
 import { locateMyNumber, stringContainsMyNumber } from './my-number';
 import { isLotUsableOn } from './rules';
-import { DEFAULT_VACCINE_CATALOG, DOSE_NUMBER_LIMIT, findProduct, INJECTION_SITES, ROUTES, type VaccineCatalog } from './vaccines';
+import {
+	DEFAULT_VACCINE_CATALOG,
+	DOSE_NUMBER_LIMIT,
+	findProduct,
+	INJECTION_SITES,
+	ROUTES,
+	type VaccineCatalog
+} from './vaccines';
 
 /*
  * The events a device appends to its batch document. A dose is an immutable event; corrections
@@ -188,20 +195,29 @@ const timestamp = v.pipe(string(), v.check(isIsoTimestamp, 'TIMESTAMP_FORMAT' sa
 const isoDate = v.pipe(string(), v.check(isIsoDate, 'DATE_FORMAT' satisfies EventErrorCode));
 const code = v.pipe(string(), v.regex(CODE_PATTERN, 'CODE_FORMAT' satisfies EventErrorCode));
 const bool = v.boolean('FIELD_TYPE' satisfies EventErrorCode);
-const batch = v.pipe(string(), v.check((s) => parseBatchId(s) !== null, 'BATCH_FORMAT' satisfies EventErrorCode));
+const batch = v.pipe(
+	string(),
+	v.check((s) => parseBatchId(s) !== null, 'BATCH_FORMAT' satisfies EventErrorCode)
+);
 const municipality = v.pipe(
 	string(),
 	v.regex(/^\d{6}$/, 'MUNICIPALITY_FORMAT' satisfies EventErrorCode),
 	v.check(isValidMunicipalityCode, 'MUNICIPALITY_CHECK_DIGIT' satisfies EventErrorCode)
 );
-const enumOf = <const T extends readonly string[]>(options: T) => v.picklist(options, 'ENUM_VALUE' satisfies EventErrorCode);
+const enumOf = <const T extends readonly string[]>(options: T) =>
+	v.picklist(options, 'ENUM_VALUE' satisfies EventErrorCode);
 const reasonText = v.pipe(
 	string(),
 	v.regex(/\S/, 'REASON_REQUIRED' satisfies EventErrorCode),
 	v.maxLength(500, 'TEXT_TOO_LONG' satisfies EventErrorCode)
 );
 const digitNumber = (min: number, max: number, message: EventErrorCode) =>
-	v.pipe(v.number('FIELD_TYPE' satisfies EventErrorCode), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
+	v.pipe(
+		v.number('FIELD_TYPE' satisfies EventErrorCode),
+		v.integer(message),
+		v.minValue(min, message),
+		v.maxValue(max, message)
+	);
 
 /** Fields every event starts with, in wire order (id and type first, for readable JSON). */
 function base<const T extends string>(type: T) {
@@ -246,7 +262,11 @@ const vaccinatedFields = {
 const notVaccinatedFields = {
 	reason: enumOf(NOT_VACCINATED_REASONS),
 	reasonNote: v.nullable(
-		v.pipe(string(), v.regex(/\S/, 'NOTE_REQUIRED' satisfies EventErrorCode), v.maxLength(200, 'TEXT_TOO_LONG' satisfies EventErrorCode))
+		v.pipe(
+			string(),
+			v.regex(/\S/, 'NOTE_REQUIRED' satisfies EventErrorCode),
+			v.maxLength(200, 'TEXT_TOO_LONG' satisfies EventErrorCode)
+		)
 	)
 };
 
@@ -289,7 +309,14 @@ export const BatchReopenEventSchema = strict({ ...base('batch-reopen'), reason: 
 
 export const EventSchema = v.variant(
 	'type',
-	[DoseEventSchema, NotVaccinatedEventSchema, CorrectionEventSchema, VoidEventSchema, BatchCloseEventSchema, BatchReopenEventSchema],
+	[
+		DoseEventSchema,
+		NotVaccinatedEventSchema,
+		CorrectionEventSchema,
+		VoidEventSchema,
+		BatchCloseEventSchema,
+		BatchReopenEventSchema
+	],
 	variantMessage('EVENT_NOT_OBJECT')
 );
 
@@ -379,7 +406,8 @@ function ruleErrors(event: DoseEvent, catalog: VaccineCatalog): EventError[] {
 	if (record.doseNumber > catalog.maxDoseNumber) errors.push(errorAt(at('doseNumber'), 'DOSE_NUMBER_RANGE'));
 
 	if (record.type === 'not-vaccinated') {
-		if (record.reason === 'other' && record.reasonNote === null) errors.push(errorAt(at('reasonNote'), 'NOTE_REQUIRED'));
+		if (record.reason === 'other' && record.reasonNote === null)
+			errors.push(errorAt(at('reasonNote'), 'NOTE_REQUIRED'));
 		return errors;
 	}
 	const product = findProduct(catalog, record.vaccine.product);
@@ -387,20 +415,36 @@ function ruleErrors(event: DoseEvent, catalog: VaccineCatalog): EventError[] {
 		errors.push(errorAt(at('vaccine.product'), 'PRODUCT_UNKNOWN'));
 	} else {
 		if (record.vaccine.maker !== product.maker) errors.push(errorAt(at('vaccine.maker'), 'MAKER_MISMATCH'));
-		if (!product.volumesMl.includes(record.vaccine.volumeMl)) errors.push(errorAt(at('vaccine.volumeMl'), 'VOLUME_NOT_ALLOWED'));
-		if (!product.sites.includes(record.injectionSite)) errors.push(errorAt(at('injectionSite'), 'INJECTION_SITE_NOT_ALLOWED'));
+		if (!product.volumesMl.includes(record.vaccine.volumeMl))
+			errors.push(errorAt(at('vaccine.volumeMl'), 'VOLUME_NOT_ALLOWED'));
+		if (!product.sites.includes(record.injectionSite))
+			errors.push(errorAt(at('injectionSite'), 'INJECTION_SITE_NOT_ALLOWED'));
 		if (!product.routes.includes(record.route)) errors.push(errorAt(at('route'), 'ROUTE_NOT_ALLOWED'));
 		if (record.doseNumber <= catalog.maxDoseNumber && record.doseNumber > product.maxDoseNumber) {
 			errors.push(errorAt(at('doseNumber'), 'DOSE_NUMBER_NOT_ALLOWED'));
 		}
 	}
 	// A correction may record an expired-lot incident as it happened; a new dose may not.
-	if (event.type === 'dose' && !isLotUsableOn(record.vaccine.expiry, record.givenAt)) errors.push(errorAt('vaccine.expiry', 'LOT_EXPIRED'));
+	if (event.type === 'dose' && !isLotUsableOn(record.vaccine.expiry, record.givenAt))
+		errors.push(errorAt('vaccine.expiry', 'LOT_EXPIRED'));
 	return errors;
 }
 
 /** Fields every rule reads: when one of them is malformed, the rules would only guess. */
-const RULE_INPUTS = new Set(['', 'id', 'type', 'batch', 'device', 'recordedAt', 'givenAt', 'record', 'record.type', 'record.givenAt', 'vaccine', 'record.vaccine']);
+const RULE_INPUTS = new Set([
+	'',
+	'id',
+	'type',
+	'batch',
+	'device',
+	'recordedAt',
+	'givenAt',
+	'record',
+	'record.type',
+	'record.givenAt',
+	'vaccine',
+	'record.vaccine'
+]);
 
 /**
  * The rules' problems of an event whose shape is wrong elsewhere: a person fixing a refused
@@ -433,7 +477,9 @@ export function createEventValidator(catalog: VaccineCatalog): EventValidator {
 		}
 		const result = v.safeParse(EventSchema, input, { abortPipeEarly: true, message: () => 'FIELD_TYPE' });
 		if (!result.success) {
-			const errors = result.issues.map((issue) => errorAt(pathOf(issue), isEventErrorCode(issue.message) ? issue.message : 'FIELD_TYPE'));
+			const errors = result.issues.map((issue) =>
+				errorAt(pathOf(issue), isEventErrorCode(issue.message) ? issue.message : 'FIELD_TYPE')
+			);
 			return { ok: false, errors: [...errors, ...rulesDespiteShape(input, errors, catalog)] };
 		}
 		const errors = ruleErrors(result.output, catalog);

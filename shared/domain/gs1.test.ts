@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GS, GS1_ERROR_CODES, GS1_ERROR_MESSAGES, gs1CheckDigit, gs1DateToIso, isValidGtin, parseGs1, type Gs1ErrorCode } from './gs1';
+import {
+	GS,
+	GS1_ERROR_CODES,
+	GS1_ERROR_MESSAGES,
+	gs1CheckDigit,
+	gs1DateToIso,
+	isValidGtin,
+	parseGs1,
+	type Gs1ErrorCode
+} from './gs1';
 import { containsMyNumber } from './my-number';
 import { digitString, validMyNumber } from './testing/arbitraries';
 
@@ -142,7 +151,11 @@ describe('parseGs1: errors', () => {
 		['GS1_LOT_INVALID', 'an empty lot', `]C1010952012345678810${GS}17270331`],
 		['GS1_LOT_INVALID', 'a lot with a character outside CSET 82', '(01)09520123456788(10)AB#1'],
 		['MY_NUMBER', 'a My Number as lot (human-readable)', '(01)09520123456788(10)123456789018'],
-		['MY_NUMBER', 'a My Number as lot glued into a raw string', '0109520123456788' + '17270331' + '10' + '123456789018'],
+		[
+			'MY_NUMBER',
+			'a My Number as lot glued into a raw string',
+			'0109520123456788' + '17270331' + '10' + '123456789018'
+		],
 		['MY_NUMBER', 'a My Number as serial', `010952012345678821123456789018${GS}10AB`]
 	];
 
@@ -196,16 +209,29 @@ describe('parseGs1: properties', () => {
 
 	it('recovers GTIN, expiry and lot from any order of elements, raw or human-readable', () => {
 		fc.assert(
-			fc.property(gtin, yymmdd, lot, fc.array(other, { maxLength: 3 }), symbology, fc.boolean(), (g, e, l, extras, sym, hri) => {
-				const elements: [string, string, boolean][] = [['01', g, false], ['17', e, false], ['10', l, true], ...extras];
-				// A deterministic shuffle driven by the data keeps the property reproducible.
-				elements.sort((a, b) => (a[1] + a[0]).localeCompare(b[1] + b[0]));
-				const raw = hri
-					? elements.map(([ai, v]) => `(${ai})${v}`).join('')
-					: sym + elements.map(([ai, v, gs], i) => ai + v + (gs && i < elements.length - 1 ? GS : '')).join('');
-				fc.pre(!containsMyNumber(raw) && !elements.some(([, v]) => containsMyNumber(v)));
-				expect(parseGs1(raw, Y)).toEqual(ok(g, expiryOf(e), l));
-			})
+			fc.property(
+				gtin,
+				yymmdd,
+				lot,
+				fc.array(other, { maxLength: 3 }),
+				symbology,
+				fc.boolean(),
+				(g, e, l, extras, sym, hri) => {
+					const elements: [string, string, boolean][] = [
+						['01', g, false],
+						['17', e, false],
+						['10', l, true],
+						...extras
+					];
+					// A deterministic shuffle driven by the data keeps the property reproducible.
+					elements.sort((a, b) => (a[1] + a[0]).localeCompare(b[1] + b[0]));
+					const raw = hri
+						? elements.map(([ai, v]) => `(${ai})${v}`).join('')
+						: sym + elements.map(([ai, v, gs], i) => ai + v + (gs && i < elements.length - 1 ? GS : '')).join('');
+					fc.pre(!containsMyNumber(raw) && !elements.some(([, v]) => containsMyNumber(v)));
+					expect(parseGs1(raw, Y)).toEqual(ok(g, expiryOf(e), l));
+				}
+			)
 		);
 	});
 
@@ -230,11 +256,14 @@ describe('parseGs1: properties', () => {
 
 	it('never throws on arbitrary input', () => {
 		fc.assert(
-			fc.property(fc.string({ unit: fc.constantFrom('0', '1', '7', '(', ')', ']', 'C', 'd', GS, 'A', ' '), maxLength: 60 }), (raw) => {
-				const r = parseGs1(raw, Y);
-				if (r.ok) expect(isValidGtin(r.gtin)).toBe(true);
-				else expect(GS1_ERROR_CODES).toContain(r.error.code);
-			})
+			fc.property(
+				fc.string({ unit: fc.constantFrom('0', '1', '7', '(', ')', ']', 'C', 'd', GS, 'A', ' '), maxLength: 60 }),
+				(raw) => {
+					const r = parseGs1(raw, Y);
+					if (r.ok) expect(isValidGtin(r.gtin)).toBe(true);
+					else expect(GS1_ERROR_CODES).toContain(r.error.code);
+				}
+			)
 		);
 	});
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatJapanDateMinute, formatJapanDateTime, formatJapanTime, japanDateAt, japanHourAt, japanMidnight } from './japan-time';
+import {
+	formatJapanDateMinute,
+	formatJapanDateTime,
+	formatJapanTime,
+	japanDateAt,
+	japanHourAt,
+	japanMidnight
+} from './japan-time';
 
 describe('Japan time', () => {
 	// 2026-11-21T15:30:05Z is 2026-11-22 00:30:05 in Tokyo: the day has already turned there.
@@ -21,7 +28,16 @@ describe('Japan time', () => {
 	});
 
 	it('agrees with Intl on the Asia/Tokyo zone over a year of instants', () => {
-		const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+		const intl = new Intl.DateTimeFormat('en-CA', {
+			timeZone: 'Asia/Tokyo',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+			hourCycle: 'h23'
+		});
 		for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 7_777_777) {
 			const p = Object.fromEntries(intl.formatToParts(t).map((x) => [x.type, x.value]));
 			expect(formatJapanDateTime(t)).toBe(`${p.year}/${p.month}/${p.day} ${p.hour}:${p.minute}:${p.second}`);

@@ -18,10 +18,18 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** Wall-clock fields of an instant in Japan. */
 function japanFields(epochMs: number) {
 	const t = new Date(epochMs + OFFSET_MS);
-	return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
+	return {
+		y: t.getUTCFullYear(),
+		mo: t.getUTCMonth() + 1,
+		d: t.getUTCDate(),
+		h: t.getUTCHours(),
+		mi: t.getUTCMinutes(),
+		s: t.getUTCSeconds()
+	};
 }
 
-const toMs = (at: string | number | Date) => (typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime());
+const toMs = (at: string | number | Date) =>
+	typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
 
 /** The date in Japan of an instant, `YYYY-MM-DD` (a service day, a date input's value). */
 export function japanDateAt(at: string | number | Date): string {

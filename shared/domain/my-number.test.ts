@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsMyNumber, isMyNumber, locateMyNumber, MY_NUMBER_MESSAGE, MY_NUMBER_REDACTED, myNumberCheckDigit, redactMyNumbers } from './my-number';
+import {
+	containsMyNumber,
+	isMyNumber,
+	locateMyNumber,
+	MY_NUMBER_MESSAGE,
+	MY_NUMBER_REDACTED,
+	myNumberCheckDigit,
+	redactMyNumbers
+} from './my-number';
 import { digitString, fullWidthDigits as fullWidth, validMyNumber } from './testing/arbitraries';
 /** Twelve digits whose last digit is not the check digit. */
 const invalidMyNumber = fc
@@ -202,25 +210,65 @@ describe('disguised My Numbers', () => {
 	});
 
 	it('redacts every My Number in a line, disguises included, and leaves the rest', () => {
-		expect(redactMyNumbers('DELETE /api/office/lots/comirnaty/123456789018\u0000 failed')).toBe(`DELETE /api/office/lots/comirnaty/${MY_NUMBER_REDACTED}\u0000 failed`);
-		expect(redactMyNumbers('a 1234.5678.9018 b 1234\u200b5678\u200b9018 c')).toBe(`a ${MY_NUMBER_REDACTED} b ${MY_NUMBER_REDACTED} c`);
-		expect(redactMyNumbers('ticket 121310160000067890 at 2026/12/05 10:30')).toBe('ticket 121310160000067890 at 2026/12/05 10:30');
+		expect(redactMyNumbers('DELETE /api/office/lots/comirnaty/123456789018\u0000 failed')).toBe(
+			`DELETE /api/office/lots/comirnaty/${MY_NUMBER_REDACTED}\u0000 failed`
+		);
+		expect(redactMyNumbers('a 1234.5678.9018 b 1234\u200b5678\u200b9018 c')).toBe(
+			`a ${MY_NUMBER_REDACTED} b ${MY_NUMBER_REDACTED} c`
+		);
+		expect(redactMyNumbers('ticket 121310160000067890 at 2026/12/05 10:30')).toBe(
+			'ticket 121310160000067890 at 2026/12/05 10:30'
+		);
 		expect(redactMyNumbers('１２３４５６７８９０１８')).toBe(MY_NUMBER_REDACTED);
 		expect(redactMyNumbers('no digits')).toBe('no digits');
 	});
 });
 
 /** Digits of other scripts a person reads as digits: [zero code point] per script. */
-const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xae6, 0xbe6, 0xe50, 0xed0, 0xf20, 0x1040, 0x17e0, 0x1d7ce, 0x1d7ec];
+const DIGIT_ZEROS = [
+	0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xae6, 0xbe6, 0xe50, 0xed0, 0xf20, 0x1040, 0x17e0, 0x1d7ce, 0x1d7ec
+];
 const KANJI = '〇一二三四五六七八九';
-const writeDigit = (d: number, style: number) => (style === DIGIT_ZEROS.length ? KANJI[d]! : String.fromCodePoint(DIGIT_ZEROS[style]! + d));
+const writeDigit = (d: number, style: number) =>
+	style === DIGIT_ZEROS.length ? KANJI[d]! : String.fromCodePoint(DIGIT_ZEROS[style]! + d);
 const INVISIBLES = ['\u200b', '\u200c', '\u200d', '\u2060', '\u00ad', '\ufeff', '\u200e', '\ufe0f', '\u034f'];
 /** Separator characters people (and attackers) put between digit groups. */
-const SEPARATORS = [' ', '\u3000', '\u00a0', '\u2009', '\t', '.', '/', ',', '_', '-', '‐', '‑', '‒', '–', '—', '―', 'ー', '－', '・', ':', '*', '|', '~', '+', '#', '、', '。', '･', '＿'];
+const SEPARATORS = [
+	' ',
+	'\u3000',
+	'\u00a0',
+	'\u2009',
+	'\t',
+	'.',
+	'/',
+	',',
+	'_',
+	'-',
+	'‐',
+	'‑',
+	'‒',
+	'–',
+	'—',
+	'―',
+	'ー',
+	'－',
+	'・',
+	':',
+	'*',
+	'|',
+	'~',
+	'+',
+	'#',
+	'、',
+	'。',
+	'･',
+	'＿'
+];
 /** Separators that cannot make a group read as a date, time, address or phone number. */
 const PLAIN_SEPARATORS = SEPARATORS.filter((c) => !':/.+'.includes(c));
 
-const separatorRun = (chars: string[]) => fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+const separatorRun = (chars: string[]) =>
+	fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
 
 /** A valid My Number in a generated disguise: any grouping, digits of any script, invisibles. */
 const disguised = fc
@@ -246,8 +294,16 @@ const disguised = fc
 
 /** Legitimate values that must never be refused. */
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const date = fc.record({ y: fc.integer({ min: 1990, max: 2100 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) });
-const time = fc.record({ h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }) });
+const date = fc.record({
+	y: fc.integer({ min: 1990, max: 2100 }),
+	m: fc.integer({ min: 1, max: 12 }),
+	d: fc.integer({ min: 1, max: 28 })
+});
+const time = fc.record({
+	h: fc.integer({ min: 0, max: 23 }),
+	mi: fc.integer({ min: 0, max: 59 }),
+	s: fc.integer({ min: 0, max: 59 })
+});
 const gtin13 = digitString(12).map((d) => {
 	const sum = Array.from(d).reduce((acc, c, i) => acc + Number(c) * (i % 2 === 0 ? 1 : 3), 0);
 	return d + ((10 - (sum % 10)) % 10);
@@ -255,18 +311,30 @@ const gtin13 = digitString(12).map((d) => {
 const legitimate = fc.oneof(
 	digitString(18), // a ticket in its own field
 	fc.uuid(),
-	fc.tuple(date, time).map(([{ y, m, d }, { h, mi, s }]) => `${y}-${pad(m, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.000Z`),
+	fc
+		.tuple(date, time)
+		.map(
+			([{ y, m, d }, { h, mi, s }]) => `${y}-${pad(m, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.000Z`
+		),
 	fc.tuple(date, time).map(([{ y, m, d }, { h, mi }]) => `${y}/${pad(m, 2)}/${pad(d, 2)} ${pad(h, 2)}:${pad(mi, 2)}`),
 	fc.tuple(date, time).map(([{ y, m, d }, { h, mi }]) => `${y}-${pad(m, 2)}-${pad(d, 2)} ${pad(h, 2)}:${pad(mi, 2)}`),
 	fc.tuple(date, time, time).map(([{ m, d }, a, b]) => `${m}/${d} ${a.h}:${pad(a.mi, 2)}-${b.h}:${pad(b.mi, 2)}`),
-	fc.tuple(fc.integer({ min: 1, max: 4 }), digitString(9), fc.constantFrom('-', ' ', '')).map(([area, d, sep]) => `0${d.slice(0, area)}${sep}${d.slice(area, 5)}${sep}${d.slice(5)}`), // landline, 10 digits
-	fc.tuple(fc.constantFrom('5', '7', '8', '9'), digitString(8), fc.constantFrom('-', ' ', '')).map(([k, d, sep]) => `0${k}0${sep}${d.slice(0, 4)}${sep}${d.slice(4)}`), // mobile, 11 digits
+	fc
+		.tuple(fc.integer({ min: 1, max: 4 }), digitString(9), fc.constantFrom('-', ' ', ''))
+		.map(([area, d, sep]) => `0${d.slice(0, area)}${sep}${d.slice(area, 5)}${sep}${d.slice(5)}`), // landline, 10 digits
+	fc
+		.tuple(fc.constantFrom('5', '7', '8', '9'), digitString(8), fc.constantFrom('-', ' ', ''))
+		.map(([k, d, sep]) => `0${k}0${sep}${d.slice(0, 4)}${sep}${d.slice(4)}`), // mobile, 11 digits
 	fc.tuple(digitString(2), digitString(4), digitString(4)).map(([a, b, c]) => `+81 ${a}-${b}-${c}`), // international phone
 	fc.tuple(fc.ipV4()).map(([ip]) => ip),
 	gtin13,
 	gtin13.map((g) => '0' + g), // GTIN-14
-	fc.tuple(gtin13, date, fc.stringMatching(/^[0-9A-Z]{1,12}$/)).map(([g, { y, m, d }, lot]) => `(01)0${g}(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),
-	fc.tuple(date, fc.stringMatching(/^[0-9]{1,10}$/)).map(([{ y, m, d }, lot]) => `(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),
+	fc
+		.tuple(gtin13, date, fc.stringMatching(/^[0-9A-Z]{1,12}$/))
+		.map(([g, { y, m, d }, lot]) => `(01)0${g}(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),
+	fc
+		.tuple(date, fc.stringMatching(/^[0-9]{1,10}$/))
+		.map(([{ y, m, d }, lot]) => `(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),
 	fc.stringMatching(/^[A-Z]{2}[0-9]{4,6}$/) // a lot
 );
 

@@ -56,7 +56,8 @@ const passesCheck = (twelve: string) => myNumberCheckDigit(twelve.slice(0, 11)) 
 const SEPARATOR_CHAR = String.raw`[\s\p{Z}\p{P}\p{S}\p{Cc}\u30fc]`;
 const CHAIN = new RegExp(String.raw`\d+(?:${SEPARATOR_CHAR}{1,3}\d+)*`, 'gu');
 
-const inRange = (s: string | undefined, min: number, max: number) => s !== undefined && Number(s) >= min && Number(s) <= max;
+const inRange = (s: string | undefined, min: number, max: number) =>
+	s !== undefined && Number(s) >= min && Number(s) <= max;
 
 /**
  * What reads as something other than an identity number. Each pattern is anchored by the
@@ -65,8 +66,14 @@ const inRange = (s: string | undefined, min: number, max: number) => s !== undef
 const ASIDE: { pattern: RegExp; valid: (m: RegExpExecArray) => boolean }[] = [
 	{
 		// Date with optional time: 2026/12/05, 2026-12-05 10:30, 2026.12.05 10:30:15
-		pattern: /(?<!\d|\d[/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:[ \t\u3000]{1,2}(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?![\d/.:-]\d|\d)/gu,
-		valid: (m) => inRange(m[1], 1900, 2199) && inRange(m[3], 1, 12) && inRange(m[4], 1, 31) && (m[5] === undefined || (inRange(m[5], 0, 24) && inRange(m[6], 0, 59) && (m[7] === undefined || inRange(m[7], 0, 60))))
+		pattern:
+			/(?<!\d|\d[/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:[ \t\u3000]{1,2}(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?![\d/.:-]\d|\d)/gu,
+		valid: (m) =>
+			inRange(m[1], 1900, 2199) &&
+			inRange(m[3], 1, 12) &&
+			inRange(m[4], 1, 31) &&
+			(m[5] === undefined ||
+				(inRange(m[5], 0, 24) && inRange(m[6], 0, 59) && (m[7] === undefined || inRange(m[7], 0, 60))))
 	},
 	{
 		// Month and day: 12/05
@@ -122,18 +129,23 @@ function myNumberSpans(folded: string): Span[] {
 	for (const chain of folded.matchAll(CHAIN)) {
 		const start = chain.index;
 		const groups: { digits: string; start: number; end: number }[] = [];
-		for (const g of chain[0].matchAll(/\d+/g)) groups.push({ digits: g[0], start: start + g.index, end: start + g.index + g[0].length });
+		for (const g of chain[0].matchAll(/\d+/g))
+			groups.push({ digits: g[0], start: start + g.index, end: start + g.index + g[0].length });
 		const seps: string[] = [];
 		// A chain made only of dates, times, addresses… is read as those, and nothing else.
 		if (groups.every((g) => aside[g.start] === 1 && aside[g.end - 1] === 1)) continue;
 		for (let i = 1; i < groups.length; i++) seps.push(folded.slice(groups[i - 1]!.end, groups[i]!.start));
-		const joined = (from: number, to: number) => groups.slice(from, to).map((g) => g.digits).join('');
+		const joined = (from: number, to: number) =>
+			groups
+				.slice(from, to)
+				.map((g) => g.digits)
+				.join('');
 		const span = (from: number, to: number) => ({ start: groups[from]!.start, end: groups[to - 1]!.end });
 
 		for (const g of groups) consider(g.digits, g.start, g.end);
 		if (groups.length > 1) consider(joined(0, groups.length), start, start + chain[0].length);
 		// Maximal parts joined by one and the same separator.
-		for (let i = 0; i < seps.length; ) {
+		for (let i = 0; i < seps.length;) {
 			let j = i;
 			while (j + 1 < seps.length && seps[j + 1] === seps[i]) j++;
 			const from = i;
@@ -145,7 +157,7 @@ function myNumberSpans(folded: string): Span[] {
 			i = j + 1;
 		}
 		// Maximal streaks of exactly three 4-digit groups.
-		for (let i = 0; i < groups.length; ) {
+		for (let i = 0; i < groups.length;) {
 			if (groups[i]!.digits.length !== 4) {
 				i++;
 				continue;
@@ -258,4 +270,5 @@ export function containsMyNumber(value: unknown): boolean {
 	return locateMyNumber(value) !== null;
 }
 
-export const MY_NUMBER_MESSAGE = '個人番号（マイナンバー）と思われる数字は入力できません。接種券の番号を入力してください。';
+export const MY_NUMBER_MESSAGE =
+	'個人番号（マイナンバー）と思われる数字は入力できません。接種券の番号を入力してください。';

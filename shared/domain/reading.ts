@@ -5,7 +5,18 @@
  * characters, where it came from in the original, so a finding can be redacted in place.
  */
 
-const KANJI_DIGITS: Record<string, string> = { '〇': '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+const KANJI_DIGITS: Record<string, string> = {
+	〇: '0',
+	一: '1',
+	二: '2',
+	三: '3',
+	四: '4',
+	五: '5',
+	六: '6',
+	七: '7',
+	八: '8',
+	九: '9'
+};
 
 const DECIMAL_DIGIT = /\p{Nd}/u;
 // Format characters (zero-width space, word joiner, soft hyphen, bidi marks…), combining marks

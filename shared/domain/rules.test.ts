@@ -22,29 +22,53 @@ describe('dose sequence', () => {
 
 	it('counts days by the Japanese calendar date, not 24-hour periods', () => {
 		// 21 calendar days apart in JST, though only 20 days and 1 hour in elapsed time.
-		expect(doseSequenceProblem({ givenAt: at('2025-01-01', '23:00:00') }, { givenAt: at('2025-01-22', '00:00:00'), doseNumber: 2, product: 'comirnaty' })).toBeNull();
+		expect(
+			doseSequenceProblem(
+				{ givenAt: at('2025-01-01', '23:00:00') },
+				{ givenAt: at('2025-01-22', '00:00:00'), doseNumber: 2, product: 'comirnaty' }
+			)
+		).toBeNull();
 		// The same instants seen in UTC fall on other days; the rule must not use them.
-		expect(doseSequenceProblem({ givenAt: '2025-01-01T14:00:00Z' }, { givenAt: '2025-01-21T16:00:00Z', doseNumber: 2, product: 'comirnaty' })).toBeNull();
+		expect(
+			doseSequenceProblem(
+				{ givenAt: '2025-01-01T14:00:00Z' },
+				{ givenAt: '2025-01-21T16:00:00Z', doseNumber: 2, product: 'comirnaty' }
+			)
+		).toBeNull();
 	});
 
 	it('property: a dose exactly at, or later than, the product minimum passes, one day earlier does not', () => {
 		const products = DEFAULT_VACCINE_CATALOG.products.map((p) => p.code);
 		fc.assert(
-			fc.property(fc.constantFrom(...products), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 400 }), (code, n, extra) => {
-				const product = findProduct(DEFAULT_VACCINE_CATALOG, code)!;
-				const min = product.minIntervalDays[n]!;
-				const start = Date.UTC(2025, 0, 1);
-				const day = (offset: number) => new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
-				expect(doseSequenceProblem({ givenAt: at(day(0)) }, { givenAt: at(day(min + extra)), doseNumber: n, product: code })).toBeNull();
-				if (min > 0) {
-					expect(doseSequenceProblem({ givenAt: at(day(0)) }, { givenAt: at(day(min - 1)), doseNumber: n, product: code })).toBe('DOSE_INTERVAL_TOO_SHORT');
+			fc.property(
+				fc.constantFrom(...products),
+				fc.integer({ min: 2, max: 6 }),
+				fc.integer({ min: 0, max: 400 }),
+				(code, n, extra) => {
+					const product = findProduct(DEFAULT_VACCINE_CATALOG, code)!;
+					const min = product.minIntervalDays[n]!;
+					const start = Date.UTC(2025, 0, 1);
+					const day = (offset: number) => new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
+					expect(
+						doseSequenceProblem(
+							{ givenAt: at(day(0)) },
+							{ givenAt: at(day(min + extra)), doseNumber: n, product: code }
+						)
+					).toBeNull();
+					if (min > 0) {
+						expect(
+							doseSequenceProblem({ givenAt: at(day(0)) }, { givenAt: at(day(min - 1)), doseNumber: n, product: code })
+						).toBe('DOSE_INTERVAL_TOO_SHORT');
+					}
 				}
-			})
+			)
 		);
 	});
 
 	it('refuses to compare non-timestamps', () => {
-		expect(() => doseSequenceProblem({ givenAt: '2025-01-01' }, { givenAt: at('2025-02-01'), doseNumber: 2, product: 'comirnaty' })).toThrow(RangeError);
+		expect(() =>
+			doseSequenceProblem({ givenAt: '2025-01-01' }, { givenAt: at('2025-02-01'), doseNumber: 2, product: 'comirnaty' })
+		).toThrow(RangeError);
 	});
 });
 

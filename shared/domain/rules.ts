@@ -7,7 +7,8 @@ import { DEFAULT_VACCINE_CATALOG, findProduct, minIntervalDays, type VaccineCata
  * office puts the record in its review queue. Dates compare by service day (JST).
  */
 
-export type DoseSequenceProblem = 'DOSE_BEFORE_PREVIOUS' | 'DOSE_INTERVAL_TOO_SHORT' | 'PRODUCT_UNKNOWN' | 'DOSE_NUMBER_NOT_ALLOWED';
+export type DoseSequenceProblem =
+	'DOSE_BEFORE_PREVIOUS' | 'DOSE_INTERVAL_TOO_SHORT' | 'PRODUCT_UNKNOWN' | 'DOSE_NUMBER_NOT_ALLOWED';
 
 export interface DoseInSequence {
 	givenAt: string;

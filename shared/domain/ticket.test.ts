@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupTicketNumber, parseTicket, TICKET_ERROR_CODES, TICKET_ERROR_MESSAGES, type TicketErrorCode } from './ticket';
+import {
+	groupTicketNumber,
+	parseTicket,
+	TICKET_ERROR_CODES,
+	TICKET_ERROR_MESSAGES,
+	type TicketErrorCode
+} from './ticket';
 import { digitString, fullWidthDigits, municipalityCode, validMyNumber } from './testing/arbitraries';
 
 const SHINJUKU = '131041';

@@ -19,11 +19,15 @@ export interface Ticket {
 
 export type TicketErrorCode = 'TICKET_FORMAT' | 'MUNICIPALITY_CHECK_DIGIT' | 'MUNICIPALITY_REQUIRED' | 'MY_NUMBER';
 
-export const TICKET_ERROR_CODES: readonly TicketErrorCode[] = ['TICKET_FORMAT', 'MUNICIPALITY_CHECK_DIGIT', 'MUNICIPALITY_REQUIRED', 'MY_NUMBER'];
+export const TICKET_ERROR_CODES: readonly TicketErrorCode[] = [
+	'TICKET_FORMAT',
+	'MUNICIPALITY_CHECK_DIGIT',
+	'MUNICIPALITY_REQUIRED',
+	'MY_NUMBER'
+];
 
 export type ParseTicketResult =
-	| { ok: true; ticket: Ticket }
-	| { ok: false; error: { code: TicketErrorCode; message: string } };
+	{ ok: true; ticket: Ticket } | { ok: false; error: { code: TicketErrorCode; message: string } };
 
 export const TICKET_ERROR_MESSAGES: Readonly<Record<TicketErrorCode, string>> = {
 	TICKET_FORMAT: '接種券番号の形式が正しくありません（18桁、または券番号10桁）。',

@@ -16,7 +16,8 @@ import {
 } from './vaccines';
 
 /** A deep copy of the default catalog that a test may change. */
-const editable = (): { -readonly [K in keyof VaccineCatalog]: any } => JSON.parse(JSON.stringify(DEFAULT_VACCINE_CATALOG));
+const editable = (): { -readonly [K in keyof VaccineCatalog]: any } =>
+	JSON.parse(JSON.stringify(DEFAULT_VACCINE_CATALOG));
 
 describe('vaccine catalog', () => {
 	it('the default catalog passes its own schema', () => {
@@ -112,6 +113,9 @@ describe('vaccine catalog', () => {
 		const c = editable();
 		change(c);
 		const r = parseVaccineCatalog(c);
-		expect(r.ok ? null : r.errors[0]).toMatchObject({ code, message: CATALOG_ERROR_MESSAGES[code as keyof typeof CATALOG_ERROR_MESSAGES] });
+		expect(r.ok ? null : r.errors[0]).toMatchObject({
+			code,
+			message: CATALOG_ERROR_MESSAGES[code as keyof typeof CATALOG_ERROR_MESSAGES]
+		});
 	});
 });

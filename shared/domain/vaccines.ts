@@ -198,7 +198,7 @@ export const CATALOG_ERROR_MESSAGES = {
 export type CatalogErrorCode = keyof typeof CATALOG_ERROR_MESSAGES;
 
 const codeOf = <C extends CatalogErrorCode>(c: C) => c;
-const unique = <T,>(values: T[]) => new Set(values).size === values.length;
+const unique = <T>(values: T[]) => new Set(values).size === values.length;
 const catalogCode = (c: CatalogErrorCode) => v.pipe(v.string(codeOf(c)), v.regex(CODE_PATTERN, codeOf(c)));
 const catalogName = v.pipe(
 	v.string(codeOf('NAME_REQUIRED')),
@@ -209,7 +209,9 @@ const doseLimit = (c: CatalogErrorCode) => v.pipe(v.number(c), v.integer(c), v.m
 
 /** Every dose number from 2 to the product's limit has an interval, and no other. */
 function intervalsComplete(p: { maxDoseNumber: number; minIntervalDays: Record<string, number> }): boolean {
-	const keys = Object.keys(p.minIntervalDays).map(Number).sort((a, b) => a - b);
+	const keys = Object.keys(p.minIntervalDays)
+		.map(Number)
+		.sort((a, b) => a - b);
 	const expected = Array.from({ length: p.maxDoseNumber - 1 }, (_, i) => i + 2);
 	return keys.length === expected.length && keys.every((k, i) => k === expected[i]);
 }
@@ -222,20 +224,45 @@ export const ProductSchema = v.pipe(
 			name: catalogName,
 			maker: catalogCode('CODE_FORMAT'),
 			gtins: v.pipe(
-				v.array(v.pipe(v.string(codeOf('GTIN_INVALID')), v.check((g) => /^\d{14}$/.test(g) && isValidGtin(g), codeOf('GTIN_INVALID'))), codeOf('GTIN_INVALID')),
+				v.array(
+					v.pipe(
+						v.string(codeOf('GTIN_INVALID')),
+						v.check((g) => /^\d{14}$/.test(g) && isValidGtin(g), codeOf('GTIN_INVALID'))
+					),
+					codeOf('GTIN_INVALID')
+				),
 				v.check(unique, codeOf('GTIN_DUPLICATE'))
 			),
 			volumesMl: v.pipe(
-				v.array(v.pipe(v.number(codeOf('VOLUMES_INVALID')), v.finite(codeOf('VOLUMES_INVALID')), v.gtValue(0, codeOf('VOLUMES_INVALID')), v.maxValue(5, codeOf('VOLUMES_INVALID'))), codeOf('VOLUMES_INVALID')),
+				v.array(
+					v.pipe(
+						v.number(codeOf('VOLUMES_INVALID')),
+						v.finite(codeOf('VOLUMES_INVALID')),
+						v.gtValue(0, codeOf('VOLUMES_INVALID')),
+						v.maxValue(5, codeOf('VOLUMES_INVALID'))
+					),
+					codeOf('VOLUMES_INVALID')
+				),
 				v.minLength(1, codeOf('VOLUMES_INVALID')),
 				v.check(unique, codeOf('VOLUMES_INVALID'))
 			),
-			sites: v.pipe(v.array(v.picklist(INJECTION_SITES, codeOf('SITES_INVALID')), codeOf('SITES_INVALID')), v.minLength(1, codeOf('SITES_INVALID'))),
-			routes: v.pipe(v.array(v.picklist(ROUTES, codeOf('ROUTES_INVALID')), codeOf('ROUTES_INVALID')), v.minLength(1, codeOf('ROUTES_INVALID'))),
+			sites: v.pipe(
+				v.array(v.picklist(INJECTION_SITES, codeOf('SITES_INVALID')), codeOf('SITES_INVALID')),
+				v.minLength(1, codeOf('SITES_INVALID'))
+			),
+			routes: v.pipe(
+				v.array(v.picklist(ROUTES, codeOf('ROUTES_INVALID')), codeOf('ROUTES_INVALID')),
+				v.minLength(1, codeOf('ROUTES_INVALID'))
+			),
 			maxDoseNumber: doseLimit('MAX_DOSE_INVALID'),
 			minIntervalDays: v.record(
 				v.pipe(v.string(), v.regex(/^[2-9]$/, codeOf('INTERVALS_INVALID'))),
-				v.pipe(v.number(codeOf('INTERVALS_INVALID')), v.integer(codeOf('INTERVALS_INVALID')), v.minValue(0, codeOf('INTERVALS_INVALID')), v.maxValue(3650, codeOf('INTERVALS_INVALID'))),
+				v.pipe(
+					v.number(codeOf('INTERVALS_INVALID')),
+					v.integer(codeOf('INTERVALS_INVALID')),
+					v.minValue(0, codeOf('INTERVALS_INVALID')),
+					v.maxValue(3650, codeOf('INTERVALS_INVALID'))
+				),
 				codeOf('INTERVALS_INVALID')
 			)
 		},
@@ -253,7 +280,11 @@ export const VaccineCatalogSchema = v.pipe(
 	v.strictObject(
 		{
 			maxDoseNumber: doseLimit('MAX_DOSE_INVALID'),
-			makers: v.record(catalogCode('CODE_FORMAT'), v.strictObject({ name: catalogName }, codeOf('CATALOG_INVALID')), codeOf('CATALOG_INVALID')),
+			makers: v.record(
+				catalogCode('CODE_FORMAT'),
+				v.strictObject({ name: catalogName }, codeOf('CATALOG_INVALID')),
+				codeOf('CATALOG_INVALID')
+			),
 			products: v.pipe(v.array(ProductSchema, codeOf('CATALOG_INVALID')), v.minLength(1, codeOf('CATALOG_INVALID')))
 		},
 		codeOf('CATALOG_INVALID')
@@ -269,7 +300,9 @@ export function catalogIssueCode(issue: { message: string }): CatalogErrorCode {
 	return Object.hasOwn(CATALOG_ERROR_MESSAGES, issue.message) ? (issue.message as CatalogErrorCode) : 'CATALOG_INVALID';
 }
 
-export type ParseCatalogResult = { ok: true; catalog: VaccineCatalog } | { ok: false; errors: { path: string; code: CatalogErrorCode; message: string }[] };
+export type ParseCatalogResult =
+	| { ok: true; catalog: VaccineCatalog }
+	| { ok: false; errors: { path: string; code: CatalogErrorCode; message: string }[] };
 
 /** Checks a catalog supplied by a deployment (e.g. JSON from its configuration). */
 export function parseVaccineCatalog(input: unknown): ParseCatalogResult {

@@ -25,4 +25,5 @@ export interface AuditRow {
 	detail: Record<string, unknown>;
 }
 
-export type ChainCheck = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: 'hash' | 'link' | 'gap' };
+export type ChainCheck =
+	{ ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: 'hash' | 'link' | 'gap' };

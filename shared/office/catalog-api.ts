@@ -60,4 +60,15 @@ export interface CatalogImportAnswer {
 }
 
 /** The import file's columns, in the order the template lists them. */
-export const CATALOG_CSV_COLUMNS = ['製品コード', '製品名', '製造販売業者コード', '製造販売業者名', 'GTIN', '接種量mL', '部位', '方法', '最大接種回数', '接種間隔日'] as const;
+export const CATALOG_CSV_COLUMNS = [
+	'製品コード',
+	'製品名',
+	'製造販売業者コード',
+	'製造販売業者名',
+	'GTIN',
+	'接種量mL',
+	'部位',
+	'方法',
+	'最大接種回数',
+	'接種間隔日'
+] as const;

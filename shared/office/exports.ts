@@ -17,7 +17,16 @@ export const EXPORT_ENCODINGS = ['utf-8-bom', 'shift_jis'] as const;
 export type ExportEncoding = (typeof EXPORT_ENCODINGS)[number];
 
 /** The eight columns of one dose in the VRS layout, each prefixed `n回目` in the header. */
-export const VRS_DOSE_COLUMNS = ['接種履歴登録日時', '接種日', '券番号', '接種自治体コード', '接種会場名', '接種医師名', 'ワクチンメーカー', 'ワクチンロット番号'] as const;
+export const VRS_DOSE_COLUMNS = [
+	'接種履歴登録日時',
+	'接種日',
+	'券番号',
+	'接種自治体コード',
+	'接種会場名',
+	'接種医師名',
+	'ワクチンメーカー',
+	'ワクチンロット番号'
+] as const;
 export type VrsDoseColumn = (typeof VRS_DOSE_COLUMNS)[number];
 
 /** The VRS layout's first column, left empty: the municipal health system fills it in. */

@@ -70,7 +70,16 @@ export interface HistoryEvent {
 export interface TicketHistory {
 	municipality: string;
 	ticketNumber: string;
-	records: { recordId: string; status: string; outcome: string; doseNumber: number; givenAt: string; product: string | null; lot: string | null; versions: number }[];
+	records: {
+		recordId: string;
+		status: string;
+		outcome: string;
+		doseNumber: number;
+		givenAt: string;
+		product: string | null;
+		lot: string | null;
+		versions: number;
+	}[];
 	events: HistoryEvent[];
 	items: Item[];
 }

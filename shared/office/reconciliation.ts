@@ -44,4 +44,5 @@ export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const BATCH_STATES = ['open', 'closed', 'received', 'checked', 'approved', 'exported'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 
-export const isReason = (v: unknown): v is Reason => typeof v === 'string' && (REASONS as readonly string[]).includes(v);
+export const isReason = (v: unknown): v is Reason =>
+	typeof v === 'string' && (REASONS as readonly string[]).includes(v);

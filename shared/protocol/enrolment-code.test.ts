@@ -20,7 +20,9 @@ describe('enrolment code', () => {
 		expect(decodeEnrolmentCode(text.replace('VXE1.', 'VXE2.'))).toBeNull();
 		expect(decodeEnrolmentCode(text.slice(0, -5))).toBeNull();
 		expect(decodeEnrolmentCode('VXE1.!!!')).toBeNull();
-		expect(decodeEnrolmentCode(encodeEnrolmentCode({ ...code, serverKeys: { ...code.serverKeys, box: new Uint8Array(16) } }))).toBeNull();
+		expect(
+			decodeEnrolmentCode(encodeEnrolmentCode({ ...code, serverKeys: { ...code.serverKeys, box: new Uint8Array(16) } }))
+		).toBeNull();
 		expect(decodeEnrolmentCode(encodeEnrolmentCode({ ...code, serverUrl: 'not a url' }))).toBeNull();
 	});
 });

@@ -39,7 +39,9 @@ export function decodeEnrolmentCode(text: string): EnrolmentCode | null {
 	const trimmed = text.trim();
 	if (!trimmed.startsWith(PREFIX)) return null;
 	try {
-		const json: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromB64(trimmed.slice(PREFIX.length))));
+		const json: unknown = JSON.parse(
+			new TextDecoder('utf-8', { fatal: true }).decode(fromB64(trimmed.slice(PREFIX.length)))
+		);
 		const parsed = v.safeParse(Payload, json);
 		if (!parsed.success) return null;
 		const p = parsed.output;

@@ -33,7 +33,10 @@ describe('sealed frames', () => {
 		);
 		expect(new FrameOpener(nacl.randomBytes(32)).open(frame)).toEqual({ ok: false, reason: 'DECRYPT' });
 		expect(new FrameOpener(key).open(frame.subarray(0, 30))).toEqual({ ok: false, reason: 'MALFORMED' });
-		expect(new FrameOpener(key).open(Uint8Array.of(0, ...frame.subarray(1)))).toEqual({ ok: false, reason: 'MALFORMED' });
+		expect(new FrameOpener(key).open(Uint8Array.of(0, ...frame.subarray(1)))).toEqual({
+			ok: false,
+			reason: 'MALFORMED'
+		});
 	});
 
 	it('caps the frames of one connection, so replay memory stays bounded', () => {

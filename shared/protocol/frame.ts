@@ -21,7 +21,8 @@ export function sealFrame(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
 	return concatBytes(Uint8Array.of(FRAME_SEALED), nonce, nacl.secretbox(plaintext, nonce, key));
 }
 
-export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; reason: 'MALFORMED' | 'DECRYPT' | 'REPLAY' | 'EXHAUSTED' };
+export type OpenResult =
+	{ ok: true; plaintext: Uint8Array } | { ok: false; reason: 'MALFORMED' | 'DECRYPT' | 'REPLAY' | 'EXHAUSTED' };
 
 /**
  * Frames one direction of one connection may carry. Replay detection remembers every nonce of

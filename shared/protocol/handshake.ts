@@ -57,7 +57,10 @@ export function encodeAuth(signature: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
-export type HandshakeMessage = ({ type: typeof HELLO } & Hello) | ({ type: typeof CHALLENGE } & Challenge) | { type: typeof AUTH; signature: Uint8Array };
+export type HandshakeMessage =
+	| ({ type: typeof HELLO } & Hello)
+	| ({ type: typeof CHALLENGE } & Challenge)
+	| { type: typeof AUTH; signature: Uint8Array };
 
 /** Decodes a handshake payload; null for anything malformed (lib0 throws on truncation). */
 export function decodeHandshake(payload: Uint8Array): HandshakeMessage | null {

@@ -91,7 +91,12 @@ export const MAX_PING_SECONDS = 300;
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
 
-export const DEFAULT_DEVICE_POLICY: DevicePolicy = { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: PIN_MIN_DIGITS };
+export const DEFAULT_DEVICE_POLICY: DevicePolicy = {
+	idleLockMinutes: 5,
+	offlineSessionHours: 72,
+	retentionDays: 0,
+	pinMinLength: PIN_MIN_DIGITS
+};
 
 export interface LotEntry {
 	product: string;
@@ -105,10 +110,23 @@ export type AppMessage =
 	/** serverTime: the server's clock (ISO 8601, UTC) when it sent the welcome; the station compares its own (shared/sync/clock-skew.ts). */
 	| { type: typeof MSG_WELCOME; serverTime: string; deviceStatus: string; policy: DevicePolicy }
 	| { type: typeof MSG_SYNC; doc: string; kind: YSyncKind; payload: Uint8Array }
-	| { type: typeof MSG_SIGNED_SYNC; doc: string; kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate; payload: Uint8Array; signature: Uint8Array }
+	| {
+			type: typeof MSG_SIGNED_SYNC;
+			doc: string;
+			kind: typeof messageYjsSyncStep2 | typeof messageYjsUpdate;
+			payload: Uint8Array;
+			signature: Uint8Array;
+	  }
 	| { type: typeof MSG_RECEIPT; doc: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }
 	/** stateVector: what the server holds of the document after refusing (for the device's rebase). */
-	| { type: typeof MSG_REFUSED; doc: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }
+	| {
+			type: typeof MSG_REFUSED;
+			doc: string;
+			code: string;
+			message: string;
+			eventIds: string[];
+			stateVector: Uint8Array;
+	  }
 	| { type: typeof MSG_ERROR; code: string; message: string }
 	| { type: typeof MSG_VENUE; serviceDay: string }
 	| { type: typeof MSG_LOTS; lots: LotEntry[] }
@@ -192,11 +210,18 @@ export function encodeMessage(m: AppMessage): Uint8Array {
 /** A device policy as JSON (the welcome's, or GET /api/device-policy's); throws when malformed. */
 export function parsePolicy(json: string): DevicePolicy {
 	const p = JSON.parse(json) as Partial<DevicePolicy>;
-	const n = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-	if (!n(p.idleLockMinutes, 1, 240) || !n(p.offlineSessionHours, 1, 24 * 30) || !n(p.retentionDays, 0, 365)) throw new Error('bad policy');
+	const n = (v: unknown, min: number, max: number) =>
+		typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+	if (!n(p.idleLockMinutes, 1, 240) || !n(p.offlineSessionHours, 1, 24 * 30) || !n(p.retentionDays, 0, 365))
+		throw new Error('bad policy');
 	const pinMinLength = p.pinMinLength ?? PIN_MIN_DIGITS;
 	if (!n(pinMinLength, PIN_MIN_DIGITS, PIN_MAX_DIGITS)) throw new Error('bad policy');
-	const policy: DevicePolicy = { idleLockMinutes: p.idleLockMinutes!, offlineSessionHours: p.offlineSessionHours!, retentionDays: p.retentionDays!, pinMinLength };
+	const policy: DevicePolicy = {
+		idleLockMinutes: p.idleLockMinutes!,
+		offlineSessionHours: p.offlineSessionHours!,
+		retentionDays: p.retentionDays!,
+		pinMinLength
+	};
 	if (p.pingSeconds === undefined) return policy;
 	if (!n(p.pingSeconds, MIN_PING_SECONDS, MAX_PING_SECONDS)) throw new Error('bad policy');
 	return { ...policy, pingSeconds: p.pingSeconds };
@@ -218,7 +243,12 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 		let m: AppMessage;
 		switch (type) {
 			case MSG_WELCOME:
-				m = { type, serverTime: decoding.readVarString(d), deviceStatus: decoding.readVarString(d), policy: parsePolicy(decoding.readVarString(d)) };
+				m = {
+					type,
+					serverTime: decoding.readVarString(d),
+					deviceStatus: decoding.readVarString(d),
+					policy: parsePolicy(decoding.readVarString(d))
+				};
 				break;
 			case MSG_SYNC:
 				m = { type, doc: decoding.readVarString(d), kind: readSyncKind(d), payload: decoding.readVarUint8Array(d) };
@@ -259,7 +289,13 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				break;
 			case MSG_LOTS: {
 				const lots: unknown = JSON.parse(decoding.readVarString(d));
-				if (!Array.isArray(lots) || !lots.every((l) => l && typeof l.product === 'string' && typeof l.lot === 'string' && typeof l.expiry === 'string')) return null;
+				if (
+					!Array.isArray(lots) ||
+					!lots.every(
+						(l) => l && typeof l.product === 'string' && typeof l.lot === 'string' && typeof l.expiry === 'string'
+					)
+				)
+					return null;
 				m = { type, lots: lots as LotEntry[] };
 				break;
 			}
@@ -283,8 +319,19 @@ export function decodeMessage(bytes: Uint8Array): AppMessage | null {
 				if (n < 1 || n > MAX_KEY_CHAIN) return null;
 				const chain: KeyCertificate[] = [];
 				for (let i = 0; i < n; i++) {
-					const c = { generation: decoding.readVarUint(d), box: decoding.readVarUint8Array(d), sign: decoding.readVarUint8Array(d), signature: decoding.readVarUint8Array(d) };
-					if (!Number.isSafeInteger(c.generation) || c.box.length !== 32 || c.sign.length !== 32 || c.signature.length !== 64) return null;
+					const c = {
+						generation: decoding.readVarUint(d),
+						box: decoding.readVarUint8Array(d),
+						sign: decoding.readVarUint8Array(d),
+						signature: decoding.readVarUint8Array(d)
+					};
+					if (
+						!Number.isSafeInteger(c.generation) ||
+						c.box.length !== 32 ||
+						c.sign.length !== 32 ||
+						c.signature.length !== 64
+					)
+						return null;
 					chain.push(c);
 				}
 				m = { type, chain };

@@ -34,7 +34,8 @@ export const UPDATE_REFUSAL_CODES = [
 
 export type UpdateRefusalCode = (typeof UPDATE_REFUSAL_CODES)[number];
 
-export const isUpdateRefusalCode = (v: unknown): v is UpdateRefusalCode => typeof v === 'string' && (UPDATE_REFUSAL_CODES as readonly string[]).includes(v);
+export const isUpdateRefusalCode = (v: unknown): v is UpdateRefusalCode =>
+	typeof v === 'string' && (UPDATE_REFUSAL_CODES as readonly string[]).includes(v);
 
 /**
  * Refusals that say nothing against the update: the server could not store it now. They name no
@@ -50,4 +51,5 @@ export const RETRYABLE_REFUSAL_CODES = [
 
 export type RetryableRefusalCode = (typeof RETRYABLE_REFUSAL_CODES)[number];
 
-export const isRetryableRefusal = (v: unknown): v is RetryableRefusalCode => typeof v === 'string' && (RETRYABLE_REFUSAL_CODES as readonly string[]).includes(v);
+export const isRetryableRefusal = (v: unknown): v is RetryableRefusalCode =>
+	typeof v === 'string' && (RETRYABLE_REFUSAL_CODES as readonly string[]).includes(v);

@@ -35,7 +35,12 @@ export interface KeyCertificate {
 	signature: Uint8Array;
 }
 
-export function keyChangeSigningBytes(c: { generation: number; previousSign: Uint8Array; box: Uint8Array; sign: Uint8Array }): Uint8Array {
+export function keyChangeSigningBytes(c: {
+	generation: number;
+	previousSign: Uint8Array;
+	box: Uint8Array;
+	sign: Uint8Array;
+}): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarString(e, KEY_CHANGE_CONTEXT);
 	encoding.writeVarUint(e, c.generation);
@@ -62,28 +67,42 @@ type Verify = (message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array
  * the current connection). Every link must be signed by the key before it, generations must
  * count up by one, and keys must have their sizes; anything else refuses the whole chain.
  */
-export function verifyKeyChain(trusted: PublicKeys, chain: readonly KeyCertificate[], verify: Verify = nacl.sign.detached.verify): KeyChainCheck {
+export function verifyKeyChain(
+	trusted: PublicKeys,
+	chain: readonly KeyCertificate[],
+	verify: Verify = nacl.sign.detached.verify
+): KeyChainCheck {
 	if (chain.length === 0) return { ok: false, reason: 'the key change carries no certificate' };
-	if (chain.length > MAX_KEY_CHAIN) return { ok: false, reason: `the key change carries ${chain.length} certificates, more than ${MAX_KEY_CHAIN}` };
+	if (chain.length > MAX_KEY_CHAIN)
+		return { ok: false, reason: `the key change carries ${chain.length} certificates, more than ${MAX_KEY_CHAIN}` };
 	let signer = trusted.sign;
 	let previous: number | null = null;
 	const keys: PublicKeys[] = [];
 	for (const [i, c] of chain.entries()) {
-		if (!Number.isSafeInteger(c.generation) || c.generation < 2) return { ok: false, reason: `certificate ${i + 1}: generation ${c.generation} is not a key change` };
+		if (!Number.isSafeInteger(c.generation) || c.generation < 2)
+			return { ok: false, reason: `certificate ${i + 1}: generation ${c.generation} is not a key change` };
 		if (previous !== null && c.generation !== previous + 1) {
 			return { ok: false, reason: `certificate ${i + 1}: generation ${c.generation} does not follow ${previous}` };
 		}
-		if (c.box.length !== nacl.box.publicKeyLength || c.sign.length !== nacl.sign.publicKeyLength || c.signature.length !== nacl.sign.signatureLength) {
+		if (
+			c.box.length !== nacl.box.publicKeyLength ||
+			c.sign.length !== nacl.sign.publicKeyLength ||
+			c.signature.length !== nacl.sign.signatureLength
+		) {
 			return { ok: false, reason: `certificate ${i + 1}: a key or the signature has the wrong length` };
 		}
 		const bytes = keyChangeSigningBytes({ generation: c.generation, previousSign: signer, box: c.box, sign: c.sign });
 		if (!verify(bytes, c.signature, signer)) {
 			return {
 				ok: false,
-				reason: i === 0 ? `generation ${c.generation} is not signed by the server key this device trusts` : `generation ${c.generation} is not signed by generation ${previous}`
+				reason:
+					i === 0
+						? `generation ${c.generation} is not signed by the server key this device trusts`
+						: `generation ${c.generation} is not signed by generation ${previous}`
 			};
 		}
-		if (bytesEqual(c.sign, signer)) return { ok: false, reason: `certificate ${i + 1}: generation ${c.generation} repeats the key that signed it` };
+		if (bytesEqual(c.sign, signer))
+			return { ok: false, reason: `certificate ${i + 1}: generation ${c.generation} repeats the key that signed it` };
 		keys.push({ box: c.box, sign: c.sign });
 		signer = c.sign;
 		previous = c.generation;
@@ -113,7 +132,11 @@ export const MAX_EARLIER_PINS = 16;
 export const sameServerKeys = (a: PublicKeys, b: PublicKeys) => bytesEqual(a.box, b.box) && bytesEqual(a.sign, b.sign);
 
 /** The pins after accepting a verified chain that started at `provedBy` (one of the pinned keys). */
-export function pinsAfterChange(pins: ServerKeyPins, provedBy: PublicKeys, check: Extract<KeyChainCheck, { ok: true }>): ServerKeyPins {
+export function pinsAfterChange(
+	pins: ServerKeyPins,
+	provedBy: PublicKeys,
+	check: Extract<KeyChainCheck, { ok: true }>
+): ServerKeyPins {
 	const current = check.keys[check.keys.length - 1]!;
 	const older = [...check.keys.slice(0, -1).reverse(), provedBy, pins.current, ...pins.earlier];
 	const earlier: PublicKeys[] = [];

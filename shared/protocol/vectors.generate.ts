@@ -17,7 +17,18 @@ import { SAMPLE_BATCH, SAMPLE_DEVICE, sampleDose } from '../domain/testing/fixtu
 import { concatBytes, toB64, toHex, utf8 } from './bytes';
 import { encodeEnrolmentCode } from './enrolment-code';
 import { FRAME_SEALED, handshakeFrame } from './frame';
-import { AUTH, CHALLENGE, HELLO, deriveSessionKeys, deviceProofBytes, encodeAuth, encodeChallenge, encodeHello, serverProofBytes, type Transcript } from './handshake';
+import {
+	AUTH,
+	CHALLENGE,
+	HELLO,
+	deriveSessionKeys,
+	deviceProofBytes,
+	encodeAuth,
+	encodeChallenge,
+	encodeHello,
+	serverProofBytes,
+	type Transcript
+} from './handshake';
 import type { KeyPairs } from './keys';
 import * as M from './messages';
 import { KEY_CHANGE_CONTEXT, keyChangeSigningBytes, type KeyCertificate } from './server-keys';
@@ -27,7 +38,10 @@ import { receiptSigningBytes, updateSigningBytes } from './signing';
 const run = (start: number, n = 32) => Uint8Array.from({ length: n }, (_, i) => (start + i) & 0xff);
 
 const boxPair = (secret: Uint8Array) => nacl.box.keyPair.fromSecretKey(secret);
-const keyPairs = (boxSecret: Uint8Array, signSeed: Uint8Array): KeyPairs => ({ box: boxPair(boxSecret), sign: nacl.sign.keyPair.fromSeed(signSeed) });
+const keyPairs = (boxSecret: Uint8Array, signSeed: Uint8Array): KeyPairs => ({
+	box: boxPair(boxSecret),
+	sign: nacl.sign.keyPair.fromSeed(signSeed)
+});
 const keysJson = (k: KeyPairs, signSeed: Uint8Array) => ({
 	boxSecret: toHex(k.box.secretKey),
 	boxPublic: toHex(k.box.publicKey),
@@ -40,7 +54,8 @@ const keysJson = (k: KeyPairs, signSeed: Uint8Array) => ({
 function jsonFields(value: unknown): unknown {
 	if (value instanceof Uint8Array) return { hex: toHex(value) };
 	if (Array.isArray(value)) return value.map(jsonFields);
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonFields(v)]));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonFields(v)]));
 	return value;
 }
 
@@ -57,11 +72,20 @@ const deviceId = SAMPLE_DEVICE;
 const deviceEphemeral = boxPair(run(0x40));
 const serverEphemeral = boxPair(run(0xa0));
 const challenge = run(0xc0);
-const transcript: Transcript = { deviceId, deviceEphemeral: deviceEphemeral.publicKey, serverEphemeral: serverEphemeral.publicKey, challenge };
+const transcript: Transcript = {
+	deviceId,
+	deviceEphemeral: deviceEphemeral.publicKey,
+	serverEphemeral: serverEphemeral.publicKey,
+	challenge
+};
 const hello = encodeHello({ deviceId, ephemeral: deviceEphemeral.publicKey });
 const serverProof = serverProofBytes(transcript);
 const challengeSignature = nacl.sign.detached(serverProof, serverKeys.sign.secretKey);
-const challengeMessage = encodeChallenge({ ephemeral: serverEphemeral.publicKey, challenge, signature: challengeSignature });
+const challengeMessage = encodeChallenge({
+	ephemeral: serverEphemeral.publicKey,
+	challenge,
+	signature: challengeSignature
+});
 const deviceProof = deviceProofBytes(transcript);
 const authSignature = nacl.sign.detached(deviceProof, deviceKeys.sign.secretKey);
 const auth = encodeAuth(authSignature);
@@ -79,7 +103,10 @@ const sessionServer = deriveSessionKeys({
 	peerStaticBoxPublic: deviceKeys.box.publicKey,
 	transcript
 });
-if (toHex(sessionDevice.deviceToServer) !== toHex(sessionServer.deviceToServer) || toHex(sessionDevice.serverToDevice) !== toHex(sessionServer.serverToDevice)) {
+if (
+	toHex(sessionDevice.deviceToServer) !== toHex(sessionServer.deviceToServer) ||
+	toHex(sessionDevice.serverToDevice) !== toHex(sessionServer.serverToDevice)
+) {
 	throw new Error('the two sides derive different session keys');
 }
 const sharedEphemeral = nacl.box.before(serverEphemeral.publicKey, deviceEphemeral.secretKey);
@@ -104,16 +131,41 @@ const receiptBytes = receiptSigningBytes(SAMPLE_BATCH, stateVector, eventCount);
 const receiptSignature = nacl.sign.detached(receiptBytes, serverKeys.sign.secretKey);
 
 // A key change: generation 2, certified by generation 1.
-const certBytes = keyChangeSigningBytes({ generation: 2, previousSign: serverKeys.sign.publicKey, box: serverKeys2.box.publicKey, sign: serverKeys2.sign.publicKey });
-const certificate: KeyCertificate = { generation: 2, box: serverKeys2.box.publicKey, sign: serverKeys2.sign.publicKey, signature: nacl.sign.detached(certBytes, serverKeys.sign.secretKey) };
+const certBytes = keyChangeSigningBytes({
+	generation: 2,
+	previousSign: serverKeys.sign.publicKey,
+	box: serverKeys2.box.publicKey,
+	sign: serverKeys2.sign.publicKey
+});
+const certificate: KeyCertificate = {
+	generation: 2,
+	box: serverKeys2.box.publicKey,
+	sign: serverKeys2.sign.publicKey,
+	signature: nacl.sign.detached(certBytes, serverKeys.sign.secretKey)
+};
 
 // A small catalogue (one maker, one product of the built-in one): the device checks it in full.
-const catalog = { maxDoseNumber: DEFAULT_VACCINE_CATALOG.maxDoseNumber, makers: { pfizer: DEFAULT_VACCINE_CATALOG.makers['pfizer']! }, products: [DEFAULT_VACCINE_CATALOG.products[0]!] };
+const catalog = {
+	maxDoseNumber: DEFAULT_VACCINE_CATALOG.maxDoseNumber,
+	makers: { pfizer: DEFAULT_VACCINE_CATALOG.makers['pfizer']! },
+	products: [DEFAULT_VACCINE_CATALOG.products[0]!]
+};
 if (!parseVaccineCatalog(catalog).ok) throw new Error('the sample catalogue does not parse');
 
 // One of each application message.
-const welcome: M.AppMessage = { type: M.MSG_WELCOME, serverTime: '2025-10-01T00:00:00.000Z', deviceStatus: 'active', policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6 } };
-const signedSync: M.AppMessage = { type: M.MSG_SIGNED_SYNC, doc: SAMPLE_BATCH, signature: updateSignature, kind: messageYjsSyncStep2, payload: update };
+const welcome: M.AppMessage = {
+	type: M.MSG_WELCOME,
+	serverTime: '2025-10-01T00:00:00.000Z',
+	deviceStatus: 'active',
+	policy: { idleLockMinutes: 5, offlineSessionHours: 72, retentionDays: 0, pinMinLength: 6 }
+};
+const signedSync: M.AppMessage = {
+	type: M.MSG_SIGNED_SYNC,
+	doc: SAMPLE_BATCH,
+	signature: updateSignature,
+	kind: messageYjsSyncStep2,
+	payload: update
+};
 const messages: [string, M.AppMessage][] = [
 	['MSG_WELCOME', welcome],
 	['MSG_SYNC', { type: M.MSG_SYNC, doc: SAMPLE_BATCH, kind: messageYjsSyncStep1, payload: stateVector }],
@@ -142,7 +194,8 @@ const messages: [string, M.AppMessage][] = [
 ];
 
 /** sealFrame with a fixed nonce instead of a random one. */
-const sealWith = (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array) => concatBytes(Uint8Array.of(FRAME_SEALED), nonce, nacl.secretbox(plaintext, nonce, key));
+const sealWith = (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array) =>
+	concatBytes(Uint8Array.of(FRAME_SEALED), nonce, nacl.secretbox(plaintext, nonce, key));
 const frameNonces = { serverToDevice: run(0x00, 24), deviceToServer: run(0x18, 24) };
 
 const enrolmentSecret = run(0x33);
@@ -171,7 +224,11 @@ const vectors = {
 		hello: { type: HELLO, payload: toHex(hello), frame: toHex(handshakeFrame(hello)) },
 		serverProofBytes: toHex(serverProof),
 		challengeSignature: toHex(challengeSignature),
-		challengeMessage: { type: CHALLENGE, payload: toHex(challengeMessage), frame: toHex(handshakeFrame(challengeMessage)) },
+		challengeMessage: {
+			type: CHALLENGE,
+			payload: toHex(challengeMessage),
+			frame: toHex(handshakeFrame(challengeMessage))
+		},
 		deviceProofBytes: toHex(deviceProof),
 		authSignature: toHex(authSignature),
 		auth: { type: AUTH, payload: toHex(auth), frame: toHex(handshakeFrame(auth)) },
@@ -179,7 +236,10 @@ const vectors = {
 		sharedIdentity: toHex(sharedIdentity),
 		kdfInput: toHex(kdfInput),
 		kdfOutput: toHex(nacl.hash(kdfInput)),
-		sessionKeys: { deviceToServer: toHex(sessionDevice.deviceToServer), serverToDevice: toHex(sessionDevice.serverToDevice) }
+		sessionKeys: {
+			deviceToServer: toHex(sessionDevice.deviceToServer),
+			serverToDevice: toHex(sessionDevice.serverToDevice)
+		}
 	},
 	update: {
 		doc: SAMPLE_BATCH,
@@ -208,7 +268,12 @@ const vectors = {
 		signingBytes: toHex(certBytes),
 		signature: toHex(certificate.signature)
 	},
-	messages: messages.map(([name, m]) => ({ name, type: m.type, fields: jsonFields(m), bytes: toHex(M.encodeMessage(m)) })),
+	messages: messages.map(([name, m]) => ({
+		name,
+		type: m.type,
+		fields: jsonFields(m),
+		bytes: toHex(M.encodeMessage(m))
+	})),
 	frames: [
 		{
 			direction: 'server to device',
@@ -227,7 +292,11 @@ const vectors = {
 			frame: toHex(sealWith(sessionDevice.deviceToServer, frameNonces.deviceToServer, M.encodeMessage(signedSync)))
 		}
 	],
-	enrolmentCode: { fields: jsonFields(enrolment), secretBytes: toHex(enrolmentSecret), text: encodeEnrolmentCode(enrolment) }
+	enrolmentCode: {
+		fields: jsonFields(enrolment),
+		secretBytes: toHex(enrolmentSecret),
+		text: encodeEnrolmentCode(enrolment)
+	}
 };
 
 console.log(JSON.stringify(vectors, null, '\t'));

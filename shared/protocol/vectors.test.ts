@@ -59,11 +59,42 @@ interface Vectors {
 		kdfOutput: string;
 		sessionKeys: { deviceToServer: string; serverToDevice: string };
 	};
-	update: { doc: string; deviceId: string; yjsClientId: number; event: unknown; update: string; stateVector: string; signingBytes: string; signature: string };
-	receipt: { doc: string; stateVector: string; eventCount: number; signerGeneration: number; signingBytes: string; signature: string };
-	keyChange: { context: string; generation: number; previousSign: string; box: string; sign: string; signingBytes: string; signature: string };
+	update: {
+		doc: string;
+		deviceId: string;
+		yjsClientId: number;
+		event: unknown;
+		update: string;
+		stateVector: string;
+		signingBytes: string;
+		signature: string;
+	};
+	receipt: {
+		doc: string;
+		stateVector: string;
+		eventCount: number;
+		signerGeneration: number;
+		signingBytes: string;
+		signature: string;
+	};
+	keyChange: {
+		context: string;
+		generation: number;
+		previousSign: string;
+		box: string;
+		sign: string;
+		signingBytes: string;
+		signature: string;
+	};
 	messages: { name: string; type: number; fields: unknown; bytes: string }[];
-	frames: { direction: string; key: 'deviceToServer' | 'serverToDevice'; nonce: string; message: string; plaintext: string; frame: string }[];
+	frames: {
+		direction: string;
+		key: 'deviceToServer' | 'serverToDevice';
+		nonce: string;
+		message: string;
+		plaintext: string;
+		frame: string;
+	}[];
 	enrolmentCode: { fields: unknown; secretBytes: string; text: string };
 }
 const v = JSON.parse(readFileSync(join(here, 'test-vectors.json'), 'utf8')) as Vectors;
@@ -77,7 +108,8 @@ function revive(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(revive);
 	if (value && typeof value === 'object') {
 		const entries = Object.entries(value);
-		if (entries.length === 1 && entries[0]![0] === 'hex' && typeof entries[0]![1] === 'string') return fromHex(entries[0]![1]);
+		if (entries.length === 1 && entries[0]![0] === 'hex' && typeof entries[0]![1] === 'string')
+			return fromHex(entries[0]![1]);
 		return Object.fromEntries(entries.map(([k, x]) => [k, revive(x)]));
 	}
 	return value;
@@ -85,7 +117,10 @@ function revive(value: unknown): unknown {
 const hexOf = (b: Uint8Array) => toHex(b);
 
 /** The key pairs of a party, from its recorded secret and seed (checked against the record in the first test). */
-const pairs = (k: Keys): KeyPairs => ({ box: nacl.box.keyPair.fromSecretKey(fromHex(k.boxSecret)), sign: nacl.sign.keyPair.fromSeed(fromHex(k.signSeed)) });
+const pairs = (k: Keys): KeyPairs => ({
+	box: nacl.box.keyPair.fromSecretKey(fromHex(k.boxSecret)),
+	sign: nacl.sign.keyPair.fromSeed(fromHex(k.signSeed))
+});
 const pub = (k: KeyPairs): PublicKeys => ({ box: k.box.publicKey, sign: k.sign.publicKey });
 
 const h = v.handshake;
@@ -105,10 +140,18 @@ describe('test vectors: keys', () => {
 	it('the fixed seeds give the recorded public keys', () => {
 		for (const k of [v.keys.device, v.keys.server, v.keys.serverGeneration2]) {
 			const p = pairs(k);
-			expect([hexOf(p.box.publicKey), hexOf(p.sign.publicKey), hexOf(p.sign.secretKey)]).toEqual([k.boxPublic, k.signPublic, k.signSecret]);
+			expect([hexOf(p.box.publicKey), hexOf(p.sign.publicKey), hexOf(p.sign.secretKey)]).toEqual([
+				k.boxPublic,
+				k.signPublic,
+				k.signSecret
+			]);
 		}
-		expect(hexOf(nacl.box.keyPair.fromSecretKey(fromHex(h.deviceEphemeralSecret)).publicKey)).toBe(h.deviceEphemeralPublic);
-		expect(hexOf(nacl.box.keyPair.fromSecretKey(fromHex(h.serverEphemeralSecret)).publicKey)).toBe(h.serverEphemeralPublic);
+		expect(hexOf(nacl.box.keyPair.fromSecretKey(fromHex(h.deviceEphemeralSecret)).publicKey)).toBe(
+			h.deviceEphemeralPublic
+		);
+		expect(hexOf(nacl.box.keyPair.fromSecretKey(fromHex(h.serverEphemeralSecret)).publicKey)).toBe(
+			h.serverEphemeralPublic
+		);
 	});
 });
 
@@ -120,18 +163,35 @@ describe('test vectors: handshake', () => {
 		const hello = handshake.encodeHello({ deviceId: h.deviceId, ephemeral: transcript.deviceEphemeral });
 		expect(hexOf(hello)).toBe(h.hello.payload);
 		expect(hexOf(frame.handshakeFrame(hello))).toBe(h.hello.frame);
-		expect(handshake.decodeHandshake(fromHex(h.hello.payload))).toEqual({ type: handshake.HELLO, deviceId: h.deviceId, ephemeral: transcript.deviceEphemeral });
+		expect(handshake.decodeHandshake(fromHex(h.hello.payload))).toEqual({
+			type: handshake.HELLO,
+			deviceId: h.deviceId,
+			ephemeral: transcript.deviceEphemeral
+		});
 
-		const challenge = handshake.encodeChallenge({ ephemeral: transcript.serverEphemeral, challenge: transcript.challenge, signature: fromHex(h.challengeSignature) });
+		const challenge = handshake.encodeChallenge({
+			ephemeral: transcript.serverEphemeral,
+			challenge: transcript.challenge,
+			signature: fromHex(h.challengeSignature)
+		});
 		expect(hexOf(challenge)).toBe(h.challengeMessage.payload);
 		expect(hexOf(frame.handshakeFrame(challenge))).toBe(h.challengeMessage.frame);
-		expect(handshake.decodeHandshake(challenge)).toEqual({ type: handshake.CHALLENGE, ephemeral: transcript.serverEphemeral, challenge: transcript.challenge, signature: fromHex(h.challengeSignature) });
+		expect(handshake.decodeHandshake(challenge)).toEqual({
+			type: handshake.CHALLENGE,
+			ephemeral: transcript.serverEphemeral,
+			challenge: transcript.challenge,
+			signature: fromHex(h.challengeSignature)
+		});
 
 		const auth = handshake.encodeAuth(fromHex(h.authSignature));
 		expect(hexOf(auth)).toBe(h.auth.payload);
 		expect(hexOf(frame.handshakeFrame(auth))).toBe(h.auth.frame);
 		expect(handshake.decodeHandshake(auth)).toEqual({ type: handshake.AUTH, signature: fromHex(h.authSignature) });
-		expect([h.hello.type, h.challengeMessage.type, h.auth.type]).toEqual([handshake.HELLO, handshake.CHALLENGE, handshake.AUTH]);
+		expect([h.hello.type, h.challengeMessage.type, h.auth.type]).toEqual([
+			handshake.HELLO,
+			handshake.CHALLENGE,
+			handshake.AUTH
+		]);
 	});
 
 	it('the transcript signatures are over the recorded bytes and verify', () => {
@@ -139,10 +199,16 @@ describe('test vectors: handshake', () => {
 		expect(hexOf(handshake.deviceProofBytes(transcript))).toBe(h.deviceProofBytes);
 		expect(hexOf(nacl.sign.detached(fromHex(h.serverProofBytes), server.sign.secretKey))).toBe(h.challengeSignature);
 		expect(hexOf(nacl.sign.detached(fromHex(h.deviceProofBytes), device.sign.secretKey))).toBe(h.authSignature);
-		expect(nacl.sign.detached.verify(fromHex(h.serverProofBytes), fromHex(h.challengeSignature), server.sign.publicKey)).toBe(true);
-		expect(nacl.sign.detached.verify(fromHex(h.deviceProofBytes), fromHex(h.authSignature), device.sign.publicKey)).toBe(true);
+		expect(
+			nacl.sign.detached.verify(fromHex(h.serverProofBytes), fromHex(h.challengeSignature), server.sign.publicKey)
+		).toBe(true);
+		expect(
+			nacl.sign.detached.verify(fromHex(h.deviceProofBytes), fromHex(h.authSignature), device.sign.publicKey)
+		).toBe(true);
 		// Role-separated: the device's proof is not the server's.
-		expect(nacl.sign.detached.verify(fromHex(h.deviceProofBytes), fromHex(h.challengeSignature), server.sign.publicKey)).toBe(false);
+		expect(
+			nacl.sign.detached.verify(fromHex(h.deviceProofBytes), fromHex(h.challengeSignature), server.sign.publicKey)
+		).toBe(false);
 	});
 
 	it('both sides derive the recorded session keys, by the recorded steps', () => {
@@ -162,14 +228,26 @@ describe('test vectors: handshake', () => {
 			peerStaticBoxPublic: device.box.publicKey,
 			transcript
 		});
-		const recorded = { deviceToServer: fromHex(h.sessionKeys.deviceToServer), serverToDevice: fromHex(h.sessionKeys.serverToDevice) };
+		const recorded = {
+			deviceToServer: fromHex(h.sessionKeys.deviceToServer),
+			serverToDevice: fromHex(h.sessionKeys.serverToDevice)
+		};
 		expect(onDevice).toEqual(recorded);
 		expect(onServer).toEqual(recorded);
 		// The steps PROTOCOL.md spells out.
 		expect(hexOf(nacl.box.before(ephemeralServer.publicKey, ephemeralDevice.secretKey))).toBe(h.sharedEphemeral);
 		expect(hexOf(nacl.box.before(server.box.publicKey, device.box.secretKey))).toBe(h.sharedIdentity);
 		const input = fromHex(h.kdfInput);
-		expect(hexOf(input)).toBe(hexOf(Uint8Array.of(...new TextEncoder().encode('vacc-sync-v1'), ...fromHex(h.sharedEphemeral), ...fromHex(h.sharedIdentity), ...fromHex(h.serverProofBytes))));
+		expect(hexOf(input)).toBe(
+			hexOf(
+				Uint8Array.of(
+					...new TextEncoder().encode('vacc-sync-v1'),
+					...fromHex(h.sharedEphemeral),
+					...fromHex(h.sharedIdentity),
+					...fromHex(h.serverProofBytes)
+				)
+			)
+		);
 		const output = nacl.hash(input);
 		expect(hexOf(output)).toBe(h.kdfOutput);
 		expect(hexOf(output.subarray(0, 32))).toBe(h.sessionKeys.deviceToServer);
@@ -190,11 +268,15 @@ describe('test vectors: handshake', () => {
 		const ephemeral = nacl.box.keyPair.fromSecretKey(fromHex(h.deviceEphemeralSecret));
 		vi.spyOn(nacl.box, 'keyPair').mockReturnValueOnce(ephemeral);
 		let ready: { send: (m: AppMessage) => void; welcome: AppMessage; provedBy: PublicKeys } | null = null;
-		openDeviceChannel(socket, { deviceId: h.deviceId, keys: device, serverKeys: pub(server) }, {
-			onReady: (channel, welcome, provedBy) => void (ready = { send: channel.send, welcome, provedBy }),
-			onMessage: () => undefined,
-			onClose: () => undefined
-		});
+		openDeviceChannel(
+			socket,
+			{ deviceId: h.deviceId, keys: device, serverKeys: pub(server) },
+			{
+				onReady: (channel, welcome, provedBy) => void (ready = { send: channel.send, welcome, provedBy }),
+				onMessage: () => undefined,
+				onClose: () => undefined
+			}
+		);
 		handlers.open!();
 		expect(sent.map(hexOf)).toEqual([h.hello.frame]);
 		handlers.message!(fromHex(h.challengeMessage.frame));
@@ -224,7 +306,11 @@ describe('test vectors: handshake', () => {
 			onMessage: (fn) => void (handlers.message = fn),
 			onClose: () => undefined
 		};
-		openDeviceChannel(socket, { deviceId: h.deviceId, keys: device, serverKeys: pub(pairs(v.keys.serverGeneration2)) }, { onReady: () => undefined, onMessage: () => undefined, onClose: () => undefined });
+		openDeviceChannel(
+			socket,
+			{ deviceId: h.deviceId, keys: device, serverKeys: pub(pairs(v.keys.serverGeneration2)) },
+			{ onReady: () => undefined, onMessage: () => undefined, onClose: () => undefined }
+		);
 		handlers.open!();
 		handlers.message!(fromHex(h.challengeMessage.frame));
 		expect(closedWith).toBe(CLOSE.HANDSHAKE_FAILED);
@@ -248,7 +334,10 @@ describe('test vectors: sealed frames', () => {
 			expect(opener.open(bytes)).toEqual({ ok: true, plaintext });
 			expect(opener.open(bytes)).toEqual({ ok: false, reason: 'REPLAY' });
 			const other = f.key === 'deviceToServer' ? 'serverToDevice' : 'deviceToServer';
-			expect(new frame.FrameOpener(fromHex(h.sessionKeys[other])).open(bytes)).toEqual({ ok: false, reason: 'DECRYPT' });
+			expect(new frame.FrameOpener(fromHex(h.sessionKeys[other])).open(bytes)).toEqual({
+				ok: false,
+				reason: 'DECRYPT'
+			});
 			expect(decodeMessage(plaintext)).toEqual(revive(messageNamed(f.message).fields));
 		});
 	}
@@ -256,7 +345,9 @@ describe('test vectors: sealed frames', () => {
 
 describe('test vectors: application messages', () => {
 	it('there is one vector for every message type the code defines', () => {
-		const defined = Object.entries(messages).filter(([name, value]) => name.startsWith('MSG_') && typeof value === 'number');
+		const defined = Object.entries(messages).filter(
+			([name, value]) => name.startsWith('MSG_') && typeof value === 'number'
+		);
 		expect(v.messages.map((m) => [m.name, m.type]).sort()).toEqual(defined.sort());
 	});
 
@@ -292,7 +383,13 @@ describe('test vectors: signed update, receipt, key change', () => {
 		expect(hexOf(bytes)).toBe(v.update.signingBytes);
 		expect(hexOf(nacl.sign.detached(bytes, device.sign.secretKey))).toBe(v.update.signature);
 		expect(nacl.sign.detached.verify(bytes, fromHex(v.update.signature), device.sign.publicKey)).toBe(true);
-		expect(nacl.sign.detached.verify(updateSigningBytes(v.update.doc, v.update.deviceId.replace(/f$/, 'e'), fromHex(v.update.update)), fromHex(v.update.signature), device.sign.publicKey)).toBe(false);
+		expect(
+			nacl.sign.detached.verify(
+				updateSigningBytes(v.update.doc, v.update.deviceId.replace(/f$/, 'e'), fromHex(v.update.update)),
+				fromHex(v.update.signature),
+				device.sign.publicKey
+			)
+		).toBe(false);
 	});
 
 	it('the receipt: recorded signing bytes, signature by server generation 1 reproduced and verified', () => {
@@ -301,18 +398,42 @@ describe('test vectors: signed update, receipt, key change', () => {
 		expect(hexOf(bytes)).toBe(v.receipt.signingBytes);
 		expect(hexOf(nacl.sign.detached(bytes, server.sign.secretKey))).toBe(v.receipt.signature);
 		expect(nacl.sign.detached.verify(bytes, fromHex(v.receipt.signature), server.sign.publicKey)).toBe(true);
-		expect(nacl.sign.detached.verify(receiptSigningBytes(v.receipt.doc, fromHex(v.receipt.stateVector), v.receipt.eventCount + 1), fromHex(v.receipt.signature), server.sign.publicKey)).toBe(false);
+		expect(
+			nacl.sign.detached.verify(
+				receiptSigningBytes(v.receipt.doc, fromHex(v.receipt.stateVector), v.receipt.eventCount + 1),
+				fromHex(v.receipt.signature),
+				server.sign.publicKey
+			)
+		).toBe(false);
 	});
 
 	it('the key-change certificate: recorded signing bytes, signature by generation 1, chain verified', () => {
 		const k = v.keyChange;
 		expect(k.context).toBe(serverKeys.KEY_CHANGE_CONTEXT);
-		expect([k.previousSign, k.box, k.sign]).toEqual([v.keys.server.signPublic, v.keys.serverGeneration2.boxPublic, v.keys.serverGeneration2.signPublic]);
-		const bytes = serverKeys.keyChangeSigningBytes({ generation: k.generation, previousSign: fromHex(k.previousSign), box: fromHex(k.box), sign: fromHex(k.sign) });
+		expect([k.previousSign, k.box, k.sign]).toEqual([
+			v.keys.server.signPublic,
+			v.keys.serverGeneration2.boxPublic,
+			v.keys.serverGeneration2.signPublic
+		]);
+		const bytes = serverKeys.keyChangeSigningBytes({
+			generation: k.generation,
+			previousSign: fromHex(k.previousSign),
+			box: fromHex(k.box),
+			sign: fromHex(k.sign)
+		});
 		expect(hexOf(bytes)).toBe(k.signingBytes);
 		expect(hexOf(nacl.sign.detached(bytes, server.sign.secretKey))).toBe(k.signature);
-		const certificate = { generation: k.generation, box: fromHex(k.box), sign: fromHex(k.sign), signature: fromHex(k.signature) };
-		expect(serverKeys.verifyKeyChain(pub(server), [certificate])).toEqual({ ok: true, generation: 2, keys: [pub(server2)] });
+		const certificate = {
+			generation: k.generation,
+			box: fromHex(k.box),
+			sign: fromHex(k.sign),
+			signature: fromHex(k.signature)
+		};
+		expect(serverKeys.verifyKeyChain(pub(server), [certificate])).toEqual({
+			ok: true,
+			generation: 2,
+			keys: [pub(server2)]
+		});
 		expect(serverKeys.verifyKeyChain(pub(server2), [certificate])).toMatchObject({ ok: false });
 		// MSG_SERVER_KEYS carries exactly this certificate.
 		expect((revive(messageNamed('MSG_SERVER_KEYS').fields) as { chain: unknown[] }).chain).toEqual([certificate]);
@@ -328,7 +449,8 @@ describe('test vectors: signed update, receipt, key change', () => {
 });
 
 /** A table row of PROTOCOL.md that starts `| <value> | `NAME` |`. */
-const hasRow = (value: number, name: string) => new RegExp(`^\\|\\s*${value}\\s*\\|\\s*\`${name}\`\\s*\\|`, 'm').test(doc);
+const hasRow = (value: number, name: string) =>
+	new RegExp(`^\\|\\s*${value}\\s*\\|\\s*\`${name}\`\\s*\\|`, 'm').test(doc);
 const mentions = (text: string) => doc.includes(`\`${text}\``);
 
 describe('PROTOCOL.md names everything the code defines', () => {
@@ -348,13 +470,21 @@ describe('PROTOCOL.md names everything the code defines', () => {
 	});
 
 	it('every limit the protocol modules export', () => {
-		const limits = [frame, messages, serverKeys].flatMap((mod) => Object.entries(mod).filter(([n, value]) => /^MAX_/.test(n) && typeof value === 'number'));
+		const limits = [frame, messages, serverKeys].flatMap((mod) =>
+			Object.entries(mod).filter(([n, value]) => /^MAX_/.test(n) && typeof value === 'number')
+		);
 		expect(limits.length).toBeGreaterThanOrEqual(5);
 		expect(limits.filter(([name, value]) => !mentions(name) || !doc.includes(String(value)))).toEqual([]);
 	});
 
 	it('every refusal code the server sends in MSG_REFUSED or turns into a close', () => {
-		const sources = ['sync-server/ingest/check-update.ts', 'sync-server/ingest/ingest.ts', 'sync-server/transport/retryable.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+		const sources = [
+			'sync-server/ingest/check-update.ts',
+			'sync-server/ingest/ingest.ts',
+			'sync-server/transport/retryable.ts'
+		]
+			.map((f) => readFileSync(join(ROOT, f), 'utf8'))
+			.join('\n');
 		const codes = new Set([...sources.matchAll(/'([A-Z][A-Z0-9_]*[A-Z0-9])'/g)].map((m) => m[1]!));
 		expect(codes.size).toBeGreaterThan(10);
 		expect([...codes].filter((c) => !mentions(c))).toEqual([]);

@@ -35,7 +35,11 @@ export function chunkedDiff(doc: Y.Doc, from: Uint8Array, maxBytes = MAX_UPDATE_
 			const [client, end] = ends[i]!;
 			if ((target.get(client) ?? 0) < end) target.set(client, end);
 		}
-		const partial = Y.createDocFromSnapshot(doc, Y.createSnapshot(Y.createDeleteSet(), target), new Y.Doc({ gc: false }));
+		const partial = Y.createDocFromSnapshot(
+			doc,
+			Y.createSnapshot(Y.createDeleteSet(), target),
+			new Y.Doc({ gc: false })
+		);
 		const update = Y.encodeStateAsUpdate(partial, prev);
 		if (update.length > maxBytes && take > 1) {
 			step = Math.max(1, Math.floor(take / 2));
@@ -60,7 +64,11 @@ export function chunkedDiff(doc: Y.Doc, from: Uint8Array, maxBytes = MAX_UPDATE_
  * update alone is larger than `maxBytes` (a rebased log is one stored update): chunkedDiff
  * splits that one by events.
  */
-export function mergedChunks(updates: readonly Uint8Array[], from: Uint8Array, maxBytes = MAX_UPDATE_BYTES): Iterable<Uint8Array> | null {
+export function mergedChunks(
+	updates: readonly Uint8Array[],
+	from: Uint8Array,
+	maxBytes = MAX_UPDATE_BYTES
+): Iterable<Uint8Array> | null {
 	const diffs: Uint8Array[] = [];
 	for (const u of updates) {
 		const d = Y.diffUpdate(u, from);
@@ -73,7 +81,8 @@ export function mergedChunks(updates: readonly Uint8Array[], from: Uint8Array, m
 			// Merging only removes repeated headers, so the sum of the parts bounds the result.
 			let end = start;
 			let size = 0;
-			while (end < diffs.length && (end === start || size + diffs[end]!.length <= maxBytes)) size += diffs[end++]!.length;
+			while (end < diffs.length && (end === start || size + diffs[end]!.length <= maxBytes))
+				size += diffs[end++]!.length;
 			yield end - start === 1 ? diffs[start]! : Y.mergeUpdates(diffs.slice(start, end));
 			start = end;
 		}

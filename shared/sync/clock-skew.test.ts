@@ -28,7 +28,8 @@ describe('clock skew between the device and the server', () => {
 	});
 
 	it('has nothing to compare when the server sent no readable time', () => {
-		for (const bad of ['', 'yesterday', '2026-11-22', '2026-02-30T00:00:00Z']) expect(clockSkewMs(bad, at(SERVER))).toBeNull();
+		for (const bad of ['', 'yesterday', '2026-11-22', '2026-02-30T00:00:00Z'])
+			expect(clockSkewMs(bad, at(SERVER))).toBeNull();
 		expect(clockSkewMs(SERVER, Number.NaN)).toBeNull();
 		expect(isClockSkewed(null)).toBe(false);
 	});

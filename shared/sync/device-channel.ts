@@ -11,7 +11,14 @@ import {
 	type Transcript
 } from '../protocol/handshake';
 import type { KeyPairs, PublicKeys } from '../protocol/keys';
-import { decodeMessage, encodeMessage, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_WELCOME, type AppMessage } from '../protocol/messages';
+import {
+	decodeMessage,
+	encodeMessage,
+	MSG_SERVER_KEYS,
+	MSG_SERVER_KEYS_ACK,
+	MSG_WELCOME,
+	type AppMessage
+} from '../protocol/messages';
 import type { KeyCertificate } from '../protocol/server-keys';
 import { CLOSE, type MinimalSocket } from './socket';
 
@@ -66,7 +73,11 @@ export interface SecureChannel {
 
 export interface ChannelHandlers {
 	/** `serverKeys`: the pinned keys the server proved this connection with (it signs receipts with them). */
-	onReady(channel: SecureChannel, welcome: Extract<AppMessage, { type: typeof MSG_WELCOME }>, serverKeys: PublicKeys): void;
+	onReady(
+		channel: SecureChannel,
+		welcome: Extract<AppMessage, { type: typeof MSG_WELCOME }>,
+		serverKeys: PublicKeys
+	): void;
 	onMessage(message: AppMessage): void;
 	onClose(code: number, reason: string): void;
 	/**
@@ -131,9 +142,16 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 				challenge: msg.challenge
 			};
 			const proof = serverProofBytes(transcript);
-			provedBy = [identity.serverKeys, ...(identity.earlierServerKeys ?? [])].find((k) => crypto.verify(proof, msg.signature, k.sign)) ?? null;
+			provedBy =
+				[identity.serverKeys, ...(identity.earlierServerKeys ?? [])].find((k) =>
+					crypto.verify(proof, msg.signature, k.sign)
+				) ?? null;
 			if (!provedBy) return channel.close(CLOSE.HANDSHAKE_FAILED, 'server key mismatch');
-			const keys = sessionKeysFrom(ephemeral.before(msg.ephemeral), crypto.before(provedBy.box, identity.keys.box.secretKey), transcript);
+			const keys = sessionKeysFrom(
+				ephemeral.before(msg.ephemeral),
+				crypto.before(provedBy.box, identity.keys.box.secretKey),
+				transcript
+			);
 			sealKey = keys.deviceToServer;
 			opener = new FrameOpener(keys.serverToDevice);
 			state = 'auth';
@@ -155,12 +173,16 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 	}
 
 	function rekey(chain: KeyCertificate[]): void {
-		if (!handlers.onServerKeys) return channel.close(CLOSE.SERVER_KEY_CHANGE_REFUSED, 'this client does not take server key changes');
+		if (!handlers.onServerKeys)
+			return channel.close(CLOSE.SERVER_KEY_CHANGE_REFUSED, 'this client does not take server key changes');
 		state = 'rekey';
-		const decided = handlers.onServerKeys(chain, provedBy!).catch((e: unknown): KeyChangeDecision => ({ failed: String(e) }));
+		const decided = handlers
+			.onServerKeys(chain, provedBy!)
+			.catch((e: unknown): KeyChangeDecision => ({ failed: String(e) }));
 		void decided.then((d) => {
 			if (state !== 'rekey') return;
-			if ('refused' in d) return channel.close(CLOSE.SERVER_KEY_CHANGE_REFUSED, `server key change refused: ${d.refused}`.slice(0, 120));
+			if ('refused' in d)
+				return channel.close(CLOSE.SERVER_KEY_CHANGE_REFUSED, `server key change refused: ${d.refused}`.slice(0, 120));
 			if ('failed' in d) return channel.close(CLOSE.SERVER_KEY_STORE_FAILED, 'could not store the new server keys');
 			state = 'auth';
 			sealAndSend({ type: MSG_SERVER_KEYS_ACK, generation: d.accepted });
@@ -172,5 +194,7 @@ export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentit
 
 	socket.onMessage(onFrame);
 
-	socket.onOpen(() => socket.send(handshakeFrame(encodeHello({ deviceId: identity.deviceId, ephemeral: ephemeral.publicKey }))));
+	socket.onOpen(() =>
+		socket.send(handshakeFrame(encodeHello({ deviceId: identity.deviceId, ephemeral: ephemeral.publicKey })))
+	);
 }

@@ -3,10 +3,33 @@ import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
 import { parseVaccineCatalog, type VaccineCatalog } from '../domain/vaccines';
-import { DEFAULT_PING_SECONDS, MAX_UNRECEIPTED, MSG_CATALOG, MSG_ERROR, MSG_LOTS, MSG_PING, MSG_PONG, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage, type LotEntry } from '../protocol/messages';
+import {
+	DEFAULT_PING_SECONDS,
+	MAX_UNRECEIPTED,
+	MSG_CATALOG,
+	MSG_ERROR,
+	MSG_LOTS,
+	MSG_PING,
+	MSG_PONG,
+	MSG_RECEIPT,
+	MSG_REFUSED,
+	MSG_SIGNED_SYNC,
+	MSG_SYNC,
+	MSG_UNRECEIPTED,
+	MSG_VENUE,
+	MSG_WELCOME,
+	type AppMessage,
+	type LotEntry
+} from '../protocol/messages';
 import { receiptSigningBytes, updateSigningBytes } from '../protocol/signing';
 import type { PublicKeys } from '../protocol/keys';
-import { pinsAfterChange, sameServerKeys, verifyKeyChain, type KeyCertificate, type ServerKeyPins } from '../protocol/server-keys';
+import {
+	pinsAfterChange,
+	sameServerKeys,
+	verifyKeyChain,
+	type KeyCertificate,
+	type ServerKeyPins
+} from '../protocol/server-keys';
 import { isRetryableRefusal } from '../protocol/refusals';
 import { backoffDelay } from './backoff';
 import { ReceiptWatch, type StallReason } from './receipt-watch';
@@ -35,12 +58,23 @@ export interface DeviceSyncStore {
 	/** Everything up to this state vector has been handed to the socket. */
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void>;
 	/** The server committed everything up to this state vector (receipt signature verified). */
-	saveReceipt(receipt: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void>;
+	saveReceipt(receipt: {
+		batchId: string;
+		stateVector: Uint8Array;
+		eventCount: number;
+		signature: Uint8Array;
+	}): Promise<void>;
 	/**
 	 * The server refused these events. The store marks them with the reason and rebases the
 	 * batch (see rebase.ts) onto the server's state so the remaining events can still flow.
 	 */
-	markRefused(refusal: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void>;
+	markRefused(refusal: {
+		batchId: string;
+		code: string;
+		message: string;
+		eventIds: string[];
+		stateVector: Uint8Array;
+	}): Promise<void>;
 	/** The lot master entries delivered to this device's site, as the server last sent them. */
 	saveLots?(lots: LotEntry[]): Promise<void>;
 	/**
@@ -109,7 +143,13 @@ export interface DeviceSyncOptions {
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
 /** Close codes after which retrying is pointless until a person acts. */
-const TERMINAL = new Set<number>([CLOSE.UNKNOWN_DEVICE, CLOSE.DEVICE_REVOKED, CLOSE.DEVICE_RETIRED, CLOSE.HANDSHAKE_FAILED, CLOSE.SERVER_KEY_CHANGE_REFUSED]);
+const TERMINAL = new Set<number>([
+	CLOSE.UNKNOWN_DEVICE,
+	CLOSE.DEVICE_REVOKED,
+	CLOSE.DEVICE_RETIRED,
+	CLOSE.HANDSHAKE_FAILED,
+	CLOSE.SERVER_KEY_CHANGE_REFUSED
+]);
 
 /**
  * The device's side of sync: one socket, many batch documents.
@@ -163,7 +203,11 @@ export class DeviceSync {
 			}
 		});
 		const id = opts.identity;
-		this.pins = { current: id.serverKeys, generation: id.serverKeyGeneration ?? null, earlier: id.earlierServerKeys ?? [] };
+		this.pins = {
+			current: id.serverKeys,
+			generation: id.serverKeyGeneration ?? null,
+			earlier: id.earlierServerKeys ?? []
+		};
 	}
 
 	/** The server keys this device trusts now. */
@@ -283,7 +327,12 @@ export class DeviceSync {
 			if (this.running) this.scheduleReconnect();
 		}, this.opts.handshakeTimeoutMs ?? 20_000);
 		let liveness: Liveness | null = null;
-		const identity: DeviceIdentity = { ...this.opts.identity, serverKeys: this.pins.current, earlierServerKeys: this.pins.earlier, serverKeyGeneration: this.pins.generation };
+		const identity: DeviceIdentity = {
+			...this.opts.identity,
+			serverKeys: this.pins.current,
+			earlierServerKeys: this.pins.earlier,
+			serverKeyGeneration: this.pins.generation
+		};
 		openDeviceChannel(socket, identity, {
 			onServerKeys: (chain, provedBy) => this.takeServerKeys(chain, provedBy),
 			onReady: (channel, welcome, provedBy) => {
@@ -296,10 +345,12 @@ export class DeviceSync {
 				// the keys kept in case its acknowledgement was lost are no longer trusted.
 				if (sameServerKeys(provedBy, this.pins.current) && this.pins.earlier.length > 0) {
 					const pins = { ...this.pins, earlier: [] };
-					this.inbox = this.inbox.then(async () => {
-						await this.opts.store.saveServerKeys(pins);
-						this.pins = pins;
-					}).catch((e: unknown) => this.opts.onError?.(e));
+					this.inbox = this.inbox
+						.then(async () => {
+							await this.opts.store.saveServerKeys(pins);
+							this.pins = pins;
+						})
+						.catch((e: unknown) => this.opts.onError?.(e));
 				}
 				this.clearReport();
 				this.retired = welcome.deviceStatus === 'retired';
@@ -392,7 +443,11 @@ export class DeviceSync {
 		// The last word of a retired device: it holds nothing unreceipted.
 		await this.report();
 		this.stop();
-		this.status({ state: 'stopped', code: CLOSE.DEVICE_RETIRED, reason: 'device retired; everything it recorded is receipted' });
+		this.status({
+			state: 'stopped',
+			code: CLOSE.DEVICE_RETIRED,
+			reason: 'device retired; everything it recorded is receipted'
+		});
 	}
 
 	private async sendStep1(channel: SecureChannel, batchId: string): Promise<void> {
@@ -422,7 +477,10 @@ export class DeviceSync {
 					let sent = m.payload;
 					for (const diff of merged ?? chunkedDiff(doc, m.payload)) {
 						if (!hasContent(diff)) continue;
-						const signature = nacl.sign.detached(updateSigningBytes(m.doc, identity.deviceId, diff), identity.keys.sign.secretKey);
+						const signature = nacl.sign.detached(
+							updateSigningBytes(m.doc, identity.deviceId, diff),
+							identity.keys.sign.secretKey
+						);
 						channel.send({ type: MSG_SIGNED_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: diff, signature });
 						sent = joinStateVectors(sent, Y.encodeStateVectorFromUpdate(diff));
 					}
@@ -439,14 +497,26 @@ export class DeviceSync {
 			}
 			case MSG_RECEIPT: {
 				// Signed with the keys that proved this connection (a key change takes effect at the next).
-				const ok = !!this.connectionKeys && nacl.sign.detached.verify(receiptSigningBytes(m.doc, m.stateVector, m.eventCount), m.signature, this.connectionKeys.sign);
+				const ok =
+					!!this.connectionKeys &&
+					nacl.sign.detached.verify(
+						receiptSigningBytes(m.doc, m.stateVector, m.eventCount),
+						m.signature,
+						this.connectionKeys.sign
+					);
 				if (!ok) {
 					channel.close(CLOSE.HANDSHAKE_FAILED, 'receipt signature invalid');
 					return;
 				}
-				await store.saveReceipt({ batchId: m.doc, stateVector: m.stateVector, eventCount: m.eventCount, signature: m.signature });
+				await store.saveReceipt({
+					batchId: m.doc,
+					stateVector: m.stateVector,
+					eventCount: m.eventCount,
+					signature: m.signature
+				});
 				this.watch.receipt(m.doc, m.stateVector);
-				if (parseBatchId(m.doc)?.deviceId === identity.deviceId) this.serverHas.set(m.doc, joinStateVectors(this.serverHas.get(m.doc) ?? EMPTY_STATE_VECTOR, m.stateVector));
+				if (parseBatchId(m.doc)?.deviceId === identity.deviceId)
+					this.serverHas.set(m.doc, joinStateVectors(this.serverHas.get(m.doc) ?? EMPTY_STATE_VECTOR, m.stateVector));
 				this.scheduleReport();
 				await this.stopIfRetiredAndDone();
 				return;
@@ -463,7 +533,13 @@ export class DeviceSync {
 				// What the server holds is no longer known: the next event goes by SyncStep1.
 				this.serverHas.delete(m.doc);
 				if (m.eventIds.length === 0) return;
-				await store.markRefused({ batchId: m.doc, code: m.code, message: m.message, eventIds: m.eventIds, stateVector: m.stateVector });
+				await store.markRefused({
+					batchId: m.doc,
+					code: m.code,
+					message: m.message,
+					eventIds: m.eventIds,
+					stateVector: m.stateVector
+				});
 				this.scheduleReport();
 				// Offer what remains of the batch again.
 				await this.sendStep1(channel, m.doc);
@@ -481,7 +557,11 @@ export class DeviceSync {
 				if (m.version <= ((await store.catalogVersion?.()) ?? 0)) return;
 				const parsed = parseVaccineCatalog(m.catalog);
 				if (!parsed.ok) {
-					this.opts.onError?.(new Error(`catalog ${m.version} refused: ${parsed.errors[0]?.path ?? ''} ${parsed.errors[0]?.message ?? ''}`));
+					this.opts.onError?.(
+						new Error(
+							`catalog ${m.version} refused: ${parsed.errors[0]?.path ?? ''} ${parsed.errors[0]?.message ?? ''}`
+						)
+					);
 					return;
 				}
 				await store.saveCatalog({ version: m.version, catalog: parsed.catalog });

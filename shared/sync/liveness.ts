@@ -11,9 +11,7 @@ export class Liveness {
 	private readonly timer: ReturnType<typeof setInterval>;
 	private done = false;
 
-	constructor(
-		private readonly opts: { intervalMs: number; ping: () => void; onDead: () => void; now?: () => number }
-	) {
+	constructor(private readonly opts: { intervalMs: number; ping: () => void; onDead: () => void; now?: () => number }) {
 		this.lastHeard = this.now();
 		this.timer = setInterval(() => this.tick(), opts.intervalMs);
 	}

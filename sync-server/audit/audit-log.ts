@@ -21,7 +21,6 @@ export interface AuditEntry {
 	detail?: Record<string, unknown>;
 }
 
-
 const GENESIS = Buffer.alloc(32);
 
 /** JSON with object keys sorted at every depth: the same value always hashes the same, whatever order jsonb returns keys in. */
@@ -48,7 +47,9 @@ function rowHash(prev: Uint8Array, row: AuditRow): Buffer {
  */
 export async function appendAudit(tx: SqlExecutor, entry: AuditEntry): Promise<AuditRow> {
 	await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.audit]);
-	const last = await tx.query<{ seq: number; hash: Uint8Array }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+	const last = await tx.query<{ seq: number; hash: Uint8Array }>(
+		'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'
+	);
 	const prev = last.rows[0] ? Buffer.from(last.rows[0].hash) : GENESIS;
 	const row: AuditRow = {
 		seq: (last.rows[0] ? Number(last.rows[0].seq) : 0) + 1,
@@ -61,7 +62,17 @@ export async function appendAudit(tx: SqlExecutor, entry: AuditEntry): Promise<A
 	};
 	await tx.query(
 		`INSERT INTO audit_log (seq, at, actor_id, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		[row.seq, row.at, row.actorId, row.actor, row.action, row.target, JSON.stringify(row.detail), prev, rowHash(prev, row)]
+		[
+			row.seq,
+			row.at,
+			row.actorId,
+			row.actor,
+			row.action,
+			row.target,
+			JSON.stringify(row.detail),
+			prev,
+			rowHash(prev, row)
+		]
 	);
 	return row;
 }
@@ -93,19 +104,23 @@ const toRow = (r: StoredRow): AuditRow => ({
 	detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail
 });
 
-
 /** Walks the whole chain in pages; reports the first row whose hash, link or sequence is wrong. */
 export async function verifyAuditChain(db: SqlExecutor, pageSize = 5000): Promise<ChainCheck> {
 	let prev: Buffer = GENESIS;
 	let expectedSeq = 1;
 	for (;;) {
-		const { rows } = await db.query<StoredRow>('SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2', [expectedSeq, pageSize]);
+		const { rows } = await db.query<StoredRow>('SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2', [
+			expectedSeq,
+			pageSize
+		]);
 		for (const r of rows) {
 			const row = toRow(r);
 			if (row.seq !== expectedSeq) return { ok: false, rows: expectedSeq - 1, brokenAt: expectedSeq, reason: 'gap' };
-			if (!prev.equals(Buffer.from(r.prev_hash))) return { ok: false, rows: expectedSeq - 1, brokenAt: row.seq, reason: 'link' };
+			if (!prev.equals(Buffer.from(r.prev_hash)))
+				return { ok: false, rows: expectedSeq - 1, brokenAt: row.seq, reason: 'link' };
 			const hash = rowHash(prev, row);
-			if (!hash.equals(Buffer.from(r.hash))) return { ok: false, rows: expectedSeq - 1, brokenAt: row.seq, reason: 'hash' };
+			if (!hash.equals(Buffer.from(r.hash)))
+				return { ok: false, rows: expectedSeq - 1, brokenAt: row.seq, reason: 'hash' };
 			prev = hash;
 			expectedSeq++;
 		}
@@ -134,7 +149,15 @@ export async function listAudit(db: SqlExecutor, f: AuditFilter): Promise<AuditR
 		   AND ($5::timestamptz IS NULL OR at < $5)
 		   AND ($6::bigint IS NULL OR seq < $6)
 		 ORDER BY seq DESC LIMIT $7`,
-		[f.action ?? null, f.actorId ?? null, f.target ?? null, f.from ?? null, f.to ?? null, f.beforeSeq ?? null, Math.min(f.limit ?? 100, 1000)]
+		[
+			f.action ?? null,
+			f.actorId ?? null,
+			f.target ?? null,
+			f.from ?? null,
+			f.to ?? null,
+			f.beforeSeq ?? null,
+			Math.min(f.limit ?? 100, 1000)
+		]
 	);
 	return rows.map(toRow);
 }

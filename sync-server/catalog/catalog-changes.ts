@@ -5,8 +5,9 @@ import type { Ledger } from '../ledger/ledger';
 import type { Catalogs } from './catalogs';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
-
-export type CatalogChange = { ok: true; catalog: VaccineCatalog; changed: boolean; audit: Record<string, unknown> } | { ok: false; code: string; message: string; path?: string };
+export type CatalogChange =
+	| { ok: true; catalog: VaccineCatalog; changed: boolean; audit: Record<string, unknown> }
+	| { ok: false; code: string; message: string; path?: string };
 
 export type StoreCatalogResult =
 	| { ok: true; version: number; changed: boolean }
@@ -23,13 +24,26 @@ export type StoreCatalogResult =
 export async function storeCatalogChange(
 	ledger: Ledger,
 	catalogs: Catalogs,
-	req: { basedOn: number; actor: AuditActor; action: string; target: string | null; change: (current: VaccineCatalog) => CatalogChange }
+	req: {
+		basedOn: number;
+		actor: AuditActor;
+		action: string;
+		target: string | null;
+		change: (current: VaccineCatalog) => CatalogChange;
+	}
 ): Promise<StoreCatalogResult> {
 	return ledger.db.transaction(async (tx): Promise<StoreCatalogResult> => {
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.catalog]);
 		const current = await catalogs.current(tx);
 		const r = req.change(current.catalog);
-		if (!r.ok) return { ok: false, status: 400, code: r.code, message: r.message, ...(r.path !== undefined ? { path: r.path } : {}) };
+		if (!r.ok)
+			return {
+				ok: false,
+				status: 400,
+				code: r.code,
+				message: r.message,
+				...(r.path !== undefined ? { path: r.path } : {})
+			};
 		if (!r.changed) return { ok: true, version: current.version, changed: false };
 		if (req.basedOn !== current.version) {
 			return {
@@ -42,11 +56,23 @@ export async function storeCatalogChange(
 		}
 		const version = current.version + 1;
 		if (!(await ledger.appendCatalogVersion(tx, version, r.catalog, req.actor))) {
-			return { ok: false, status: 409, code: 'CATALOG_STALE', message: 'ワクチン製品の設定が同時に更新されました。もう一度読み込んでください。', current: version };
+			return {
+				ok: false,
+				status: 409,
+				code: 'CATALOG_STALE',
+				message: 'ワクチン製品の設定が同時に更新されました。もう一度読み込んでください。',
+				current: version
+			};
 		}
-		await appendAudit(tx, { actor: req.actor, action: req.action, target: req.target, detail: { version, basedOn: req.basedOn, ...r.audit } });
+		await appendAudit(tx, {
+			actor: req.actor,
+			action: req.action,
+			target: req.target,
+			detail: { version, basedOn: req.basedOn, ...r.audit }
+		});
 		return { ok: true, version, changed: true };
 	});
 }
 
-export const toAction = (changed: boolean, action: CatalogChangeAction): CatalogChangeAction => (changed ? action : 'unchanged');
+export const toAction = (changed: boolean, action: CatalogChangeAction): CatalogChangeAction =>
+	changed ? action : 'unchanged';

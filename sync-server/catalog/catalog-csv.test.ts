@@ -29,8 +29,15 @@ describe('catalogue CSV', () => {
 			minIntervalDays: { 2: 21, 3: 90, 4: 90, 5: 90, 6: 90 }
 		});
 		expect(r.lines[1]).toMatchObject({ line: 3, makerName: 'KMバイオロジクス' });
-		expect(parseProductFile(iconv.encode(FILE, 'cp932'))).toMatchObject({ ok: true, encoding: 'shift_jis', totalLines: 2 });
-		expect(parseProductFile(new Uint8Array([0xef, 0xbb, 0xbf, ...enc(FILE)]))).toMatchObject({ ok: true, encoding: 'utf-8-bom' });
+		expect(parseProductFile(iconv.encode(FILE, 'cp932'))).toMatchObject({
+			ok: true,
+			encoding: 'shift_jis',
+			totalLines: 2
+		});
+		expect(parseProductFile(new Uint8Array([0xef, 0xbb, 0xbf, ...enc(FILE)]))).toMatchObject({
+			ok: true,
+			encoding: 'utf-8-bom'
+		});
 	});
 
 	it('plans inserts, updates and new makers against the catalogue, and the same file again changes nothing', () => {
@@ -48,7 +55,10 @@ describe('catalogue CSV', () => {
 		]);
 		expect(parseVaccineCatalog(plan.catalog).ok).toBe(true);
 		// Products absent from the file stay.
-		expect(plan.catalog.products.map((p) => p.code)).toEqual([...DEFAULT_VACCINE_CATALOG.products.map((p) => p.code), 'newvax']);
+		expect(plan.catalog.products.map((p) => p.code)).toEqual([
+			...DEFAULT_VACCINE_CATALOG.products.map((p) => p.code),
+			'newvax'
+		]);
 		const again = planProductImport(plan.catalog, r.lines);
 		expect(again.changed).toBe(false);
 		expect(again.products.every((p) => p.action === 'unchanged')).toBe(true);
@@ -83,7 +93,9 @@ describe('catalogue CSV', () => {
 		expect(plan.errors.map((e) => [e.line, e.code])).toEqual([[5, 'GTIN_TAKEN']]);
 		const unknownMaker = parseProductFile(enc(`${HEADER}\nx9,名前,nobody,,,0.5,左上腕,筋注,1,\n`));
 		if (!unknownMaker.ok) throw new Error(unknownMaker.message);
-		expect(planProductImport(DEFAULT_VACCINE_CATALOG, unknownMaker.lines).errors.map((e) => [e.line, e.code])).toEqual([[2, 'MAKER_UNKNOWN']]);
+		expect(planProductImport(DEFAULT_VACCINE_CATALOG, unknownMaker.lines).errors.map((e) => [e.line, e.code])).toEqual([
+			[2, 'MAKER_UNKNOWN']
+		]);
 	});
 
 	it('lets a GTIN move between products within one file', () => {

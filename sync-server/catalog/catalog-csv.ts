@@ -16,7 +16,15 @@ import {
 import type { CatalogChangeAction, CatalogLineError, PlannedProduct } from '#shared/office/catalog-api';
 import type { CsvEncoding } from '../csv/decode';
 import { findColumns, readCsvTable } from '../csv/table';
-import { canonicalJson, CATALOG_ERROR_MESSAGES, checkCatalog, normaliseGtin, productProblems, putMaker, type CatalogErrorCode } from './catalog-edit';
+import {
+	canonicalJson,
+	CATALOG_ERROR_MESSAGES,
+	checkCatalog,
+	normaliseGtin,
+	productProblems,
+	putMaker,
+	type CatalogErrorCode
+} from './catalog-edit';
 
 /**
  * The vaccine catalogue's CSV file: one line per product, added or replacing the product with
@@ -42,7 +50,14 @@ export interface ProductLine {
 }
 
 export type ParsedProductFile =
-	| { ok: true; sha256: string; encoding: CsvEncoding; totalLines: number; lines: ProductLine[]; errors: CatalogLineError[] }
+	| {
+			ok: true;
+			sha256: string;
+			encoding: CsvEncoding;
+			totalLines: number;
+			lines: ProductLine[];
+			errors: CatalogLineError[];
+	  }
 	| { ok: false; code: 'ENCODING' | 'MY_NUMBER' | 'CSV_MALFORMED' | 'BAD_HEADER' | 'EMPTY_FILE'; message: string };
 
 const COLUMNS = {
@@ -90,7 +105,11 @@ for (const r of ROUTES) {
 ROUTE_NAMES.set('筋注', 'intramuscular');
 ROUTE_NAMES.set('皮下注', 'subcutaneous');
 
-const refuse = (code: Exclude<ParsedProductFile, { ok: true }>['code'], message: string): ParsedProductFile => ({ ok: false, code, message });
+const refuse = (code: Exclude<ParsedProductFile, { ok: true }>['code'], message: string): ParsedProductFile => ({
+	ok: false,
+	code,
+	message
+});
 
 /** Reads the file into product lines; errors of each line's format (nothing about the current catalogue yet). */
 export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
@@ -113,7 +132,12 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 		const cell = (k: Column) => (index[k] === -1 ? '' : toHalfWidth(row[index[k]] ?? '').trim());
 		const lineErrors: CatalogLineError[] = [];
 		const err = (column: Column, code: string, message: string) =>
-			lineErrors.push({ line, column: COLUMNS[column].header, code, message: `${line}行目「${COLUMNS[column].header}」: ${message}` });
+			lineErrors.push({
+				line,
+				column: COLUMNS[column].header,
+				code,
+				message: `${line}行目「${COLUMNS[column].header}」: ${message}`
+			});
 
 		// Cells to values (lists, Japanese site and route names, GTIN-13 to GTIN-14); a value that
 		// does not read stays as it is, for the product schema to refuse with its code.
@@ -159,11 +183,21 @@ export function parseProductFile(bytes: Uint8Array): ParsedProductFile {
 						: column === 'intervals'
 							? `（最大接種回数${Number.isNaN(maxDose) ? '' : maxDose}回なら${Math.max(0, maxDose - 1) || 0}個）`
 							: '';
-			err(column, errorCode, `${gtin ? `${Number(gtin[1]) + 1}つ目: ` : ''}${CATALOG_ERROR_MESSAGES[errorCode]}${hint}`);
+			err(
+				column,
+				errorCode,
+				`${gtin ? `${Number(gtin[1]) + 1}つ目: ` : ''}${CATALOG_ERROR_MESSAGES[errorCode]}${hint}`
+			);
 		}
-		if (isCode(code) && seenCodes.has(code)) err('code', 'PRODUCT_DUPLICATE', `同じ製品コードが${seenCodes.get(code)}行目にもあります。1製品は1行にしてください。`);
+		if (isCode(code) && seenCodes.has(code))
+			err(
+				'code',
+				'PRODUCT_DUPLICATE',
+				`同じ製品コードが${seenCodes.get(code)}行目にもあります。1製品は1行にしてください。`
+			);
 		if (isCode(code) && !seenCodes.has(code)) seenCodes.set(code, line);
-		if (lineErrors.length === 0 && checked.success) lines.push({ line, makerName: makerName === '' ? null : makerName, product: checked.output });
+		if (lineErrors.length === 0 && checked.success)
+			lines.push({ line, makerName: makerName === '' ? null : makerName, product: checked.output });
 		errors.push(...lineErrors);
 	});
 	if (totalLines === 0) return refuse('EMPTY_FILE', '見出し行のほかにデータ行がありません。');
@@ -196,7 +230,13 @@ export function planProductImport(current: VaccineCatalog, lines: readonly Produ
 		const code = l.product.maker;
 		const seen = named.get(code);
 		if (seen !== undefined) {
-			if (seen !== l.makerName) lineError(l.line, COLUMNS.makerName.header, 'MAKER_NAME_CONFLICT', '同じ製造販売業者コードに別の名称が書かれた行があります。');
+			if (seen !== l.makerName)
+				lineError(
+					l.line,
+					COLUMNS.makerName.header,
+					'MAKER_NAME_CONFLICT',
+					'同じ製造販売業者コードに別の名称が書かれた行があります。'
+				);
 			continue;
 		}
 		named.set(code, l.makerName);
@@ -218,7 +258,8 @@ export function planProductImport(current: VaccineCatalog, lines: readonly Produ
 			continue;
 		}
 		const i = products.findIndex((p) => p.code === l.product.code);
-		const action: CatalogChangeAction = i === -1 ? 'insert' : canonicalJson(products[i]) === canonicalJson(l.product) ? 'unchanged' : 'update';
+		const action: CatalogChangeAction =
+			i === -1 ? 'insert' : canonicalJson(products[i]) === canonicalJson(l.product) ? 'unchanged' : 'update';
 		if (i === -1) products.push(l.product);
 		else products[i] = action === 'unchanged' ? products[i]! : l.product;
 		lineOf.set(l.product.code, l.line);
@@ -230,7 +271,13 @@ export function planProductImport(current: VaccineCatalog, lines: readonly Produ
 		if (codes.length < 2) continue;
 		for (const code of codes) {
 			const line = lineOf.get(code);
-			if (line !== undefined) lineError(line, COLUMNS.gtins.header, 'GTIN_TAKEN', `${CATALOG_ERROR_MESSAGES.GTIN_TAKEN}（${gtin}: ${codes.filter((c) => c !== code).join('、')}）`);
+			if (line !== undefined)
+				lineError(
+					line,
+					COLUMNS.gtins.header,
+					'GTIN_TAKEN',
+					`${CATALOG_ERROR_MESSAGES.GTIN_TAKEN}（${gtin}: ${codes.filter((c) => c !== code).join('、')}）`
+				);
 		}
 	}
 	const result: VaccineCatalog = { ...next, products };

@@ -24,13 +24,22 @@ describe('catalogue edits', () => {
 		expect(added).toMatchObject({ ok: true, action: 'insert', before: null });
 		if (!added.ok) return;
 		expect(parseVaccineCatalog(added.catalog).ok).toBe(true);
-		expect(added.catalog.products.map((p) => p.code)).toEqual([...DEFAULT_VACCINE_CATALOG.products.map((p) => p.code), 'newvax']);
+		expect(added.catalog.products.map((p) => p.code)).toEqual([
+			...DEFAULT_VACCINE_CATALOG.products.map((p) => p.code),
+			'newvax'
+		]);
 
-		const edited = putProduct(added.catalog, { ...comirnaty, gtins: ['09520000001018', NEW_GTIN.replace('9014', '9021')] });
+		const edited = putProduct(added.catalog, {
+			...comirnaty,
+			gtins: ['09520000001018', NEW_GTIN.replace('9014', '9021')]
+		});
 		expect(edited).toMatchObject({ ok: true, action: 'update' });
 		if (!edited.ok) return;
 		expect(findProduct(edited.catalog, 'comirnaty')!.gtins).toEqual(['09520000001018', '09520000009021']);
-		expect(putProduct(edited.catalog, findProduct(edited.catalog, 'comirnaty')!)).toMatchObject({ ok: true, action: 'unchanged' });
+		expect(putProduct(edited.catalog, findProduct(edited.catalog, 'comirnaty')!)).toMatchObject({
+			ok: true,
+			action: 'unchanged'
+		});
 		// The input catalogue is never modified.
 		expect(findProduct(DEFAULT_VACCINE_CATALOG, 'comirnaty')!.gtins).toEqual(['09520000001018', '09520000001025']);
 	});
@@ -47,7 +56,11 @@ describe('catalogue edits', () => {
 		['no site', { sites: [] }, 'SITES_INVALID'],
 		['an unknown site', { sites: ['left-ear' as never] }, 'SITES_INVALID'],
 		['no route', { routes: [] }, 'ROUTES_INVALID'],
-		['max dose above the catalogue limit', { maxDoseNumber: 7, minIntervalDays: { 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 } }, 'MAX_DOSE_INVALID'],
+		[
+			'max dose above the catalogue limit',
+			{ maxDoseNumber: 7, minIntervalDays: { 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 } },
+			'MAX_DOSE_INVALID'
+		],
 		['an interval missing', { minIntervalDays: { 2: 21 } }, 'INTERVALS_INVALID'],
 		['a negative interval', { minIntervalDays: { 2: -1, 3: 90 } }, 'INTERVALS_INVALID'],
 		['a My Number in the name', { name: '新ワクチン 123456789018' }, 'MY_NUMBER']
@@ -60,11 +73,20 @@ describe('catalogue edits', () => {
 		expect(added).toMatchObject({ ok: true, action: 'insert' });
 		if (!added.ok) return;
 		expect(added.catalog.makers['kmb']).toEqual({ name: 'KMバイオロジクス' });
-		expect(putMaker(added.catalog, { code: 'kmb', name: 'KM バイオロジクス株式会社' })).toMatchObject({ ok: true, action: 'update' });
-		expect(putMaker(added.catalog, { code: 'kmb', name: 'KMバイオロジクス' })).toMatchObject({ ok: true, action: 'unchanged' });
+		expect(putMaker(added.catalog, { code: 'kmb', name: 'KM バイオロジクス株式会社' })).toMatchObject({
+			ok: true,
+			action: 'update'
+		});
+		expect(putMaker(added.catalog, { code: 'kmb', name: 'KMバイオロジクス' })).toMatchObject({
+			ok: true,
+			action: 'unchanged'
+		});
 		expect(putMaker(added.catalog, { code: 'k m', name: 'x' })).toMatchObject({ ok: false, code: 'CODE_FORMAT' });
 		expect(putMaker(added.catalog, { code: 'kmb', name: ' ' })).toMatchObject({ ok: false, code: 'NAME_REQUIRED' });
-		expect(putMaker(added.catalog, { code: 'kmb', name: '123456789018' })).toMatchObject({ ok: false, code: 'MY_NUMBER' });
+		expect(putMaker(added.catalog, { code: 'kmb', name: '123456789018' })).toMatchObject({
+			ok: false,
+			code: 'MY_NUMBER'
+		});
 	});
 
 	it('reads GTIN-13 and GTIN-14 with their check digit', () => {

@@ -23,7 +23,8 @@ import type { CatalogChangeAction } from '#shared/office/catalog-api';
  */
 
 export type CatalogEditError = { ok: false; code: CatalogErrorCode; message: string; path?: string };
-export type CatalogEditResult = { ok: true; catalog: VaccineCatalog; action: CatalogChangeAction; before: unknown } | CatalogEditError;
+export type CatalogEditResult =
+	{ ok: true; catalog: VaccineCatalog; action: CatalogChangeAction; before: unknown } | CatalogEditError;
 
 export { CATALOG_ERROR_MESSAGES, type CatalogErrorCode };
 
@@ -33,7 +34,6 @@ const refuse = (code: CatalogErrorCode, detail?: string, path?: string): Catalog
 	message: detail ? `${CATALOG_ERROR_MESSAGES[code]}（${detail}）` : CATALOG_ERROR_MESSAGES[code],
 	...(path !== undefined ? { path } : {})
 });
-
 
 /** A scanned or typed GTIN-13 or GTIN-14 as the catalogue's GTIN-14; null if not one. */
 export function normaliseGtin(value: string): string | null {
@@ -71,7 +71,8 @@ function detailOf(path: string, catalog: VaccineCatalog): string | undefined {
 export function productProblems(p: VaccineProduct, catalog: VaccineCatalog): CatalogEditError | null {
 	if (containsMyNumber(p)) return refuse('MY_NUMBER');
 	// A limit above the catalogue's is named as such, not as the intervals that come with it.
-	if (Number.isInteger(p.maxDoseNumber) && p.maxDoseNumber > catalog.maxDoseNumber) return refuse('MAX_DOSE_INVALID', `1〜${catalog.maxDoseNumber}`, 'maxDoseNumber');
+	if (Number.isInteger(p.maxDoseNumber) && p.maxDoseNumber > catalog.maxDoseNumber)
+		return refuse('MAX_DOSE_INVALID', `1〜${catalog.maxDoseNumber}`, 'maxDoseNumber');
 	const parsed = v.safeParse(ProductSchema, p, { abortPipeEarly: true });
 	if (!parsed.success) {
 		const issue = parsed.issues[0];
@@ -109,10 +110,17 @@ export function putProduct(catalog: VaccineCatalog, product: VaccineProduct): Ca
 		sites: [...product.sites],
 		routes: [...product.routes],
 		maxDoseNumber: product.maxDoseNumber,
-		minIntervalDays: Object.fromEntries(Object.keys(product.minIntervalDays).map(Number).sort((a, b) => a - b).map((k) => [k, product.minIntervalDays[k]!]))
+		minIntervalDays: Object.fromEntries(
+			Object.keys(product.minIntervalDays)
+				.map(Number)
+				.sort((a, b) => a - b)
+				.map((k) => [k, product.minIntervalDays[k]!])
+		)
 	};
-	if (before && canonicalJson(before) === canonicalJson(clean)) return { ok: true, catalog, action: 'unchanged', before };
-	const products = index === -1 ? [...catalog.products, clean] : catalog.products.map((p, i) => (i === index ? clean : p));
+	if (before && canonicalJson(before) === canonicalJson(clean))
+		return { ok: true, catalog, action: 'unchanged', before };
+	const products =
+		index === -1 ? [...catalog.products, clean] : catalog.products.map((p, i) => (i === index ? clean : p));
 	const result = checkCatalog({ ...catalog, products });
 	if (!result.ok) return result;
 	return { ok: true, catalog: result.catalog, action: index === -1 ? 'insert' : 'update', before };

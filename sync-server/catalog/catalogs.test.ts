@@ -28,7 +28,9 @@ describe('stored catalogue versions on the server', () => {
 		const current = (await ledger.catalogVersions(version - 2)).at(-1)!.catalog as typeof DEFAULT_VACCINE_CATALOG;
 		const r = putProduct(current, edit);
 		if (!r.ok) throw new Error(r.message);
-		await ledger.db.transaction((tx) => ledger.appendCatalogVersion(tx, version, r.catalog, { id: null, name: 'test' }));
+		await ledger.db.transaction((tx) =>
+			ledger.appendCatalogVersion(tx, version, r.catalog, { id: null, name: 'test' })
+		);
 	};
 
 	it('seeds version 1 from the built-in catalogue once, and the current version follows what any process stored', async () => {
@@ -49,8 +51,12 @@ describe('stored catalogue versions on the server', () => {
 		const catalogs = new Catalogs(ledger);
 		await catalogs.seed();
 		const spikevax = findProduct(DEFAULT_VACCINE_CATALOG, 'spikevax')!;
-		const quarter = doseEvent({ deviceId, batch }, '0000000001', { vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.25 } });
-		const newProduct = doseEvent({ deviceId, batch }, '0000000002', { vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.4 } });
+		const quarter = doseEvent({ deviceId, batch }, '0000000001', {
+			vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.25 }
+		});
+		const newProduct = doseEvent({ deviceId, batch }, '0000000002', {
+			vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.4 }
+		});
 		expect(catalogs.validateAny(quarter).ok).toBe(true);
 		expect(catalogs.validateAny(newProduct)).toMatchObject({ ok: false, errors: [{ code: 'VOLUME_NOT_ALLOWED' }] });
 
@@ -63,7 +69,12 @@ describe('stored catalogue versions on the server', () => {
 		// Recorded under version 1, refused by version 2: still accepted.
 		expect(catalogs.validateAny(quarter).ok).toBe(true);
 		// Valid under no version: refused with the newest version's reason.
-		const never = doseEvent({ deviceId, batch }, '0000000003', { vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.1 } });
-		expect(catalogs.validateAny(never)).toMatchObject({ ok: false, errors: [{ code: 'VOLUME_NOT_ALLOWED', path: 'vaccine.volumeMl' }] });
+		const never = doseEvent({ deviceId, batch }, '0000000003', {
+			vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.1 }
+		});
+		expect(catalogs.validateAny(never)).toMatchObject({
+			ok: false,
+			errors: [{ code: 'VOLUME_NOT_ALLOWED', path: 'vaccine.volumeMl' }]
+		});
 	});
 });

@@ -1,4 +1,12 @@
-import { createEventValidator, DEFAULT_VACCINE_CATALOG, EVENT_ERROR_MESSAGES, parseVaccineCatalog, type EventValidator, type ValidateEventResult, type VaccineCatalog } from '#shared/index';
+import {
+	createEventValidator,
+	DEFAULT_VACCINE_CATALOG,
+	EVENT_ERROR_MESSAGES,
+	parseVaccineCatalog,
+	type EventValidator,
+	type ValidateEventResult,
+	type VaccineCatalog
+} from '#shared/index';
 import type { Ledger } from '../ledger/ledger';
 import type { SqlExecutor } from '../ledger/sql';
 
@@ -60,7 +68,12 @@ export class Catalogs {
 			if (r.ok) return r;
 			newest ??= r;
 		}
-		return newest ?? { ok: false, errors: [{ path: '', code: 'PRODUCT_UNKNOWN', message: EVENT_ERROR_MESSAGES.PRODUCT_UNKNOWN }] };
+		return (
+			newest ?? {
+				ok: false,
+				errors: [{ path: '', code: 'PRODUCT_UNKNOWN', message: EVENT_ERROR_MESSAGES.PRODUCT_UNKNOWN }]
+			}
+		);
 	};
 
 	/** Loads versions stored since (by any process); true when there were any. */

@@ -53,7 +53,8 @@ async function main(): Promise<number> {
 			console.error(USAGE);
 			return 2;
 		}
-		const lines = command === 'rotate-server-keys' ? await rotateServerKeys(loadConfig()) : await listServerKeys(loadConfig());
+		const lines =
+			command === 'rotate-server-keys' ? await rotateServerKeys(loadConfig()) : await listServerKeys(loadConfig());
 		console.log(lines.join('\n'));
 		return 0;
 	}
@@ -85,12 +86,18 @@ async function main(): Promise<number> {
 	return withLedger(config, async ({ ledger, sealer }) => {
 		const accounts = new Accounts(ledger.db, config.office, sealer);
 		if (command === 'list') {
-			for (const u of await accounts.list()) console.log(`${u.username}\t${u.role}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}${u.totp ? '\tTOTP' : ''}`);
+			for (const u of await accounts.list())
+				console.log(
+					`${u.username}\t${u.role}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}${u.totp ? '\tTOTP' : ''}`
+				);
 			return 0;
 		}
 		const username = values.username!;
 		if (command === 'create') {
-			const user = await accounts.create({ username, displayName, role: values.role as (typeof ROLES)[number], password }, actor);
+			const user = await accounts.create(
+				{ username, displayName, role: values.role as (typeof ROLES)[number], password },
+				actor
+			);
 			if (!user) {
 				console.error(`the username ${username} is taken`);
 				return 1;

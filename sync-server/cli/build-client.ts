@@ -37,14 +37,21 @@ export function isMisleadingBuildLine(line: string): boolean {
 }
 
 /** Runs `vite build` when the built PWA is missing or older than its sources. */
-export async function buildClientIfStale(root = process.cwd(), log: (m: string) => void = console.log): Promise<boolean> {
+export async function buildClientIfStale(
+	root = process.cwd(),
+	log: (m: string) => void = console.log
+): Promise<boolean> {
 	if (!clientBuildIsStale(root)) return false;
 	log('Building the client (vite build)…');
 	await new Promise<void>((ok, fail) => {
-		const child = spawn(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-			cwd: root,
-			stdio: ['ignore', 'pipe', 'inherit']
-		});
+		const child = spawn(
+			process.execPath,
+			[resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+			{
+				cwd: root,
+				stdio: ['ignore', 'pipe', 'inherit']
+			}
+		);
 		createInterface({ input: child.stdout }).on('line', (line) => {
 			if (line.trim() !== '' && !isMisleadingBuildLine(line)) log(line);
 		});

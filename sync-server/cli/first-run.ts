@@ -11,7 +11,9 @@ export async function nextStepLines(server: RunningServer): Promise<string[]> {
 		];
 	}
 	if ((await server.ledger.countDevices()) === 0) {
-		return [`No device is enrolled yet. Sign in at ${server.url}/office, open 端末 (devices) and issue an enrolment code.`];
+		return [
+			`No device is enrolled yet. Sign in at ${server.url}/office, open 端末 (devices) and issue an enrolment code.`
+		];
 	}
 	return [];
 }

@@ -37,13 +37,17 @@ async function main(): Promise<number> {
 			if (check.ok) {
 				console.log(`audit chain intact: ${check.rows} entries`);
 			} else {
-				console.error(`audit chain BROKEN at entry ${check.brokenAt} (${check.reason}); the ${check.rows} entries before it are intact`);
+				console.error(
+					`audit chain BROKEN at entry ${check.brokenAt} (${check.reason}); the ${check.rows} entries before it are intact`
+				);
 				return 1;
 			}
 		} else if (command === 'scan-my-number') {
 			const s = await scanLedgerForMyNumbers(ledger.db, (f) => console.log(`${f.table}\t${f.rowKey}\t${f.column}`));
 			if (s.findings > 0) {
-				console.error(`${s.findings} value(s) read as a My Number in ${s.rows} rows of ${s.tables} tables (table, row key, column above); purge or correct them`);
+				console.error(
+					`${s.findings} value(s) read as a My Number in ${s.rows} rows of ${s.tables} tables (table, row key, column above); purge or correct them`
+				);
 				return 1;
 			}
 			console.log(`no My Number found: ${s.rows} rows of ${s.tables} tables read`);
@@ -52,13 +56,19 @@ async function main(): Promise<number> {
 				`SELECT (SELECT count(*) FROM devices)::int AS devices, (SELECT count(*) FROM batches)::int AS batches,
 				        (SELECT count(*) FROM sync_updates)::int AS updates, (SELECT count(*) FROM dose_events)::int AS events`
 			);
-			console.log(Object.entries(rows[0]!).map(([k, v]) => `${k} ${v}`).join('\n'));
+			console.log(
+				Object.entries(rows[0]!)
+					.map(([k, v]) => `${k} ${v}`)
+					.join('\n')
+			);
 			const disk = await diskUsage(ledger.db, config.databaseUrl ? null : config.dataDir);
 			const mb = (n: number) => `${n} bytes (${(n / 1024 / 1024).toFixed(1)} MB)`;
 			console.log(`database_size ${mb(disk.databaseBytes)}`);
 			if (disk.dataDirBytes !== null) console.log(`data_dir_size ${mb(disk.dataDirBytes)}`);
 			if (disk.freeBytes !== null) console.log(`disk_free ${mb(disk.freeBytes)}`);
-			console.log(`disk_free_min ${mb(config.ledgerGuard.diskFreeMinBytes)}${config.databaseUrl ? ' (PostgreSQL: watch its own disk; disk_full errors pause ingest)' : ''}`);
+			console.log(
+				`disk_free_min ${mb(config.ledgerGuard.diskFreeMinBytes)}${config.databaseUrl ? ' (PostgreSQL: watch its own disk; disk_full errors pause ingest)' : ''}`
+			);
 		}
 		return 0;
 	});

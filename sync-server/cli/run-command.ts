@@ -20,8 +20,15 @@ export function runCommand(main: () => Promise<number>): void {
  * Opened as the server opens it, with the same SERVER_KEY_FILE: a file that does not open the
  * ledger's keys is refused, and a ledger still holding clear secrets is sealed with it.
  */
-export async function withLedger<T>(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'serverKeyFile'>, fn: (opened: OpenedLedger) => Promise<T>): Promise<T> {
-	const opened = await openLedgerWithSecrets({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, serverKeyFile: config.serverKeyFile });
+export async function withLedger<T>(
+	config: Pick<Config, 'databaseUrl' | 'dataDir' | 'serverKeyFile'>,
+	fn: (opened: OpenedLedger) => Promise<T>
+): Promise<T> {
+	const opened = await openLedgerWithSecrets({
+		databaseUrl: config.databaseUrl,
+		dataDir: config.dataDir,
+		serverKeyFile: config.serverKeyFile
+	});
 	try {
 		return await fn(opened);
 	} finally {

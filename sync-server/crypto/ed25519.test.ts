@@ -6,7 +6,9 @@ import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify } from 
  * The server signs and verifies with node:crypto, the device with tweetnacl: the server's side
  * must give the very bytes of shared/protocol/test-vectors.json (PROTOCOL.md) too.
  */
-const vectors = JSON.parse(readFileSync(new URL('../../shared/protocol/test-vectors.json', import.meta.url), 'utf8')) as {
+const vectors = JSON.parse(
+	readFileSync(new URL('../../shared/protocol/test-vectors.json', import.meta.url), 'utf8')
+) as {
 	keys: Record<'device' | 'server', { signSecret: string; signPublic: string }>;
 	handshake: { serverProofBytes: string; challengeSignature: string; deviceProofBytes: string; authSignature: string };
 	update: { signingBytes: string; signature: string };
@@ -21,15 +23,23 @@ describe('Ed25519 through node:crypto, against the protocol test vectors', () =>
 	const deviceKey = ed25519PublicKey(bytes(vectors.keys.device.signPublic));
 
 	it('signs the CHALLENGE, the receipt and the key-change certificate to the recorded signatures', () => {
-		expect(hex(ed25519Sign(bytes(vectors.handshake.serverProofBytes), serverKey))).toBe(vectors.handshake.challengeSignature);
+		expect(hex(ed25519Sign(bytes(vectors.handshake.serverProofBytes), serverKey))).toBe(
+			vectors.handshake.challengeSignature
+		);
 		expect(hex(ed25519Sign(bytes(vectors.receipt.signingBytes), serverKey))).toBe(vectors.receipt.signature);
 		expect(hex(ed25519Sign(bytes(vectors.keyChange.signingBytes), serverKey))).toBe(vectors.keyChange.signature);
 	});
 
 	it("verifies the device's AUTH and its signed update, and nothing else", () => {
-		expect(ed25519Verify(bytes(vectors.handshake.deviceProofBytes), bytes(vectors.handshake.authSignature), deviceKey)).toBe(true);
+		expect(
+			ed25519Verify(bytes(vectors.handshake.deviceProofBytes), bytes(vectors.handshake.authSignature), deviceKey)
+		).toBe(true);
 		expect(ed25519Verify(bytes(vectors.update.signingBytes), bytes(vectors.update.signature), deviceKey)).toBe(true);
-		expect(ed25519Verify(bytes(vectors.handshake.serverProofBytes), bytes(vectors.handshake.authSignature), deviceKey)).toBe(false);
-		expect(ed25519Verify(bytes(vectors.update.signingBytes), bytes(vectors.update.signature).subarray(0, 63), deviceKey)).toBe(false);
+		expect(
+			ed25519Verify(bytes(vectors.handshake.serverProofBytes), bytes(vectors.handshake.authSignature), deviceKey)
+		).toBe(false);
+		expect(
+			ed25519Verify(bytes(vectors.update.signingBytes), bytes(vectors.update.signature).subarray(0, 63), deviceKey)
+		).toBe(false);
 	});
 });

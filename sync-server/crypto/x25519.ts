@@ -28,7 +28,10 @@ export function x25519PrivateKey(raw: Uint8Array): KeyObject {
 /** A fresh ephemeral pair: the public key raw, the secret as a KeyObject. */
 export function x25519KeyPair(): { publicKey: Uint8Array; secretKey: KeyObject } {
 	const { publicKey, privateKey } = generateKeyPairSync('x25519');
-	return { publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length)), secretKey: privateKey };
+	return {
+		publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length)),
+		secretKey: privateKey
+	};
 }
 
 /**
@@ -37,7 +40,10 @@ export function x25519KeyPair(): { publicKey: Uint8Array; secretKey: KeyObject }
  */
 export function boxBefore(peerPublic: Uint8Array, own: KeyObject): Uint8Array {
 	if (peerPublic.length !== 32) throw new Error('X25519 public key must be 32 bytes');
-	const point = diffieHellman({ privateKey: own, publicKey: createPublicKey({ key: Buffer.concat([SPKI_PREFIX, peerPublic]), format: 'der', type: 'spki' }) });
+	const point = diffieHellman({
+		privateKey: own,
+		publicKey: createPublicKey({ key: Buffer.concat([SPKI_PREFIX, peerPublic]), format: 'der', type: 'spki' })
+	});
 	const out = new Uint8Array(32);
 	lowlevel.crypto_core_hsalsa20(out, ZERO_NONCE, new Uint8Array(point), SIGMA);
 	return out;

@@ -33,7 +33,9 @@ export class UnencodableError extends Error {
 		/** `U+XXXX`. */
 		readonly codePoint: string
 	) {
-		super(`${line}行目「${column}」の文字 ${codePoint} はShift_JISで表せません。UTF-8（BOM付き）で出力するか、元の値を修正してください。`);
+		super(
+			`${line}行目「${column}」の文字 ${codePoint} はShift_JISで表せません。UTF-8（BOM付き）で出力するか、元の値を修正してください。`
+		);
 	}
 }
 
@@ -52,7 +54,8 @@ export function toCp932Text(value: string): { ok: true; text: string } | { ok: f
 	let out = '';
 	for (const ch of value) {
 		const mapped = CP932_SPELLING[ch] ?? ch;
-		if (!sjisCanEncode(mapped)) return { ok: false, codePoint: `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
+		if (!sjisCanEncode(mapped))
+			return { ok: false, codePoint: `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
 		out += mapped;
 	}
 	return { ok: true, text: out };
@@ -61,7 +64,11 @@ export function toCp932Text(value: string): { ok: true; text: string } | { ok: f
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** The file: header and rows as CSV in the chosen encoding. Throws UnencodableError (Shift_JIS only). */
-export function encodeCsv(header: readonly string[], rows: readonly (readonly string[])[], encoding: ExportEncoding): Buffer {
+export function encodeCsv(
+	header: readonly string[],
+	rows: readonly (readonly string[])[],
+	encoding: ExportEncoding
+): Buffer {
 	let table: string[][] = [[...header], ...rows.map((r) => [...r])];
 	if (encoding === 'shift_jis') {
 		table = table.map((row, i) =>

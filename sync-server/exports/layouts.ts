@@ -6,7 +6,15 @@ import {
 	type CorrectedRecord,
 	type VaccineCatalog
 } from '#shared/index';
-import { DOSES_COLUMNS, FULL_COLUMNS, VRS_DOSE_COLUMNS, VRS_TEXT_LIMITS, vrsColumns, type ExportLayout, type VrsDoseColumn } from '#shared/office/exports';
+import {
+	DOSES_COLUMNS,
+	FULL_COLUMNS,
+	VRS_DOSE_COLUMNS,
+	VRS_TEXT_LIMITS,
+	vrsColumns,
+	type ExportLayout,
+	type VrsDoseColumn
+} from '#shared/office/exports';
 
 /**
  * The rows of each export layout, from the current records of the exported batches. Pure: the
@@ -70,7 +78,12 @@ export function missingNames(layout: ExportLayout, records: readonly ExportRecor
 	const doctors = new Set<string>();
 	for (const { record } of recordsOf(layout, records)) {
 		if (!names.sites.has(record.siteCode)) sites.add(record.siteCode);
-		const codes = record.type === 'dose' ? [record.vaccinatingDoctor, ...(layout === 'full' ? [record.screeningDoctor] : [])] : layout === 'full' ? [record.screeningDoctor] : [];
+		const codes =
+			record.type === 'dose'
+				? [record.vaccinatingDoctor, ...(layout === 'full' ? [record.screeningDoctor] : [])]
+				: layout === 'full'
+					? [record.screeningDoctor]
+					: [];
 		for (const c of codes) if (!names.doctors.has(c)) doctors.add(c);
 	}
 	return { sites: [...sites].sort(), doctors: [...doctors].sort() };
@@ -152,8 +165,22 @@ export function layoutTable(
 
 /** Why a VRS file cannot be written as asked; `message` says what to fix, in Japanese. */
 export type VrsRefusal =
-	| { code: 'DUPLICATE_DOSE'; municipality: string; ticketNumber: string; doseNumber: number; recordIds: string[]; message: string }
-	| { code: 'DOSE_BEYOND_CATALOG'; municipality: string; ticketNumber: string; doseNumber: number; maxDose: number; message: string }
+	| {
+			code: 'DUPLICATE_DOSE';
+			municipality: string;
+			ticketNumber: string;
+			doseNumber: number;
+			recordIds: string[];
+			message: string;
+	  }
+	| {
+			code: 'DOSE_BEYOND_CATALOG';
+			municipality: string;
+			ticketNumber: string;
+			doseNumber: number;
+			maxDose: number;
+			message: string;
+	  }
 	| {
 			code: 'TOO_LONG';
 			/** 1-based line of the file (the header is line 1). */
@@ -253,14 +280,23 @@ export function vrsTable(
 				continue;
 			}
 			const rec = r.record;
-			const texts: Record<VrsDoseColumn, { value: string; source?: { kind: 'site' | 'doctor' | 'maker' | 'lot'; code: string } }> = {
+			const texts: Record<
+				VrsDoseColumn,
+				{ value: string; source?: { kind: 'site' | 'doctor' | 'maker' | 'lot'; code: string } }
+			> = {
 				接種履歴登録日時: { value: compactDateTime(r.firstRecordedAt) },
 				接種日: { value: compactDate(r.givenAtJst) },
 				券番号: { value: rec.ticketNumber },
 				接種自治体コード: { value: rec.municipality },
 				接種会場名: { value: names.sites.get(rec.siteCode)!, source: { kind: 'site', code: rec.siteCode } },
-				接種医師名: { value: names.doctors.get(rec.vaccinatingDoctor)!, source: { kind: 'doctor', code: rec.vaccinatingDoctor } },
-				ワクチンメーカー: { value: makerName(catalog, rec.vaccine.maker), source: { kind: 'maker', code: rec.vaccine.maker } },
+				接種医師名: {
+					value: names.doctors.get(rec.vaccinatingDoctor)!,
+					source: { kind: 'doctor', code: rec.vaccinatingDoctor }
+				},
+				ワクチンメーカー: {
+					value: makerName(catalog, rec.vaccine.maker),
+					source: { kind: 'maker', code: rec.vaccine.maker }
+				},
 				ワクチンロット番号: { value: rec.vaccine.lot, source: { kind: 'lot', code: rec.vaccine.lot } }
 			};
 			for (const c of VRS_DOSE_COLUMNS) {

@@ -2,13 +2,30 @@ import type { Catalogs } from '../catalog/catalogs';
 import { createHash } from 'node:crypto';
 import { newId } from '#shared/ids';
 import { JAPAN_TIME_ZONE, type CorrectedRecord } from '#shared/index';
-import type { ExportableBatch, ExportEncoding, ExportFilter, ExportLayout, ExportPending, ExportSummary, VrsMunicipality } from '#shared/office/exports';
+import type {
+	ExportableBatch,
+	ExportEncoding,
+	ExportFilter,
+	ExportLayout,
+	ExportPending,
+	ExportSummary,
+	VrsMunicipality
+} from '#shared/office/exports';
 
 export type { ExportableBatch, ExportFilter, ExportSummary };
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { encodeCsv, UnencodableError } from './encode';
-import { layoutTable, missingNames, recordsOf, vrsTable, type ExportRecord, type MissingNames, type NameMasters, type VrsRefusal } from './layouts';
+import {
+	layoutTable,
+	missingNames,
+	recordsOf,
+	vrsTable,
+	type ExportRecord,
+	type MissingNames,
+	type NameMasters,
+	type VrsRefusal
+} from './layouts';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /**
@@ -29,7 +46,6 @@ import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
  *  active dose of its ticket from batches already exported or in this export (see vrsRecords).
  */
 
-
 export type CreateExportResult =
 	| { ok: true; summary: ExportSummary; file: Buffer }
 	| { ok: false; code: 'NOTHING_TO_EXPORT'; municipality: string | null }
@@ -40,7 +56,8 @@ export type CreateExportResult =
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 /** The municipality a VRS export is for; null for the other layouts. */
-const municipalityOf = (layout: ExportLayout, f: ExportFilter, home: string): string | null => (layout === 'vrs' ? (f.municipality ?? home) : null);
+const municipalityOf = (layout: ExportLayout, f: ExportFilter, home: string): string | null =>
+	layout === 'vrs' ? (f.municipality ?? home) : null;
 
 /**
  * (municipality, batch) pairs already in a VRS file for that municipality. Exports are few (one
@@ -62,12 +79,30 @@ const VRS_PENDING = `WITH done AS (${VRS_DONE})
 	  AND ($3::text IS NULL OR b.site_code = $3) AND ($4::text IS NULL OR r.municipality = $4)
 	  AND ($5::boolean OR NOT EXISTS (SELECT 1 FROM done d WHERE d.municipality = r.municipality AND d.batch_id = b.id))`;
 
-const vrsPendingParams = (f: ExportFilter, municipality: string | null) => [f.from ?? null, f.to ?? null, f.siteCode ?? null, municipality, f.includeExported ?? false];
+const vrsPendingParams = (f: ExportFilter, municipality: string | null) => [
+	f.from ?? null,
+	f.to ?? null,
+	f.siteCode ?? null,
+	municipality,
+	f.includeExported ?? false
+];
 
 /** The batches an export with this filter would take, with what they hold. */
-export async function exportableBatches(db: SqlExecutor, layout: ExportLayout, f: ExportFilter, home: string, lock = false): Promise<ExportableBatch[]> {
+export async function exportableBatches(
+	db: SqlExecutor,
+	layout: ExportLayout,
+	f: ExportFilter,
+	home: string,
+	lock = false
+): Promise<ExportableBatch[]> {
 	const municipality = municipalityOf(layout, f, home);
-	const { rows } = await db.query<{ id: string; service_day: string; site_code: string; device_id: string; state: 'approved' | 'exported' }>(
+	const { rows } = await db.query<{
+		id: string;
+		service_day: string;
+		site_code: string;
+		device_id: string;
+		state: 'approved' | 'exported';
+	}>(
 		municipality === null
 			? `SELECT id, to_char(service_day, 'YYYY-MM-DD') AS service_day, site_code, device_id, state FROM batches
 			   WHERE state = ANY($1::text[]) AND ($2::date IS NULL OR service_day >= $2::date) AND ($3::date IS NULL OR service_day <= $3::date)
@@ -76,10 +111,18 @@ export async function exportableBatches(db: SqlExecutor, layout: ExportLayout, f
 			: `SELECT id, to_char(service_day, 'YYYY-MM-DD') AS service_day, site_code, device_id, state FROM batches
 			   WHERE id IN (SELECT batch_id FROM (${VRS_PENDING}) p)
 			   ORDER BY service_day, site_code, id ${lock ? 'FOR UPDATE' : ''}`,
-		municipality === null ? [f.includeExported ? ['approved', 'exported'] : ['approved'], f.from ?? null, f.to ?? null, f.siteCode ?? null] : vrsPendingParams(f, municipality)
+		municipality === null
+			? [f.includeExported ? ['approved', 'exported'] : ['approved'], f.from ?? null, f.to ?? null, f.siteCode ?? null]
+			: vrsPendingParams(f, municipality)
 	);
 	if (rows.length === 0) return [];
-	const counts = await db.query<{ batch_id: string; doses: number; not_vaccinated: number; voided: number; municipality_doses: number }>(
+	const counts = await db.query<{
+		batch_id: string;
+		doses: number;
+		not_vaccinated: number;
+		voided: number;
+		municipality_doses: number;
+	}>(
 		`SELECT e.batch_id,
 		   count(*) FILTER (WHERE r.status = 'active' AND r.outcome = 'dose')::int AS doses,
 		   count(*) FILTER (WHERE r.status = 'active' AND r.outcome = 'not-vaccinated')::int AS not_vaccinated,
@@ -166,7 +209,12 @@ async function notYetExported(db: SqlExecutor, layout: ExportLayout, records: Ex
 }
 
 /** The records a per-dose export takes from these batches: all of them for a re-export, else the new or changed. */
-async function perDoseRecords(db: SqlExecutor, layout: ExportLayout, f: ExportFilter, batchIds: string[]): Promise<ExportRecord[]> {
+async function perDoseRecords(
+	db: SqlExecutor,
+	layout: ExportLayout,
+	f: ExportFilter,
+	batchIds: string[]
+): Promise<ExportRecord[]> {
 	const records = await exportRecords(db, batchIds);
 	return f.includeExported ? records : notYetExported(db, layout, records);
 }
@@ -204,25 +252,54 @@ export async function vrsRecords(db: SqlExecutor, municipality: string, batchIds
 export async function nameMasters(db: SqlExecutor): Promise<NameMasters> {
 	const sites = await db.query<{ code: string; name: string }>('SELECT code, name FROM sites');
 	const doctors = await db.query<{ code: string; name: string }>('SELECT code, name FROM doctors');
-	return { sites: new Map(sites.rows.map((r) => [r.code, r.name])), doctors: new Map(doctors.rows.map((r) => [r.code, r.name])) };
+	return {
+		sites: new Map(sites.rows.map((r) => [r.code, r.name])),
+		doctors: new Map(doctors.rows.map((r) => [r.code, r.name]))
+	};
 }
 
-const ticketCount = (records: readonly ExportRecord[]) => new Set(records.map((r) => `${r.record.municipality}-${r.record.ticketNumber}`)).size;
+const ticketCount = (records: readonly ExportRecord[]) =>
+	new Set(records.map((r) => `${r.record.municipality}-${r.record.ticketNumber}`)).size;
 
 /** What an export with this filter would take, and the names it lacks (for the page). */
-export async function exportPreview(db: SqlExecutor, layout: ExportLayout, f: ExportFilter, home: string): Promise<ExportPending> {
+export async function exportPreview(
+	db: SqlExecutor,
+	layout: ExportLayout,
+	f: ExportFilter,
+	home: string
+): Promise<ExportPending> {
 	const batches = await exportableBatches(db, layout, f, home);
 	const municipality = municipalityOf(layout, f, home);
 	const names = await nameMasters(db);
 	if (municipality === null) {
-		const records = await perDoseRecords(db, layout, f, batches.map((b) => b.id));
+		const records = await perDoseRecords(
+			db,
+			layout,
+			f,
+			batches.map((b) => b.id)
+		);
 		return { batches, rows: recordsOf(layout, records).length, missing: missingNames(layout, records, names) };
 	}
-	const records = batches.length === 0 ? [] : await vrsRecords(db, municipality, batches.map((b) => b.id));
+	const records =
+		batches.length === 0
+			? []
+			: await vrsRecords(
+					db,
+					municipality,
+					batches.map((b) => b.id)
+				);
 	const municipalities = await vrsMunicipalities(db, f);
-	for (const code of new Set([home, municipality])) if (!municipalities.some((m) => m.code === code)) municipalities.push({ code, lines: 0, batches: 0 });
+	for (const code of new Set([home, municipality]))
+		if (!municipalities.some((m) => m.code === code)) municipalities.push({ code, lines: 0, batches: 0 });
 	municipalities.sort((a, b) => a.code.localeCompare(b.code));
-	return { batches, rows: ticketCount(records), missing: missingNames(layout, records, names), municipality, home, municipalities };
+	return {
+		batches,
+		rows: ticketCount(records),
+		missing: missingNames(layout, records, names),
+		municipality,
+		home,
+		municipalities
+	};
 }
 
 const compact = (day: string) => day.replaceAll('-', '');
@@ -232,7 +309,12 @@ const LAYOUT_FILE_NAMES: Record<ExportLayout, string> = { vrs: 'VRS形式', dose
  * `接種記録_VRS形式_131016_20261122-20261123_SJIS.csv`, `接種記録_接種一覧_20261122-20261123_UTF8.csv`:
  * layout, (VRS) municipality, service-day span, encoding.
  */
-function fileNameOf(layout: ExportLayout, encoding: ExportEncoding, municipality: string | null, days: string[]): string {
+function fileNameOf(
+	layout: ExportLayout,
+	encoding: ExportEncoding,
+	municipality: string | null,
+	days: string[]
+): string {
 	const span = `${compact(days[0]!)}-${compact(days.at(-1)!)}`;
 	return `接種記録_${LAYOUT_FILE_NAMES[layout]}_${municipality === null ? '' : `${municipality}_`}${span}_${encoding === 'shift_jis' ? 'SJIS' : 'UTF8'}.csv`;
 }
@@ -254,7 +336,14 @@ export const asciiFileName = (fileName: string) =>
  */
 export async function createExport(
 	db: SqlDatabase,
-	req: { layout: ExportLayout; encoding: ExportEncoding; filter: ExportFilter; home: string; actor: AuditActor & { id: string }; catalogs: Catalogs }
+	req: {
+		layout: ExportLayout;
+		encoding: ExportEncoding;
+		filter: ExportFilter;
+		home: string;
+		actor: AuditActor & { id: string };
+		catalogs: Catalogs;
+	}
 ): Promise<CreateExportResult> {
 	return db.transaction(async (tx): Promise<CreateExportResult> => {
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.exports]);
@@ -262,7 +351,10 @@ export async function createExport(
 		const batches = await exportableBatches(tx, req.layout, req.filter, req.home, true);
 		if (batches.length === 0) return { ok: false, code: 'NOTHING_TO_EXPORT', municipality };
 		const batchIds = batches.map((b) => b.id);
-		const records = municipality === null ? await perDoseRecords(tx, req.layout, req.filter, batchIds) : await vrsRecords(tx, municipality, batchIds);
+		const records =
+			municipality === null
+				? await perDoseRecords(tx, req.layout, req.filter, batchIds)
+				: await vrsRecords(tx, municipality, batchIds);
 		const names = await nameMasters(tx);
 		const missing = missingNames(req.layout, records, names);
 		if (missing.sites.length > 0 || missing.doctors.length > 0) return { ok: false, code: 'NAMES_MISSING', missing };
@@ -279,17 +371,28 @@ export async function createExport(
 		try {
 			file = encodeCsv(table.header, table.rows, req.encoding);
 		} catch (e) {
-			if (e instanceof UnencodableError) return { ok: false, code: 'UNENCODABLE', message: e.message, line: e.line, column: e.column };
+			if (e instanceof UnencodableError)
+				return { ok: false, code: 'UNENCODABLE', message: e.message, line: e.line, column: e.column };
 			throw e;
 		}
 		const sha256 = createHash('sha256').update(file).digest();
 		const id = newId();
-		const fileName = fileNameOf(req.layout, req.encoding, municipality, batches.map((b) => b.serviceDay));
+		const fileName = fileNameOf(
+			req.layout,
+			req.encoding,
+			municipality,
+			batches.map((b) => b.serviceDay)
+		);
 		// A re-export: the file repeats batches already sent in this layout (VRS: to this municipality).
 		const reexport =
 			municipality === null
 				? batches.some((b) => b.state === 'exported')
-				: (await tx.query<{ n: number }>(`WITH done AS (${VRS_DONE}) SELECT count(*)::int AS n FROM done WHERE municipality = $1 AND batch_id = ANY($2::text[])`, [municipality, batchIds])).rows[0]!.n > 0;
+				: (
+						await tx.query<{ n: number }>(
+							`WITH done AS (${VRS_DONE}) SELECT count(*)::int AS n FROM done WHERE municipality = $1 AND batch_id = ANY($2::text[])`,
+							[municipality, batchIds]
+						)
+					).rows[0]!.n > 0;
 		const params: ExportFilter = {
 			from: req.filter.from,
 			to: req.filter.to,
@@ -300,7 +403,21 @@ export async function createExport(
 		const inserted = await tx.query<{ created_at: Date | string }>(
 			`INSERT INTO exports (id, layout, encoding, params, reexport, batch_ids, row_count, file_name, file_sha256, file, created_by, created_by_name, municipality)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING created_at`,
-			[id, req.layout, req.encoding, JSON.stringify(params), reexport, JSON.stringify(batchIds), table.rows.length, fileName, sha256, file, req.actor.id, req.actor.name, municipality]
+			[
+				id,
+				req.layout,
+				req.encoding,
+				JSON.stringify(params),
+				reexport,
+				JSON.stringify(batchIds),
+				table.rows.length,
+				fileName,
+				sha256,
+				file,
+				req.actor.id,
+				req.actor.name,
+				municipality
+			]
 		);
 		if (municipality === null) {
 			const sent = recordsOf(req.layout, records);
@@ -310,12 +427,23 @@ export async function createExport(
 				[id, req.layout, sent.map((r) => r.recordId), sent.map((r) => r.currentEventId)]
 			);
 		}
-		await tx.query(`UPDATE batches SET state = 'exported', state_changed_at = now() WHERE id = ANY($1::text[]) AND state = 'approved'`, [batchIds]);
+		await tx.query(
+			`UPDATE batches SET state = 'exported', state_changed_at = now() WHERE id = ANY($1::text[]) AND state = 'approved'`,
+			[batchIds]
+		);
 		await appendAudit(tx, {
 			actor: req.actor,
 			action: `export.${req.layout}`,
 			target: id,
-			detail: { batchIds, rows: table.rows.length, sha256: sha256.toString('hex'), encoding: req.encoding, reexport, params, ...(municipality === null ? {} : { municipality }) }
+			detail: {
+				batchIds,
+				rows: table.rows.length,
+				sha256: sha256.toString('hex'),
+				encoding: req.encoding,
+				reexport,
+				params,
+				...(municipality === null ? {} : { municipality })
+			}
 		});
 		return {
 			ok: true,
@@ -368,22 +496,38 @@ const toSummary = (r: ExportRow): ExportSummary => ({
 	createdAt: new Date(r.created_at).toISOString()
 });
 
-const SUMMARY_COLUMNS = 'id, layout, encoding, params, reexport, batch_ids, row_count, file_name, file_sha256, municipality::text AS municipality, created_by_name, created_at';
+const SUMMARY_COLUMNS =
+	'id, layout, encoding, params, reexport, batch_ids, row_count, file_name, file_sha256, municipality::text AS municipality, created_by_name, created_at';
 
 /** The export history, newest first. */
 export async function listExports(db: SqlExecutor, limit = 200): Promise<ExportSummary[]> {
-	const { rows } = await db.query<ExportRow>(`SELECT ${SUMMARY_COLUMNS} FROM exports ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
+	const { rows } = await db.query<ExportRow>(
+		`SELECT ${SUMMARY_COLUMNS} FROM exports ORDER BY created_at DESC, id DESC LIMIT $1`,
+		[limit]
+	);
 	return rows.map(toSummary);
 }
 
 /** A past export's stored file, and the audit entry of its download (one transaction). */
-export async function downloadExport(db: SqlDatabase, id: string, actor: AuditActor): Promise<{ summary: ExportSummary; file: Buffer } | null> {
+export async function downloadExport(
+	db: SqlDatabase,
+	id: string,
+	actor: AuditActor
+): Promise<{ summary: ExportSummary; file: Buffer } | null> {
 	return db.transaction(async (tx) => {
-		const { rows } = await tx.query<ExportRow & { file: Uint8Array }>(`SELECT ${SUMMARY_COLUMNS}, file FROM exports WHERE id = $1`, [id]);
+		const { rows } = await tx.query<ExportRow & { file: Uint8Array }>(
+			`SELECT ${SUMMARY_COLUMNS}, file FROM exports WHERE id = $1`,
+			[id]
+		);
 		const r = rows[0];
 		if (!r) return null;
 		const summary = toSummary(r);
-		await appendAudit(tx, { actor, action: 'export.download', target: id, detail: { layout: summary.layout, rows: summary.rows, sha256: summary.sha256, encoding: summary.encoding } });
+		await appendAudit(tx, {
+			actor,
+			action: 'export.download',
+			target: id,
+			detail: { layout: summary.layout, rows: summary.rows, sha256: summary.sha256, encoding: summary.encoding }
+		});
 		return { summary, file: Buffer.from(r.file) };
 	});
 }

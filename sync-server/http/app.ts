@@ -60,7 +60,10 @@ export function createApp(deps: AppDeps): Hono {
 	app.route('/', healthRoutes(deps));
 
 	const api = new Hono<OfficeEnv>();
-	const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB') });
+	const apiBodyLimit = bodyLimit({
+		maxSize: 1024 * 1024,
+		onError: (c) => apiError(c, 413, 'BODY_TOO_LARGE', 'the request body exceeds 1 MiB')
+	});
 	// The register upload (3–4 MB for 100,000 rows) applies its own, larger limit after its role check.
 	api.use((c, next) => (isRegisterUpload(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next)));
 	// The My Number guard's front door for JSON bodies (the register upload is CSV, read cell by cell).
@@ -68,7 +71,17 @@ export function createApp(deps: AppDeps): Hono {
 	// Devices: enrolment with a one-time code (the sync itself is the WebSocket on /sync).
 	api.route('/', deviceEnrolRoutes(deps));
 	// Back office: login and the session (the router guards its own routes after login).
-	api.route('/office/auth', authRoutes({ accounts: deps.accounts, cookieSecure: deps.config.cookieSecure, loginLimit: { burst: deps.config.loginBurst, perMinute: deps.config.loginsPerMinute }, trustProxy: deps.config.trustProxy, setupToken: deps.setup.token, onSetupDone: deps.setup.done }));
+	api.route(
+		'/office/auth',
+		authRoutes({
+			accounts: deps.accounts,
+			cookieSecure: deps.config.cookieSecure,
+			loginLimit: { burst: deps.config.loginBurst, perMinute: deps.config.loginsPerMinute },
+			trustProxy: deps.config.trustProxy,
+			setupToken: deps.setup.token,
+			onSetupDone: deps.setup.done
+		})
+	);
 
 	// Everything below needs a live session; each router names the roles of its routes.
 	const session = officeSession(deps.accounts, deps.config.cookieSecure);
@@ -113,7 +126,10 @@ export function createApp(deps: AppDeps): Hono {
 				onFound: (path, c) => {
 					// Hashed build assets never change; everything else (index, service worker,
 					// manifest) must be revalidated so a deployment reaches devices.
-					c.header('Cache-Control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+					c.header(
+						'Cache-Control',
+						path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+					);
 				}
 			})
 		);

@@ -15,4 +15,5 @@ export function clientAddress(req: IncomingMessage | undefined, trustProxy: bool
 }
 
 /** The same for a Hono request served by @hono/node-server (the Node request is c.env.incoming). */
-export const requestAddress = (c: { env: unknown }, trustProxy: boolean) => clientAddress((c.env as { incoming?: IncomingMessage }).incoming, trustProxy);
+export const requestAddress = (c: { env: unknown }, trustProxy: boolean) =>
+	clientAddress((c.env as { incoming?: IncomingMessage }).incoming, trustProxy);

@@ -9,7 +9,6 @@ import { actorOf } from '../office/accounts';
 import { apiError } from './errors';
 import type { OfficeEnv } from './office/guard';
 
-
 /** A batch of a device that its device has not closed yet (it stays 'open' until a close arrives). */
 export interface OpenBatch {
 	id: string;
@@ -25,7 +24,13 @@ export interface OpenBatch {
  * on its behalf with the paper tally (POST /api/office/batches/…/close).
  */
 async function openBatchesOf(db: SqlExecutor, deviceIds: string[] | null): Promise<Map<string, OpenBatch[]>> {
-	const { rows } = await db.query<{ id: string; device_id: string; site_code: string; service_day: string; records: number }>(
+	const { rows } = await db.query<{
+		id: string;
+		device_id: string;
+		site_code: string;
+		service_day: string;
+		records: number;
+	}>(
 		`SELECT b.id, b.device_id, b.site_code, to_char(b.service_day, 'YYYY-MM-DD') AS service_day,
 		   (SELECT count(*)::int FROM dose_events e WHERE e.batch_id = b.id AND e.type IN ('dose', 'not-vaccinated')) AS records
 		 FROM batches b WHERE b.state = 'open' AND ($1::uuid[] IS NULL OR b.device_id = ANY($1::uuid[]))
@@ -34,7 +39,10 @@ async function openBatchesOf(db: SqlExecutor, deviceIds: string[] | null): Promi
 	);
 	const byDevice = new Map<string, OpenBatch[]>();
 	for (const r of rows) {
-		byDevice.set(r.device_id, [...(byDevice.get(r.device_id) ?? []), { id: r.id, siteCode: r.site_code, serviceDay: r.service_day, records: Number(r.records) }]);
+		byDevice.set(r.device_id, [
+			...(byDevice.get(r.device_id) ?? []),
+			{ id: r.id, siteCode: r.site_code, serviceDay: r.service_day, records: Number(r.records) }
+		]);
 	}
 	return byDevice;
 }
@@ -59,7 +67,12 @@ export function deviceRoutes(deps: { ledger: Ledger; connections: DeviceConnecti
 			if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'device id must be a UUID');
 			const status = action === 'revoke' ? 'revoked' : 'retired';
 			const device = await deps.ledger.setDeviceStatus(id, status, (tx, d) =>
-				appendAudit(tx, { actor: actorOf(c.var.user), action: `device.${action}`, target: id, detail: { label: d.label, siteCode: d.siteCode } })
+				appendAudit(tx, {
+					actor: actorOf(c.var.user),
+					action: `device.${action}`,
+					target: id,
+					detail: { label: d.label, siteCode: d.siteCode }
+				})
 			);
 			if (!device) {
 				const existing = await deps.ledger.device(id);

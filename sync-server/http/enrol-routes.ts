@@ -41,13 +41,22 @@ export function enrolmentRoutes(deps: { ledger: Ledger; config: Config }) {
 		const body = await readJson(c, NewEnrolment);
 		if (!body.ok) return body.response;
 		const e = body.value;
-		const created = await deps.ledger.createEnrolment({
-			municipality: deps.config.municipality,
-			setting: e.setting,
-			siteCode: e.siteCode,
-			label: e.label,
-			ttlMs: (e.ttlMinutes ?? deps.config.enrolmentTtlMinutes) * 60_000
-		}, (tx) => appendAudit(tx, { actor: actorOf(c.var.user), action: 'device.enrolment.issue', target: e.siteCode, detail: { setting: e.setting, label: e.label } }));
+		const created = await deps.ledger.createEnrolment(
+			{
+				municipality: deps.config.municipality,
+				setting: e.setting,
+				siteCode: e.siteCode,
+				label: e.label,
+				ttlMs: (e.ttlMinutes ?? deps.config.enrolmentTtlMinutes) * 60_000
+			},
+			(tx) =>
+				appendAudit(tx, {
+					actor: actorOf(c.var.user),
+					action: 'device.enrolment.issue',
+					target: e.siteCode,
+					detail: { setting: e.setting, label: e.label }
+				})
+		);
 		const code = encodeEnrolmentCode({
 			serverUrl: new URL(c.req.url).origin,
 			enrolmentId: created.id,
@@ -56,7 +65,10 @@ export function enrolmentRoutes(deps: { ledger: Ledger; config: Config }) {
 			// CLI or another process is what new devices pin).
 			serverKeys: created.serverKeys
 		});
-		return c.json({ enrolmentId: created.id, code, qrSvg: qrSvg(code), expiresAt: created.expiresAt.toISOString() }, 201);
+		return c.json(
+			{ enrolmentId: created.id, code, qrSvg: qrSvg(code), expiresAt: created.expiresAt.toISOString() },
+			201
+		);
 	});
 	return app;
 }
@@ -82,20 +94,27 @@ export function deviceEnrolRoutes(deps: { ledger: Ledger; config: Pick<Config, '
 	app.post('/enrol', async (c) => {
 		const address = requestAddress(c, deps.config.trustProxy);
 		// Checked before the code is: a guesser learns nothing more once limited.
-		if (failures.exhausted(address)) return apiError(c, 429, 'RATE_LIMITED', '登録の試行が多すぎます。しばらく待ってから再度お試しください。');
+		if (failures.exhausted(address))
+			return apiError(c, 429, 'RATE_LIMITED', '登録の試行が多すぎます。しばらく待ってから再度お試しください。');
 		const body = await readJson(c, EnrolRequest);
 		if (!body.ok) {
 			failures.take(address);
 			return body.response;
 		}
 		const r = body.value;
-		const result = await deps.ledger.enrolDevice(r.enrolmentId, r.secret, { box: fromB64(r.boxPublic), sign: fromB64(r.signPublic) });
+		const result = await deps.ledger.enrolDevice(r.enrolmentId, r.secret, {
+			box: fromB64(r.boxPublic),
+			sign: fromB64(r.signPublic)
+		});
 		if (!result.ok) {
 			failures.take(address);
 			return apiError(c, result.error === 'ENROLMENT_UNKNOWN' ? 404 : 410, result.error, ENROL_ERRORS[result.error]);
 		}
 		const d = result.device;
-		return c.json({ deviceId: d.id, municipality: d.municipality, setting: d.setting, siteCode: d.siteCode, label: d.label }, 201);
+		return c.json(
+			{ deviceId: d.id, municipality: d.municipality, setting: d.setting, siteCode: d.siteCode, label: d.label },
+			201
+		);
 	});
 
 	return app;

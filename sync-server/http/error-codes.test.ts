@@ -45,7 +45,8 @@ const NOT_CODES = new Set([
 
 function codesTheServerSends(): Map<string, Set<string>> {
 	const found = new Map<string, Set<string>>();
-	const add = (code: string, file: string) => (found.get(code) ?? found.set(code, new Set()).get(code)!).add(relative(ROOT, file));
+	const add = (code: string, file: string) =>
+		(found.get(code) ?? found.set(code, new Set()).get(code)!).add(relative(ROOT, file));
 	for (const file of sources(SERVER)) {
 		const text = readFileSync(file, 'utf8');
 		for (const shape of SHAPES) for (const m of text.matchAll(shape)) add(m[1]!, file);
@@ -60,12 +61,23 @@ describe('the error catalogue (shared/errors/catalogue.ts)', () => {
 	const sent = codesTheServerSends();
 
 	it('finds the codes in the server source (the walk itself works)', () => {
-		for (const known of ['LOT_IN_USE', 'SESSION_REQUIRED', 'EVENT_SCHEMA', 'PASSWORD_TOO_SHORT', 'ENROLMENT_EXPIRED', 'CSV_MALFORMED', 'ITEM_NOT_OPEN']) expect(sent.has(known), known).toBe(true);
+		for (const known of [
+			'LOT_IN_USE',
+			'SESSION_REQUIRED',
+			'EVENT_SCHEMA',
+			'PASSWORD_TOO_SHORT',
+			'ENROLMENT_EXPIRED',
+			'CSV_MALFORMED',
+			'ITEM_NOT_OPEN'
+		])
+			expect(sent.has(known), known).toBe(true);
 		expect(sent.size).toBeGreaterThan(90);
 	});
 
 	it('has a Japanese and an English text for every code the server can send', () => {
-		const missing = [...sent].filter(([code]) => !Object.hasOwn(ERROR_TEXT, code)).map(([code, files]) => `${code} (${[...files].join(', ')})`);
+		const missing = [...sent]
+			.filter(([code]) => !Object.hasOwn(ERROR_TEXT, code))
+			.map(([code, files]) => `${code} (${[...files].join(', ')})`);
 		expect(missing).toEqual([]);
 	});
 

@@ -25,10 +25,22 @@ export async function jsonBody(c: Context): Promise<unknown> {
  * never gets this far: the front door (my-number-door.ts) reads every body before routing.
  * Returns the value, or the error response to return as is.
  */
-export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
+export async function readJson<S extends v.GenericSchema>(
+	c: Context,
+	schema: S
+): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
 	const body = await jsonBody(c);
 	if (body === undefined) return { ok: false, response: apiError(c, 400, 'BAD_JSON', 'the body is not valid JSON') };
 	const parsed = v.safeParse(schema, body);
-	if (!parsed.success) return { ok: false, response: apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; ')) };
+	if (!parsed.success)
+		return {
+			ok: false,
+			response: apiError(
+				c,
+				400,
+				'BAD_REQUEST',
+				parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; ')
+			)
+		};
 	return { ok: true, value: parsed.output };
 }

@@ -6,8 +6,15 @@ import type { AppDeps } from './app';
 export function retryableApiError(e: unknown): { code: 'LEDGER_FULL' | 'LEDGER_UNAVAILABLE'; message: string } | null {
 	if (!isRetryableLedgerError(e)) return null;
 	return isDiskFull(e)
-		? { code: 'LEDGER_FULL', message: '台帳のディスクの空きが不足しているため保存できませんでした。何も変更されていません。空きができてからやり直してください。' }
-		: { code: 'LEDGER_UNAVAILABLE', message: '台帳が一時的に応答していません。しばらくしてから、結果を確かめてやり直してください。' };
+		? {
+				code: 'LEDGER_FULL',
+				message:
+					'台帳のディスクの空きが不足しているため保存できませんでした。何も変更されていません。空きができてからやり直してください。'
+			}
+		: {
+				code: 'LEDGER_UNAVAILABLE',
+				message: '台帳が一時的に応答していません。しばらくしてから、結果を確かめてやり直してください。'
+			};
 }
 
 /**
@@ -18,7 +25,9 @@ export function retryableApiError(e: unknown): { code: 'LEDGER_FULL' | 'LEDGER_U
  */
 export function healthRoutes(deps: Pick<AppDeps, 'ledger' | 'config' | 'readiness'>): Hono {
 	const app = new Hono();
-	app.get('/healthz', (c) => c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality }));
+	app.get('/healthz', (c) =>
+		c.json({ status: 'ok', ledger: deps.ledger.db.backend, municipality: deps.config.municipality })
+	);
 	app.get('/readyz', async (c) => {
 		c.header('cache-control', 'no-store');
 		if (!deps.readiness) return c.json({ status: 'ready' });

@@ -23,8 +23,16 @@ export function lotRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		const body = await readJson(c, LotInput);
 		if (!body.ok) return body.response;
 		const lot = body.value;
-		if (!findProduct((await deps.catalogs.current()).catalog, lot.product)) return apiError(c, 400, 'BAD_REQUEST', 'product: unknown product');
-		await deps.ledger.putLot(lot, (tx) => appendAudit(tx, { actor: actorOf(c.var.user), action: 'lot.put', target: `${lot.product}/${lot.lot}`, detail: { expiry: lot.expiry, sites: lot.sites } }));
+		if (!findProduct((await deps.catalogs.current()).catalog, lot.product))
+			return apiError(c, 400, 'BAD_REQUEST', 'product: unknown product');
+		await deps.ledger.putLot(lot, (tx) =>
+			appendAudit(tx, {
+				actor: actorOf(c.var.user),
+				action: 'lot.put',
+				target: `${lot.product}/${lot.lot}`,
+				detail: { expiry: lot.expiry, sites: lot.sites }
+			})
+		);
 		return c.json(body.value);
 	});
 	return app;

@@ -12,7 +12,13 @@ import { apiError } from './errors';
  */
 
 const refuse = (c: Context, field: string) =>
-	apiError(c, 400, 'MY_NUMBER', `個人番号（マイナンバー）と思われる値があります（${field}）。何も保存していません。`, field);
+	apiError(
+		c,
+		400,
+		'MY_NUMBER',
+		`個人番号（マイナンバー）と思われる値があります（${field}）。何も保存していません。`,
+		field
+	);
 
 // Path and query text is stored (lot numbers, batch ids, file names) and logged; PostgreSQL
 // text cannot hold NUL, and no field of ours takes a control character.
@@ -37,7 +43,8 @@ export const myNumberRequestDoor: MiddlewareHandler = async (c, next) => {
 	for (const [key, value] of url.searchParams) {
 		if (stringContainsMyNumber(key)) return refuse(c, 'query');
 		if (stringContainsMyNumber(value)) return refuse(c, nameOf('query', key));
-		if (CONTROL.test(key) || CONTROL.test(value)) return apiError(c, 400, 'BAD_QUERY', 'the query holds a control character');
+		if (CONTROL.test(key) || CONTROL.test(value))
+			return apiError(c, 400, 'BAD_QUERY', 'the query holds a control character');
 	}
 	for (const [name, value] of c.req.raw.headers) {
 		if (!UNREAD_HEADERS.has(name) && stringContainsMyNumber(value)) return refuse(c, nameOf('header', name));
@@ -62,7 +69,8 @@ export const myNumberJsonDoor: MiddlewareHandler = async (c, next) => {
 	}
 	const at = locateMyNumber(body);
 	if (at !== null) {
-		const path = at === '' ? 'body' : at.split('.').every((k) => SAFE_NAME.test(k) || /^\d+$/.test(k)) ? `body.${at}` : 'body';
+		const path =
+			at === '' ? 'body' : at.split('.').every((k) => SAFE_NAME.test(k) || /^\d+$/.test(k)) ? `body.${at}` : 'body';
 		return refuse(c, path);
 	}
 	if (holdsNul(body)) return apiError(c, 400, 'BAD_REQUEST', 'a text field holds a NUL character');

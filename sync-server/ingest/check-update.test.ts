@@ -8,7 +8,13 @@ import { checkUpdate } from './check-update';
 
 const deviceId = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
 const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: '2026-11-22' });
-const ctx = { key: parseBatchId(batch)!, batchId: batch, knownEventIds: new Set<string>(), validate: validateEvent, today: '2026-11-22' };
+const ctx = {
+	key: parseBatchId(batch)!,
+	batchId: batch,
+	knownEventIds: new Set<string>(),
+	validate: validateEvent,
+	today: '2026-11-22'
+};
 
 /** The server's current document and a device document that starts from the same state. */
 function pair() {
@@ -41,7 +47,10 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		Y.applyUpdate(server, Y.encodeStateAsUpdate(device));
 		const sv = Y.encodeStateVector(device);
 		device.getArray(BATCH_EVENTS).delete(0, 1);
-		expect(checkUpdate(server, Y.encodeStateAsUpdate(device, sv), ctx)).toMatchObject({ ok: false, code: 'UPDATE_DELETES' });
+		expect(checkUpdate(server, Y.encodeStateAsUpdate(device, sv), ctx)).toMatchObject({
+			ok: false,
+			code: 'UPDATE_DELETES'
+		});
 	});
 
 	it('refuses other shared types, nested types, maps and text', () => {
@@ -65,7 +74,10 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
 		const sv = Y.encodeStateVector(device);
 		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
-		expect(checkUpdate(server, Y.encodeStateAsUpdate(device, sv), ctx)).toMatchObject({ ok: false, code: 'UPDATE_MISSING_BASE' });
+		expect(checkUpdate(server, Y.encodeStateAsUpdate(device, sv), ctx)).toMatchObject({
+			ok: false,
+			code: 'UPDATE_MISSING_BASE'
+		});
 		expect(checkUpdate(server, Uint8Array.of(200, 1, 2), ctx)).toMatchObject({ ok: false, code: 'UPDATE_MALFORMED' });
 	});
 
@@ -86,7 +98,10 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		}
 		const { server, device } = pair();
 		device.getArray(BATCH_EVENTS).push([good]);
-		expect(checkUpdate(server, diff(device, server), { ...ctx, knownEventIds: new Set([good.id]) })).toMatchObject({ ok: false, code: 'EVENT_DUPLICATE_ID' });
+		expect(checkUpdate(server, diff(device, server), { ...ctx, knownEventIds: new Set([good.id]) })).toMatchObject({
+			ok: false,
+			code: 'EVENT_DUPLICATE_ID'
+		});
 	});
 
 	it('names exactly the faulty events, so the device can resend the others', () => {
@@ -94,13 +109,24 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		const good = doseEvent({ deviceId, batch }, '0000000001');
 		const bad = { ...doseEvent({ deviceId, batch }, '0000000002'), colour: 'red' };
 		device.getArray(BATCH_EVENTS).push([good, bad, doseEvent({ deviceId, batch }, '0000000003')]);
-		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: false, code: 'EVENT_SCHEMA', eventIds: [bad.id] });
+		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({
+			ok: false,
+			code: 'EVENT_SCHEMA',
+			eventIds: [bad.id]
+		});
 	});
 
 	it('names a refused event only by a real event id, never by one that holds a My Number', () => {
 		const { server, device } = pair();
 		const good = doseEvent({ deviceId, batch }, '0000000001');
-		device.getArray(BATCH_EVENTS).push([good, { ...good, id: '123456789018' }, { ...good, id: 'not-an-id', extra: 1 }, { ...doseEvent({ deviceId, batch }), extra: 1 }]);
+		device
+			.getArray(BATCH_EVENTS)
+			.push([
+				good,
+				{ ...good, id: '123456789018' },
+				{ ...good, id: 'not-an-id', extra: 1 },
+				{ ...doseEvent({ deviceId, batch }), extra: 1 }
+			]);
 		const r = checkUpdate(server, diff(device, server), ctx);
 		expect(r).toMatchObject({ ok: false, code: 'MY_NUMBER' });
 		expect(!r.ok && r.eventIds).toHaveLength(1);
@@ -112,7 +138,10 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		const [a, b] = [doseEvent({ deviceId, batch }, '0000000001'), doseEvent({ deviceId, batch }, '0000000002')];
 		Y.applyUpdate(server, craftUpdate([{ client: 7, clock: 0, parent: BATCH_EVENTS, values: [a] }]));
 		const byItem = craftUpdate([{ client: 7, clock: 1, parent: { client: 7, clock: 0 }, values: [b] }]);
-		expect(checkUpdate(server, byItem, { ...ctx, knownEventIds: new Set([a.id]) })).toMatchObject({ ok: false, code: 'UPDATE_SHAPE' });
+		expect(checkUpdate(server, byItem, { ...ctx, knownEventIds: new Set([a.id]) })).toMatchObject({
+			ok: false,
+			code: 'UPDATE_SHAPE'
+		});
 		const twice = craftUpdate([
 			{ client: 8, clock: 0, parent: BATCH_EVENTS, values: [b] },
 			{ client: 8, clock: 0, parent: BATCH_EVENTS, values: [doseEvent({ deviceId, batch }, '0000000003')] }
@@ -142,7 +171,10 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: true });
 		const other = pair();
 		other.device.getArray(BATCH_EVENTS).push([{ ...base, id: newId(), type: 'void', replaces: newId() }]);
-		expect(checkUpdate(other.server, diff(other.device, other.server), ctx)).toMatchObject({ ok: false, code: 'EVENT_REPLACES_FOREIGN' });
+		expect(checkUpdate(other.server, diff(other.device, other.server), ctx)).toMatchObject({
+			ok: false,
+			code: 'EVENT_REPLACES_FOREIGN'
+		});
 	});
 
 	it("refuses a batch whose service day is more than one day after the server's date, naming its events", () => {
@@ -162,7 +194,10 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		const { server, device } = pair();
 		device.getArray(BATCH_EVENTS).push([doseEvent({ deviceId, batch })]);
 		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2026-11-21' })).toMatchObject({ ok: true });
-		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2025-12-31' })).toMatchObject({ ok: false, code: 'SERVICE_DAY_FUTURE' });
+		expect(checkUpdate(server, diff(device, server), { ...ctx, today: '2025-12-31' })).toMatchObject({
+			ok: false,
+			code: 'SERVICE_DAY_FUTURE'
+		});
 	});
 
 	it('integrates the update into the document once and reads only what it added, in array order', () => {
@@ -180,7 +215,16 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		device.getArray(BATCH_EVENTS).push([next]);
 		const moved = new Y.Doc({ gc: false });
 		Y.applyUpdate(moved, Y.encodeStateAsUpdate(device));
-		const fix = { batch, device: deviceId, operator: 'N001', recordedAt: next.recordedAt, reason: '二重登録', id: newId(), type: 'void', replaces: next.id };
+		const fix = {
+			batch,
+			device: deviceId,
+			operator: 'N001',
+			recordedAt: next.recordedAt,
+			reason: '二重登録',
+			id: newId(),
+			type: 'void',
+			replaces: next.id
+		};
 		moved.getArray(BATCH_EVENTS).push([fix]);
 		const r = checkUpdate(server, diff(moved, server), known);
 		expect(r).toMatchObject({ ok: true, changes: true });

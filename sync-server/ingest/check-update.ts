@@ -1,13 +1,20 @@
 import * as Y from 'yjs';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
-import { BATCH_EVENTS, containsMyNumber, daysBetween, isUuid, type BatchKey, type DoseEvent, type EventValidator } from '#shared/index';
+import {
+	BATCH_EVENTS,
+	containsMyNumber,
+	daysBetween,
+	isUuid,
+	type BatchKey,
+	type DoseEvent,
+	type EventValidator
+} from '#shared/index';
 import { problemsOfRefusal, refusedEvent, type EventProblem, type RefusedEvent } from '../ledger/refused-events';
 
 export type CheckResult =
 	| { ok: true; events: DoseEvent[]; changes: boolean }
 	/** `refused`: each nameable refused event with everything wrong with it, kept for the office. */
 	| { ok: false; code: UpdateRefusalCode; message: string; eventIds: string[]; refused?: RefusedEvent[] };
-
 
 export interface CheckContext {
 	key: BatchKey;
@@ -27,7 +34,12 @@ export interface CheckContext {
  */
 export const MAX_SERVICE_DAYS_AHEAD = 1;
 
-const refuse = (code: UpdateRefusalCode, message: string, eventIds: string[] = [], refused: RefusedEvent[] = []): CheckResult => ({ ok: false, code, message, eventIds, refused });
+const refuse = (
+	code: UpdateRefusalCode,
+	message: string,
+	eventIds: string[] = [],
+	refused: RefusedEvent[] = []
+): CheckResult => ({ ok: false, code, message, eventIds, refused });
 
 /**
  * Decides whether a device's update may touch the ledger, before anything is stored. The
@@ -48,7 +60,10 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, ctx: CheckContext): 
 }
 
 /** What an update added to the event array, read from the document after integrating it. */
-export function integrate(doc: Y.Doc, update: Uint8Array): { ok: true; values: unknown[]; added: number } | Extract<CheckResult, { ok: false }> {
+export function integrate(
+	doc: Y.Doc,
+	update: Uint8Array
+): { ok: true; values: unknown[]; added: number } | Extract<CheckResult, { ok: false }> {
 	const events = doc.getArray(BATCH_EVENTS);
 	const before = Y.decodeStateVector(Y.encodeStateVector(doc));
 	let deletes = false;
@@ -63,14 +78,16 @@ export function integrate(doc: Y.Doc, update: Uint8Array): { ok: true; values: u
 	} finally {
 		doc.off('afterTransaction', onTransaction);
 	}
-	const fail = (code: UpdateRefusalCode, message: string) => refuse(code, message) as Extract<CheckResult, { ok: false }>;
+	const fail = (code: UpdateRefusalCode, message: string) =>
+		refuse(code, message) as Extract<CheckResult, { ok: false }>;
 	if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
 		return fail('UPDATE_MISSING_BASE', 'the update depends on content the server does not have');
 	}
 	if (deletes) return fail('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
 	for (const name of doc.share.keys()) {
 		// Fixed text: the name came from the device and could be anything, a My Number included.
-		if (name !== BATCH_EVENTS) return fail('UPDATE_SHAPE', 'the update writes to a shared type other than the event array');
+		if (name !== BATCH_EVENTS)
+			return fail('UPDATE_SHAPE', 'the update writes to a shared type other than the event array');
 	}
 	// Every struct the update added, client by client from the clock the document had before:
 	// O(what was added), never a walk over the whole batch.
@@ -87,8 +104,10 @@ export function integrate(doc: Y.Doc, update: Uint8Array): { ok: true; values: u
 			// A GC struct: deleted content, or an item Yjs discarded (its parent was no type).
 			if (!(struct instanceof Y.Item)) return fail('UPDATE_SHAPE', 'the update adds content outside the event array');
 			if (struct.deleted) return fail('UPDATE_DELETES', 'the batch log is append-only: the update deletes content');
-			if (!(struct.content instanceof Y.ContentAny)) return fail('UPDATE_SHAPE', 'only plain JSON events may be appended');
-			if (struct.parent !== events || struct.parentSub !== null) return fail('UPDATE_SHAPE', 'events must be appended to the event array');
+			if (!(struct.content instanceof Y.ContentAny))
+				return fail('UPDATE_SHAPE', 'only plain JSON events may be appended');
+			if (struct.parent !== events || struct.parentSub !== null)
+				return fail('UPDATE_SHAPE', 'events must be appended to the event array');
 			fresh.add(struct);
 			count += struct.length - Math.max(0, from - struct.id.clock);
 		}
@@ -130,7 +149,9 @@ export function checkEvents(values: readonly unknown[], ctx: CheckContext, chang
 			'SERVICE_DAY_FUTURE',
 			`the batch's service day ${ctx.key.serviceDay} is more than ${MAX_SERVICE_DAYS_AHEAD} day after the server's date ${ctx.today} (Japan)`,
 			nameable.map((v) => v.id),
-			nameable.map((v) => refusedEvent(v, [...problemsOfRefusal('SERVICE_DAY_FUTURE', 'batch'), ...problemsOf(ctx.validate(v))]))
+			nameable.map((v) =>
+				refusedEvent(v, [...problemsOfRefusal('SERVICE_DAY_FUTURE', 'batch'), ...problemsOf(ctx.validate(v))])
+			)
 		);
 	}
 
@@ -175,17 +196,34 @@ function isNameableId(value: unknown): value is { id: string } {
 const problemsOf = (result: ReturnType<EventValidator>): EventProblem[] =>
 	result.ok ? [] : result.errors.map((e) => ({ code: e.code, path: e.path, message: e.message }));
 
-function checkEvent(value: unknown, ctx: CheckContext, seen: { has(id: string): boolean }): { fault: Fault; problems: EventProblem[] } | { event: DoseEvent } {
+function checkEvent(
+	value: unknown,
+	ctx: CheckContext,
+	seen: { has(id: string): boolean }
+): { fault: Fault; problems: EventProblem[] } | { event: DoseEvent } {
 	const result = ctx.validate(value);
 	if (!result.ok) {
 		const first = result.errors[0]!;
-		const code: UpdateRefusalCode = first.code === 'MY_NUMBER' ? 'MY_NUMBER' : first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';
-		return { fault: { code, message: `${first.code} ${first.path || 'event'}: ${first.message}` }, problems: problemsOf(result) };
+		const code: UpdateRefusalCode =
+			first.code === 'MY_NUMBER'
+				? 'MY_NUMBER'
+				: first.code.startsWith('BATCH_') && first.code.endsWith('_MISMATCH')
+					? 'EVENT_NOT_OF_BATCH'
+					: 'EVENT_SCHEMA';
+		return {
+			fault: { code, message: `${first.code} ${first.path || 'event'}: ${first.message}` },
+			problems: problemsOf(result)
+		};
 	}
 	const ev = result.event;
-	const fault = (code: UpdateRefusalCode, message: string, path: string) => ({ fault: { code, message }, problems: problemsOfRefusal(code, path) });
-	if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId) return fault('EVENT_NOT_OF_BATCH', 'an event names another device or batch', 'batch');
-	if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode) return fault('EVENT_NOT_OF_BATCH', 'an event names another site', 'siteCode');
+	const fault = (code: UpdateRefusalCode, message: string, path: string) => ({
+		fault: { code, message },
+		problems: problemsOfRefusal(code, path)
+	});
+	if (ev.device !== ctx.key.deviceId || ev.batch !== ctx.batchId)
+		return fault('EVENT_NOT_OF_BATCH', 'an event names another device or batch', 'batch');
+	if ('siteCode' in ev && ev.siteCode !== ctx.key.siteCode)
+		return fault('EVENT_NOT_OF_BATCH', 'an event names another site', 'siteCode');
 	if (seen.has(ev.id)) return fault('EVENT_DUPLICATE_ID', 'an event id is used twice in this batch', 'id');
 	// A device corrects or voids only its own records of this batch (the back office corrects
 	// anything, through its own API).

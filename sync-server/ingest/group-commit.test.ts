@@ -31,7 +31,16 @@ function recordingLedger(fail: (u: UpdateToCommit) => boolean = () => false) {
 	};
 }
 
-const update = (batchId: string) => ({ batchId, deviceId: 'd', municipality: '131016', siteCode: 'V001', serviceDay: '2026-11-22', update: Uint8Array.of(1), signature: new Uint8Array(64), events: [] });
+const update = (batchId: string) => ({
+	batchId,
+	deviceId: 'd',
+	municipality: '131016',
+	siteCode: 'V001',
+	serviceDay: '2026-11-22',
+	update: Uint8Array.of(1),
+	signature: new Uint8Array(64),
+	events: []
+});
 
 describe('GroupCommit', () => {
 	it('commits what arrives together in one transaction, and what arrives during it in the next', async () => {
@@ -46,7 +55,10 @@ describe('GroupCommit', () => {
 		const second = ['d', 'e'].map((b) => gc.commit(update(b)));
 		l.release();
 		const outcomes = await Promise.all([...first, ...second]);
-		expect(l.groups).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+		expect(l.groups).toEqual([
+			['a', 'b', 'c'],
+			['d', 'e']
+		]);
 		expect(outcomes.every((o) => 'seq' in o)).toBe(true);
 	});
 

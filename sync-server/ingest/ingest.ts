@@ -28,7 +28,14 @@ export interface CommittedUpdate {
 
 export type IngestResult =
 	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
-	| { ok: false; code: UpdateRefusalCode | 'DEVICE_REVOKED'; message: string; eventIds: string[]; stateVector: Uint8Array; refused?: RefusedEvent[] | undefined };
+	| {
+			ok: false;
+			code: UpdateRefusalCode | 'DEVICE_REVOKED';
+			message: string;
+			eventIds: string[];
+			stateVector: Uint8Array;
+			refused?: RefusedEvent[] | undefined;
+	  };
 
 /**
  * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is
@@ -74,7 +81,8 @@ export class Ingest {
 			[device.siteCode, serviceDay, device.id]
 		);
 		const out: { batchId: string; update: Uint8Array }[] = [];
-		for (const { id } of rows) out.push({ batchId: id, update: await this.docs.withBatch(id, async ({ doc }) => Y.encodeStateAsUpdate(doc)) });
+		for (const { id } of rows)
+			out.push({ batchId: id, update: await this.docs.withBatch(id, async ({ doc }) => Y.encodeStateAsUpdate(doc)) });
 		return out;
 	}
 
@@ -96,12 +104,18 @@ export class Ingest {
 
 	private receipt(docId: string, doc: Y.Doc, eventCount: number, receiptKey: KeyObject): Receipt {
 		const stateVector = Y.encodeStateVector(doc);
-		return { doc: docId, stateVector, eventCount, signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), receiptKey) };
+		return {
+			doc: docId,
+			stateVector,
+			eventCount,
+			signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), receiptKey)
+		};
 	}
 
 	/** The device's SyncStep1 for one of its batches: what it lacks, what we have, a receipt. */
 	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array, receiptKey: KeyObject) {
-		if (!this.ownBatch(device, docId)) return { ok: false as const, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device' };
+		if (!this.ownBatch(device, docId))
+			return { ok: false as const, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device' };
 		return this.docs.withBatch(docId, async ({ doc, eventIds }) => {
 			let missing: Uint8Array;
 			try {
@@ -109,16 +123,40 @@ export class Ingest {
 			} catch {
 				return { ok: false as const, code: 'SYNC_MALFORMED', message: 'the state vector cannot be decoded' };
 			}
-			return { ok: true as const, missing, serverStateVector: Y.encodeStateVector(doc), receipt: this.receipt(docId, doc, eventIds.size, receiptKey) };
+			return {
+				ok: true as const,
+				missing,
+				serverStateVector: Y.encodeStateVector(doc),
+				receipt: this.receipt(docId, doc, eventIds.size, receiptKey)
+			};
 		});
 	}
 
-	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array, receiptKey: KeyObject): Promise<IngestResult> {
+	async ingest(
+		device: DeviceRecord,
+		docId: string,
+		update: Uint8Array,
+		signature: Uint8Array,
+		receiptKey: KeyObject
+	): Promise<IngestResult> {
 		const key = this.ownBatch(device, docId);
 		const none = Uint8Array.of(0); // empty state vector: nothing of this document was touched
-		if (!key) return { ok: false, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device', eventIds: [], stateVector: none };
+		if (!key)
+			return {
+				ok: false,
+				code: 'NOT_YOUR_BATCH',
+				message: 'the document is not a batch of this device',
+				eventIds: [],
+				stateVector: none
+			};
 		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
-			return { ok: false, code: 'BAD_SIGNATURE', message: 'the update signature does not verify', eventIds: [], stateVector: none };
+			return {
+				ok: false,
+				code: 'BAD_SIGNATURE',
+				message: 'the update signature does not verify',
+				eventIds: [],
+				stateVector: none
+			};
 		}
 		return this.docs.withBatch(docId, async (entry) => {
 			const before = Y.encodeStateVector(entry.doc);
@@ -130,7 +168,13 @@ export class Ingest {
 				this.docs.discard(docId);
 				return { ...integrated, stateVector: before };
 			}
-			const ctx = { key, batchId: docId, knownEventIds: entry.eventIds, validate: this.catalogs.validateAny, today: serviceDateAt(this.now()) };
+			const ctx = {
+				key,
+				batchId: docId,
+				knownEventIds: entry.eventIds,
+				validate: this.catalogs.validateAny,
+				today: serviceDateAt(this.now())
+			};
 			let checked = checkEvents(integrated.values, ctx, integrated.added > 0);
 			// Refused by the schema or catalogue under every version this process holds: another
 			// process (or the office, a moment ago) may have stored a newer catalogue the device
@@ -162,7 +206,13 @@ export class Ingest {
 				}
 				if ('revoked' in result) {
 					this.docs.discard(docId);
-					return { ok: false, code: 'DEVICE_REVOKED', message: 'the device is revoked', eventIds: [], stateVector: before };
+					return {
+						ok: false,
+						code: 'DEVICE_REVOKED',
+						message: 'the device is revoked',
+						eventIds: [],
+						stateVector: before
+					};
 				}
 				if ('retired' in result) {
 					this.docs.discard(docId);
@@ -176,10 +226,21 @@ export class Ingest {
 				}
 				stored = !('duplicate' in result);
 				for (const ev of checked.events) entry.eventIds.add(ev.id);
-				const committed = { batchId: docId, deviceId: device.id, siteCode: key.siteCode, serviceDay: key.serviceDay, update };
+				const committed = {
+					batchId: docId,
+					deviceId: device.id,
+					siteCode: key.siteCode,
+					serviceDay: key.serviceDay,
+					update
+				};
 				for (const listener of this.committedListeners) listener(committed);
 			}
-			return { ok: true, stored, newEvents: checked.events.length, receipt: this.receipt(docId, entry.doc, entry.eventIds.size, receiptKey) };
+			return {
+				ok: true,
+				stored,
+				newEvents: checked.events.length,
+				receipt: this.receipt(docId, entry.doc, entry.eventIds.size, receiptKey)
+			};
 		});
 	}
 }

@@ -21,7 +21,9 @@ describe('advisory locks', () => {
 
 	it('are taken only by name: no lock id written as a literal at a call site', () => {
 		const literal = /pg_advisory\w*\(\s*\d/;
-		const bad = sources(SERVER).filter((f) => literal.test(readFileSync(f, 'utf8'))).map((f) => relative(SERVER, f));
+		const bad = sources(SERVER)
+			.filter((f) => literal.test(readFileSync(f, 'utf8')))
+			.map((f) => relative(SERVER, f));
 		expect(bad).toEqual([]);
 	});
 });

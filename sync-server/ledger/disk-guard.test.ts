@@ -10,7 +10,8 @@ import { TroubleLog } from './trouble-log';
 
 function recordingLog() {
 	const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-	const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, fields });
+	const at = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+		void lines.push({ level, msg, fields });
 	return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
@@ -33,10 +34,19 @@ describe('ledger errors that will pass', () => {
 	it('tells a full disk, a stuck or restarting database from a fault of the statement', () => {
 		expect(isDiskFull(Object.assign(new Error('could not extend file'), { code: '53100' }))).toBe(true);
 		expect(isDiskFull(new Error('could not write to file "pg_wal/xlogtemp.1": No space left on device'))).toBe(true);
-		for (const e of [new LedgerUnavailableError('stuck'), Object.assign(new Error('terminating connection'), { code: '57P01' }), Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), new Error('Connection terminated unexpectedly')]) {
+		for (const e of [
+			new LedgerUnavailableError('stuck'),
+			Object.assign(new Error('terminating connection'), { code: '57P01' }),
+			Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+			new Error('Connection terminated unexpectedly')
+		]) {
 			expect(isRetryableLedgerError(e)).toBe(true);
 		}
-		for (const e of [Object.assign(new Error('duplicate key'), { code: '23505' }), Object.assign(new Error('syntax'), { code: '42601' }), new Error('boom')]) {
+		for (const e of [
+			Object.assign(new Error('duplicate key'), { code: '23505' }),
+			Object.assign(new Error('syntax'), { code: '42601' }),
+			new Error('boom')
+		]) {
 			expect(isRetryableLedgerError(e)).toBe(false);
 		}
 	});
@@ -67,7 +77,13 @@ describe('DiskGuard', () => {
 	it('on PostgreSQL (no disk to read), a disk_full error latches the refusal for a while, then lets one commit try', () => {
 		let t = 0;
 		const { log } = recordingLog();
-		const guard = new DiskGuard({ dataDir: null, thresholdBytes: 1, fullBackoffMs: 5000, trouble: new TroubleLog(log), now: () => t });
+		const guard = new DiskGuard({
+			dataDir: null,
+			thresholdBytes: 1,
+			fullBackoffMs: 5000,
+			trouble: new TroubleLog(log),
+			now: () => t
+		});
 		expect(guard.refusal()).toBeNull();
 		guard.noteFailure(Object.assign(new Error('could not extend file'), { code: '53100' }));
 		expect(guard.refusal()).toMatch(/full disk/);
@@ -80,17 +96,36 @@ describe('DiskGuard', () => {
 });
 
 describe('readiness', () => {
-	const disk = (ok: boolean) => ({ report: () => ({ ok, freeBytes: 1, thresholdBytes: 2, ...(ok ? {} : { reason: 'low' }) }) }) as unknown as DiskGuard;
-	const db = (query: () => Promise<unknown>, health?: SqlDatabase['health']) => ({ backend: 'postgres', query, health }) as unknown as SqlDatabase;
+	const disk = (ok: boolean) =>
+		({
+			report: () => ({ ok, freeBytes: 1, thresholdBytes: 2, ...(ok ? {} : { reason: 'low' }) })
+		}) as unknown as DiskGuard;
+	const db = (query: () => Promise<unknown>, health?: SqlDatabase['health']) =>
+		({ backend: 'postgres', query, health }) as unknown as SqlDatabase;
 
 	it('is ready only when the ledger answers in time, the disk has room and the notices are connected, and says what is wrong', async () => {
 		const answering = db(async () => ({ rows: [] }));
-		expect(await checkReadiness({ db: answering, disk: disk(true), notices: { connected: true }, probeTimeoutMs: 1000 })).toMatchObject({ ready: true, ledger: { ok: true }, notices: { ok: true } });
-		expect(await checkReadiness({ db: answering, disk: disk(false), notices: null, probeTimeoutMs: 1000 })).toMatchObject({ ready: false, disk: { ok: false, reason: 'low' } });
-		expect(await checkReadiness({ db: answering, disk: disk(true), notices: { connected: false }, probeTimeoutMs: 1000 })).toMatchObject({ ready: false, notices: { ok: false } });
+		expect(
+			await checkReadiness({ db: answering, disk: disk(true), notices: { connected: true }, probeTimeoutMs: 1000 })
+		).toMatchObject({ ready: true, ledger: { ok: true }, notices: { ok: true } });
+		expect(
+			await checkReadiness({ db: answering, disk: disk(false), notices: null, probeTimeoutMs: 1000 })
+		).toMatchObject({ ready: false, disk: { ok: false, reason: 'low' } });
+		expect(
+			await checkReadiness({ db: answering, disk: disk(true), notices: { connected: false }, probeTimeoutMs: 1000 })
+		).toMatchObject({ ready: false, notices: { ok: false } });
 		const silent = db(() => new Promise(() => undefined));
-		expect(await checkReadiness({ db: silent, disk: disk(true), notices: null, probeTimeoutMs: 50 })).toMatchObject({ ready: false, ledger: { ok: false, reason: expect.stringContaining('within 50 ms') } });
-		const stuck = db(async () => ({ rows: [] }), () => ({ ok: false, reason: 'a ledger call took longer than 30000 ms', since: '2026-12-05T00:00:00.000Z' }));
-		expect(await checkReadiness({ db: stuck, disk: disk(true), notices: null, probeTimeoutMs: 1000 })).toMatchObject({ ready: false, ledger: { ok: false, since: '2026-12-05T00:00:00.000Z' } });
+		expect(await checkReadiness({ db: silent, disk: disk(true), notices: null, probeTimeoutMs: 50 })).toMatchObject({
+			ready: false,
+			ledger: { ok: false, reason: expect.stringContaining('within 50 ms') }
+		});
+		const stuck = db(
+			async () => ({ rows: [] }),
+			() => ({ ok: false, reason: 'a ledger call took longer than 30000 ms', since: '2026-12-05T00:00:00.000Z' })
+		);
+		expect(await checkReadiness({ db: stuck, disk: disk(true), notices: null, probeTimeoutMs: 1000 })).toMatchObject({
+			ready: false,
+			ledger: { ok: false, since: '2026-12-05T00:00:00.000Z' }
+		});
 	});
 });

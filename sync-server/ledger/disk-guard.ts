@@ -72,7 +72,8 @@ export class DiskGuard {
 			return;
 		}
 		if (this.low) this.opts.trouble.note(TROUBLE, { freeBytes: this.free, thresholdBytes: this.opts.thresholdBytes });
-		else if (wasLow) this.opts.trouble.over(TROUBLE, 'ledger disk has room again: updates are taken', { freeBytes: this.free });
+		else if (wasLow)
+			this.opts.trouble.over(TROUBLE, 'ledger disk has room again: updates are taken', { freeBytes: this.free });
 	}
 
 	private get low(): boolean {
@@ -85,24 +86,36 @@ export class DiskGuard {
 	 */
 	noteFailure(e: unknown): void {
 		if (!isDiskFull(e)) {
-			this.opts.trouble.note('ledger not answering: updates answered LEDGER_UNAVAILABLE', { error: e instanceof Error ? e.message : String(e) });
+			this.opts.trouble.note('ledger not answering: updates answered LEDGER_UNAVAILABLE', {
+				error: e instanceof Error ? e.message : String(e)
+			});
 			return;
 		}
 		this.fullUntil = this.now() + (this.opts.fullBackoffMs ?? 5000);
-		this.opts.trouble.note(TROUBLE, { cause: 'disk_full', freeBytes: this.free, thresholdBytes: this.opts.thresholdBytes });
+		this.opts.trouble.note(TROUBLE, {
+			cause: 'disk_full',
+			freeBytes: this.free,
+			thresholdBytes: this.opts.thresholdBytes
+		});
 		// Read the space now rather than at the next tick.
 		void this.check();
 	}
 
 	/** Why new updates are refused now, or null when they are taken. */
 	refusal(): string | null {
-		if (this.low) return `the ledger's filesystem has ${this.free} bytes free, below the ${this.opts.thresholdBytes} kept in reserve`;
+		if (this.low)
+			return `the ledger's filesystem has ${this.free} bytes free, below the ${this.opts.thresholdBytes} kept in reserve`;
 		if (this.now() < this.fullUntil) return 'the database reported a full disk';
 		return null;
 	}
 
 	report(): DiskReport {
 		const reason = this.refusal();
-		return { ok: reason === null, freeBytes: this.free, thresholdBytes: this.opts.thresholdBytes, ...(reason ? { reason } : {}) };
+		return {
+			ok: reason === null,
+			freeBytes: this.free,
+			thresholdBytes: this.opts.thresholdBytes,
+			...(reason ? { reason } : {})
+		};
 	}
 }

@@ -33,7 +33,10 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
 		ledger = { ok: false, backend, reason: supervised.reason, since: supervised.since };
 	} else {
 		let timer: ReturnType<typeof setTimeout> | undefined;
-		const bound = new Promise<string>((r) => (timer = setTimeout(() => r(`the ledger did not answer within ${deps.probeTimeoutMs} ms`), deps.probeTimeoutMs)));
+		const bound = new Promise<string>(
+			(r) =>
+				(timer = setTimeout(() => r(`the ledger did not answer within ${deps.probeTimeoutMs} ms`), deps.probeTimeoutMs))
+		);
 		const probe = deps.db.query('SELECT 1').then(
 			() => null,
 			(e: unknown) => `the ledger query failed: ${e instanceof Error ? e.message : String(e)}`
@@ -43,6 +46,10 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
 		ledger = failure ? { ok: false, backend, reason: failure } : { ok: true, backend };
 	}
 	const disk = deps.disk.report();
-	const notices = deps.notices ? (deps.notices.connected ? { ok: true } : { ok: false, reason: 'the notice connection to PostgreSQL is down (reconnecting)' }) : undefined;
+	const notices = deps.notices
+		? deps.notices.connected
+			? { ok: true }
+			: { ok: false, reason: 'the notice connection to PostgreSQL is down (reconnecting)' }
+		: undefined;
 	return { ready: ledger.ok && disk.ok && (notices?.ok ?? true), ledger, disk, ...(notices ? { notices } : {}) };
 }

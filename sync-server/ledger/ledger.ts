@@ -124,7 +124,13 @@ export class Ledger {
 				[id, sha256(secret), e.municipality, e.setting, e.siteCode, e.label, expiresAt, current.generation]
 			);
 			await alsoInTransaction?.(tx);
-			return { id, secret, expiresAt, serverKeys: { box: bytes(current.box_public), sign: bytes(current.sign_public) }, serverKeyGeneration: Number(current.generation) };
+			return {
+				id,
+				secret,
+				expiresAt,
+				serverKeys: { box: bytes(current.box_public), sign: bytes(current.sign_public) },
+				serverKeyGeneration: Number(current.generation)
+			};
 		});
 	}
 
@@ -150,14 +156,25 @@ export class Ledger {
 				[enrolmentId]
 			);
 			const e = rows[0];
-			if (!e || !timingSafeEqual(Buffer.from(bytes(e.secret_hash)), sha256(secret))) return { ok: false, error: 'ENROLMENT_UNKNOWN' };
+			if (!e || !timingSafeEqual(Buffer.from(bytes(e.secret_hash)), sha256(secret)))
+				return { ok: false, error: 'ENROLMENT_UNKNOWN' };
 			if (e.used_at) return { ok: false, error: 'ENROLMENT_USED' };
 			if (e.expired) return { ok: false, error: 'ENROLMENT_EXPIRED' };
 			const deviceId = newId();
 			const inserted = await tx.query<DeviceRow>(
 				`INSERT INTO devices (id, enrolment_id, municipality, setting, site_code, label, box_public, sign_public, server_key_generation)
 				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-				[deviceId, enrolmentId, e.municipality, e.setting, e.site_code, e.label, keys.box, keys.sign, e.server_key_generation]
+				[
+					deviceId,
+					enrolmentId,
+					e.municipality,
+					e.setting,
+					e.site_code,
+					e.label,
+					keys.box,
+					keys.sign,
+					e.server_key_generation
+				]
 			);
 			await tx.query('UPDATE enrolments SET used_at = now(), device_id = $2 WHERE id = $1', [enrolmentId, deviceId]);
 			return { ok: true, device: toDevice(inserted.rows[0]!) };
@@ -175,7 +192,11 @@ export class Ledger {
 	}
 
 	/** Sets a device's status; revoked is final, retired can only become revoked. */
-	async setDeviceStatus(id: string, status: 'retired' | 'revoked', alsoInTransaction?: (tx: SqlExecutor, device: DeviceRecord) => Promise<unknown>): Promise<DeviceRecord | null> {
+	async setDeviceStatus(
+		id: string,
+		status: 'retired' | 'revoked',
+		alsoInTransaction?: (tx: SqlExecutor, device: DeviceRecord) => Promise<unknown>
+	): Promise<DeviceRecord | null> {
 		return this.db.transaction(async (tx) => {
 			const { rows } = await tx.query<DeviceRow>(
 				`UPDATE devices SET status = $2, retired_at = CASE WHEN $2 = 'retired' THEN now() ELSE retired_at END
@@ -194,7 +215,10 @@ export class Ledger {
 
 	/** The device's own count of events not yet receipted, with the time of its report (also a contact). */
 	async reportUnreceipted(id: string, count: number): Promise<void> {
-		await this.db.query('UPDATE devices SET unreceipted_count = $2, unreceipted_reported_at = now(), last_seen_at = now() WHERE id = $1', [id, count]);
+		await this.db.query(
+			'UPDATE devices SET unreceipted_count = $2, unreceipted_reported_at = now(), last_seen_at = now() WHERE id = $1',
+			[id, count]
+		);
 	}
 
 	async batchUpdates(batchId: string): Promise<StoredUpdate[]> {
@@ -220,7 +244,10 @@ export class Ledger {
 	 * and says per update, in order, what became of it. `knownBatches` are batch rows known to
 	 * exist already (a batch row is never deleted), whose insert is skipped.
 	 */
-	async commitUpdates(us: readonly UpdateToCommit[], knownBatches: ReadonlySet<string> = new Set()): Promise<CommitOutcome[]> {
+	async commitUpdates(
+		us: readonly UpdateToCommit[],
+		knownBatches: ReadonlySet<string> = new Set()
+	): Promise<CommitOutcome[]> {
 		if (us.length === 0) return [];
 		return this.db.transaction(async (tx) => {
 			// Checked inside the transaction: a revocation that commits first wins, whatever
@@ -235,7 +262,8 @@ export class Ledger {
 			const out: CommitOutcome[] = us.map((u) => {
 				const device = byId.get(u.deviceId);
 				if (!device || device.status === 'revoked') return { revoked: true as const };
-				if (device.status === 'retired' && device.retired_day !== null && u.serviceDay > device.retired_day) return { retired: true as const };
+				if (device.status === 'retired' && device.retired_day !== null && u.serviceDay > device.retired_day)
+					return { retired: true as const };
 				return { duplicate: true as const };
 			});
 			const admitted = us.map((u, i) => ({ u, i })).filter(({ i }) => 'duplicate' in out[i]!);
@@ -247,7 +275,13 @@ export class Ledger {
 				await tx.query(
 					`INSERT INTO batches (id, device_id, municipality, site_code, service_day)
 					 SELECT * FROM unnest($1::text[], $2::uuid[], $3::char(6)[], $4::text[], $5::date[]) ON CONFLICT (id) DO NOTHING`,
-					[b.map((x) => x.batchId), b.map((x) => x.deviceId), b.map((x) => x.municipality), b.map((x) => x.siteCode), b.map((x) => x.serviceDay)]
+					[
+						b.map((x) => x.batchId),
+						b.map((x) => x.deviceId),
+						b.map((x) => x.municipality),
+						b.map((x) => x.siteCode),
+						b.map((x) => x.serviceDay)
+					]
 				);
 			}
 			// Byte arrays travel as hex text: both drivers pass text[] the same way.
@@ -284,19 +318,32 @@ export class Ledger {
 	 * message and, for each refused event the refusal names, what refused-events.ts keeps of it
 	 * (its content and every problem, never a My Number), in one transaction.
 	 */
-	async logRefusal(r: { deviceId: string; batchId: string; code: string; message: string; eventIds: string[]; refused?: readonly RefusedEvent[] | undefined }): Promise<void> {
+	async logRefusal(r: {
+		deviceId: string;
+		batchId: string;
+		code: string;
+		message: string;
+		eventIds: string[];
+		refused?: readonly RefusedEvent[] | undefined;
+	}): Promise<void> {
 		const batchId = r.batchId.length <= 100 && !containsMyNumber(r.batchId) ? r.batchId : '(withheld)';
 		const eventIds = r.eventIds.filter((id) => isUuid(id) && !containsMyNumber(id));
 		await this.db.transaction(async (tx) => {
-			const { rows } = await tx.query<{ id: number }>('INSERT INTO refused_updates (device_id, batch_id, code, message, event_ids) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-				r.deviceId,
-				batchId,
-				r.code,
-				containsMyNumber(r.message) ? '(withheld: the message contained a number shaped like a My Number)' : r.message.slice(0, 500),
-				JSON.stringify(eventIds)
-			]);
+			const { rows } = await tx.query<{ id: number }>(
+				'INSERT INTO refused_updates (device_id, batch_id, code, message, event_ids) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+				[
+					r.deviceId,
+					batchId,
+					r.code,
+					containsMyNumber(r.message)
+						? '(withheld: the message contained a number shaped like a My Number)'
+						: r.message.slice(0, 500),
+					JSON.stringify(eventIds)
+				]
+			);
 			const refused = (r.refused ?? []).filter((e) => eventIds.includes(e.eventId));
-			if (batchId !== '(withheld)' && refused.length > 0) await storeRefusedEvents(tx, { refusedUpdateId: Number(rows[0]!.id), deviceId: r.deviceId, batchId }, refused);
+			if (batchId !== '(withheld)' && refused.length > 0)
+				await storeRefusedEvents(tx, { refusedUpdateId: Number(rows[0]!.id), deviceId: r.deviceId, batchId }, refused);
 		});
 	}
 
@@ -305,7 +352,7 @@ export class Ledger {
 		await this.db.transaction(async (tx) => {
 			await alsoInTransaction?.(tx);
 			await tx.query(
-			`INSERT INTO lots (product, lot, expiry, sites) VALUES ($1, $2, $3, $4)
+				`INSERT INTO lots (product, lot, expiry, sites) VALUES ($1, $2, $3, $4)
 			 ON CONFLICT (product, lot) DO UPDATE SET expiry = $3, sites = $4, updated_at = now()`,
 				[l.product, l.lot, l.expiry, JSON.stringify(l.sites)]
 			);
@@ -319,7 +366,12 @@ export class Ledger {
 			 WHERE $1::text IS NULL OR sites ? $1::text ORDER BY product, expiry, lot`,
 			[siteCode ?? null]
 		);
-		return rows.map((r) => ({ product: r.product, lot: r.lot, expiry: r.expiry, sites: typeof r.sites === 'string' ? JSON.parse(r.sites) : r.sites }));
+		return rows.map((r) => ({
+			product: r.product,
+			lot: r.lot,
+			expiry: r.expiry,
+			sites: typeof r.sites === 'string' ? JSON.parse(r.sites) : r.sites
+		}));
 	}
 
 	/**
@@ -341,7 +393,12 @@ export class Ledger {
 
 	/** Stored catalogue versions above `after`, oldest first. */
 	async catalogVersions(after = 0, exec: SqlExecutor = this.db): Promise<StoredCatalog[]> {
-		const { rows } = await exec.query<{ version: number; catalog: unknown; created_at: Date | string; created_by_name: string }>(
+		const { rows } = await exec.query<{
+			version: number;
+			catalog: unknown;
+			created_at: Date | string;
+			created_by_name: string;
+		}>(
 			'SELECT version, catalog, created_at, created_by_name FROM vaccine_catalogs WHERE version > $1 ORDER BY version',
 			[after]
 		);
@@ -357,7 +414,12 @@ export class Ledger {
 	 * Appends one catalogue version inside the caller's transaction (which also writes its audit
 	 * entry). False when that version number is taken already: someone stored it first.
 	 */
-	async appendCatalogVersion(tx: SqlExecutor, version: number, catalog: unknown, actor: { id: string | null; name: string }): Promise<boolean> {
+	async appendCatalogVersion(
+		tx: SqlExecutor,
+		version: number,
+		catalog: unknown,
+		actor: { id: string | null; name: string }
+	): Promise<boolean> {
 		const { rows } = await tx.query(
 			`INSERT INTO vaccine_catalogs (version, catalog, created_by, created_by_name) VALUES ($1, $2, $3, $4)
 			 ON CONFLICT (version) DO NOTHING RETURNING version`,

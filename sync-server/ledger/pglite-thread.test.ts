@@ -13,7 +13,9 @@ describe('PGlite in a supervised worker thread', () => {
 		for (const c of cleanups.splice(0).reverse()) await c();
 	});
 
-	async function open(opts: { callTimeoutMs?: number; testHooks?: boolean; onHealthChange?: (h: LedgerHealthReport) => void } = {}): Promise<SqlDatabase> {
+	async function open(
+		opts: { callTimeoutMs?: number; testHooks?: boolean; onHealthChange?: (h: LedgerHealthReport) => void } = {}
+	): Promise<SqlDatabase> {
 		const dir = await mkdtemp(join(tmpdir(), 'vacc-thread-'));
 		cleanups.push(() => rm(dir, { recursive: true, force: true }));
 		const db = await openPgliteThread(dir, { callTimeoutMs: 10_000, ...opts });
@@ -61,7 +63,10 @@ describe('PGlite in a supervised worker thread', () => {
 		const during = await db.query('SELECT 1').catch((e: unknown) => e);
 		expect(during).toBeInstanceOf(LedgerUnavailableError);
 		await expect.poll(() => changes.map((c) => c.ok), { timeout: 60_000 }).toEqual([false, true]);
-		expect(changes[0]).toMatchObject({ ok: false, reason: expect.stringContaining('did not answer for longer than 500 ms') });
+		expect(changes[0]).toMatchObject({
+			ok: false,
+			reason: expect.stringContaining('did not answer for longer than 500 ms')
+		});
 		// Reopened on the same data directory: what was committed is there, and notices still arrive.
 		expect((await db.query<{ id: number }>('SELECT id FROM t')).rows).toEqual([{ id: 1 }]);
 		await db.query("SELECT pg_notify('chan', 'again')");

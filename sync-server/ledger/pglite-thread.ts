@@ -64,7 +64,9 @@ class PgliteThread {
 
 	/** Starts a worker and resolves once PGlite has opened the data directory in it. */
 	async start(timeoutMs: number | null): Promise<void> {
-		const worker = new Worker(WORKER_URL, { workerData: { dataDir: this.dataDir, testHooks: this.opts.testHooks === true } });
+		const worker = new Worker(WORKER_URL, {
+			workerData: { dataDir: this.dataDir, testHooks: this.opts.testHooks === true }
+		});
 		const gen = ++this.generation;
 		this.worker = worker;
 		worker.on('message', (m: Reply | Started | { notice: string; payload: string }) => {
@@ -79,7 +81,10 @@ class PgliteThread {
 		worker.on('error', () => undefined);
 		try {
 			await new Promise<void>((resolve, reject) => {
-				const timer = timeoutMs === null ? null : setTimeout(() => reject(new Error(`the ledger did not open within ${timeoutMs} ms`)), timeoutMs);
+				const timer =
+					timeoutMs === null
+						? null
+						: setTimeout(() => reject(new Error(`the ledger did not open within ${timeoutMs} ms`)), timeoutMs);
 				const onMessage = (m: Started) => {
 					if (!('ready' in m)) return;
 					worker.off('message', onMessage);
@@ -114,7 +119,8 @@ class PgliteThread {
 				return;
 			}
 			const silent = Date.now() - this.lastHeard;
-			if (silent > this.opts.callTimeoutMs) this.stuck(`the ledger did not answer for longer than ${this.opts.callTimeoutMs} ms`);
+			if (silent > this.opts.callTimeoutMs)
+				this.stuck(`the ledger did not answer for longer than ${this.opts.callTimeoutMs} ms`);
 			else if (silent >= every) this.worker?.postMessage({ op: 'ping', id: 0 });
 		}, every);
 		this.watchdog.unref();
@@ -131,7 +137,10 @@ class PgliteThread {
 	call<T>(message: Record<string, unknown>): Promise<T> {
 		const worker = this.worker;
 		if (this.state === 'closed') return Promise.reject(new LedgerUnavailableError('the ledger is closed'));
-		if (!worker || (this.state !== 'ready' && message.op !== 'listen')) return Promise.reject(new LedgerUnavailableError(this.health.ok ? 'the ledger is reopening' : this.health.reason));
+		if (!worker || (this.state !== 'ready' && message.op !== 'listen'))
+			return Promise.reject(
+				new LedgerUnavailableError(this.health.ok ? 'the ledger is reopening' : this.health.reason)
+			);
 		const id = this.nextId++;
 		if (this.pending.size === 0) this.lastHeard = Date.now();
 		return new Promise<T>((resolve, reject) => {
@@ -163,7 +172,11 @@ class PgliteThread {
 				this.setHealth({ ok: true });
 			},
 			(e: unknown) => {
-				this.setHealth({ ok: false, reason: `the ledger does not open: ${e instanceof Error ? e.message : String(e)}`, since: this.health.ok ? new Date().toISOString() : this.health.since });
+				this.setHealth({
+					ok: false,
+					reason: `the ledger does not open: ${e instanceof Error ? e.message : String(e)}`,
+					since: this.health.ok ? new Date().toISOString() : this.health.since
+				});
 				this.restartTimer = setTimeout(() => this.reopen(attempt + 1), Math.min(30_000, 1000 * 2 ** attempt));
 			}
 		);
@@ -204,14 +217,21 @@ class PgliteThread {
 		const gen = this.generation;
 		const tx = await this.call<number>({ op: 'begin' });
 		const executor: SqlExecutor = {
-			query: <R>(text: string, params?: unknown[]) => (gen === this.generation ? this.call<{ rows: R[] }>({ op: 'query', text, params, tx }) : Promise.reject(new LedgerUnavailableError('the ledger was reopened during the transaction'))),
-			exec: (script) => (gen === this.generation ? this.call<void>({ op: 'exec', script, tx }) : Promise.reject(new LedgerUnavailableError('the ledger was reopened during the transaction')))
+			query: <R>(text: string, params?: unknown[]) =>
+				gen === this.generation
+					? this.call<{ rows: R[] }>({ op: 'query', text, params, tx })
+					: Promise.reject(new LedgerUnavailableError('the ledger was reopened during the transaction')),
+			exec: (script) =>
+				gen === this.generation
+					? this.call<void>({ op: 'exec', script, tx })
+					: Promise.reject(new LedgerUnavailableError('the ledger was reopened during the transaction'))
 		};
 		let result: T;
 		try {
 			result = await fn(executor);
 		} catch (e) {
-			if (gen === this.generation && this.state === 'ready') await this.call({ op: 'rollback', tx }).catch(() => undefined);
+			if (gen === this.generation && this.state === 'ready')
+				await this.call({ op: 'rollback', tx }).catch(() => undefined);
 			throw e;
 		}
 		if (gen !== this.generation) throw new LedgerUnavailableError('the ledger was reopened during the transaction');
@@ -227,7 +247,10 @@ class PgliteThread {
 		// A clean close lets PGlite checkpoint; a stuck worker is simply ended (after the bound).
 		if (this.state === 'ready') {
 			let bound: ReturnType<typeof setTimeout> | undefined;
-			await Promise.race([this.call({ op: 'close' }).catch(() => undefined), new Promise((r) => (bound = setTimeout(r, this.opts.callTimeoutMs)))]);
+			await Promise.race([
+				this.call({ op: 'close' }).catch(() => undefined),
+				new Promise((r) => (bound = setTimeout(r, this.opts.callTimeoutMs)))
+			]);
 			clearTimeout(bound);
 		}
 		this.state = 'closed';

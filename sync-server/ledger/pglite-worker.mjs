@@ -68,7 +68,11 @@ async function handle(m) {
 			return null;
 		}
 		case 'listen': {
-			if (!listening.has(m.channel)) listening.set(m.channel, await db.listen(m.channel, (payload) => parentPort.postMessage({ notice: m.channel, payload })));
+			if (!listening.has(m.channel))
+				listening.set(
+					m.channel,
+					await db.listen(m.channel, (payload) => parentPort.postMessage({ notice: m.channel, payload }))
+				);
 			return null;
 		}
 		case 'unlisten': {

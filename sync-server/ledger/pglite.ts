@@ -9,7 +9,9 @@ import type { SqlDatabase, SqlExecutor } from './sql';
 export async function openPglite(dataDir: string): Promise<SqlDatabase> {
 	const db = await PGlite.create(dataDir);
 	const wrap = (q: PGlite | Transaction): SqlExecutor => ({
-		query: async <T>(text: string, params?: unknown[]) => ({ rows: (await q.query<T>(text, params as unknown[])).rows }),
+		query: async <T>(text: string, params?: unknown[]) => ({
+			rows: (await q.query<T>(text, params as unknown[])).rows
+		}),
 		exec: async (script) => {
 			await q.exec(script);
 		}

@@ -8,7 +8,10 @@ import type { SqlExecutor } from './sql';
 
 /** `($1, $2, …), ($n+1, …)` for a multi-row INSERT of `rows` rows of `width` values. */
 function placeholders(rows: number, width: number): string {
-	return Array.from({ length: rows }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
+	return Array.from(
+		{ length: rows },
+		(_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`
+	).join(', ');
 }
 
 /** The events one stored update adds, to project. */
@@ -38,7 +41,20 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 		for (const ev of u.events) {
 			const rec = recordOf(ev);
 			const replaces = ev.type === 'correction' || ev.type === 'void' ? ev.replaces : null;
-			const row = [ev.id, u.batchId, u.deviceId, u.seq, ev.type, rec?.municipality ?? null, rec?.ticketNumber ?? null, rec?.doseNumber ?? null, rec?.givenAt ?? null, ev.recordedAt, replaces, JSON.stringify(ev)];
+			const row = [
+				ev.id,
+				u.batchId,
+				u.deviceId,
+				u.seq,
+				ev.type,
+				rec?.municipality ?? null,
+				rec?.ticketNumber ?? null,
+				rec?.doseNumber ?? null,
+				rec?.givenAt ?? null,
+				ev.recordedAt,
+				replaces,
+				JSON.stringify(ev)
+			];
 			for (let c = 0; c < 12; c++) cols[c]!.push(row[c]);
 		}
 	}
@@ -67,7 +83,10 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 	const closing = [...lastOfBatch].filter(([, ev]) => ev.type === 'batch-close').map(([b]) => b);
 	const reopening = [...lastOfBatch].filter(([, ev]) => ev.type === 'batch-reopen').map(([b]) => b);
 	if (closing.length > 0) {
-		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = ANY($1::text[]) AND state = 'open'`, [closing]);
+		await tx.query(
+			`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = ANY($1::text[]) AND state = 'open'`,
+			[closing]
+		);
 	}
 	if (reopening.length > 0) {
 		await tx.query(
@@ -82,9 +101,12 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 	const roots = events.map((e) => e.ev).filter((ev) => ev.type === 'dose' || ev.type === 'not-vaccinated');
 	const corrected = roots.length
 		? new Set(
-				(await tx.query<{ replaces: string }>('SELECT DISTINCT replaces FROM dose_events WHERE replaces = ANY($1::uuid[])', [roots.map((r) => r.id)])).rows.map(
-					(r) => r.replaces
-				)
+				(
+					await tx.query<{ replaces: string }>(
+						'SELECT DISTINCT replaces FROM dose_events WHERE replaces = ANY($1::uuid[])',
+						[roots.map((r) => r.id)]
+					)
+				).rows.map((r) => r.replaces)
 			)
 		: new Set<string>();
 	const plain = roots.filter((r) => !corrected.has(r.id));
@@ -106,9 +128,16 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 	for (const root of toRefresh) await refreshRecord(tx, root);
 }
 
-const RECORD_COLUMNS = 'record_id, current_event_id, status, outcome, municipality, ticket_number, dose_number, given_at, site_code, product, lot, record, versions';
+const RECORD_COLUMNS =
+	'record_id, current_event_id, status, outcome, municipality, ticket_number, dose_number, given_at, site_code, product, lot, record, versions';
 
-function recordRow(rootId: string, currentId: string, voided: boolean, record: NonNullable<ReturnType<typeof recordOf>>, versions: number): unknown[] {
+function recordRow(
+	rootId: string,
+	currentId: string,
+	voided: boolean,
+	record: NonNullable<ReturnType<typeof recordOf>>,
+	versions: number
+): unknown[] {
 	const vaccine = 'vaccine' in record ? record.vaccine : null;
 	return [
 		rootId,

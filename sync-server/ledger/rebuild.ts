@@ -11,7 +11,9 @@ import type { SqlDatabase } from './sql';
  * projected exactly as ingest projected them. Runs in one transaction: readers see the old
  * tables or the new ones.
  */
-export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: number; updates: number; events: number }> {
+export async function rebuildProjections(
+	db: SqlDatabase
+): Promise<{ batches: number; updates: number; events: number }> {
 	return db.transaction(async (tx) => {
 		await tx.query('DELETE FROM dose_records');
 		await tx.query('DELETE FROM dose_events');
@@ -21,7 +23,10 @@ export async function rebuildProjections(db: SqlDatabase): Promise<{ batches: nu
 		for (const batch of batches.rows) {
 			const doc = new Y.Doc({ gc: false });
 			const seen = new Set<string>();
-			const rows = await tx.query<{ seq: number; update: Uint8Array }>('SELECT seq, update FROM sync_updates WHERE batch_id = $1 ORDER BY seq', [batch.id]);
+			const rows = await tx.query<{ seq: number; update: Uint8Array }>(
+				'SELECT seq, update FROM sync_updates WHERE batch_id = $1 ORDER BY seq',
+				[batch.id]
+			);
 			for (const row of rows.rows) {
 				const added = valuesAddedBy(doc, new Uint8Array(row.update)).filter((ev) => !seen.has(ev.id));
 				for (const ev of added) seen.add(ev.id);

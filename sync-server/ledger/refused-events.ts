@@ -64,20 +64,46 @@ export function refusedEvent(value: { id: string }, problems: EventProblem[]): R
 		const safe = field.split('.').every((k) => /^[A-Za-z][A-Za-z0-9_-]{0,39}$|^\d+$/.test(k)) ? field : '';
 		// Problems are the server's own texts and field names, never values: they stay.
 		const found = myNumber ?? { code: 'MY_NUMBER', path: safe, message: EVENT_ERROR_MESSAGES.MY_NUMBER };
-		return { eventId: value.id, content: null, withheld: 'my-number', myNumberField: safe || null, problems: myNumber ? problems : [...problems, found] };
+		return {
+			eventId: value.id,
+			content: null,
+			withheld: 'my-number',
+			myNumberField: safe || null,
+			problems: myNumber ? problems : [...problems, found]
+		};
 	}
 	const json = JSON.stringify(value);
-	if (json.length > MAX_REFUSED_CONTENT_CHARS) return { eventId: value.id, content: null, withheld: 'too-large', myNumberField: null, problems };
-	return { eventId: value.id, content: value as Record<string, unknown>, withheld: null, myNumberField: null, problems };
+	if (json.length > MAX_REFUSED_CONTENT_CHARS)
+		return { eventId: value.id, content: null, withheld: 'too-large', myNumberField: null, problems };
+	return {
+		eventId: value.id,
+		content: value as Record<string, unknown>,
+		withheld: null,
+		myNumberField: null,
+		problems
+	};
 }
 
 /** Stores the refused events of one logged refusal, in the caller's transaction. */
-export async function storeRefusedEvents(tx: SqlExecutor, r: { refusedUpdateId: number; deviceId: string; batchId: string }, events: readonly RefusedEvent[]): Promise<void> {
+export async function storeRefusedEvents(
+	tx: SqlExecutor,
+	r: { refusedUpdateId: number; deviceId: string; batchId: string },
+	events: readonly RefusedEvent[]
+): Promise<void> {
 	for (const e of events) {
 		await tx.query(
 			`INSERT INTO refused_events (refused_update_id, device_id, batch_id, event_id, content, withheld, my_number_field, problems)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			[r.refusedUpdateId, r.deviceId, r.batchId, e.eventId, e.content === null ? null : JSON.stringify(e.content), e.withheld, e.myNumberField, JSON.stringify(e.problems)]
+			[
+				r.refusedUpdateId,
+				r.deviceId,
+				r.batchId,
+				e.eventId,
+				e.content === null ? null : JSON.stringify(e.content),
+				e.withheld,
+				e.myNumberField,
+				JSON.stringify(e.problems)
+			]
 		);
 	}
 }
@@ -97,7 +123,10 @@ export interface StoredRefusedEvent {
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
-export async function loadRefusedEvents(tx: SqlExecutor, where: { batches: string[] | null } | { id: number }): Promise<StoredRefusedEvent[]> {
+export async function loadRefusedEvents(
+	tx: SqlExecutor,
+	where: { batches: string[] | null } | { id: number }
+): Promise<StoredRefusedEvent[]> {
 	const { rows } = await tx.query<Record<string, unknown>>(
 		'id' in where
 			? 'SELECT * FROM refused_events WHERE id = $1'

@@ -24,7 +24,17 @@ export interface ScanSummary {
 	findings: number;
 }
 
-const TEXT_TYPES = new Set(['text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'USER-DEFINED', 'name', 'citext']);
+const TEXT_TYPES = new Set([
+	'text',
+	'character varying',
+	'character',
+	'json',
+	'jsonb',
+	'ARRAY',
+	'USER-DEFINED',
+	'name',
+	'citext'
+]);
 const PAGE = 2000;
 const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -70,7 +80,10 @@ function findingIn(value: unknown, column: string): string | null {
  * Walks the ledger page by page (keyset on the primary key, or on ctid for a table without
  * one) and reports each finding as it is found.
  */
-export async function scanLedgerForMyNumbers(db: SqlExecutor, onFinding: (f: MyNumberFinding) => void): Promise<ScanSummary> {
+export async function scanLedgerForMyNumbers(
+	db: SqlExecutor,
+	onFinding: (f: MyNumberFinding) => void
+): Promise<ScanSummary> {
 	const summary: ScanSummary = { tables: 0, rows: 0, findings: 0 };
 	for (const [table, { columns, key }] of await tablesAndColumns(db)) {
 		summary.tables++;
@@ -81,8 +94,13 @@ export async function scanLedgerForMyNumbers(db: SqlExecutor, onFinding: (f: MyN
 		const select = `SELECT ${keyExprs.map((k, i) => `${k} AS "__k${i}", ${k}::text AS "__t${i}"`).join(', ')}, ${columns.map(ident).join(', ')} FROM ${ident(table)}`;
 		let after: unknown[] | null = null;
 		for (;;) {
-			const where: string = after ? ` WHERE (${keyExprs.join(', ')}) > (${after.map((_, i) => `$${i + 1}`).join(', ')})` : '';
-			const { rows }: { rows: Record<string, unknown>[] } = await db.query(`${select}${where} ORDER BY ${keyExprs.join(', ')} LIMIT ${PAGE}`, after ?? []);
+			const where: string = after
+				? ` WHERE (${keyExprs.join(', ')}) > (${after.map((_, i) => `$${i + 1}`).join(', ')})`
+				: '';
+			const { rows }: { rows: Record<string, unknown>[] } = await db.query(
+				`${select}${where} ORDER BY ${keyExprs.join(', ')} LIMIT ${PAGE}`,
+				after ?? []
+			);
 			for (const row of rows) {
 				summary.rows++;
 				for (const column of columns) {

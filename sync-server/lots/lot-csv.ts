@@ -1,4 +1,13 @@
-import { findProduct, isIsoDate, isSiteCode, isValidGtin, LOT_PATTERN, productForGtin, toHalfWidth, type VaccineCatalog } from '#shared/index';
+import {
+	findProduct,
+	isIsoDate,
+	isSiteCode,
+	isValidGtin,
+	LOT_PATTERN,
+	productForGtin,
+	toHalfWidth,
+	type VaccineCatalog
+} from '#shared/index';
 import type { CsvEncoding } from '../csv/decode';
 import { findColumns, readCsvTable } from '../csv/table';
 
@@ -45,7 +54,11 @@ const COLUMNS = {
 } as const;
 type Column = keyof typeof COLUMNS;
 
-const refuse = (code: Exclude<ParsedLotFile, { ok: true }>['code'], message: string): ParsedLotFile => ({ ok: false, code, message });
+const refuse = (code: Exclude<ParsedLotFile, { ok: true }>['code'], message: string): ParsedLotFile => ({
+	ok: false,
+	code,
+	message
+});
 
 /** YYYY-MM-DD or YYYY/MM/DD (one-digit month and day allowed) as an ISO date. */
 function readDate(value: string): string | null {
@@ -57,7 +70,8 @@ function readDate(value: string): string | null {
 
 function readProduct(value: string, catalog: VaccineCatalog): string | null {
 	if (findProduct(catalog, value)) return value;
-	if (/^\d{8,14}$/.test(value) && isValidGtin(value)) return productForGtin(catalog, value.padStart(14, '0'))?.code ?? null;
+	if (/^\d{8,14}$/.test(value) && isValidGtin(value))
+		return productForGtin(catalog, value.padStart(14, '0'))?.code ?? null;
 	return null;
 }
 
@@ -80,7 +94,13 @@ export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog): Parsed
 		totalLines++;
 		const cell = (k: Column) => toHalfWidth(row[index[k]] ?? '').trim();
 		const lineErrors: LineError[] = [];
-		const err = (column: Column, code: string, message: string) => lineErrors.push({ line, column: COLUMNS[column].header, code, message: `${line}行目「${COLUMNS[column].header}」: ${message}` });
+		const err = (column: Column, code: string, message: string) =>
+			lineErrors.push({
+				line,
+				column: COLUMNS[column].header,
+				code,
+				message: `${line}行目「${COLUMNS[column].header}」: ${message}`
+			});
 
 		const product = readProduct(cell('product'), catalog);
 		if (!product) err('product', 'PRODUCT_UNKNOWN', '登録されていない製品コードまたはGTINです。');
@@ -88,9 +108,12 @@ export function parseLotFile(bytes: Uint8Array, catalog: VaccineCatalog): Parsed
 		if (!LOT_PATTERN.test(lot)) err('lot', 'LOT_FORMAT', 'ロット番号は英数字記号20文字以内です。');
 		const expiry = readDate(cell('expiry'));
 		if (!expiry) err('expiry', 'DATE_FORMAT', '日付は YYYY-MM-DD または YYYY/MM/DD で入力してください。');
-		const sites = cell('sites').split(/[\s,;、・|]+/).filter((s) => s !== '');
+		const sites = cell('sites')
+			.split(/[\s,;、・|]+/)
+			.filter((s) => s !== '');
 		if (sites.length === 0) err('sites', 'SITES_REQUIRED', '納品先の会場・医療機関コードを1つ以上入力してください。');
-		else if (!sites.every(isSiteCode)) err('sites', 'SITE_FORMAT', '会場・医療機関コードは英数字と _ - の20文字以内です。');
+		else if (!sites.every(isSiteCode))
+			err('sites', 'SITE_FORMAT', '会場・医療機関コードは英数字と _ - の20文字以内です。');
 		if (lineErrors.length === 0) {
 			const key = `${product}\u0000${lot}`;
 			const seen = byKey.get(key);

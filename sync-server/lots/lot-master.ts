@@ -18,16 +18,25 @@ export interface PlannedLot extends LotLine {
 	before: { expiry: string; sites: string[] } | null;
 }
 
-const sameSites = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((s, i) => s === [...b].sort()[i]);
+const sameSites = (a: readonly string[], b: readonly string[]) =>
+	a.length === b.length && [...a].sort().every((s, i) => s === [...b].sort()[i]);
 
-async function storedLots(db: SqlExecutor, keys: { product: string; lot: string }[]): Promise<Map<string, { expiry: string; sites: string[] }>> {
+async function storedLots(
+	db: SqlExecutor,
+	keys: { product: string; lot: string }[]
+): Promise<Map<string, { expiry: string; sites: string[] }>> {
 	if (keys.length === 0) return new Map();
 	const { rows } = await db.query<{ product: string; lot: string; expiry: string; sites: string[] | string }>(
 		`SELECT l.product, l.lot, to_char(l.expiry, 'YYYY-MM-DD') AS expiry, l.sites FROM lots l
 		 JOIN unnest($1::text[], $2::text[]) AS k(product, lot) ON k.product = l.product AND k.lot = l.lot`,
 		[keys.map((k) => k.product), keys.map((k) => k.lot)]
 	);
-	return new Map(rows.map((r) => [`${r.product}\u0000${r.lot}`, { expiry: r.expiry, sites: typeof r.sites === 'string' ? (JSON.parse(r.sites) as string[]) : r.sites }]));
+	return new Map(
+		rows.map((r) => [
+			`${r.product}\u0000${r.lot}`,
+			{ expiry: r.expiry, sites: typeof r.sites === 'string' ? (JSON.parse(r.sites) as string[]) : r.sites }
+		])
+	);
 }
 
 /** What applying these lots would do to each. */
@@ -35,7 +44,11 @@ export async function planLots(db: SqlExecutor, lots: readonly LotLine[]): Promi
 	const stored = await storedLots(db, [...lots]);
 	return lots.map((l) => {
 		const before = stored.get(`${l.product}\u0000${l.lot}`) ?? null;
-		const action: LotAction = !before ? 'insert' : before.expiry === l.expiry && sameSites(before.sites, l.sites) ? 'unchanged' : 'update';
+		const action: LotAction = !before
+			? 'insert'
+			: before.expiry === l.expiry && sameSites(before.sites, l.sites)
+				? 'unchanged'
+				: 'update';
 		return { ...l, action, before };
 	});
 }
@@ -68,7 +81,11 @@ export async function applyLotFile(
 			actor,
 			action: 'lot.import',
 			target: file.fileName,
-			detail: { sha256: file.sha256, ...counts, changed: plan.filter((p) => p.action !== 'unchanged').map((p) => `${p.product}/${p.lot}`) }
+			detail: {
+				sha256: file.sha256,
+				...counts,
+				changed: plan.filter((p) => p.action !== 'unchanged').map((p) => `${p.product}/${p.lot}`)
+			}
 		});
 		return counts;
 	});
@@ -80,13 +97,19 @@ export async function putLot(db: SqlDatabase, l: LotRecord, actor: AuditActor): 
 		const [p] = await planLots(tx, [{ ...l, lines: [] }]);
 		if (p!.action !== 'unchanged') {
 			await upsert(tx, l);
-			await appendAudit(tx, { actor, action: 'lot.put', target: `${l.product}/${l.lot}`, detail: { expiry: l.expiry, sites: l.sites, before: p!.before } });
+			await appendAudit(tx, {
+				actor,
+				action: 'lot.put',
+				target: `${l.product}/${l.lot}`,
+				detail: { expiry: l.expiry, sites: l.sites, before: p!.before }
+			});
 		}
 		return p!.action;
 	});
 }
 
-export type DeleteLotResult = { ok: true } | { ok: false; code: 'LOT_UNKNOWN' } | { ok: false; code: 'LOT_IN_USE'; records: number };
+export type DeleteLotResult =
+	{ ok: true } | { ok: false; code: 'LOT_UNKNOWN' } | { ok: false; code: 'LOT_IN_USE'; records: number };
 
 /**
  * Removes a lot entered by mistake (a typo, the wrong product), so devices stop offering it.
@@ -95,7 +118,11 @@ export type DeleteLotResult = { ok: true } | { ok: false; code: 'LOT_UNKNOWN' } 
  * the queue as "lot unknown" when they sync, which is what the office wants to see. Audited
  * with the values it had.
  */
-export async function deleteLot(db: SqlDatabase, key: { product: string; lot: string }, actor: AuditActor): Promise<DeleteLotResult> {
+export async function deleteLot(
+	db: SqlDatabase,
+	key: { product: string; lot: string },
+	actor: AuditActor
+): Promise<DeleteLotResult> {
 	return db.transaction(async (tx) => {
 		// The import's lock: a file being applied must not put the lot back half-way.
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
@@ -121,7 +148,9 @@ export interface NamedCode {
 
 /** The site or doctor names (code → name) the exports write. */
 export async function listNames(db: SqlExecutor, kind: NameKind): Promise<NamedCode[]> {
-	const { rows } = await db.query<NamedCode>(`SELECT code, name FROM ${kind === 'sites' ? 'sites' : 'doctors'} ORDER BY code`);
+	const { rows } = await db.query<NamedCode>(
+		`SELECT code, name FROM ${kind === 'sites' ? 'sites' : 'doctors'} ORDER BY code`
+	);
 	return rows;
 }
 
@@ -132,7 +161,15 @@ export async function listNames(db: SqlExecutor, kind: NameKind): Promise<NamedC
 export async function putName(db: SqlDatabase, kind: NameKind, entry: NamedCode, actor: AuditActor): Promise<void> {
 	const table = kind === 'sites' ? 'sites' : 'doctors';
 	await db.transaction(async (tx) => {
-		await tx.query(`INSERT INTO ${table} (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = $2, updated_at = now()`, [entry.code, entry.name]);
-		await appendAudit(tx, { actor, action: kind === 'sites' ? 'site.put' : 'doctor.put', target: entry.code, detail: kind === 'sites' ? { name: entry.name } : {} });
+		await tx.query(
+			`INSERT INTO ${table} (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = $2, updated_at = now()`,
+			[entry.code, entry.name]
+		);
+		await appendAudit(tx, {
+			actor,
+			action: kind === 'sites' ? 'site.put' : 'doctor.put',
+			target: entry.code,
+			detail: kind === 'sites' ? { name: entry.name } : {}
+		});
 	});
 }

@@ -10,7 +10,6 @@ import type { Role } from '#shared/office/roles';
 
 export type { OfficeUser };
 
-
 export interface SessionPolicy {
 	/** A session unused this long ends. */
 	idleMinutes: number;
@@ -24,7 +23,11 @@ export interface SessionPolicy {
 
 export type LoginResult =
 	| { ok: true; user: OfficeUser; token: string; csrfToken: string }
-	| { ok: false; code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED'; lockedUntil?: string };
+	| {
+			ok: false;
+			code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED';
+			lockedUntil?: string;
+	  };
 
 interface UserRow {
 	id: string;
@@ -58,7 +61,13 @@ export const SYSTEM: AuditActor = { id: null, name: 'system' };
 
 const TOTP_PERIOD = 30;
 const totpFor = (secret: string, username: string) =>
-	new TOTP({ issuer: '接種記録 保健センター', label: username, secret: Secret.fromBase32(secret), period: TOTP_PERIOD, digits: 6 });
+	new TOTP({
+		issuer: '接種記録 保健センター',
+		label: username,
+		secret: Secret.fromBase32(secret),
+		period: TOTP_PERIOD,
+		digits: 6
+	});
 
 /**
  * Named back-office accounts and their sessions. Passwords are scrypt hashes; the session
@@ -91,7 +100,11 @@ export class Accounts {
 	}
 
 	/** Creates an account; null when the username is taken. */
-	async create(u: { username: string; displayName: string; role: Role; password: string }, by: AuditActor, tx?: SqlExecutor): Promise<OfficeUser | null> {
+	async create(
+		u: { username: string; displayName: string; role: Role; password: string },
+		by: AuditActor,
+		tx?: SqlExecutor
+	): Promise<OfficeUser | null> {
 		const hash = await hashPassword(u.password);
 		const run = async (t: SqlExecutor) => {
 			const { rows } = await t.query<UserRow>(
@@ -101,7 +114,12 @@ export class Accounts {
 			);
 			if (!rows[0]) return null;
 			const user = toUser(rows[0]);
-			await appendAudit(t, { actor: by, action: 'user.create', target: user.id, detail: { username: user.username, role: user.role } });
+			await appendAudit(t, {
+				actor: by,
+				action: 'user.create',
+				target: user.id,
+				detail: { username: user.username, role: user.role }
+			});
 			return user;
 		};
 		return tx ? run(tx) : this.db.transaction(run);
@@ -120,7 +138,11 @@ export class Accounts {
 		});
 	}
 
-	async update(id: string, change: { role?: Role; displayName?: string; disabled?: boolean }, by: AuditActor): Promise<OfficeUser | null> {
+	async update(
+		id: string,
+		change: { role?: Role; displayName?: string; disabled?: boolean },
+		by: AuditActor
+	): Promise<OfficeUser | null> {
 		return this.db.transaction(async (tx) => {
 			const { rows } = await tx.query<UserRow>(
 				`UPDATE office_users SET role = coalesce($2, role), display_name = coalesce($3, display_name),
@@ -152,7 +174,10 @@ export class Accounts {
 
 	async unlock(id: string, by: AuditActor): Promise<boolean> {
 		return this.db.transaction(async (tx) => {
-			const { rows } = await tx.query('UPDATE office_users SET failed_logins = 0, locked_until = NULL WHERE id = $1 RETURNING id', [id]);
+			const { rows } = await tx.query(
+				'UPDATE office_users SET failed_logins = 0, locked_until = NULL WHERE id = $1 RETURNING id',
+				[id]
+			);
 			if (rows.length === 0) return false;
 			await appendAudit(tx, { actor: by, action: 'user.unlock', target: id });
 			return true;
@@ -160,7 +185,10 @@ export class Accounts {
 	}
 
 	async checkPassword(id: string, password: string): Promise<boolean> {
-		const { rows } = await this.db.query<{ password_hash: string }>('SELECT password_hash FROM office_users WHERE id = $1', [id]);
+		const { rows } = await this.db.query<{ password_hash: string }>(
+			'SELECT password_hash FROM office_users WHERE id = $1',
+			[id]
+		);
 		return rows[0] ? verifyPassword(password, rows[0].password_hash) : false;
 	}
 
@@ -169,18 +197,31 @@ export class Accounts {
 	 * a new session. Always a new token: a session id set before login is never promoted
 	 * (session fixation). Failures count towards a lockout, and the attempt is audited either way.
 	 */
-	async login(username: string, password: string, totpCode: string | undefined, client: { ip: string }): Promise<LoginResult> {
+	async login(
+		username: string,
+		password: string,
+		totpCode: string | undefined,
+		client: { ip: string }
+	): Promise<LoginResult> {
 		const { rows } = await this.db.query<UserRow>('SELECT * FROM office_users WHERE username = $1', [username]);
 		const row = rows[0];
 		if (!row) {
 			// Same work as for a real account, so timing does not tell which usernames exist.
 			this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
 			await verifyPassword(password, await this.dummyHash);
-			await audit(this.db, { actor: SYSTEM, action: 'login.fail', target: null, detail: { reason: 'INVALID_CREDENTIALS', ip: client.ip } });
+			await audit(this.db, {
+				actor: SYSTEM,
+				action: 'login.fail',
+				target: null,
+				detail: { reason: 'INVALID_CREDENTIALS', ip: client.ip }
+			});
 			return { ok: false, code: 'INVALID_CREDENTIALS' };
 		}
 		const actor = { id: row.id, name: row.username };
-		const fail = async (code: Exclude<LoginResult, { ok: true }>['code'], countsTowardsLock: boolean): Promise<LoginResult> => {
+		const fail = async (
+			code: Exclude<LoginResult, { ok: true }>['code'],
+			countsTowardsLock: boolean
+		): Promise<LoginResult> => {
 			return this.db.transaction(async (tx) => {
 				let lockedUntil: string | undefined;
 				if (countsTowardsLock) {
@@ -192,15 +233,27 @@ export class Accounts {
 					);
 					if (r[0] && r[0].failed_logins >= this.policy.maxFailures && r[0].locked_until) {
 						lockedUntil = r[0].locked_until.toISOString();
-						await appendAudit(tx, { actor, action: 'login.locked', target: row.id, detail: { until: lockedUntil, ip: client.ip } });
+						await appendAudit(tx, {
+							actor,
+							action: 'login.locked',
+							target: row.id,
+							detail: { until: lockedUntil, ip: client.ip }
+						});
 					}
 				}
 				await appendAudit(tx, { actor, action: 'login.fail', target: row.id, detail: { reason: code, ip: client.ip } });
-				return lockedUntil ? { ok: false as const, code: 'ACCOUNT_LOCKED' as const, lockedUntil } : { ok: false as const, code };
+				return lockedUntil
+					? { ok: false as const, code: 'ACCOUNT_LOCKED' as const, lockedUntil }
+					: { ok: false as const, code };
 			});
 		};
 		if (row.locked_until && row.locked_until.getTime() > Date.now()) {
-			await audit(this.db, { actor, action: 'login.fail', target: row.id, detail: { reason: 'ACCOUNT_LOCKED', ip: client.ip } });
+			await audit(this.db, {
+				actor,
+				action: 'login.fail',
+				target: row.id,
+				detail: { reason: 'ACCOUNT_LOCKED', ip: client.ip }
+			});
 			return { ok: false, code: 'ACCOUNT_LOCKED', lockedUntil: row.locked_until.toISOString() };
 		}
 		if (!(await verifyPassword(password, row.password_hash))) return fail('INVALID_CREDENTIALS', true);
@@ -224,13 +277,21 @@ export class Accounts {
 		const csrfToken = randomBytes(32).toString('base64url');
 		await this.db.transaction(async (tx) => {
 			// Sessions past their time are dead already; dropping them here keeps the table small.
-			await tx.query(`DELETE FROM office_sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(mins => $1)`, [this.policy.idleMinutes]);
+			await tx.query(
+				`DELETE FROM office_sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(mins => $1)`,
+				[this.policy.idleMinutes]
+			);
 			await tx.query('UPDATE office_users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
 			await tx.query(
 				`INSERT INTO office_sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
 				[tokenHash(token), row.id, csrfToken, this.policy.absoluteHours]
 			);
-			await appendAudit(tx, { actor, action: 'login.ok', target: row.id, detail: { ip: client.ip, totp: row.totp_sealed !== null } });
+			await appendAudit(tx, {
+				actor,
+				action: 'login.ok',
+				target: row.id,
+				detail: { ip: client.ip, totp: row.totp_sealed !== null }
+			});
 		});
 		return { ok: true, user: toUser({ ...row, failed_logins: 0, locked_until: null }), token, csrfToken };
 	}
@@ -275,7 +336,11 @@ export class Accounts {
 		const step = this.acceptTotp(secret, user.username, code, null);
 		if (step === null) return false;
 		await this.db.transaction(async (tx) => {
-			await tx.query('UPDATE office_users SET totp_sealed = $2, totp_last_step = $3 WHERE id = $1', [user.id, this.sealer.sealText(secret, SEALED.totp(user.id)), step]);
+			await tx.query('UPDATE office_users SET totp_sealed = $2, totp_last_step = $3 WHERE id = $1', [
+				user.id,
+				this.sealer.sealText(secret, SEALED.totp(user.id)),
+				step
+			]);
 			await appendAudit(tx, { actor: actorOf(user), action: 'user.totp.enable', target: user.id });
 		});
 		return true;
@@ -283,7 +348,10 @@ export class Accounts {
 
 	async disableTotp(id: string, by: AuditActor): Promise<boolean> {
 		return this.db.transaction(async (tx) => {
-			const { rows } = await tx.query('UPDATE office_users SET totp_sealed = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id', [id]);
+			const { rows } = await tx.query(
+				'UPDATE office_users SET totp_sealed = NULL, totp_last_step = NULL WHERE id = $1 RETURNING id',
+				[id]
+			);
 			if (rows.length === 0) return false;
 			await appendAudit(tx, { actor: by, action: 'user.totp.disable', target: id });
 			return true;
@@ -291,4 +359,5 @@ export class Accounts {
 	}
 }
 
-export const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+export const sameToken = (a: string, b: string) =>
+	a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

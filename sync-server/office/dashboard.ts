@@ -50,9 +50,15 @@ export async function dashboard(db: SqlExecutor, day: string): Promise<Dashboard
 		 FROM devices WHERE status <> 'revoked' ORDER BY site_code, label`
 	);
 	// The review queue arrives with reconciliation; until its table exists there is nothing open.
-	const queue = await db.query<{ present: boolean }>(`SELECT to_regclass('reconciliation_items') IS NOT NULL AS present`);
+	const queue = await db.query<{ present: boolean }>(
+		`SELECT to_regclass('reconciliation_items') IS NOT NULL AS present`
+	);
 	const open = queue.rows[0]?.present
-		? (await db.query<{ reason: string; items: number }>(`SELECT reason, count(*)::int AS items FROM reconciliation_items WHERE status = 'open' GROUP BY 1 ORDER BY 2 DESC, 1`)).rows
+		? (
+				await db.query<{ reason: string; items: number }>(
+					`SELECT reason, count(*)::int AS items FROM reconciliation_items WHERE status = 'open' GROUP BY 1 ORDER BY 2 DESC, 1`
+				)
+			).rows
 		: null;
 	return {
 		day,

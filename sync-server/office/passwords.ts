@@ -12,7 +12,9 @@ const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {
 	const options: ScryptOptions = { ...o, maxmem: 128 * o.N * o.r * 2 };
-	return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (e, key) => (e ? reject(e) : resolve(key))));
+	return new Promise((resolve, reject) =>
+		scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (e, key) => (e ? reject(e) : resolve(key)))
+	);
 }
 
 export async function hashPassword(password: string): Promise<string> {

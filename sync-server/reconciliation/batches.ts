@@ -11,7 +11,6 @@ import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
 /** Batches for the back office: counts, paper tally, state, last sync, refused updates, open items. */
 
-
 export interface BatchFilter {
 	state?: string | undefined;
 	day?: string | undefined;
@@ -68,7 +67,12 @@ export async function listBatches(db: SqlExecutor, f: BatchFilter): Promise<Batc
 		officeClose:
 			r.office_close_by === null
 				? null
-				: { by: r.office_close_by as string, at: iso(r.office_close_at)!, paperTally: Number(r.office_close_tally), reason: r.office_close_reason as string },
+				: {
+						by: r.office_close_by as string,
+						at: iso(r.office_close_at)!,
+						paperTally: Number(r.office_close_tally),
+						reason: r.office_close_reason as string
+					},
 		lastSyncAt: iso(r.last_sync_at),
 		refusedUpdates: Number(r.refused_updates),
 		openItems: Number(r.open_items),
@@ -101,10 +105,13 @@ export async function batchRecords(db: SqlExecutor, batchId: string) {
 }
 
 export async function batchRefusals(db: SqlExecutor, batchId: string) {
-	const { rows } = await db.query<{ id: number; code: string; message: string; event_ids: unknown; refused_at: string }>(
-		'SELECT id, code, message, event_ids, refused_at FROM refused_updates WHERE batch_id = $1 ORDER BY id',
-		[batchId]
-	);
+	const { rows } = await db.query<{
+		id: number;
+		code: string;
+		message: string;
+		event_ids: unknown;
+		refused_at: string;
+	}>('SELECT id, code, message, event_ids, refused_at FROM refused_updates WHERE batch_id = $1 ORDER BY id', [batchId]);
 	return rows.map((r) => ({
 		id: Number(r.id),
 		code: r.code,
@@ -116,11 +123,22 @@ export async function batchRefusals(db: SqlExecutor, batchId: string) {
 
 export type BatchStepResult =
 	| { ok: true; batch: BatchSummary }
-	| { ok: false; status: 404 | 409; code: 'BATCH_UNKNOWN' | 'BATCH_NOT_RECEIVED' | 'BATCH_NOT_CHECKED' | 'BATCH_HAS_OPEN_ITEMS'; message: string };
+	| {
+			ok: false;
+			status: 404 | 409;
+			code: 'BATCH_UNKNOWN' | 'BATCH_NOT_RECEIVED' | 'BATCH_NOT_CHECKED' | 'BATCH_HAS_OPEN_ITEMS';
+			message: string;
+	  };
 
 const STEP = {
 	check: { from: 'received', to: 'checked', notReady: 'BATCH_NOT_RECEIVED', audit: 'batch.check', fromLabel: '受領済' },
-	approve: { from: 'checked', to: 'approved', notReady: 'BATCH_NOT_CHECKED', audit: 'batch.approve', fromLabel: '確認済' }
+	approve: {
+		from: 'checked',
+		to: 'approved',
+		notReady: 'BATCH_NOT_CHECKED',
+		audit: 'batch.approve',
+		fromLabel: '確認済'
+	}
 } as const;
 
 /**
@@ -128,13 +146,23 @@ const STEP = {
  * route's). Both judge the batch on a fresh run of the rules in the same transaction, so an
  * item that a just-arrived event raised cannot be missed, and refuse while any item is open.
  */
-export async function advanceBatch(db: SqlDatabase, tenant: string, batchId: string, step: keyof typeof STEP, actor: AuditActor, catalogs: Catalogs): Promise<BatchStepResult> {
+export async function advanceBatch(
+	db: SqlDatabase,
+	tenant: string,
+	batchId: string,
+	step: keyof typeof STEP,
+	actor: AuditActor,
+	catalogs: Catalogs
+): Promise<BatchStepResult> {
 	const s = STEP[step];
 	return db.transaction(async (tx) => {
 		// The rules' lock first, then the row: the order every rules run takes them in.
 		await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
-		const found = await tx.query<{ state: BatchState }>('SELECT state FROM batches WHERE id = $1 FOR UPDATE', [batchId]);
-		if (!found.rows[0]) return { ok: false as const, status: 404 as const, code: 'BATCH_UNKNOWN' as const, message: 'no such batch' };
+		const found = await tx.query<{ state: BatchState }>('SELECT state FROM batches WHERE id = $1 FOR UPDATE', [
+			batchId
+		]);
+		if (!found.rows[0])
+			return { ok: false as const, status: 404 as const, code: 'BATCH_UNKNOWN' as const, message: 'no such batch' };
 		await runRules(tx, tenant, await batchScope(tx, [batchId]), (await catalogs.current(tx)).catalog);
 		const { rows } = await tx.query<{ state: BatchState; open: number }>(
 			`SELECT state, (SELECT count(*)::int FROM reconciliation_items WHERE batch_id = $1 AND status = 'open') AS open FROM batches WHERE id = $1`,
@@ -142,13 +170,26 @@ export async function advanceBatch(db: SqlDatabase, tenant: string, batchId: str
 		);
 		const b = rows[0]!;
 		if (b.open > 0) {
-			return { ok: false as const, status: 409 as const, code: 'BATCH_HAS_OPEN_ITEMS' as const, message: `未処理の確認事項が ${b.open} 件あります。すべて処理してから操作してください。` };
+			return {
+				ok: false as const,
+				status: 409 as const,
+				code: 'BATCH_HAS_OPEN_ITEMS' as const,
+				message: `未処理の確認事項が ${b.open} 件あります。すべて処理してから操作してください。`
+			};
 		}
 		if (b.state !== s.from) {
-			return { ok: false as const, status: 409 as const, code: s.notReady, message: `${s.fromLabel}のバッチだけが対象です（現在の状態: ${b.state}）。` };
+			return {
+				ok: false as const,
+				status: 409 as const,
+				code: s.notReady,
+				message: `${s.fromLabel}のバッチだけが対象です（現在の状態: ${b.state}）。`
+			};
 		}
 		const who = step === 'check' ? 'checked' : 'approved';
-		await tx.query(`UPDATE batches SET state = $2, state_changed_at = now(), ${who}_by = $3, ${who}_at = now() WHERE id = $1`, [batchId, s.to, actor.id]);
+		await tx.query(
+			`UPDATE batches SET state = $2, state_changed_at = now(), ${who}_by = $3, ${who}_at = now() WHERE id = $1`,
+			[batchId, s.to, actor.id]
+		);
 		await appendAudit(tx, { actor, action: s.audit, target: batchId, detail: { from: s.from, to: s.to } });
 		return { ok: true as const, batch: (await listBatches(tx, { id: batchId }))[0]! };
 	});

@@ -52,13 +52,20 @@ interface RecordRow {
 }
 
 /** Every active record of the scope's tickets (from any batch), with its register and lot rows. */
-export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: TicketKey[] | null): Promise<RecordFacts[]> {
+export async function loadRecords(
+	tx: SqlExecutor,
+	tenant: string,
+	tickets: TicketKey[] | null
+): Promise<RecordFacts[]> {
 	if (tickets !== null && tickets.length === 0) return [];
 	const register = await registerInUse(tx, tenant);
 	const params: unknown[] = [];
 	let ticketJoin = '';
 	if (tickets !== null) {
-		params.push(tickets.map((t) => t.municipality), tickets.map((t) => t.ticketNumber));
+		params.push(
+			tickets.map((t) => t.municipality),
+			tickets.map((t) => t.ticketNumber)
+		);
 		ticketJoin = `JOIN (SELECT DISTINCT m::char(6) AS municipality, n::char(10) AS ticket_number FROM unnest($1::text[], $2::text[]) AS t(m, n)) t
 		   ON t.municipality = r.municipality AND t.ticket_number = r.ticket_number`;
 	}
@@ -77,7 +84,9 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
 	const lots = await tx.query<{ product: string; lot: string; expiry: string; sites: unknown }>(
 		`SELECT product, lot, to_char(expiry, 'YYYY-MM-DD') AS expiry, sites FROM lots`
 	);
-	const master = new Map(lots.rows.map((l) => [`${l.product}\u0000${l.lot}`, { expiry: l.expiry, sites: json<string[]>(l.sites) }]));
+	const master = new Map(
+		lots.rows.map((l) => [`${l.product}\u0000${l.lot}`, { expiry: l.expiry, sites: json<string[]>(l.sites) }])
+	);
 	const productsOfLot = new Map<string, string[]>();
 	for (const l of lots.rows) productsOfLot.set(l.lot, [...(productsOfLot.get(l.lot) ?? []), l.product]);
 	return rows.map((r) => ({
@@ -96,7 +105,11 @@ export async function loadRecords(tx: SqlExecutor, tenant: string, tickets: Tick
 		...(register
 			? {
 					register: r.reg_found
-						? { eligibleDoses: r.eligible_doses ? r.eligible_doses.map(Number) : null, movedOutOn: r.moved_out_on ?? null, deceasedOn: r.deceased_on ?? null }
+						? {
+								eligibleDoses: r.eligible_doses ? r.eligible_doses.map(Number) : null,
+								movedOutOn: r.moved_out_on ?? null,
+								deceasedOn: r.deceased_on ?? null
+							}
 						: null
 				}
 			: {}),
@@ -129,7 +142,12 @@ export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | nul
 		 WHERE NOT EXISTS (SELECT 1 FROM dose_events o WHERE o.batch_id = c.batch_id AND o.type = 'batch-reopen' AND o.recorded_at > c.recorded_at)`,
 		[batches]
 	);
-	return rows.map((r) => ({ batchId: r.batch_id, closeEventId: r.event_id, paperTally: Number(r.paper_tally), activeRecords: Number(r.active) }));
+	return rows.map((r) => ({
+		batchId: r.batch_id,
+		closeEventId: r.event_id,
+		paperTally: Number(r.paper_tally),
+		activeRecords: Number(r.active)
+	}));
 }
 
 /**
@@ -152,7 +170,12 @@ export async function loadLateAfterClose(tx: SqlExecutor, batches: string[] | nu
 		 GROUP BY c.batch_id, c.event_id`,
 		[batches]
 	);
-	return rows.map((r) => ({ batchId: r.batch_id, closeEventId: r.event_id, lateEvents: Number(r.late), newRecords: Number(r.new_records) }));
+	return rows.map((r) => ({
+		batchId: r.batch_id,
+		closeEventId: r.event_id,
+		lateEvents: Number(r.late),
+		newRecords: Number(r.new_records)
+	}));
 }
 
 export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | null): Promise<RefusedUpdateFacts[]> {
@@ -163,10 +186,28 @@ export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | nu
 	const kept = new Map<number, RefusedEventFacts[]>();
 	for (const e of await loadRefusedEvents(tx, { batches })) {
 		const s = summaryOf(e.content);
-		const facts: RefusedEventFacts = { id: e.id, eventId: e.eventId, code: refusalCodeOf(e.problems), municipality: s.municipality, ticketNumber: s.ticketNumber, doseNumber: s.doseNumber, lot: s.lot, givenAt: s.givenAt, withheld: e.withheld, myNumberField: e.myNumberField, problems: e.problems };
+		const facts: RefusedEventFacts = {
+			id: e.id,
+			eventId: e.eventId,
+			code: refusalCodeOf(e.problems),
+			municipality: s.municipality,
+			ticketNumber: s.ticketNumber,
+			doseNumber: s.doseNumber,
+			lot: s.lot,
+			givenAt: s.givenAt,
+			withheld: e.withheld,
+			myNumberField: e.myNumberField,
+			problems: e.problems
+		};
 		kept.set(e.refusedUpdateId, [...(kept.get(e.refusedUpdateId) ?? []), facts]);
 	}
-	return rows.map((r) => ({ id: Number(r.id), batchId: r.batch_id, code: r.code, eventIds: json<string[]>(r.event_ids), events: kept.get(Number(r.id)) ?? [] }));
+	return rows.map((r) => ({
+		id: Number(r.id),
+		batchId: r.batch_id,
+		code: r.code,
+		eventIds: json<string[]>(r.event_ids),
+		events: kept.get(Number(r.id)) ?? []
+	}));
 }
 
 /** Tickets of the records of these batches and of their open items (a correction may have moved a record off a ticket). */
@@ -186,9 +227,18 @@ export async function ticketsOfBatches(tx: SqlExecutor, batches: string[]): Prom
  * and voids replace. Within one batch updates commit one at a time in seq order (ingest holds
  * the batch while it commits), so a per-batch cursor misses nothing.
  */
-export async function changesSince(tx: SqlExecutor, after: Map<string, number>): Promise<{ tickets: TicketKey[]; upTo: Map<string, number> }> {
+export async function changesSince(
+	tx: SqlExecutor,
+	after: Map<string, number>
+): Promise<{ tickets: TicketKey[]; upTo: Map<string, number> }> {
 	const ids = [...after.keys()];
-	const { rows } = await tx.query<{ batch_id: string; update_seq: number; municipality: string | null; ticket_number: string | null; replaces: string | null }>(
+	const { rows } = await tx.query<{
+		batch_id: string;
+		update_seq: number;
+		municipality: string | null;
+		ticket_number: string | null;
+		replaces: string | null;
+	}>(
 		`SELECT e.batch_id, e.update_seq, e.municipality, e.ticket_number, e.replaces FROM dose_events e
 		 JOIN unnest($1::text[], $2::bigint[]) AS c(batch_id, after) ON e.batch_id = c.batch_id AND e.update_seq > c.after`,
 		[ids, ids.map((id) => after.get(id)!)]
@@ -198,7 +248,8 @@ export async function changesSince(tx: SqlExecutor, after: Map<string, number>):
 	const replaced: string[] = [];
 	for (const r of rows) {
 		upTo.set(r.batch_id, Math.max(upTo.get(r.batch_id) ?? 0, Number(r.update_seq)));
-		if (r.municipality !== null && r.ticket_number !== null) tickets.push({ municipality: r.municipality, ticketNumber: r.ticket_number });
+		if (r.municipality !== null && r.ticket_number !== null)
+			tickets.push({ municipality: r.municipality, ticketNumber: r.ticket_number });
 		if (r.replaces !== null) replaced.push(r.replaces);
 	}
 	if (replaced.length > 0) {

@@ -48,7 +48,14 @@ export type OfficeCloseResult =
 	| { ok: true; batch: BatchSummary; eventId: string }
 	| { ok: false; status: 400 | 404 | 409; code: 'BATCH_UNKNOWN' | 'BATCH_NOT_OPEN' | 'INVALID_EVENT'; message: string };
 
-const STATE_LABEL: Record<BatchState, string> = { open: '受信中', closed: '締め済', received: '受領済', checked: '確認済', approved: '承認済', exported: '出力済' };
+const STATE_LABEL: Record<BatchState, string> = {
+	open: '受信中',
+	closed: '締め済',
+	received: '受領済',
+	checked: '確認済',
+	approved: '承認済',
+	exported: '出力済'
+};
 
 /**
  * Closes an open batch for its device, in one transaction with its audit entry and a run of the
@@ -84,7 +91,10 @@ export async function closeBatchForDevice(
 				message: `受信中（締められていない）のバッチだけを締められます（現在の状態: ${STATE_LABEL[batch.state]}）。`
 			};
 		}
-		const through = await tx.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM sync_updates WHERE batch_id = $1', [batchId]);
+		const through = await tx.query<{ seq: number | null }>(
+			'SELECT max(seq) AS seq FROM sync_updates WHERE batch_id = $1',
+			[batchId]
+		);
 		const throughSeq = Number(through.rows[0]?.seq ?? 0);
 		const candidate: BatchCloseEvent = {
 			id: newId(),
@@ -96,21 +106,39 @@ export async function closeBatchForDevice(
 			paperTally: req.paperTally
 		};
 		const checked = catalog.validate(candidate);
-		if (!checked.ok) return { ok: false, status: 400, code: 'INVALID_EVENT', message: checked.errors.map((e) => e.message).join(' / ') };
+		if (!checked.ok)
+			return {
+				ok: false,
+				status: 400,
+				code: 'INVALID_EVENT',
+				message: checked.errors.map((e) => e.message).join(' / ')
+			};
 		const event = checked.event as BatchCloseEvent;
 		const stored = await tx.query<{ seq: number }>(
 			`INSERT INTO office_events (event_id, type, replaces, record_id, batch_id, user_id, username, reason, item_id, payload, through_update_seq)
 			 VALUES ($1, 'batch-close', NULL, NULL, $2, $3, $4, $5, NULL, $6, $7) RETURNING seq`,
 			[event.id, batchId, user.id, user.username, req.reason, JSON.stringify(event), throughSeq]
 		);
-		await projectOfficeEvent(tx, { seq: Number(stored.rows[0]!.seq), recordId: null, deviceId: batch.device_id, event });
+		await projectOfficeEvent(tx, {
+			seq: Number(stored.rows[0]!.seq),
+			recordId: null,
+			deviceId: batch.device_id,
+			event
+		});
 		await runRules(tx, tenant, await batchScope(tx, [batchId]), catalog.catalog);
 		const summary = (await listBatches(tx, { id: batchId }))[0]!;
 		await appendAudit(tx, {
 			actor: { id: user.id, name: user.name },
 			action: 'batch.close',
 			target: batchId,
-			detail: { eventId: event.id, paperTally: event.paperTally, reason: req.reason, records: summary.doses + summary.notVaccinated, deviceStatus: batch.device_status, throughUpdateSeq: throughSeq }
+			detail: {
+				eventId: event.id,
+				paperTally: event.paperTally,
+				reason: req.reason,
+				records: summary.doses + summary.notVaccinated,
+				deviceStatus: batch.device_status,
+				throughUpdateSeq: throughSeq
+			}
 		});
 		return { ok: true, batch: summary, eventId: event.id };
 	});

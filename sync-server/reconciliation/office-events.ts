@@ -1,5 +1,12 @@
 import { newId } from '#shared/ids';
-import { recordOf, type CorrectionEvent, type EventValidator, type DoseEvent, type EventError, type VoidEvent } from '#shared/index';
+import {
+	recordOf,
+	type CorrectionEvent,
+	type EventValidator,
+	type DoseEvent,
+	type EventError,
+	type VoidEvent
+} from '#shared/index';
 import { refreshRecord } from '../ledger/projection';
 import type { SqlExecutor } from '../ledger/sql';
 
@@ -25,16 +32,36 @@ export type OfficeEventRequest =
 	| { type: 'correction'; recordId: string; reason: string; changes: Record<string, unknown> };
 
 export type OfficeEventResult =
-	| { ok: true; event: CorrectionEvent | VoidEvent; seq: number; previous: { municipality: string; ticketNumber: string } }
-	| { ok: false; status: 404 | 409 | 400; code: 'RECORD_UNKNOWN' | 'RECORD_VOIDED' | 'NO_CHANGE' | 'INVALID_EVENT'; message: string; errors?: EventError[] };
+	| {
+			ok: true;
+			event: CorrectionEvent | VoidEvent;
+			seq: number;
+			previous: { municipality: string; ticketNumber: string };
+	  }
+	| {
+			ok: false;
+			status: 404 | 409 | 400;
+			code: 'RECORD_UNKNOWN' | 'RECORD_VOIDED' | 'NO_CHANGE' | 'INVALID_EVENT';
+			message: string;
+			errors?: EventError[];
+	  };
 
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /** The corrected record: the current one with the changed fields (the vaccine merged field by field). */
-export function applyChanges(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+export function applyChanges(
+	current: Record<string, unknown>,
+	changes: Record<string, unknown>
+): Record<string, unknown> {
 	const merged: Record<string, unknown> = { ...current, ...changes };
 	const vaccine = changes.vaccine;
-	if (vaccine && typeof vaccine === 'object' && !Array.isArray(vaccine) && current.vaccine && typeof current.vaccine === 'object') {
+	if (
+		vaccine &&
+		typeof vaccine === 'object' &&
+		!Array.isArray(vaccine) &&
+		current.vaccine &&
+		typeof current.vaccine === 'object'
+	) {
 		merged.vaccine = { ...(current.vaccine as Record<string, unknown>), ...(vaccine as Record<string, unknown>) };
 	}
 	return merged;
@@ -56,8 +83,22 @@ const canonical = (v: unknown): string =>
  * is the current stored catalogue's (sync-server/catalog): an office correction follows the
  * catalogue as it is now.
  */
-export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest, author: OfficeAuthor, itemId: number | null, validate: EventValidator): Promise<OfficeEventResult> {
-	const { rows } = await tx.query<{ current_event_id: string; status: string; record: unknown; batch_id: string; device_id: string; municipality: string; ticket_number: string }>(
+export async function appendOfficeEvent(
+	tx: SqlExecutor,
+	req: OfficeEventRequest,
+	author: OfficeAuthor,
+	itemId: number | null,
+	validate: EventValidator
+): Promise<OfficeEventResult> {
+	const { rows } = await tx.query<{
+		current_event_id: string;
+		status: string;
+		record: unknown;
+		batch_id: string;
+		device_id: string;
+		municipality: string;
+		ticket_number: string;
+	}>(
 		`SELECT r.current_event_id, r.status, r.record, e.batch_id, b.device_id, r.municipality, r.ticket_number
 		 FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id JOIN batches b ON b.id = e.batch_id
 		 WHERE r.record_id = $1 FOR UPDATE OF r`,
@@ -65,23 +106,49 @@ export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest
 	);
 	const rec = rows[0];
 	if (!rec) return { ok: false, status: 404, code: 'RECORD_UNKNOWN', message: 'no such record' };
-	if (rec.status === 'voided') return { ok: false, status: 409, code: 'RECORD_VOIDED', message: 'この記録はすでに取り消されています。' };
-	const base = { id: newId(), batch: rec.batch_id, device: rec.device_id, operator: OFFICE_OPERATOR, recordedAt: new Date().toISOString() };
+	if (rec.status === 'voided')
+		return { ok: false, status: 409, code: 'RECORD_VOIDED', message: 'この記録はすでに取り消されています。' };
+	const base = {
+		id: newId(),
+		batch: rec.batch_id,
+		device: rec.device_id,
+		operator: OFFICE_OPERATOR,
+		recordedAt: new Date().toISOString()
+	};
 	let candidate: Record<string, unknown>;
 	if (req.type === 'void') candidate = { ...base, type: 'void', replaces: rec.current_event_id, reason: req.reason };
 	else {
 		const current = parse<Record<string, unknown>>(rec.record);
 		const record = applyChanges(current, req.changes);
-		if (canonical(record) === canonical(current)) return { ok: false, status: 400, code: 'NO_CHANGE', message: '訂正する項目が変更されていません。' };
+		if (canonical(record) === canonical(current))
+			return { ok: false, status: 400, code: 'NO_CHANGE', message: '訂正する項目が変更されていません。' };
 		candidate = { ...base, type: 'correction', replaces: rec.current_event_id, reason: req.reason, record };
 	}
 	const checked = validate(candidate);
-	if (!checked.ok) return { ok: false, status: 400, code: 'INVALID_EVENT', message: checked.errors.map((e) => e.message).join(' / '), errors: checked.errors };
+	if (!checked.ok)
+		return {
+			ok: false,
+			status: 400,
+			code: 'INVALID_EVENT',
+			message: checked.errors.map((e) => e.message).join(' / '),
+			errors: checked.errors
+		};
 	const event = checked.event as CorrectionEvent | VoidEvent;
 	const stored = await tx.query<{ seq: number }>(
 		`INSERT INTO office_events (event_id, type, replaces, record_id, batch_id, user_id, username, reason, item_id, payload)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`,
-		[event.id, event.type, event.replaces, req.recordId, rec.batch_id, author.id, author.username, event.reason, itemId, JSON.stringify(event)]
+		[
+			event.id,
+			event.type,
+			event.replaces,
+			req.recordId,
+			rec.batch_id,
+			author.id,
+			author.username,
+			event.reason,
+			itemId,
+			JSON.stringify(event)
+		]
 	);
 	const seq = Number(stored.rows[0]!.seq);
 	await projectOfficeEvent(tx, { seq, recordId: req.recordId, deviceId: rec.device_id, event });
@@ -94,7 +161,10 @@ export async function appendOfficeEvent(tx: SqlExecutor, req: OfficeEventRequest
  * again from a refused one (its own record); a batch-close (office-close.ts) moves the batch open →
  * closed exactly as a device's close does (ledger/projection.ts), and never from a later state.
  */
-export async function projectOfficeEvent(tx: SqlExecutor, o: { seq: number; recordId: string | null; deviceId: string; event: DoseEvent }): Promise<void> {
+export async function projectOfficeEvent(
+	tx: SqlExecutor,
+	o: { seq: number; recordId: string | null; deviceId: string; event: DoseEvent }
+): Promise<void> {
 	const ev = o.event;
 	// A correction's corrected record, or a refused record the office recorded again (refused-actions.ts).
 	const record = recordOf(ev);
@@ -102,10 +172,25 @@ export async function projectOfficeEvent(tx: SqlExecutor, o: { seq: number; reco
 	await tx.query(
 		`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, office_seq, type, municipality, ticket_number, dose_number, given_at, recorded_at, replaces, payload)
 		 VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		[ev.id, ev.batch, o.deviceId, o.seq, ev.type, record?.municipality ?? null, record?.ticketNumber ?? null, record?.doseNumber ?? null, record?.givenAt ?? null, ev.recordedAt, replaces, JSON.stringify(ev)]
+		[
+			ev.id,
+			ev.batch,
+			o.deviceId,
+			o.seq,
+			ev.type,
+			record?.municipality ?? null,
+			record?.ticketNumber ?? null,
+			record?.doseNumber ?? null,
+			record?.givenAt ?? null,
+			ev.recordedAt,
+			replaces,
+			JSON.stringify(ev)
+		]
 	);
 	if (ev.type === 'batch-close') {
-		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = $1 AND state = 'open'`, [ev.batch]);
+		await tx.query(`UPDATE batches SET state = 'closed', state_changed_at = now() WHERE id = $1 AND state = 'open'`, [
+			ev.batch
+		]);
 	}
 	if (o.recordId !== null) await refreshRecord(tx, o.recordId);
 }
@@ -115,6 +200,12 @@ export async function projectOfficeEvents(tx: SqlExecutor): Promise<number> {
 	const { rows } = await tx.query<{ seq: number; record_id: string | null; payload: unknown; device_id: string }>(
 		'SELECT o.seq, o.record_id, o.payload, b.device_id FROM office_events o JOIN batches b ON b.id = o.batch_id ORDER BY o.seq'
 	);
-	for (const r of rows) await projectOfficeEvent(tx, { seq: Number(r.seq), recordId: r.record_id, deviceId: r.device_id, event: parse<DoseEvent>(r.payload) });
+	for (const r of rows)
+		await projectOfficeEvent(tx, {
+			seq: Number(r.seq),
+			recordId: r.record_id,
+			deviceId: r.device_id,
+			event: parse<DoseEvent>(r.payload)
+		});
 	return rows.length;
 }

@@ -79,7 +79,9 @@ export class Reconciler {
 
 	/** Every rule over the whole ledger, in one transaction (the on-demand run; the lock orders it with any run after a commit). */
 	async runAll(): Promise<RunResult> {
-		return this.db.transaction(async (tx) => runRules(tx, this.tenant, { tickets: null, batches: null }, (await this.catalogs.current(tx)).catalog));
+		return this.db.transaction(async (tx) =>
+			runRules(tx, this.tenant, { tickets: null, batches: null }, (await this.catalogs.current(tx)).catalog)
+		);
 	}
 
 	/** One pass over the batches reported so far; those reported meanwhile wait for the next window. */
@@ -97,13 +99,25 @@ export class Reconciler {
 			// Short transactions: on the embedded PGlite (one connection) a long run would hold
 			// back the commits (and receipts) of devices syncing meanwhile.
 			for (let i = 0; i < tickets.length; i += TICKETS_PER_RUN) {
-				await this.db.transaction(async (tx) => runRules(tx, this.tenant, { tickets: tickets.slice(i, i + TICKETS_PER_RUN), batches: [] }, (await this.catalogs.current(tx)).catalog));
+				await this.db.transaction(async (tx) =>
+					runRules(
+						tx,
+						this.tenant,
+						{ tickets: tickets.slice(i, i + TICKETS_PER_RUN), batches: [] },
+						(await this.catalogs.current(tx)).catalog
+					)
+				);
 			}
-			await this.db.transaction(async (tx) => runRules(tx, this.tenant, { tickets: [], batches }, (await this.catalogs.current(tx)).catalog));
+			await this.db.transaction(async (tx) =>
+				runRules(tx, this.tenant, { tickets: [], batches }, (await this.catalogs.current(tx)).catalog)
+			);
 			for (const [b, seq] of changed.upTo) this.judgedUpTo.set(b, seq);
 		} catch (error) {
 			// The cursor stays where it was: the next update of these batches judges it all again.
-			this.log.warn('reconciliation rules failed; the on-demand run will catch up', { batches: batches.length, error: String(error) });
+			this.log.warn('reconciliation rules failed; the on-demand run will catch up', {
+				batches: batches.length,
+				error: String(error)
+			});
 		} finally {
 			this.lastRunMs = performance.now() - started;
 		}

@@ -1,5 +1,11 @@
 import { newId } from '#shared/ids';
-import { serviceDateOf, type DoseRecordEvent, type EventError, type EventValidator, type NotVaccinatedEvent } from '#shared/index';
+import {
+	serviceDateOf,
+	type DoseRecordEvent,
+	type EventError,
+	type EventValidator,
+	type NotVaccinatedEvent
+} from '#shared/index';
 import { loadRefusedEvents } from '../ledger/refused-events';
 import type { SqlExecutor } from '../ledger/sql';
 import { applyChanges, OFFICE_OPERATOR, projectOfficeEvent, type OfficeAuthor } from './office-events';
@@ -22,7 +28,13 @@ export type RecordRefusedResult =
 	| {
 			ok: false;
 			status: 400 | 404 | 409;
-			code: 'REFUSED_UNKNOWN' | 'REFUSED_CONTENT_WITHHELD' | 'REFUSED_NOT_A_RECORD' | 'REFUSED_ALREADY_RECORDED' | 'INVALID_EVENT' | 'FIELD_NOT_EDITABLE';
+			code:
+				| 'REFUSED_UNKNOWN'
+				| 'REFUSED_CONTENT_WITHHELD'
+				| 'REFUSED_NOT_A_RECORD'
+				| 'REFUSED_ALREADY_RECORDED'
+				| 'INVALID_EVENT'
+				| 'FIELD_NOT_EDITABLE';
 			message: string;
 			errors?: EventError[];
 	  };
@@ -50,21 +62,55 @@ export async function recordRefused(
 	}
 	const type = refused.content.type;
 	if (type !== 'dose' && type !== 'not-vaccinated') {
-		return { ok: false, status: 409, code: 'REFUSED_NOT_A_RECORD', message: '接種・接種不適当の記録ではないため（訂正・取消・締め）、記録し直せません。却下してください。' };
+		return {
+			ok: false,
+			status: 409,
+			code: 'REFUSED_NOT_A_RECORD',
+			message: '接種・接種不適当の記録ではないため（訂正・取消・締め）、記録し直せません。却下してください。'
+		};
 	}
 	const base = BASE_FIELDS.find((k) => k in req.changes);
-	if (base) return { ok: false, status: 400, code: 'FIELD_NOT_EDITABLE', message: `${base}: この項目は変更できません。` };
+	if (base)
+		return { ok: false, status: 400, code: 'FIELD_NOT_EDITABLE', message: `${base}: この項目は変更できません。` };
 	const done = await tx.query('SELECT 1 FROM office_events WHERE refused_event_id = $1', [refusedEventId]);
-	if (done.rows.length > 0) return { ok: false, status: 409, code: 'REFUSED_ALREADY_RECORDED', message: 'この拒否された記録はすでに記録し直されています。' };
+	if (done.rows.length > 0)
+		return {
+			ok: false,
+			status: 409,
+			code: 'REFUSED_ALREADY_RECORDED',
+			message: 'この拒否された記録はすでに記録し直されています。'
+		};
 
-	const device = (await tx.query<{ municipality: string; site_code: string }>('SELECT municipality, site_code FROM devices WHERE id = $1', [refused.deviceId])).rows[0]!;
-	const content = Object.fromEntries(Object.entries(refused.content).filter(([k]) => !(BASE_FIELDS as readonly string[]).includes(k)));
+	const device = (
+		await tx.query<{ municipality: string; site_code: string }>(
+			'SELECT municipality, site_code FROM devices WHERE id = $1',
+			[refused.deviceId]
+		)
+	).rows[0]!;
+	const content = Object.fromEntries(
+		Object.entries(refused.content).filter(([k]) => !(BASE_FIELDS as readonly string[]).includes(k))
+	);
 	const record = applyChanges(content, req.changes);
 	const day = typeof record.givenAt === 'string' ? serviceDateOf(record.givenAt) : null;
 	const batchId = day ? `${refused.deviceId}/${device.site_code}/${day}` : refused.batchId;
-	const candidate = { id: newId(), type, batch: batchId, device: refused.deviceId, operator: OFFICE_OPERATOR, recordedAt: new Date().toISOString(), ...record };
+	const candidate = {
+		id: newId(),
+		type,
+		batch: batchId,
+		device: refused.deviceId,
+		operator: OFFICE_OPERATOR,
+		recordedAt: new Date().toISOString(),
+		...record
+	};
 	const checked = validate(candidate);
-	if (!checked.ok) return { ok: false, status: 400, code: 'INVALID_EVENT', message: checked.errors.map((e) => e.message).join(' / '), errors: checked.errors };
+	if (!checked.ok)
+		return {
+			ok: false,
+			status: 400,
+			code: 'INVALID_EVENT',
+			message: checked.errors.map((e) => e.message).join(' / '),
+			errors: checked.errors
+		};
 	const event = checked.event as DoseRecordEvent | NotVaccinatedEvent;
 
 	await tx.query(
@@ -79,8 +125,23 @@ export async function recordRefused(
 	const stored = await tx.query<{ seq: number }>(
 		`INSERT INTO office_events (event_id, type, replaces, record_id, batch_id, user_id, username, reason, item_id, payload, refused_event_id)
 		 VALUES ($1, $2, NULL, $1, $3, $4, $5, $6, $7, $8, $9) RETURNING seq`,
-		[event.id, event.type, event.batch, author.id, author.username, req.reason, itemId, JSON.stringify(event), refusedEventId]
+		[
+			event.id,
+			event.type,
+			event.batch,
+			author.id,
+			author.username,
+			req.reason,
+			itemId,
+			JSON.stringify(event),
+			refusedEventId
+		]
 	);
-	await projectOfficeEvent(tx, { seq: Number(stored.rows[0]!.seq), recordId: event.id, deviceId: refused.deviceId, event });
+	await projectOfficeEvent(tx, {
+		seq: Number(stored.rows[0]!.seq),
+		recordId: event.id,
+		deviceId: refused.deviceId,
+		event
+	});
 	return { ok: true, event };
 }

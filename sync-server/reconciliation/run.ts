@@ -1,14 +1,21 @@
 import type { VaccineCatalog } from '#shared/index';
 import { RECORD_REASONS } from '#shared/office/reconciliation';
 import type { SqlExecutor } from '../ledger/sql';
-import { loadClosedBatches, loadLateAfterClose, loadRecords, loadRefusedUpdates, ticketsOfBatches, type Scope, type TicketKey } from './facts';
+import {
+	loadClosedBatches,
+	loadLateAfterClose,
+	loadRecords,
+	loadRefusedUpdates,
+	ticketsOfBatches,
+	type Scope,
+	type TicketKey
+} from './facts';
 import { lateAfterCloseRule, refusedRule, tallyRule, type LateAfterCloseFacts } from './rules/batch-rules';
 import { recordRules } from './rules/record-rules';
 import { ticketRules } from './rules/ticket-rules';
 import type { Finding } from './rules/types';
 import type { RecordFacts } from './rules/types';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
-
 
 export interface RunResult {
 	found: number;
@@ -41,7 +48,10 @@ export function findingsOf(
 
 const WIDTH = 9;
 function insertSql(n: number): string {
-	const rows = Array.from({ length: n }, (_, r) => `(${Array.from({ length: WIDTH }, (_, c) => `$${r * WIDTH + c + 1}`).join(', ')})`);
+	const rows = Array.from(
+		{ length: n },
+		(_, r) => `(${Array.from({ length: WIDTH }, (_, c) => `$${r * WIDTH + c + 1}`).join(', ')})`
+	);
 	return `INSERT INTO reconciliation_items (reason, subject, batch_id, record_id, event_id, municipality, ticket_number, dose_number, details)
 	        VALUES ${rows.join(', ')} ON CONFLICT (reason, subject) DO NOTHING RETURNING id`;
 }
@@ -60,7 +70,12 @@ export async function batchScope(tx: SqlExecutor, batches: string[], more: Ticke
  * arrived after an office close: late-after-close). Items already decided stay as they are.
  */
 /** `catalog`: the current stored vaccine catalogue (intervals per product), see sync-server/catalog. */
-export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, catalog: VaccineCatalog): Promise<RunResult> {
+export async function runRules(
+	tx: SqlExecutor,
+	tenant: string,
+	scope: Scope,
+	catalog: VaccineCatalog
+): Promise<RunResult> {
 	await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.reconciliation]);
 	const tickets: TicketKey[] | null = scope.tickets;
 	const records = await loadRecords(tx, tenant, tickets);
@@ -73,7 +88,9 @@ export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, ca
 	// a scan of the queue, which may hold thousands while a run looks at a handful of tickets.
 	const all = scope.tickets === null && scope.batches === null;
 	const known = all
-		? await tx.query<{ id: number; reason: string; subject: string; status: string }>('SELECT id, reason, subject, status FROM reconciliation_items')
+		? await tx.query<{ id: number; reason: string; subject: string; status: string }>(
+				'SELECT id, reason, subject, status FROM reconciliation_items'
+			)
 		: await tx.query<{ id: number; reason: string; subject: string; status: string }>(
 				`SELECT i.id, i.reason, i.subject, i.status FROM reconciliation_items i
 				 JOIN (SELECT DISTINCT m::char(6) AS m, n::char(10) AS n FROM unnest($2::text[], $3::text[]) AS t(m, n)) t
@@ -81,7 +98,12 @@ export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, ca
 				 WHERE i.reason = ANY($1::text[])
 				 UNION
 				 SELECT id, reason, subject, status FROM reconciliation_items WHERE batch_id = ANY($4::text[]) AND NOT reason = ANY($1::text[])`,
-				[RECORD_REASONS, (tickets ?? []).map((t) => t.municipality), (tickets ?? []).map((t) => t.ticketNumber), scope.batches ?? []]
+				[
+					RECORD_REASONS,
+					(tickets ?? []).map((t) => t.municipality),
+					(tickets ?? []).map((t) => t.ticketNumber),
+					scope.batches ?? []
+				]
 			);
 	const key = (reason: string, subject: string) => `${reason} ${subject}`;
 	const existing = new Set(known.rows.map((r) => key(r.reason, r.subject)));
@@ -91,16 +113,36 @@ export async function runRules(tx: SqlExecutor, tenant: string, scope: Scope, ca
 	let created = 0;
 	for (let i = 0; i < fresh.length; i += 500) {
 		const chunk = fresh.slice(i, i + 500);
-		const params = chunk.flatMap((f) => [f.reason, f.subject, f.batchId, f.recordId, f.eventId, f.municipality, f.ticketNumber, f.doseNumber, JSON.stringify(f.details)]);
+		const params = chunk.flatMap((f) => [
+			f.reason,
+			f.subject,
+			f.batchId,
+			f.recordId,
+			f.eventId,
+			f.municipality,
+			f.ticketNumber,
+			f.doseNumber,
+			JSON.stringify(f.details)
+		]);
 		created += (await tx.query(insertSql(chunk.length), params)).rows.length;
 	}
 
 	// Open items of the scope that no rule finds any more.
 	const found = new Set(findings.map((f) => key(f.reason, f.subject)));
-	const stale = known.rows.filter((r) => r.status === 'open' && !found.has(key(r.reason, r.subject))).map((r) => Number(r.id));
-	if (stale.length > 0) await tx.query(`UPDATE reconciliation_items SET status = 'cleared', resolved_at = now() WHERE id = ANY($1::bigint[])`, [stale]);
+	const stale = known.rows
+		.filter((r) => r.status === 'open' && !found.has(key(r.reason, r.subject)))
+		.map((r) => Number(r.id));
+	if (stale.length > 0)
+		await tx.query(
+			`UPDATE reconciliation_items SET status = 'cleared', resolved_at = now() WHERE id = ANY($1::bigint[])`,
+			[stale]
+		);
 
-	await settleBatchStates(tx, all ? null : (scope.batches ?? []), all ? null : [...new Set([...(scope.batches ?? []), ...findings.map((f) => f.batchId)])]);
+	await settleBatchStates(
+		tx,
+		all ? null : (scope.batches ?? []),
+		all ? null : [...new Set([...(scope.batches ?? []), ...findings.map((f) => f.batchId)])]
+	);
 	return { found: findings.length, created, cleared: stale.length };
 }
 

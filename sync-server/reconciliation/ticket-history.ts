@@ -10,12 +10,15 @@ export type { HistoryEvent, TicketHistory };
  * device and operator code, or the office user), when (recorded, received) and why (reason).
  */
 
-
-
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-const obj = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown>));
+const obj = (v: unknown) =>
+	typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown>);
 
-export async function ticketHistory(db: SqlExecutor, municipality: string, ticketNumber: string): Promise<TicketHistory> {
+export async function ticketHistory(
+	db: SqlExecutor,
+	municipality: string,
+	ticketNumber: string
+): Promise<TicketHistory> {
 	const { rows } = await db.query<Record<string, unknown>>(
 		`WITH RECURSIVE up AS (
 		   SELECT event_id, type, replaces, 0 AS depth FROM dose_events WHERE municipality = $1 AND ticket_number = $2

@@ -14,7 +14,13 @@ export async function vaccinationRecord(
 	ticketNumber: string,
 	catalog: VaccineCatalog
 ): Promise<VaccinationRecord> {
-	const { rows } = await db.query<{ dose_number: number; given_day: string; site_code: string; site_name: string | null; record: unknown }>(
+	const { rows } = await db.query<{
+		dose_number: number;
+		given_day: string;
+		site_code: string;
+		site_name: string | null;
+		record: unknown;
+	}>(
 		`SELECT r.dose_number, to_char(r.given_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS given_day, r.site_code, s.name AS site_name, r.record
 		 FROM dose_records r LEFT JOIN sites s ON s.code = r.site_code
 		 WHERE r.municipality = $1 AND r.ticket_number = $2 AND r.status = 'active' AND r.outcome = 'dose'
@@ -26,7 +32,9 @@ export async function vaccinationRecord(
 		municipalityName: m.name,
 		ticketNumber,
 		doses: rows.map((r) => {
-			const record = (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as { vaccine: { product: string; maker: string; lot: string } };
+			const record = (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as {
+				vaccine: { product: string; maker: string; lot: string };
+			};
 			const product = catalog.products.find((p) => p.code === record.vaccine.product);
 			return {
 				doseNumber: Number(r.dose_number),

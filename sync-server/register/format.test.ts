@@ -11,8 +11,19 @@ describe('register cells', () => {
 		expect(readEligibleDoses('5, 1-2')).toEqual(ok([1, 2, 5]));
 		expect(readEligibleDoses('１〜３・６')).toEqual(ok([1, 2, 3, 6]));
 		expect(readEligibleDoses('2 2 1')).toEqual(ok([1, 2]));
-		expect(['', '1-', 'a', '1--2', '3-1'].map((v) => code(readEligibleDoses(v)))).toEqual(['DOSES_FORMAT', 'DOSES_FORMAT', 'DOSES_FORMAT', 'DOSES_FORMAT', 'DOSES_FORMAT']);
-		expect(['0', '7', '1-7', '0-2'].map((v) => code(readEligibleDoses(v)))).toEqual(['DOSES_RANGE', 'DOSES_RANGE', 'DOSES_RANGE', 'DOSES_RANGE']);
+		expect(['', '1-', 'a', '1--2', '3-1'].map((v) => code(readEligibleDoses(v)))).toEqual([
+			'DOSES_FORMAT',
+			'DOSES_FORMAT',
+			'DOSES_FORMAT',
+			'DOSES_FORMAT',
+			'DOSES_FORMAT'
+		]);
+		expect(['0', '7', '1-7', '0-2'].map((v) => code(readEligibleDoses(v)))).toEqual([
+			'DOSES_RANGE',
+			'DOSES_RANGE',
+			'DOSES_RANGE',
+			'DOSES_RANGE'
+		]);
 	});
 
 	it('reads dates with dashes or slashes, one-digit months and days; refuses others and the future', () => {
@@ -21,17 +32,33 @@ describe('register cells', () => {
 		expect(readDate('2025/4/1', '転出日', today)).toEqual(ok('2025-04-01'));
 		expect(readDate('２０２５－０４－０１', '転出日', today)).toEqual(ok('2025-04-01'));
 		expect(readDate(today, '転出日', today)).toEqual(ok(today));
-		expect(['2025-04/01', '2025-02-29', '25/04/01', '2025-13-01', '令和7年4月1日'].map((v) => code(readDate(v, '転出日', today)))).toEqual(Array(5).fill('DATE_FORMAT'));
-		expect(readDate('2026-11-23', '死亡日', today)).toMatchObject({ ok: false, code: 'DATE_FUTURE', message: '死亡日が未来の日付です。' });
+		expect(
+			['2025-04/01', '2025-02-29', '25/04/01', '2025-13-01', '令和7年4月1日'].map((v) =>
+				code(readDate(v, '転出日', today))
+			)
+		).toEqual(Array(5).fill('DATE_FORMAT'));
+		expect(readDate('2026-11-23', '死亡日', today)).toMatchObject({
+			ok: false,
+			code: 'DATE_FUTURE',
+			message: '死亡日が未来の日付です。'
+		});
 	});
 
 	it('keeps leading zeros of tickets and checks the municipality check digit', () => {
 		expect(readTicketNumber('０００００００１２３')).toEqual(ok('0000000123'));
 		expect(readTicketNumber('123')).toMatchObject({ ok: false, code: 'TICKET_FORMAT' });
 		expect(readTicketNumber('12345678901')).toMatchObject({ ok: false, code: 'TICKET_FORMAT' });
-		expect(['131016', '131041', '131130', '011002', '242039', '112453', '352063', '092037'].map((m) => code(readMunicipality(m)))).toEqual(Array(8).fill('ok'));
+		expect(
+			['131016', '131041', '131130', '011002', '242039', '112453', '352063', '092037'].map((m) =>
+				code(readMunicipality(m))
+			)
+		).toEqual(Array(8).fill('ok'));
 		expect(code(readMunicipality('131017'))).toBe('MUNICIPALITY_CHECK_DIGIT');
-		expect(readMunicipality('13101')).toMatchObject({ ok: false, code: 'MUNICIPALITY_FORMAT', message: expect.stringContaining('検査数字を付けて6桁') });
+		expect(readMunicipality('13101')).toMatchObject({
+			ok: false,
+			code: 'MUNICIPALITY_FORMAT',
+			message: expect.stringContaining('検査数字を付けて6桁')
+		});
 	});
 
 	it('takes today in Japan, whatever the machine time zone', () => {

@@ -56,7 +56,11 @@ export function readTicketNumber(cell: string): FieldResult<string> {
 	const v = norm(cell);
 	if (/^\d{10}$/.test(v)) return { ok: true, value: v };
 	const hint = /^\d{1,9}$/.test(v) ? '先頭の0が表計算ソフトで消えていないか確認してください。' : '';
-	return { ok: false, code: 'TICKET_FORMAT', message: `券番号は10桁の数字です（この値は${[...v].length}文字です）。${hint}` };
+	return {
+		ok: false,
+		code: 'TICKET_FORMAT',
+		message: `券番号は10桁の数字です（この値は${[...v].length}文字です）。${hint}`
+	};
 }
 
 export function readMunicipality(cell: string): FieldResult<string> {
@@ -65,7 +69,8 @@ export function readMunicipality(cell: string): FieldResult<string> {
 		const hint = /^\d{5}$/.test(v) ? '5桁のコードには検査数字を付けて6桁にしてください。' : '';
 		return { ok: false, code: 'MUNICIPALITY_FORMAT', message: `市町村コードは6桁の数字です。${hint}` };
 	}
-	if (!isValidMunicipalityCode(v)) return { ok: false, code: 'MUNICIPALITY_CHECK_DIGIT', message: '市町村コードの検査数字（6桁目）が合いません。' };
+	if (!isValidMunicipalityCode(v))
+		return { ok: false, code: 'MUNICIPALITY_CHECK_DIGIT', message: '市町村コードの検査数字（6桁目）が合いません。' };
 	return { ok: true, value: v };
 }
 
@@ -80,8 +85,14 @@ export function readEligibleDoses(cell: string): FieldResult<number[]> {
 		if (!m) return { ok: false, code: 'DOSES_FORMAT', message: DOSES_FORMAT_MESSAGE };
 		const from = Number(m[1]);
 		const to = m[2] === undefined ? from : Number(m[2]);
-		if (to < from) return { ok: false, code: 'DOSES_FORMAT', message: `接種可能回数の範囲が逆です（小さい回数から書いてください）。` };
-		if (from < 1 || to > DOSE_NUMBER_LIMIT) return { ok: false, code: 'DOSES_RANGE', message: `接種可能回数は1〜${DOSE_NUMBER_LIMIT}回の範囲です。` };
+		if (to < from)
+			return {
+				ok: false,
+				code: 'DOSES_FORMAT',
+				message: `接種可能回数の範囲が逆です（小さい回数から書いてください）。`
+			};
+		if (from < 1 || to > DOSE_NUMBER_LIMIT)
+			return { ok: false, code: 'DOSES_RANGE', message: `接種可能回数は1〜${DOSE_NUMBER_LIMIT}回の範囲です。` };
 		for (let d = from; d <= to; d++) doses.add(d);
 	}
 	return { ok: true, value: [...doses].sort((a, b) => a - b) };
@@ -94,7 +105,11 @@ export function readDate(cell: string, label: string, today: string): FieldResul
 	const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v);
 	const iso = m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '';
 	if (!m || m[0].includes('-') === m[0].includes('/') || !isIsoDate(iso)) {
-		return { ok: false, code: 'DATE_FORMAT', message: `${label}は YYYY-MM-DD か YYYY/MM/DD の実在する日付で書いてください。` };
+		return {
+			ok: false,
+			code: 'DATE_FORMAT',
+			message: `${label}は YYYY-MM-DD か YYYY/MM/DD の実在する日付で書いてください。`
+		};
 	}
 	if (iso > today) return { ok: false, code: 'DATE_FUTURE', message: `${label}が未来の日付です。` };
 	return { ok: true, value: iso };

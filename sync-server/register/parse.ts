@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse';
 import { containsMyNumber, stringContainsMyNumber } from '#shared/index';
 import { decodeCsvFile, type CsvEncoding } from '../csv/decode';
-import { COLUMNS, readDate, readEligibleDoses, readMunicipality, readTicketNumber, todayInJapan, type ColumnKey, type LineError } from './format';
+import {
+	COLUMNS,
+	readDate,
+	readEligibleDoses,
+	readMunicipality,
+	readTicketNumber,
+	todayInJapan,
+	type ColumnKey,
+	type LineError
+} from './format';
 
 /** A valid line of the register file, ready to stage. */
 export interface RegisterRow {
@@ -41,9 +50,14 @@ export interface FileError {
 const refuse = (code: FileErrorCode, message: string): FileError => ({ ok: false, code, message });
 
 const myNumberRefusal = (line: number) =>
-	refuse('MY_NUMBER', `${line}行目に個人番号（マイナンバー）と思われる数字があります。個人番号を含むファイルは取り込めません。ファイル全体を取り込んでいません（何も保存していません）。`);
+	refuse(
+		'MY_NUMBER',
+		`${line}行目に個人番号（マイナンバー）と思われる数字があります。個人番号を含むファイルは取り込めません。ファイル全体を取り込んでいません（何も保存していません）。`
+	);
 
-function headerIndex(header: string[]): { ok: true; index: Record<ColumnKey, number | null>; ignored: string[] } | FileError {
+function headerIndex(
+	header: string[]
+): { ok: true; index: Record<ColumnKey, number | null>; ignored: string[] } | FileError {
 	const names = header.map((h) => h.normalize('NFKC').trim());
 	const index = {} as Record<ColumnKey, number | null>;
 	const used = new Set<number>();
@@ -57,7 +71,10 @@ function headerIndex(header: string[]): { ok: true; index: Record<ColumnKey, num
 		else if (col.required) missing.push(`「${col.header}」`);
 	}
 	if (missing.length > 0) {
-		return refuse('BAD_HEADER', `1行目（見出し行）に${missing.join('')}の列がありません。見出しは 券番号,市町村コード,接種可能回数,転出日,死亡日 です。`);
+		return refuse(
+			'BAD_HEADER',
+			`1行目（見出し行）に${missing.join('')}の列がありません。見出しは 券番号,市町村コード,接種可能回数,転出日,死亡日 です。`
+		);
 	}
 	return { ok: true, index, ignored: names.filter((n, i) => !used.has(i) && n !== '') };
 }
@@ -87,7 +104,7 @@ async function readRecords(text: string): Promise<CsvRecord[]> {
 		parser.on('error', reject);
 	});
 	done.catch(() => undefined); // observed below; this keeps an early error from counting as unhandled
-	for (let i = 0; i < text.length && !parser.destroyed; ) {
+	for (let i = 0; i < text.length && !parser.destroyed;) {
 		let end = Math.min(i + CHUNK_CHARS, text.length);
 		// Never split a surrogate pair: the stream encodes each slice to UTF-8 on its own.
 		if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
@@ -104,9 +121,13 @@ async function readRecords(text: string): Promise<CsvRecord[]> {
  * Decodes, parses and checks a whole register file. A My Number anywhere (any cell, the header
  * included) refuses the whole file before anything is kept; the refusal names the line only.
  */
-export async function parseRegisterFile(bytes: Uint8Array, now: Date = new Date()): Promise<ParsedRegister | FileError> {
+export async function parseRegisterFile(
+	bytes: Uint8Array,
+	now: Date = new Date()
+): Promise<ParsedRegister | FileError> {
 	const decoded = decodeCsvFile(bytes);
-	if (!decoded.ok) return refuse('ENCODING', '文字コードを判別できません。UTF-8（BOM付き可）か Shift_JIS の CSV にしてください。');
+	if (!decoded.ok)
+		return refuse('ENCODING', '文字コードを判別できません。UTF-8（BOM付き可）か Shift_JIS の CSV にしてください。');
 
 	let records: CsvRecord[];
 	try {
@@ -117,7 +138,10 @@ export async function parseRegisterFile(bytes: Uint8Array, now: Date = new Date(
 		const at = lines.findIndex((l) => stringContainsMyNumber(l));
 		if (at >= 0) return myNumberRefusal(at + 1);
 		const line = (e as { lines?: unknown }).lines;
-		return refuse('CSV_MALFORMED', `CSV として読めません${typeof line === 'number' ? `（${line}行目付近。引用符 " の対応を確認してください）` : ''}。`);
+		return refuse(
+			'CSV_MALFORMED',
+			`CSV として読めません${typeof line === 'number' ? `（${line}行目付近。引用符 " の対応を確認してください）` : ''}。`
+		);
 	}
 
 	// The My Number check runs over every cell of every line before anything else is looked at.
@@ -145,13 +169,21 @@ export async function parseRegisterFile(bytes: Uint8Array, now: Date = new Date(
 		const line = info.lines;
 		const lineErrors: LineError[] = [];
 		if (record.length !== head.record.length) {
-			lineErrors.push({ line, column: null, code: 'COLUMN_COUNT', message: `列の数が見出し行と違います（見出し ${head.record.length} 列、この行 ${record.length} 列）。` });
+			lineErrors.push({
+				line,
+				column: null,
+				code: 'COLUMN_COUNT',
+				message: `列の数が見出し行と違います（見出し ${head.record.length} 列、この行 ${record.length} 列）。`
+			});
 		}
 		const cell = (key: ColumnKey) => {
 			const i = header.index[key];
 			return i === null ? '' : (record[i] ?? '');
 		};
-		const check = <T>(key: ColumnKey, r: { ok: true; value: T } | { ok: false; code: LineError['code']; message: string }): T | undefined => {
+		const check = <T>(
+			key: ColumnKey,
+			r: { ok: true; value: T } | { ok: false; code: LineError['code']; message: string }
+		): T | undefined => {
 			if (r.ok) return r.value;
 			lineErrors.push({ line, column: label(key), code: r.code, message: r.message });
 			return undefined;
@@ -165,10 +197,23 @@ export async function parseRegisterFile(bytes: Uint8Array, now: Date = new Date(
 			// One ticket twice in a file is ambiguous (which line wins?), so the later one is an error.
 			const key = municipality + ticketNumber;
 			const first = firstLineOf.get(key);
-			if (first !== undefined) lineErrors.push({ line, column: label('ticketNumber'), code: 'DUPLICATE_TICKET', message: `この券番号は${first}行目にもあります（同じ市町村コード）。` });
+			if (first !== undefined)
+				lineErrors.push({
+					line,
+					column: label('ticketNumber'),
+					code: 'DUPLICATE_TICKET',
+					message: `この券番号は${first}行目にもあります（同じ市町村コード）。`
+				});
 			else firstLineOf.set(key, line);
 		}
-		if (lineErrors.length > 0 || ticketNumber === undefined || municipality === undefined || eligibleDoses === undefined || movedOutOn === undefined || deceasedOn === undefined) {
+		if (
+			lineErrors.length > 0 ||
+			ticketNumber === undefined ||
+			municipality === undefined ||
+			eligibleDoses === undefined ||
+			movedOutOn === undefined ||
+			deceasedOn === undefined
+		) {
 			errorRows++;
 			errors.push(...lineErrors);
 			continue;

@@ -125,7 +125,14 @@ const auditDetail = (s: ImportSummary) => ({
 	totalRows: s.totalRows,
 	validRows: s.validRows,
 	errorRows: s.errorRows,
-	...(s.state === 'committed' ? { insertedRows: s.insertedRows, updatedRows: s.updatedRows, unchangedRows: s.unchangedRows, skippedInvalid: s.skippedInvalid } : {})
+	...(s.state === 'committed'
+		? {
+				insertedRows: s.insertedRows,
+				updatedRows: s.updatedRows,
+				unchangedRows: s.unchangedRows,
+				skippedInvalid: s.skippedInvalid
+			}
+		: {})
 });
 
 /**
@@ -164,7 +171,16 @@ export class RegisterStore {
 			);
 			for (let i = 0; i < parsed.rows.length; i += REGISTER_BATCH) {
 				if (i > 0) await yieldToEventLoop();
-				const batch = parsed.rows.slice(i, i + REGISTER_BATCH).map((r) => ({ l: r.line, m: r.municipality, t: r.ticketNumber, e: r.eligibleDoses, o: r.movedOutOn, d: r.deceasedOn }));
+				const batch = parsed.rows
+					.slice(i, i + REGISTER_BATCH)
+					.map((r) => ({
+						l: r.line,
+						m: r.municipality,
+						t: r.ticketNumber,
+						e: r.eligibleDoses,
+						o: r.movedOutOn,
+						d: r.deceasedOn
+					}));
 				// One parameter per batch (a JSON array) rather than 7 × 5000 placeholders.
 				await tx.query(
 					`INSERT INTO register_staging (import_id, line, municipality, ticket_number, eligible_doses, moved_out_on, deceased_on)
@@ -182,7 +198,14 @@ export class RegisterStore {
 		const { rows } = await this.db.query<ImportRow>('SELECT * FROM register_imports WHERE id = $1', [id]);
 		const r = rows[0];
 		if (!r) return null;
-		const sample = await this.db.query<{ line: number; municipality: string; ticket_number: string; eligible_doses: number[]; moved_out_on: string | null; deceased_on: string | null }>(
+		const sample = await this.db.query<{
+			line: number;
+			municipality: string;
+			ticket_number: string;
+			eligible_doses: number[];
+			moved_out_on: string | null;
+			deceased_on: string | null;
+		}>(
 			`SELECT line, municipality, ticket_number, eligible_doses, to_char(moved_out_on, 'YYYY-MM-DD') AS moved_out_on, to_char(deceased_on, 'YYYY-MM-DD') AS deceased_on
 			 FROM register_staging WHERE import_id = $1 ORDER BY line LIMIT $2`,
 			[id, SAMPLE_ROWS]
@@ -212,7 +235,12 @@ export class RegisterStore {
 	 * committed import returns its result; on one cut short, it carries on. `onBatch` sees the
 	 * progress after each committed batch.
 	 */
-	async commit(id: string, actor: AuditActor, opts: { skipInvalid: boolean }, onBatch?: (s: ImportSummary) => void): Promise<{ ok: true; summary: ImportSummary } | { ok: false; error: CommitError }> {
+	async commit(
+		id: string,
+		actor: AuditActor,
+		opts: { skipInvalid: boolean },
+		onBatch?: (s: ImportSummary) => void
+	): Promise<{ ok: true; summary: ImportSummary } | { ok: false; error: CommitError }> {
 		for (;;) {
 			const step = await this.db.transaction(async (tx) => {
 				const r = await this.findRow(tx, id, true);
@@ -221,12 +249,10 @@ export class RegisterStore {
 				if (r.state === 'committed') return { ok: true as const, done: true, summary: toSummary(r) };
 				if (r.state === 'previewed') {
 					if (r.error_rows > 0 && !opts.skipInvalid) return { ok: false as const, error: 'HAS_ERRORS' as const };
-					await tx.query(`UPDATE register_imports SET state = 'committing', skipped_invalid = $2, committed_by = $3, committed_by_name = $4 WHERE id = $1`, [
-						id,
-						r.error_rows > 0,
-						actor.id,
-						actor.name
-					]);
+					await tx.query(
+						`UPDATE register_imports SET state = 'committing', skipped_invalid = $2, committed_by = $3, committed_by_name = $4 WHERE id = $1`,
+						[id, r.error_rows > 0, actor.id, actor.name]
+					);
 				}
 				const { rows } = await tx.query<{ n: number; last_line: number | null; inserted: number; updated: number }>(
 					`WITH batch AS (
@@ -268,7 +294,10 @@ export class RegisterStore {
 	}
 
 	/** Drops a preview that will not be committed. */
-	async discard(id: string, actor: AuditActor): Promise<{ ok: true; summary: ImportSummary } | { ok: false; error: DiscardError }> {
+	async discard(
+		id: string,
+		actor: AuditActor
+	): Promise<{ ok: true; summary: ImportSummary } | { ok: false; error: DiscardError }> {
 		return this.db.transaction(async (tx) => {
 			const r = await this.findRow(tx, id, true);
 			if (!r) return { ok: false, error: 'IMPORT_UNKNOWN' };
@@ -283,7 +312,10 @@ export class RegisterStore {
 
 	/** Newest first. */
 	async list(limit = 50): Promise<ImportSummary[]> {
-		const { rows } = await this.db.query<ImportRow>('SELECT * FROM register_imports ORDER BY created_at DESC, id DESC LIMIT $1', [Math.min(limit, 500)]);
+		const { rows } = await this.db.query<ImportRow>(
+			'SELECT * FROM register_imports ORDER BY created_at DESC, id DESC LIMIT $1',
+			[Math.min(limit, 500)]
+		);
 		return rows.map(toSummary);
 	}
 
@@ -316,7 +348,10 @@ export class RegisterStore {
 	}
 
 	private async findRow(tx: SqlExecutor, id: string, forUpdate = false): Promise<ImportRow | null> {
-		const { rows } = await tx.query<ImportRow>(`SELECT * FROM register_imports WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+		const { rows } = await tx.query<ImportRow>(
+			`SELECT * FROM register_imports WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+			[id]
+		);
 		return rows[0] ?? null;
 	}
 
@@ -332,7 +367,9 @@ export class RegisterStore {
 			[STALE_PREVIEW_HOURS]
 		);
 		if (rows.length > 0) {
-			await tx.query(`DELETE FROM register_staging s USING register_imports i WHERE s.import_id = i.id AND i.state = 'discarded'`);
+			await tx.query(
+				`DELETE FROM register_staging s USING register_imports i WHERE s.import_id = i.id AND i.state = 'discarded'`
+			);
 		}
 	}
 }

@@ -46,7 +46,9 @@ async function readKeyFile(path: string): Promise<Uint8Array> {
 	}
 	const key = new Uint8Array(await readFile(path));
 	if (key.length !== KEY_FILE_BYTES) {
-		throw new KeyFileError(`SERVER_KEY_FILE ${path} holds ${key.length} bytes, not ${KEY_FILE_BYTES}: it is not a server key file`);
+		throw new KeyFileError(
+			`SERVER_KEY_FILE ${path} holds ${key.length} bytes, not ${KEY_FILE_BYTES}: it is not a server key file`
+		);
 	}
 	return key;
 }

@@ -10,8 +10,12 @@ describe('sealing with the key file', () => {
 		const sealed = sealer.seal(secret, 'a/1');
 		expect(sealer.open(sealed, 'a/1')).toEqual(secret);
 		expect(() => sealer.open(sealed, 'a/2')).toThrow(SealError);
-		expect(sealer.openText(sealer.sealText('JBSWY3DPEHPK3PXP', SEALED.totp('u1')), SEALED.totp('u1'))).toBe('JBSWY3DPEHPK3PXP');
-		expect(() => sealer.open(sealer.sealText('JBSWY3DPEHPK3PXP', SEALED.totp('u1')), SEALED.totp('u2'))).toThrow(/does not open/);
+		expect(sealer.openText(sealer.sealText('JBSWY3DPEHPK3PXP', SEALED.totp('u1')), SEALED.totp('u1'))).toBe(
+			'JBSWY3DPEHPK3PXP'
+		);
+		expect(() => sealer.open(sealer.sealText('JBSWY3DPEHPK3PXP', SEALED.totp('u1')), SEALED.totp('u2'))).toThrow(
+			/does not open/
+		);
 	});
 
 	it('never seals the same value to the same bytes, and the plaintext is not in them', () => {

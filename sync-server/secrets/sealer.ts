@@ -21,7 +21,8 @@ export class Sealer {
 	private readonly key: Buffer;
 
 	constructor(keyFileBytes: Uint8Array) {
-		if (keyFileBytes.length !== KEY_FILE_BYTES) throw new Error(`the key-encryption key must be ${KEY_FILE_BYTES} bytes`);
+		if (keyFileBytes.length !== KEY_FILE_BYTES)
+			throw new Error(`the key-encryption key must be ${KEY_FILE_BYTES} bytes`);
 		// A key of its own for this use, should the key file ever serve another.
 		this.key = Buffer.from(hkdfSync('sha256', keyFileBytes, new Uint8Array(0), 'vacc-sealer-v1 aes-256-gcm', 32));
 	}
@@ -35,14 +36,17 @@ export class Sealer {
 	}
 
 	open(sealed: Uint8Array, purpose: string): Uint8Array {
-		if (sealed.length < 1 + NONCE_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new SealError(`the sealed ${purpose} is malformed`);
+		if (sealed.length < 1 + NONCE_BYTES + TAG_BYTES || sealed[0] !== VERSION)
+			throw new SealError(`the sealed ${purpose} is malformed`);
 		const nonce = sealed.subarray(1, 1 + NONCE_BYTES);
 		const tag = sealed.subarray(sealed.length - TAG_BYTES);
 		const decipher = createDecipheriv('aes-256-gcm', this.key, nonce, { authTagLength: TAG_BYTES });
 		decipher.setAAD(associatedData(purpose));
 		decipher.setAuthTag(tag);
 		try {
-			return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(1 + NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]));
+			return new Uint8Array(
+				Buffer.concat([decipher.update(sealed.subarray(1 + NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()])
+			);
 		} catch {
 			throw new SealError(`the sealed ${purpose} does not open with this key file`);
 		}

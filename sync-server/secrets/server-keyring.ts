@@ -10,7 +10,6 @@ import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { SEALED, SealError, type Sealer } from './sealer';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 
-
 /** One generation of the server's key pairs, opened. */
 export interface ServerKeyGeneration {
 	generation: number;
@@ -82,10 +81,16 @@ export class ServerKeyring {
 		await db.query(
 			`INSERT INTO server_key_generations (generation, box_public, sign_public, secrets_sealed)
 			 VALUES (1, $1, $2, $3) ON CONFLICT (generation) DO NOTHING`,
-			[fresh.box.publicKey, fresh.sign.publicKey, sealer.seal(secretBytes(fresh), SEALED.serverKeys(1, fresh.box.publicKey, fresh.sign.publicKey))]
+			[
+				fresh.box.publicKey,
+				fresh.sign.publicKey,
+				sealer.seal(secretBytes(fresh), SEALED.serverKeys(1, fresh.box.publicKey, fresh.sign.publicKey))
+			]
 		);
 		const ring = new ServerKeyring(db, sealer);
-		const { rows } = await db.query<{ generation: number }>('SELECT generation FROM server_key_generations WHERE secrets_sealed IS NOT NULL ORDER BY generation');
+		const { rows } = await db.query<{ generation: number }>(
+			'SELECT generation FROM server_key_generations WHERE secrets_sealed IS NOT NULL ORDER BY generation'
+		);
 		for (const r of rows) await ring.generation(Number(r.generation));
 		return ring;
 	}
@@ -119,7 +124,8 @@ export class ServerKeyring {
 		);
 		const r = rows[0];
 		if (!r) throw new Error(`there is no server key generation ${n}`);
-		if (!r.secrets_sealed) throw new Error(`the secrets of server key generation ${n} were destroyed (no device used it any more)`);
+		if (!r.secrets_sealed)
+			throw new Error(`the secrets of server key generation ${n} were destroyed (no device used it any more)`);
 		return this.openRow(r);
 	}
 
@@ -145,17 +151,30 @@ export class ServerKeyring {
 		) {
 			throw new ServerKeysSealError(generation);
 		}
-		const keys: KeyPairs = { box: { publicKey: box, secretKey: boxSecret }, sign: { publicKey: sign, secretKey: signSecret } };
+		const keys: KeyPairs = {
+			box: { publicKey: box, secretKey: boxSecret },
+			sign: { publicKey: sign, secretKey: signSecret }
+		};
 		return { generation, keys, signKey: ed25519PrivateKey(signSecret), boxKey: x25519PrivateKey(boxSecret) };
 	}
 
 	/** The key-change certificates of generations after `from`, up to `to`, oldest first. */
 	async chain(from: number, to: number): Promise<KeyCertificate[]> {
-		const { rows } = await this.db.query<{ generation: number; box_public: Uint8Array; sign_public: Uint8Array; certificate: Uint8Array }>(
+		const { rows } = await this.db.query<{
+			generation: number;
+			box_public: Uint8Array;
+			sign_public: Uint8Array;
+			certificate: Uint8Array;
+		}>(
 			'SELECT generation, box_public, sign_public, certificate FROM server_key_generations WHERE generation > $1 AND generation <= $2 ORDER BY generation',
 			[from, to]
 		);
-		return rows.map((r) => ({ generation: Number(r.generation), box: bytes(r.box_public), sign: bytes(r.sign_public), signature: bytes(r.certificate) }));
+		return rows.map((r) => ({
+			generation: Number(r.generation),
+			box: bytes(r.box_public),
+			sign: bytes(r.sign_public),
+			signature: bytes(r.certificate)
+		}));
 	}
 
 	/** Every generation, oldest first: the public keys of each (retired ones too, for what they signed). */
@@ -188,7 +207,10 @@ export class ServerKeyring {
 	 * Never moves a device back. Secrets no device needs any more are then destroyed.
 	 */
 	async deviceAcknowledged(deviceId: string, generation: number): Promise<void> {
-		await this.db.query('UPDATE devices SET server_key_generation = $2 WHERE id = $1 AND server_key_generation < $2', [deviceId, generation]);
+		await this.db.query('UPDATE devices SET server_key_generation = $2 WHERE id = $1 AND server_key_generation < $2', [
+			deviceId,
+			generation
+		]);
 		await this.destroyUnneededSecrets();
 	}
 
@@ -204,19 +226,36 @@ export class ServerKeyring {
 			const previous = await this.load(tx, await this.currentGeneration(tx));
 			const next = previous.generation + 1;
 			const certificate = ed25519Sign(
-				keyChangeSigningBytes({ generation: next, previousSign: previous.keys.sign.publicKey, box: fresh.box.publicKey, sign: fresh.sign.publicKey }),
+				keyChangeSigningBytes({
+					generation: next,
+					previousSign: previous.keys.sign.publicKey,
+					box: fresh.box.publicKey,
+					sign: fresh.sign.publicKey
+				}),
 				previous.signKey
 			);
 			await tx.query(
 				`INSERT INTO server_key_generations (generation, box_public, sign_public, secrets_sealed, certificate) VALUES ($1, $2, $3, $4, $5)`,
-				[next, fresh.box.publicKey, fresh.sign.publicKey, this.sealer.seal(secretBytes(fresh), SEALED.serverKeys(next, fresh.box.publicKey, fresh.sign.publicKey)), certificate]
+				[
+					next,
+					fresh.box.publicKey,
+					fresh.sign.publicKey,
+					this.sealer.seal(secretBytes(fresh), SEALED.serverKeys(next, fresh.box.publicKey, fresh.sign.publicKey)),
+					certificate
+				]
 			);
-			await tx.query('UPDATE server_key_generations SET retired_at = now() WHERE generation = $1', [previous.generation]);
+			await tx.query('UPDATE server_key_generations SET retired_at = now() WHERE generation = $1', [
+				previous.generation
+			]);
 			await appendAudit(tx, {
 				actor,
 				action: 'server.keys.rotate',
 				target: String(next),
-				detail: { previous: previous.generation, boxPublic: toB64(fresh.box.publicKey), signPublic: toB64(fresh.sign.publicKey) }
+				detail: {
+					previous: previous.generation,
+					boxPublic: toB64(fresh.box.publicKey),
+					signPublic: toB64(fresh.sign.publicKey)
+				}
 			});
 			return next;
 		});

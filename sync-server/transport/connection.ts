@@ -2,9 +2,38 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '#shared/protocol/frame';
-import { AUTH, decodeHandshake, deviceProofBytes, encodeChallenge, HELLO, serverProofBytes, sessionKeysFrom, type Transcript } from '#shared/protocol/handshake';
+import {
+	AUTH,
+	decodeHandshake,
+	deviceProofBytes,
+	encodeChallenge,
+	HELLO,
+	serverProofBytes,
+	sessionKeysFrom,
+	type Transcript
+} from '#shared/protocol/handshake';
 import { startHeartbeat } from './heartbeat';
-import { DEFAULT_PING_SECONDS, type DevicePolicy, decodeMessage, encodeMessage, MAX_UNRECEIPTED, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_LOTS, MSG_CATALOG, MSG_SERVER_KEYS, MSG_SERVER_KEYS_ACK, MSG_PING, MSG_PONG, MSG_SYNC, MSG_UNRECEIPTED, MSG_VENUE, MSG_WELCOME, type AppMessage } from '#shared/protocol/messages';
+import {
+	DEFAULT_PING_SECONDS,
+	type DevicePolicy,
+	decodeMessage,
+	encodeMessage,
+	MAX_UNRECEIPTED,
+	MSG_RECEIPT,
+	MSG_REFUSED,
+	MSG_SIGNED_SYNC,
+	MSG_LOTS,
+	MSG_CATALOG,
+	MSG_SERVER_KEYS,
+	MSG_SERVER_KEYS_ACK,
+	MSG_PING,
+	MSG_PONG,
+	MSG_SYNC,
+	MSG_UNRECEIPTED,
+	MSG_VENUE,
+	MSG_WELCOME,
+	type AppMessage
+} from '#shared/protocol/messages';
 import { parseBatchId } from '#shared/domain/batch';
 import { CLOSE } from '#shared/sync/socket';
 import { hasContent } from '#shared/sync/yjs-state';
@@ -79,7 +108,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
 	let unsubscribeVenue: (() => void) | null = null;
-	const stopHeartbeat = startHeartbeat(ws, (ctx.devicePolicy.pingSeconds ?? DEFAULT_PING_SECONDS) * 1000, () => ctx.log.info('device link dead: no answer to ping', { device: device?.id }));
+	const stopHeartbeat = startHeartbeat(ws, (ctx.devicePolicy.pingSeconds ?? DEFAULT_PING_SECONDS) * 1000, () =>
+		ctx.log.info('device link dead: no answer to ping', { device: device?.id })
+	);
 	// Pings answered: a device pings about once per interval; this leaves room, and no more.
 	const pings = new TokenBucket(10, 1);
 
@@ -131,22 +162,34 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		device = found;
 		serverKeys = await ctx.keyring.generation(found.serverKeyGeneration);
 		ephemeral = x25519KeyPair();
-		transcript = { deviceId: found.id, deviceEphemeral: msg.ephemeral, serverEphemeral: ephemeral.publicKey, challenge: new Uint8Array(randomBytes(32)) };
+		transcript = {
+			deviceId: found.id,
+			deviceEphemeral: msg.ephemeral,
+			serverEphemeral: ephemeral.publicKey,
+			challenge: new Uint8Array(randomBytes(32))
+		};
 		const signature = ed25519Sign(serverProofBytes(transcript), serverKeys.signKey);
 		state = 'auth';
-		ws.send(handshakeFrame(encodeChallenge({ ephemeral: ephemeral.publicKey, challenge: transcript.challenge, signature })));
+		ws.send(
+			handshakeFrame(encodeChallenge({ ephemeral: ephemeral.publicKey, challenge: transcript.challenge, signature }))
+		);
 	}
 
 	async function onAuth(frame: Uint8Array) {
 		const msg = frame[0] === FRAME_HANDSHAKE ? decodeHandshake(frame.subarray(1)) : null;
-		if (!msg || msg.type !== AUTH || !device || !transcript || !ephemeral || !serverKeys) return close(CLOSE.HANDSHAKE_FAILED, 'expected auth');
+		if (!msg || msg.type !== AUTH || !device || !transcript || !ephemeral || !serverKeys)
+			return close(CLOSE.HANDSHAKE_FAILED, 'expected auth');
 		if (!ed25519Verify(deviceProofBytes(transcript), msg.signature, ed25519PublicKey(device.keys.sign))) {
 			return close(CLOSE.HANDSHAKE_FAILED, 'device proof does not verify');
 		}
 		let keys: ReturnType<typeof sessionKeysFrom>;
 		try {
 			// node:crypto's X25519: the same keys as tweetnacl's box.before (crypto/x25519.ts).
-			keys = sessionKeysFrom(boxBefore(transcript.deviceEphemeral, ephemeral.secretKey), boxBefore(device.keys.box, serverKeys.boxKey), transcript);
+			keys = sessionKeysFrom(
+				boxBefore(transcript.deviceEphemeral, ephemeral.secretKey),
+				boxBefore(device.keys.box, serverKeys.boxKey),
+				transcript
+			);
 		} catch {
 			// A device ephemeral key of small order: no shared secret to derive.
 			return close(CLOSE.HANDSHAKE_FAILED, 'device key unusable');
@@ -163,7 +206,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			sendMasters: () => {
 				queue = queue
 					.then(() => (state === 'ready' ? sendMasters(dev) : undefined))
-					.catch((error: unknown) => ctx.log.warn('could not send master data', { device: dev.id, error: String(error) }));
+					.catch((error: unknown) =>
+						ctx.log.warn('could not send master data', { device: dev.id, error: String(error) })
+					);
 			}
 		});
 		// Revoked between HELLO and now? The registry above catches any later revocation.
@@ -180,7 +225,12 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			offeredGeneration = newest;
 			send({ type: MSG_SERVER_KEYS, chain: await ctx.keyring.chain(serverKeys.generation, newest) });
 		}
-		send({ type: MSG_WELCOME, serverTime: new Date(ctx.now()).toISOString(), deviceStatus: device.status, policy: ctx.devicePolicy });
+		send({
+			type: MSG_WELCOME,
+			serverTime: new Date(ctx.now()).toISOString(),
+			deviceStatus: device.status,
+			policy: ctx.devicePolicy
+		});
 		await sendMasters(device);
 	}
 
@@ -195,7 +245,12 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	async function onSealed(frame: Uint8Array) {
 		const opened = opener!.open(frame);
 		if (!opened.ok) {
-			const code = { REPLAY: CLOSE.FRAME_REPLAY, DECRYPT: CLOSE.FRAME_DECRYPT, MALFORMED: CLOSE.FRAME_MALFORMED, EXHAUSTED: CLOSE.RATE_LIMITED }[opened.reason];
+			const code = {
+				REPLAY: CLOSE.FRAME_REPLAY,
+				DECRYPT: CLOSE.FRAME_DECRYPT,
+				MALFORMED: CLOSE.FRAME_MALFORMED,
+				EXHAUSTED: CLOSE.RATE_LIMITED
+			}[opened.reason];
 			return close(code, `frame ${opened.reason.toLowerCase()}`);
 		}
 		const message = decodeMessage(opened.plaintext);
@@ -212,7 +267,15 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 				throw e;
 			});
 			if ('retry' in r) return send(r.retry);
-			if (!r.ok) return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: [], stateVector: EMPTY_STATE_VECTOR });
+			if (!r.ok)
+				return send({
+					type: MSG_REFUSED,
+					doc: m.doc,
+					code: r.code,
+					message: r.message,
+					eventIds: [],
+					stateVector: EMPTY_STATE_VECTOR
+				});
 			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
 			send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep1, payload: r.serverStateVector });
 			send({ type: MSG_RECEIPT, ...r.receipt });
@@ -232,11 +295,25 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			if (!r.ok) {
 				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
 				ctx.log.warn('update refused', { device: dev.id, code: r.code });
-				await ctx.ledger.logRefusal({ deviceId: dev.id, batchId: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, refused: r.refused });
+				await ctx.ledger.logRefusal({
+					deviceId: dev.id,
+					batchId: m.doc,
+					code: r.code,
+					message: r.message,
+					eventIds: r.eventIds,
+					refused: r.refused
+				});
 				// Only a real batch id of this device and site: anything else a peer sends is not a batch to judge.
 				const key = parseBatchId(m.doc);
 				if (key?.deviceId === dev.id && key.siteCode === dev.siteCode) ctx.onRefused?.(m.doc);
-				return send({ type: MSG_REFUSED, doc: m.doc, code: r.code, message: r.message, eventIds: r.eventIds, stateVector: r.stateVector });
+				return send({
+					type: MSG_REFUSED,
+					doc: m.doc,
+					code: r.code,
+					message: r.message,
+					eventIds: r.eventIds,
+					stateVector: r.stateVector
+				});
 			}
 			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });
 			return send({ type: MSG_RECEIPT, ...r.receipt });
@@ -257,7 +334,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		}
 		if (m.type === MSG_UNRECEIPTED) {
 			// decodeMessage bounds it already; checked here too because this is what is stored.
-			if (!Number.isSafeInteger(m.count) || m.count < 0 || m.count > MAX_UNRECEIPTED) return close(CLOSE.FRAME_MALFORMED, 'bad unreceipted count');
+			if (!Number.isSafeInteger(m.count) || m.count < 0 || m.count > MAX_UNRECEIPTED)
+				return close(CLOSE.FRAME_MALFORMED, 'bad unreceipted count');
 			if (!reports.take()) return close(CLOSE.RATE_LIMITED, 'too many reports');
 			await ctx.ledger.reportUnreceipted(dev.id, m.count).catch(unlessRetryable(ctx.disk));
 			return;
@@ -268,7 +346,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		}
 		if (m.type === MSG_SERVER_KEYS_ACK) {
 			// Only the generation just offered, once: the device cannot move itself anywhere else.
-			if (offeredGeneration === null || m.generation !== offeredGeneration) return close(CLOSE.PROTOCOL, 'unexpected server key acknowledgement');
+			if (offeredGeneration === null || m.generation !== offeredGeneration)
+				return close(CLOSE.PROTOCOL, 'unexpected server key acknowledgement');
 			offeredGeneration = null;
 			await ctx.keyring.deviceAcknowledged(dev.id, m.generation);
 			ctx.log.info('device pinned new server keys', { device: dev.id, serverKeys: m.generation });

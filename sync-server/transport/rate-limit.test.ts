@@ -27,7 +27,11 @@ describe('rate limits', () => {
 		limiter.take('10.0.0.1');
 		expect(limiter.exhausted('10.0.0.1')).toBe(false);
 		limiter.take('10.0.0.1');
-		expect([limiter.exhausted('10.0.0.1'), limiter.exhausted('10.0.0.1'), limiter.exhausted('10.0.0.2')]).toEqual([true, true, false]);
+		expect([limiter.exhausted('10.0.0.1'), limiter.exhausted('10.0.0.1'), limiter.exhausted('10.0.0.2')]).toEqual([
+			true,
+			true,
+			false
+		]);
 		now += 1000;
 		expect(limiter.exhausted('10.0.0.1')).toBe(false);
 	});

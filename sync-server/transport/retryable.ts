@@ -5,7 +5,14 @@ import { isDiskFull, isRetryableLedgerError } from '../ledger/errors';
 
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
-const refusal = (doc: string, code: RetryableRefusalCode, message: string): AppMessage => ({ type: MSG_REFUSED, doc, code, message, eventIds: [], stateVector: EMPTY_STATE_VECTOR });
+const refusal = (doc: string, code: RetryableRefusalCode, message: string): AppMessage => ({
+	type: MSG_REFUSED,
+	doc,
+	code,
+	message,
+	eventIds: [],
+	stateVector: EMPTY_STATE_VECTOR
+});
 
 /**
  * Refusal before anything is asked of the ledger: its disk is below the threshold. Answered on
@@ -24,7 +31,9 @@ export function refusalWhileFull(disk: DiskGuard | undefined, doc: string): AppM
 export function refusalForFailure(e: unknown, doc: string, disk: DiskGuard | undefined): AppMessage | null {
 	if (!isRetryableLedgerError(e)) return null;
 	disk?.noteFailure(e);
-	return isDiskFull(e) ? refusal(doc, 'LEDGER_FULL', 'the ledger disk is full') : refusal(doc, 'LEDGER_UNAVAILABLE', 'the ledger cannot store this now');
+	return isDiskFull(e)
+		? refusal(doc, 'LEDGER_FULL', 'the ledger disk is full')
+		: refusal(doc, 'LEDGER_UNAVAILABLE', 'the ledger cannot store this now');
 }
 
 /** Ignores a failure that will pass (of a write nothing depends on), noting it; rethrows others. */

@@ -88,7 +88,9 @@ export class VenueNotify {
 	}
 
 	private async connect(): Promise<void> {
-		const client = new pg.Client({ connectionString: withApplicationName(this.opts.databaseUrl, `${this.opts.origin}-listen`) });
+		const client = new pg.Client({
+			connectionString: withApplicationName(this.opts.databaseUrl, `${this.opts.origin}-listen`)
+		});
 		// Without an error listener a dropped connection would crash the process. Until it is
 		// this.client, a failure is the rejection below, which alone schedules the next try.
 		client.on('error', () => this.lost(client));
@@ -120,19 +122,22 @@ export class VenueNotify {
 	}
 
 	private scheduleReconnect(): void {
-		this.timer = setTimeout(() => {
-			this.timer = null;
-			if (this.closed) return;
-			this.connect().then(
-				() => {
-					this.opts.log.info('notice connection back; catching up', { after: this.lastSeq });
-					this.enqueue('u.seq > $1', [Math.max(0, this.lastSeq - CATCH_UP_MARGIN)]);
-					// A master-data change may have committed while nobody listened.
-					this.opts.onMastersChanged?.();
-				},
-				() => this.scheduleReconnect()
-			);
-		}, backoffDelay(this.attempt++, Math.random, 200, 10_000));
+		this.timer = setTimeout(
+			() => {
+				this.timer = null;
+				if (this.closed) return;
+				this.connect().then(
+					() => {
+						this.opts.log.info('notice connection back; catching up', { after: this.lastSeq });
+						this.enqueue('u.seq > $1', [Math.max(0, this.lastSeq - CATCH_UP_MARGIN)]);
+						// A master-data change may have committed while nobody listened.
+						this.opts.onMastersChanged?.();
+					},
+					() => this.scheduleReconnect()
+				);
+			},
+			backoffDelay(this.attempt++, Math.random, 200, 10_000)
+		);
 	}
 
 	private onNotice(payload: string): void {
@@ -151,14 +156,28 @@ export class VenueNotify {
 		this.chain = this.chain
 			.then(async () => {
 				if (this.closed) return;
-				const { rows } = await this.opts.db.query<{ seq: number; batch_id: string; device_id: string; update: Uint8Array; site_code: string; service_day: string }>(
+				const { rows } = await this.opts.db.query<{
+					seq: number;
+					batch_id: string;
+					device_id: string;
+					update: Uint8Array;
+					site_code: string;
+					service_day: string;
+				}>(
 					`SELECT u.seq, u.batch_id, u.device_id, u.update, b.site_code, to_char(b.service_day, 'YYYY-MM-DD') AS service_day
 					 FROM sync_updates u JOIN batches b ON b.id = u.batch_id WHERE ${where} ORDER BY u.seq`,
 					params
 				);
 				for (const r of rows) {
 					this.lastSeq = Math.max(this.lastSeq, Number(r.seq));
-					this.opts.onUpdate({ seq: Number(r.seq), batchId: r.batch_id, deviceId: r.device_id, siteCode: r.site_code, serviceDay: r.service_day, update: new Uint8Array(r.update) });
+					this.opts.onUpdate({
+						seq: Number(r.seq),
+						batchId: r.batch_id,
+						deviceId: r.device_id,
+						siteCode: r.site_code,
+						serviceDay: r.service_day,
+						update: new Uint8Array(r.update)
+					});
 				}
 			})
 			.catch((e: unknown) => {

@@ -28,7 +28,12 @@ const STORED_EARLY = 300;
 const WARMUP = 5;
 const SAMPLES = 40;
 
-const CONTEXT = { ...CHROMIUM_LAUNCH, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } };
+const CONTEXT = {
+	...CHROMIUM_LAUNCH,
+	locale: 'ja-JP',
+	timezoneId: 'Asia/Tokyo',
+	viewport: { width: 1280, height: 800 }
+};
 
 /** A browser for the bench; tsx names the functions it compiles with a helper the page lacks. */
 async function launch(profile: string, offline = false): Promise<BrowserContext> {
@@ -62,7 +67,9 @@ async function scanAndTime(page: Page, ticket: string): Promise<number> {
 				addEventListener('keydown', onEnter, true);
 				const observer = new MutationObserver(() => {
 					if (!pressed) {
-						const save = [...document.querySelectorAll<HTMLButtonElement>('.confirm button.primary')].find((b) => !b.disabled);
+						const save = [...document.querySelectorAll<HTMLButtonElement>('.confirm button.primary')].find(
+							(b) => !b.disabled
+						);
 						if (save) {
 							pressed = true;
 							save.click();
@@ -112,7 +119,8 @@ async function stampStartup(context: BrowserContext): Promise<void> {
 					button.addEventListener('click', () => (w.unlockPressedAt ??= performance.now()), { capture: true });
 				}
 			}
-			if (w.unlockPressedAt !== undefined && w.readyAt === undefined && document.getElementById('ticket')) w.readyAt = performance.now();
+			if (w.unlockPressedAt !== undefined && w.readyAt === undefined && document.getElementById('ticket'))
+				w.readyAt = performance.now();
 		}).observe(document, { childList: true, subtree: true });
 	});
 }
@@ -132,7 +140,9 @@ export async function chromiumFigures(print: Print): Promise<void> {
 		await context.setOffline(true);
 		const seeder = await seederBundle();
 		const seed = async (count: number, offset: number) => {
-			const stored = await page.evaluate(`${seeder}; seedStation(${JSON.stringify(STAFF)}, ${JSON.stringify(PIN)}, ${count}, ${offset})`);
+			const stored = await page.evaluate(
+				`${seeder}; seedStation(${JSON.stringify(STAFF)}, ${JSON.stringify(PIN)}, ${count}, ${offset})`
+			);
 			await page.reload();
 			await unlockStation(page);
 			await page.locator('#ticket').waitFor({ timeout: 120_000 });

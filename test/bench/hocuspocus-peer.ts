@@ -40,13 +40,36 @@ async function connect(url: string, doc: string): Promise<WebSocket> {
 	const authenticated = new Promise<void>((resolve) =>
 		ws.on('message', (data: Buffer) => {
 			const d = decoding.createDecoder(new Uint8Array(data));
-			if (decoding.readVarString(d) === doc && decoding.readVarUint(d) === MESSAGE_AUTH && decoding.readVarUint(d) === AUTH_AUTHENTICATED) resolve();
+			if (
+				decoding.readVarString(d) === doc &&
+				decoding.readVarUint(d) === MESSAGE_AUTH &&
+				decoding.readVarUint(d) === AUTH_AUTHENTICATED
+			)
+				resolve();
 		})
 	);
-	ws.send(message(doc, (e) => (encoding.writeVarUint(e, MESSAGE_AUTH), encoding.writeVarUint(e, AUTH_TOKEN), encoding.writeVarString(e, 'bench'))));
+	ws.send(
+		message(
+			doc,
+			(e) => (
+				encoding.writeVarUint(e, MESSAGE_AUTH),
+				encoding.writeVarUint(e, AUTH_TOKEN),
+				encoding.writeVarString(e, 'bench')
+			)
+		)
+	);
 	await authenticated;
 	// As a provider does: SyncStep1 with an empty state vector before any update.
-	ws.send(message(doc, (e) => (encoding.writeVarUint(e, MESSAGE_SYNC), encoding.writeVarUint(e, SYNC_STEP1), encoding.writeVarUint8Array(e, Uint8Array.of(0)))));
+	ws.send(
+		message(
+			doc,
+			(e) => (
+				encoding.writeVarUint(e, MESSAGE_SYNC),
+				encoding.writeVarUint(e, SYNC_STEP1),
+				encoding.writeVarUint8Array(e, Uint8Array.of(0))
+			)
+		)
+	);
 	return ws;
 }
 
@@ -72,13 +95,19 @@ export async function runHocuspocus(databaseUrl: string, batches: BatchWorkload[
 		extensions: [
 			new Database({
 				fetch: async ({ documentName }) => {
-					const { rows } = await pool.query<{ state: Buffer }>('SELECT state FROM hocuspocus_documents WHERE name = $1', [documentName]);
+					const { rows } = await pool.query<{ state: Buffer }>(
+						'SELECT state FROM hocuspocus_documents WHERE name = $1',
+						[documentName]
+					);
 					return rows[0] ? new Uint8Array(rows[0].state) : null;
 				},
 				store: async ({ documentName, state, document }) => {
 					// What this state holds, read before the write yields.
 					const doses = (document as unknown as Y.Doc).getArray(BATCH_EVENTS).length;
-					await pool.query('INSERT INTO hocuspocus_documents (name, state) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state', [documentName, state]);
+					await pool.query(
+						'INSERT INTO hocuspocus_documents (name, state) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state',
+						[documentName, state]
+					);
 					persisted.set(documentName, Math.max(persisted.get(documentName) ?? 0, doses));
 					if ([...expected].every(([doc, n]) => (persisted.get(doc) ?? 0) >= n)) onPersisted();
 				}
@@ -91,7 +120,17 @@ export async function runHocuspocus(databaseUrl: string, batches: BatchWorkload[
 		const sockets = await Promise.all(batches.map((b) => connect(url, b.doc)));
 		const start = performance.now();
 		batches.forEach((b, i) => {
-			for (const u of b.updates) sockets[i]!.send(message(b.doc, (e) => (encoding.writeVarUint(e, MESSAGE_SYNC), encoding.writeVarUint(e, SYNC_UPDATE), encoding.writeVarUint8Array(e, u))));
+			for (const u of b.updates)
+				sockets[i]!.send(
+					message(
+						b.doc,
+						(e) => (
+							encoding.writeVarUint(e, MESSAGE_SYNC),
+							encoding.writeVarUint(e, SYNC_UPDATE),
+							encoding.writeVarUint8Array(e, u)
+						)
+					)
+				);
 		});
 		await allPersisted;
 		const seconds = (performance.now() - start) / 1000;
@@ -101,7 +140,8 @@ export async function runHocuspocus(databaseUrl: string, batches: BatchWorkload[
 		for (const { name, state } of rows) {
 			const doc = new Y.Doc();
 			Y.applyUpdate(doc, new Uint8Array(state));
-			if (doc.getArray(BATCH_EVENTS).length !== expected.get(name)) throw new Error(`hocuspocus stored ${doc.getArray(BATCH_EVENTS).length} doses of ${name}`);
+			if (doc.getArray(BATCH_EVENTS).length !== expected.get(name))
+				throw new Error(`hocuspocus stored ${doc.getArray(BATCH_EVENTS).length} doses of ${name}`);
 		}
 		if (rows.length !== batches.length) throw new Error(`hocuspocus stored ${rows.length}/${batches.length} documents`);
 		return seconds;

@@ -16,15 +16,28 @@ export async function runOurs(url: string, batches: BatchWorkload[]): Promise<nu
 	// fraction of the time (5,000 of them would otherwise take half a minute of setup).
 	const signed = batches.map((b) => {
 		const key = ed25519PrivateKey(b.device.identity.keys.sign.secretKey);
-		return { ...b, signatures: b.updates.map((u) => ed25519Sign(updateSigningBytes(b.doc, b.device.identity.deviceId, u), key)) };
+		return {
+			...b,
+			signatures: b.updates.map((u) => ed25519Sign(updateSigningBytes(b.doc, b.device.identity.deviceId, u), key))
+		};
 	});
 	const clients = await Promise.all(signed.map((b) => connectRaw(url, b.device.identity)));
 	const start = performance.now();
 	await Promise.all(
 		signed.map(async (b, i) => {
 			const c = clients[i]!;
-			b.updates.forEach((payload, j) => c.channel.send({ type: MSG_SIGNED_SYNC, doc: b.doc, kind: messageYjsUpdate, payload, signature: b.signatures[j]! }));
-			const last = await c.next((m) => (m.type === MSG_RECEIPT && m.eventCount === b.updates.length) || m.type === MSG_REFUSED);
+			b.updates.forEach((payload, j) =>
+				c.channel.send({
+					type: MSG_SIGNED_SYNC,
+					doc: b.doc,
+					kind: messageYjsUpdate,
+					payload,
+					signature: b.signatures[j]!
+				})
+			);
+			const last = await c.next(
+				(m) => (m.type === MSG_RECEIPT && m.eventCount === b.updates.length) || m.type === MSG_REFUSED
+			);
 			if (last.type !== MSG_RECEIPT) throw new Error(`refused: ${JSON.stringify(last)}`);
 		})
 	);

@@ -18,7 +18,8 @@ export function buildWorkload(devices: MemoryDevice[], doses: number): BatchWork
 		const doc = new Y.Doc({ gc: false });
 		const updates: Uint8Array[] = [];
 		doc.on('update', (u: Uint8Array) => updates.push(u));
-		for (let j = 0; j < doses; j++) doc.getArray(BATCH_EVENTS).push([device.doseEvent({}, String(j + 1).padStart(10, '0'))]);
+		for (let j = 0; j < doses; j++)
+			doc.getArray(BATCH_EVENTS).push([device.doseEvent({}, String(j + 1).padStart(10, '0'))]);
 		doc.destroy();
 		return { device, doc: device.batchFor(), updates };
 	});

@@ -29,7 +29,16 @@ export async function benchPeer(print: Print): Promise<void> {
 	try {
 		const admin = await OfficeClient.login(server.url);
 		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: `P${String(i).padStart(3, '0')}`, label: `peer ${i}` }, admin)));
+		for (let i = 0; i < DEVICES; i++)
+			devices.push(
+				await MemoryDevice.enrol(
+					await issueEnrolmentCode(
+						server.url,
+						{ setting: 'mass', siteCode: `P${String(i).padStart(3, '0')}`, label: `peer ${i}` },
+						admin
+					)
+				)
+			);
 		const workload = buildWorkload(devices, DOSES);
 		const total = DEVICES * DOSES;
 

@@ -17,22 +17,36 @@ const DEVICES = 500;
  * The devices' handshake crypto is node:crypto's (same bytes as the station's tweetnacl).
  */
 export async function benchReconnectStorm(print: Print): Promise<void> {
-	const server = await startTestServer({ LOG_LEVEL: 'warn', HANDSHAKE_BURST: '100000', HANDSHAKES_PER_SECOND: '100000' });
+	const server = await startTestServer({
+		LOG_LEVEL: 'warn',
+		HANDSHAKE_BURST: '100000',
+		HANDSHAKES_PER_SECOND: '100000'
+	});
 	const devices: MemoryDevice[] = [];
 	try {
 		const admin = await OfficeClient.login(server.url);
 		// Enrolled a few at a time (the setup is not measured). No dose is recorded: a device
 		// whose doses are all receipted reconnects exactly like one that has none (it announces
 		// only batches with something unreceipted), and syncing 500 first would double the run.
-		const enrol = async (i: number) => MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: `R${String(i % 50).padStart(3, '0')}`, label: `storm ${i}` }, admin));
-		for (let i = 0; i < DEVICES; i += 10) devices.push(...(await Promise.all(Array.from({ length: Math.min(10, DEVICES - i) }, (_, k) => enrol(i + k)))));
+		const enrol = async (i: number) =>
+			MemoryDevice.enrol(
+				await issueEnrolmentCode(
+					server.url,
+					{ setting: 'mass', siteCode: `R${String(i % 50).padStart(3, '0')}`, label: `storm ${i}` },
+					admin
+				)
+			);
+		for (let i = 0; i < DEVICES; i += 10)
+			devices.push(...(await Promise.all(Array.from({ length: Math.min(10, DEVICES - i) }, (_, k) => enrol(i + k)))));
 
 		const caughtUp = (d: MemoryDevice) => d.status.state === 'online' && d.count('local') + d.count('sent') === 0;
 		const perDevice: number[] = [];
 		const start = performance.now();
 		// node:crypto on the simulated devices: the figure measures the server, not tweetnacl.
 		for (const d of devices) d.start({ crypto: NODE_HANDSHAKE });
-		await Promise.all(devices.map((d) => d.until(() => caughtUp(d)).then(() => perDevice.push(performance.now() - start))));
+		await Promise.all(
+			devices.map((d) => d.until(() => caughtUp(d)).then(() => perDevice.push(performance.now() - start)))
+		);
 		print(`reconnect_storm_${DEVICES}_devices_all_caught_up`, (performance.now() - start) / 1000, 's');
 		print(`reconnect_storm_${DEVICES}_devices_p99_device`, percentile(perDevice, 99) / 1000, 's');
 	} finally {

@@ -10,11 +10,16 @@ import { simulate } from '../tools/simulate';
 import { benchPeer } from './peer';
 import { benchReconnectStorm } from './reconnect-storm';
 
-const print = (name: string, value: number, unit: string) => console.log(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}`);
+const print = (name: string, value: number, unit: string) =>
+	console.log(`bench ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}`);
 
 async function onBackend(name: 'pglite' | 'postgres') {
 	const db = name === 'postgres' ? await createTestDatabase() : null;
-	const server = await startTestServer({ ...(db ? { DATABASE_URL: db.url } : {}), LOG_LEVEL: 'warn', HANDSHAKE_BURST: '100000' });
+	const server = await startTestServer({
+		...(db ? { DATABASE_URL: db.url } : {}),
+		LOG_LEVEL: 'warn',
+		HANDSHAKE_BURST: '100000'
+	});
 	try {
 		// End-to-end ingest: 20 devices × 250 doses recorded offline, then all connect.
 		const ingest = await simulate({ url: server.url, devices: 20, doses: 250, offlineFirst: true });
@@ -31,7 +36,9 @@ async function onBackend(name: 'pglite' | 'postgres') {
 	}
 }
 
-console.log(`# ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log(
+	`# ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`
+);
 await onBackend('pglite');
 await onBackend('postgres');
 // Against a peer sync server (Hocuspocus 3), same updates, same machine, same run.

@@ -21,14 +21,22 @@ async function seedStation(staffCode: string, pin: string, count: number, offset
 		const vault = wrapped ? await Vault.unlock(wrapped, pin) : null;
 		const identity = vault ? await loadIdentity(db, vault) : null;
 		if (!vault || !identity) throw new Error('station not enrolled or wrong PIN');
-		const batch = batchId({ deviceId: identity.deviceId, siteCode: identity.siteCode, serviceDay: serviceDateOf(new Date().toISOString())! });
+		const batch = batchId({
+			deviceId: identity.deviceId,
+			siteCode: identity.siteCode,
+			serviceDay: serviceDateOf(new Date().toISOString())!
+		});
 		const doc = new Y.Doc({ gc: false });
 		const stored = await db.updates.where('batchId').equals(batch).sortBy('seq');
-		if (stored.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(await Promise.all(stored.map((r) => vault.open(r.sealed)))));
+		if (stored.length > 0)
+			Y.applyUpdate(doc, Y.mergeUpdates(await Promise.all(stored.map((r) => vault.open(r.sealed)))));
 		const events = doc.getArray(BATCH_EVENTS);
 		for (let start = 0; start < count; start += CHUNK) {
 			const chunk = Array.from({ length: Math.min(CHUNK, count - start) }, (_, i) => {
-				const event = doseEvent({ deviceId: identity.deviceId, batch, siteCode: identity.siteCode, municipality: identity.municipality }, `5${String(offset + start + i).padStart(9, '0')}`);
+				const event = doseEvent(
+					{ deviceId: identity.deviceId, batch, siteCode: identity.siteCode, municipality: identity.municipality },
+					`5${String(offset + start + i).padStart(9, '0')}`
+				);
 				const checked = validateEvent(event);
 				if (!checked.ok) throw new Error(`seed event invalid: ${checked.errors.map((e) => e.path).join(', ')}`);
 				return checked.event;
@@ -41,7 +49,15 @@ async function seedStation(staffCode: string, pin: string, count: number, offset
 			const sealedUpdate = await vault.seal(update);
 			// Each JSON value in the array takes one Yjs clock tick, as in the app's appends.
 			const rows: EventRow[] = await Promise.all(
-				chunk.map(async (event, i) => ({ id: event.id, batchId: batch, client: doc.clientID, clock: clock + i, state: 'local' as const, sealed: await vault.sealJson(event), savedAt }))
+				chunk.map(async (event, i) => ({
+					id: event.id,
+					batchId: batch,
+					client: doc.clientID,
+					clock: clock + i,
+					state: 'local' as const,
+					sealed: await vault.sealJson(event),
+					savedAt
+				}))
 			);
 			await db.transaction('rw', db.updates, db.events, async () => {
 				await db.updates.add({ batchId: batch, sealed: sealedUpdate });

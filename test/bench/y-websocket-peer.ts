@@ -34,7 +34,9 @@ function syncMessage(kind: number, payload: Uint8Array): Uint8Array {
  */
 export async function runYWebsocketServer(databaseUrl: string, batches: BatchWorkload[]): Promise<number> {
 	const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-	await pool.query('CREATE TABLE IF NOT EXISTS y_websocket_updates (seq bigserial PRIMARY KEY, name text NOT NULL, update bytea NOT NULL)');
+	await pool.query(
+		'CREATE TABLE IF NOT EXISTS y_websocket_updates (seq bigserial PRIMARY KEY, name text NOT NULL, update bytea NOT NULL)'
+	);
 	await pool.query('TRUNCATE y_websocket_updates');
 	const expected = new Map(batches.map((b) => [b.doc, b.updates.length]));
 	const persisted = new Map<string, number>();
@@ -85,13 +87,17 @@ export async function runYWebsocketServer(databaseUrl: string, batches: BatchWor
 		const seconds = (performance.now() - start) / 1000;
 		for (const ws of sockets) ws.close();
 		// The check that it is all there, outside the clock: every dose in the stored updates.
-		const { rows } = await pool.query<{ name: string; updates: Buffer[] }>('SELECT name, array_agg(update ORDER BY seq) AS updates FROM y_websocket_updates GROUP BY name');
+		const { rows } = await pool.query<{ name: string; updates: Buffer[] }>(
+			'SELECT name, array_agg(update ORDER BY seq) AS updates FROM y_websocket_updates GROUP BY name'
+		);
 		for (const { name, updates } of rows) {
 			const doc = new Y.Doc();
 			Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => new Uint8Array(u))));
-			if (doc.getArray(BATCH_EVENTS).length !== expected.get(name)) throw new Error(`y-websocket stored ${doc.getArray(BATCH_EVENTS).length} doses of ${name}`);
+			if (doc.getArray(BATCH_EVENTS).length !== expected.get(name))
+				throw new Error(`y-websocket stored ${doc.getArray(BATCH_EVENTS).length} doses of ${name}`);
 		}
-		if (rows.length !== batches.length) throw new Error(`y-websocket stored ${rows.length}/${batches.length} documents`);
+		if (rows.length !== batches.length)
+			throw new Error(`y-websocket stored ${rows.length}/${batches.length} documents`);
 		return seconds;
 	} finally {
 		for (const c of wss.clients) c.terminate();

@@ -12,7 +12,9 @@ const server = useServer();
 
 /** WCAG 2.1 A and AA rules over the whole page; every violation is listed on failure. */
 async function expectAccessible(page: Page, screen: string) {
-	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	const { violations } = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
 	expect(violations.map((v) => `${screen}: ${v.id} (${v.nodes.length}) ${v.help}`)).toEqual([]);
 }
 
@@ -39,7 +41,6 @@ test('every screen passes axe-core (WCAG 2.1 AA)', async ({ page }) => {
 	await page.goto(server.url);
 	await expect(page.getByLabel('登録コード')).toBeVisible();
 	await expectAccessible(page, 'enrol');
-
 
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await expect(page.getByRole('heading', { name: '本日の接種設定' })).toBeVisible();
@@ -105,10 +106,15 @@ for (const [name, viewport] of [
 				[...document.querySelectorAll('button, input, select, textarea')]
 					.map((el) => ({ el, box: el.getBoundingClientRect() }))
 					.filter(({ box }) => box.width > 0 && box.height > 0 && (box.width < 48 || box.height < 48))
-					.map(({ el, box }) => `${el.tagName} "${el.textContent?.trim() || el.id}" ${Math.round(box.width)}×${Math.round(box.height)}`)
+					.map(
+						({ el, box }) =>
+							`${el.tagName} "${el.textContent?.trim() || el.id}" ${Math.round(box.width)}×${Math.round(box.height)}`
+					)
 			);
 		expect(await small()).toEqual([]);
-		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		const overflow = await page.evaluate(
+			() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+		);
 		expect(overflow).toBeLessThanOrEqual(0);
 		// Today's list: the record's dialog and its correction form.
 		await page.getByRole('button', { name: '戻る' }).click();
@@ -117,4 +123,3 @@ for (const [name, viewport] of [
 		expect(await small()).toEqual([]);
 	});
 }
-

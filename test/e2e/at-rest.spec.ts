@@ -4,7 +4,9 @@ import { useServer } from './server-fixture';
 import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
 
 // The idle time is the deployment's setting, sent to devices at each connection.
-const server = useServer((info): Record<string, string> => (info.title.includes('idle') ? { LOCK_IDLE_MINUTES: '2' } : {}));
+const server = useServer((info): Record<string, string> =>
+	info.title.includes('idle') ? { LOCK_IDLE_MINUTES: '2' } : {}
+);
 
 /** Every record of every object store of the station's IndexedDB, binary as Latin-1 text. */
 function rawIndexedDb(page: Page): Promise<string> {
@@ -21,7 +23,10 @@ function rawIndexedDb(page: Page): Promise<string> {
 						if (v instanceof Uint8Array) return String.fromCharCode(...v);
 						if (v instanceof ArrayBuffer) return String.fromCharCode(...new Uint8Array(v));
 						if (Array.isArray(v)) return v.map(dump).join('|');
-						if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}=${dump(x)}`).join(';');
+						if (v && typeof v === 'object')
+							return Object.entries(v)
+								.map(([k, x]) => `${k}=${dump(x)}`)
+								.join(';');
 						return String(v);
 					};
 					Promise.all(
@@ -54,9 +59,11 @@ test('nothing readable at rest; lock and unlock with the PIN', async ({ page }) 
 
 	const raw = await rawIndexedDb(page);
 	expect(raw.length).toBeGreaterThan(1000); // the stores were read
-	for (const secret of ['0000012345', '0000067890', 'QZ4417', '123456789018', '1234 5678 9018']) expect(raw).not.toContain(secret);
+	for (const secret of ['0000012345', '0000067890', 'QZ4417', '123456789018', '1234 5678 9018'])
+		expect(raw).not.toContain(secret);
 	// Receipts, keys and settings are sealed too: no field of theirs is stored by name.
-	for (const field of ['stateVector=', 'signature=', 'signSecret', 'boxSecret', 'screeningDoctor']) expect(raw).not.toContain(field);
+	for (const field of ['stateVector=', 'signature=', 'signSecret', 'boxSecret', 'screeningDoctor'])
+		expect(raw).not.toContain(field);
 
 	// Locked: nothing of the day is on screen; a wrong PIN does not open it.
 	await page.getByRole('button', { name: 'ロック', exact: true }).click();

@@ -24,7 +24,12 @@ async function scanWithCamera(
 ) {
 	const browser = await playwright.chromium.launch({
 		...CHROMIUM_LAUNCH,
-		args: [...CHROMIUM_LAUNCH.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+		args: [
+			...CHROMIUM_LAUNCH.args,
+			'--use-fake-device-for-media-stream',
+			'--use-fake-ui-for-media-stream',
+			`--use-file-for-fake-video-capture=${video}`
+		]
 	});
 	try {
 		const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', permissions: ['camera'] });
@@ -47,7 +52,9 @@ async function scanWithCamera(
 	}
 }
 
-test("reads a ticket's QR code through the camera, decoded on the device by the bundled WASM decoder", async ({ playwright }) => {
+test("reads a ticket's QR code through the camera, decoded on the device by the bundled WASM decoder", async ({
+	playwright
+}) => {
 	const video = join(dir, 'ticket-qr.y4m');
 	await writeQrVideo(video, '131310160000054321');
 	await scanWithCamera(playwright, video, async (page) => {
@@ -56,7 +63,9 @@ test("reads a ticket's QR code through the camera, decoded on the device by the 
 	});
 });
 
-test('reads an NW-7 (Codabar) ticket number through the camera; the municipality comes from the enrolment', async ({ playwright }) => {
+test('reads an NW-7 (Codabar) ticket number through the camera; the municipality comes from the enrolment', async ({
+	playwright
+}) => {
 	const video = join(dir, 'ticket-nw7.y4m');
 	await writeCodabarVideo(video, 'A0000054321A');
 	await scanWithCamera(playwright, video, async (page) => {
@@ -72,7 +81,12 @@ test('reads the enrolment QR code through the camera', async ({ playwright }) =>
 	await writeQrVideo(video, code);
 	const browser = await playwright.chromium.launch({
 		...CHROMIUM_LAUNCH,
-		args: [...CHROMIUM_LAUNCH.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+		args: [
+			...CHROMIUM_LAUNCH.args,
+			'--use-fake-device-for-media-stream',
+			'--use-fake-ui-for-media-stream',
+			`--use-file-for-fake-video-capture=${video}`
+		]
 	});
 	try {
 		const page = await (await browser.newContext({ permissions: ['camera'] })).newPage();
@@ -83,4 +97,3 @@ test('reads the enrolment QR code through the camera', async ({ playwright }) =>
 		await browser.close();
 	}
 });
-

@@ -21,7 +21,9 @@ test('a station whose clock runs 12 minutes ahead of the server warns, in Japane
 	await expect(warning).toContainText('この端末の時計がサーバーと5分以上ずれています');
 	await expect(warning).toContainText('約12分進んでいます');
 	await page.getByRole('button', { name: 'English' }).click();
-	await expect(warning).toContainText("This device's clock differs from the server's by more than 5 minutes (it is about 12 minutes ahead)");
+	await expect(warning).toContainText(
+		"This device's clock differs from the server's by more than 5 minutes (it is about 12 minutes ahead)"
+	);
 });
 
 test('a station 8 minutes behind warns that it is behind', async ({ page }) => {

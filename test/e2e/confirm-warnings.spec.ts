@@ -25,7 +25,9 @@ async function record(page: Page, ticket: string) {
 	await expect(page.getByRole('status').filter({ hasText: '記録しました' })).toBeVisible();
 }
 
-test('warns before saving a duplicate here or at another table, a foreign ticket, a 回数 digit out of step, a lot expiring today', async ({ browser }) => {
+test('warns before saving a duplicate here or at another table, a foreign ticket, a 回数 digit out of step, a lot expiring today', async ({
+	browser
+}) => {
 	const a = await tablet(browser, '受付A');
 	const b = await tablet(browser, '受付B');
 
@@ -69,7 +71,9 @@ test('warns before saving a duplicate here or at another table, a foreign ticket
 	await expect(a.getByTestId('warnings')).toContainText('本日が有効期限');
 });
 
-test('a voided dose no longer warns as recorded; a corrected one warns under its corrected dose number', async ({ page }) => {
+test('a voided dose no longer warns as recorded; a corrected one warns under its corrected dose number', async ({
+	page
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付A' }));
 	await fillSession(page);

@@ -8,7 +8,8 @@ const server = useServer();
 
 async function putLots(lots: Record<string, unknown>[]): Promise<void> {
 	const admin = await OfficeClient.login(server.url);
-	for (const lot of lots) expect((await admin.request('/api/admin/lots', { method: 'PUT', body: lot })).status).toBe(200);
+	for (const lot of lots)
+		expect((await admin.request('/api/admin/lots', { method: 'PUT', body: lot })).status).toBe(200);
 }
 
 /** Lines a button's words take on screen (1 when they did not wrap). */
@@ -19,7 +20,9 @@ const textLines = (page: Page, name: string) =>
 		return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
 	});
 
-test("day settings: plain words, which lot field to use, 読み取る whole, doctor codes offered from the site's records", async ({ page }) => {
+test("day settings: plain words, which lot field to use, 読み取る whole, doctor codes offered from the site's records", async ({
+	page
+}) => {
 	await putLots([{ product: 'comirnaty', lot: 'FK7789', expiry: '2030-12-31', sites: ['V001'] }]);
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -27,7 +30,9 @@ test("day settings: plain words, which lot field to use, 読み取る whole, doc
 	// The lot list and the scan field come with a word on which to use.
 	await expect(page.getByTestId('lot-which')).toContainText('読み取れないときだけ');
 	// No 「製品設定：版 1」 jargon.
-	await expect(page.getByTestId('catalog-version')).toHaveText(/^ワクチンの一覧：保健センターから受け取ったもの（第\d+版）$/);
+	await expect(page.getByTestId('catalog-version')).toHaveText(
+		/^ワクチンの一覧：保健センターから受け取ったもの（第\d+版）$/
+	);
 	await expect(page.getByText('製品設定')).toHaveCount(0);
 	// 読み取る on one line, at 1280×800 and at 800×1280.
 	await page.getByLabel('ロット（バイアル・箱のバーコード）').fill('x');
@@ -44,11 +49,18 @@ test("day settings: plain words, which lot field to use, 読み取る whole, doc
 	// The next settings offer the doctor codes used at this site.
 	await page.getByRole('button', { name: '設定を変更' }).click();
 	await expect(page.getByTestId('doctor-codes').locator('option')).toHaveCount(2);
-	expect(await page.getByTestId('doctor-codes').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).sort())).toEqual(['D001', 'D002']);
+	expect(
+		await page
+			.getByTestId('doctor-codes')
+			.locator('option')
+			.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).sort())
+	).toEqual(['D001', 'D002']);
 	await expect(page.getByLabel('予診医コード')).toHaveAttribute('list', 'doctor-codes');
 });
 
-test('lots the lot master says are wrong warn on the settings and the confirmation, and need a confirmation to go on', async ({ page }) => {
+test('lots the lot master says are wrong warn on the settings and the confirmation, and need a confirmation to go on', async ({
+	page
+}) => {
 	await putLots([
 		{ product: 'comirnaty', lot: 'LM2024', expiry: '2030-06-30', sites: ['V001'] },
 		{ product: 'spikevax', lot: 'MD0001', expiry: '2030-06-30', sites: ['V001'] },
@@ -92,7 +104,10 @@ test('lots the lot master says are wrong warn on the settings and the confirmati
 	await expect(page.getByTestId('saved')).toContainText('記録しました');
 });
 
-test('the lock screen names the device and venue and counts the records still only on the device', async ({ page, context }) => {
+test('the lock screen names the device and venue and counts the records still only on the device', async ({
+	page,
+	context
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);

@@ -33,10 +33,13 @@ export async function fillDisk(page: Page, cdp: CDPSession, origin: string): Pro
 					tx.oncomplete = () => (db.close(), ok(null));
 					tx.onabort = () => (db.close(), ok(tx.error?.name ?? 'aborted'));
 				};
-			}).then((name) => new Promise<string | null>((ok) => {
-				const del = indexedDB.deleteDatabase('quota-probe');
-				del.onsuccess = del.onerror = () => ok(name);
-			})),
+			}).then(
+				(name) =>
+					new Promise<string | null>((ok) => {
+						const del = indexedDB.deleteDatabase('quota-probe');
+						del.onsuccess = del.onerror = () => ok(name);
+					})
+			),
 		START_QUOTA + 2 ** 20
 	);
 	if (refused !== 'QuotaExceededError') throw new Error(`the disk did not fill: probe write ${refused ?? 'succeeded'}`);

@@ -15,7 +15,10 @@ const INK = 16;
 async function writeY4m(path: string, luma: Uint8Array): Promise<void> {
 	const chroma = new Uint8Array((W / 2) * (H / 2)).fill(128);
 	const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
-	await writeFile(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
+	await writeFile(
+		path,
+		Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)])
+	);
 }
 
 export async function writeQrVideo(path: string, text: string): Promise<void> {
@@ -28,7 +31,9 @@ export async function writeQrVideo(path: string, text: string): Promise<void> {
 	const luma = new Uint8Array(W * H).fill(PAPER);
 	for (let r = 0; r < n; r++)
 		for (let c = 0; c < n; c++)
-			if (qr.isDark(r, c)) for (let dy = 0; dy < scale; dy++) luma.fill(INK, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
+			if (qr.isDark(r, c))
+				for (let dy = 0; dy < scale; dy++)
+					luma.fill(INK, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
 	await writeY4m(path, luma);
 }
 
@@ -38,7 +43,9 @@ export async function writeQrVideo(path: string, text: string): Promise<void> {
  */
 export async function writeCodabarVideo(path: string, text: string): Promise<void> {
 	prepareZXingModule({
-		overrides: { wasmBinary: readFileSync(`${ROOT}/node_modules/zxing-wasm/dist/writer/zxing_writer.wasm`).buffer } as never,
+		overrides: {
+			wasmBinary: readFileSync(`${ROOT}/node_modules/zxing-wasm/dist/writer/zxing_writer.wasm`).buffer
+		} as never,
 		fireImmediately: false
 	});
 	const written = await writeBarcode(text, { format: 'Codabar' });

@@ -22,7 +22,10 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 	return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-test('installed app: PNG icons (192, 512, maskable, apple-touch), id, orientation, one-language name, screenshots; Chromium finds it installable', async ({ playwright, request }) => {
+test('installed app: PNG icons (192, 512, maskable, apple-touch), id, orientation, one-language name, screenshots; Chromium finds it installable', async ({
+	playwright,
+	request
+}) => {
 	// Installability is judged only outside incognito: a real profile directory.
 	const profile = await mkdtemp(join(tmpdir(), 'vacc-profile-'));
 	const context = await playwright.chromium.launchPersistentContext(profile, CHROMIUM_LAUNCH);
@@ -34,7 +37,13 @@ test('installed app: PNG icons (192, 512, maskable, apple-touch), id, orientatio
 		expect((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors).toEqual([]);
 		const { data, errors } = await cdp.send('Page.getAppManifest');
 		expect(errors).toEqual([]);
-		const manifest = JSON.parse(data!) as { id: string; name: string; orientation: string; icons: ManifestIcon[]; screenshots: (ManifestIcon & { form_factor: string; label: string })[] };
+		const manifest = JSON.parse(data!) as {
+			id: string;
+			name: string;
+			orientation: string;
+			icons: ManifestIcon[];
+			screenshots: (ManifestIcon & { form_factor: string; label: string })[];
+		};
 		expect(manifest.id).toBe('/');
 		expect(manifest.orientation).toBe('any');
 		// One language: a Japanese name with no English half.
@@ -45,8 +54,14 @@ test('installed app: PNG icons (192, 512, maskable, apple-touch), id, orientatio
 			expect(res.status(), src).toBe(200);
 			return pngSize(await res.body());
 		};
-		for (const [size, purpose] of [[192, 'any'], [512, 'any'], [512, 'maskable']] as const) {
-			const icon = manifest.icons.find((i) => i.type === 'image/png' && i.sizes === `${size}x${size}` && (i.purpose ?? 'any') === purpose);
+		for (const [size, purpose] of [
+			[192, 'any'],
+			[512, 'any'],
+			[512, 'maskable']
+		] as const) {
+			const icon = manifest.icons.find(
+				(i) => i.type === 'image/png' && i.sizes === `${size}x${size}` && (i.purpose ?? 'any') === purpose
+			);
 			expect(icon, `${size} ${purpose}`).toBeDefined();
 			expect(await png(icon!.src)).toEqual({ width: size, height: size });
 		}
@@ -66,14 +81,20 @@ test('installed app: PNG icons (192, 512, maskable, apple-touch), id, orientatio
 	}
 });
 
-test("the station's service worker does not precache the office's code (its pages, chart.js) nor the install screenshots", async ({ page }) => {
+test("the station's service worker does not precache the office's code (its pages, chart.js) nor the install screenshots", async ({
+	page
+}) => {
 	await page.goto(server.url);
 	await page.evaluate(() => navigator.serviceWorker.ready);
 	const cached = await page.evaluate(async () => {
 		const out: { url: string; text: string }[] = [];
 		for (const name of await caches.keys()) {
 			const cache = await caches.open(name);
-			for (const req of await cache.keys()) out.push({ url: new URL(req.url).pathname, text: req.url.endsWith('.png') ? '' : await (await cache.match(req))!.text() });
+			for (const req of await cache.keys())
+				out.push({
+					url: new URL(req.url).pathname,
+					text: req.url.endsWith('.png') ? '' : await (await cache.match(req))!.text()
+				});
 		}
 		return out;
 	});
@@ -99,7 +120,9 @@ const storageAnswers = (granted: boolean) => `
 `;
 
 for (const granted of [false, true]) {
-	test(`enrolment asks for persistent storage; the station ${granted ? 'says nothing when granted' : 'shows that the browser refused it'}`, async ({ page }) => {
+	test(`enrolment asks for persistent storage; the station ${granted ? 'says nothing when granted' : 'shows that the browser refused it'}`, async ({
+		page
+	}) => {
 		await page.addInitScript(storageAnswers(granted));
 		await page.goto(server.url);
 		await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -119,7 +142,9 @@ for (const granted of [false, true]) {
 	});
 }
 
-test('one station per browser profile: a second tab says so and runs no sync; it takes over when the first closes', async ({ context }) => {
+test('one station per browser profile: a second tab says so and runs no sync; it takes over when the first closes', async ({
+	context
+}) => {
 	const first = await context.newPage();
 	await first.goto(server.url);
 	await enrolStation(first, await issueEnrolmentCode(server.url));

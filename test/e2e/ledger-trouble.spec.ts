@@ -15,7 +15,10 @@ test.afterEach(async () => {
 	fs = null;
 });
 
-test('the server\'s disk fills: the station says so and keeps the count, the office shows a banner, both clear by themselves once space is freed', async ({ page, context }) => {
+test("the server's disk fills: the station says so and keeps the count, the office shows a banner, both clear by themselves once space is freed", async ({
+	page,
+	context
+}) => {
 	fs = await mountTmpfs(160);
 	server = await startServerProcess({ DATA_DIR: fs.dir, DISK_FREE_MIN_MB: '24' });
 	await page.goto(server.url);
@@ -47,7 +50,9 @@ test('the server\'s disk fills: the station says so and keeps the count, the off
 	await expect(banner).toHaveCount(0, { timeout: 30_000 });
 });
 
-test('the ledger gets stuck: the station says the server is not answering, with the count, until the server has reopened it', async ({ page }) => {
+test('the ledger gets stuck: the station says the server is not answering, with the count, until the server has reopened it', async ({
+	page
+}) => {
 	server = await startServerProcess({ LEDGER_TEST_HOOKS: 'true', LEDGER_TIMEOUT_SECONDS: '5' });
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));

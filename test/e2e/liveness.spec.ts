@@ -6,7 +6,9 @@ import { useServer } from './server-fixture';
 // A one-second liveness interval, so a dead link shows within seconds.
 const server = useServer({ SYNC_PING_SECONDS: '1' });
 
-test('a link that dies without closing stops showing オンライン; the dose saved meanwhile is receipted once it is back', async ({ page }) => {
+test('a link that dies without closing stops showing オンライン; the dose saved meanwhile is receipted once it is back', async ({
+	page
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);

@@ -10,11 +10,15 @@ const server = useServer();
 test("the day's lot is chosen from the lots delivered to this site, synced from the lot master", async ({ page }) => {
 	const admin = await OfficeClient.login(server.url);
 	const put = (lot: Record<string, unknown>) => admin.request('/api/admin/lots', { method: 'PUT', body: lot });
-	expect((await put({ product: 'comirnaty', lot: 'LM2024', expiry: '2030-06-30', sites: ['V001', 'V002'] })).status).toBe(200);
+	expect(
+		(await put({ product: 'comirnaty', lot: 'LM2024', expiry: '2030-06-30', sites: ['V001', 'V002'] })).status
+	).toBe(200);
 	expect((await put({ product: 'comirnaty', lot: 'ELSEWH', expiry: '2030-06-30', sites: ['V999'] })).status).toBe(200);
 	expect((await put({ product: 'comirnaty', lot: 'OLD001', expiry: '2020-01-31', sites: ['V001'] })).status).toBe(200);
 	expect((await put({ product: 'spikevax', lot: 'MD0001', expiry: '2030-06-30', sites: ['V001'] })).status).toBe(200);
-	expect((await put({ product: 'no-such-vaccine', lot: 'X1', expiry: '2030-06-30', sites: ['V001'] })).status).toBe(400);
+	expect((await put({ product: 'no-such-vaccine', lot: 'X1', expiry: '2030-06-30', sites: ['V001'] })).status).toBe(
+		400
+	);
 
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -32,7 +36,10 @@ test("the day's lot is chosen from the lots delivered to this site, synced from 
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 	await server.stop();
-	expect(await pgliteRows(server.dataDir, "SELECT payload->'vaccine'->>'lot' AS lot, payload->'vaccine'->>'expiry' AS expiry FROM dose_events")).toEqual([
-		{ lot: 'LM2024', expiry: '2030-06-30' }
-	]);
+	expect(
+		await pgliteRows(
+			server.dataDir,
+			"SELECT payload->'vaccine'->>'lot' AS lot, payload->'vaccine'->>'expiry' AS expiry FROM dose_events"
+		)
+	).toEqual([{ lot: 'LM2024', expiry: '2030-06-30' }]);
 });

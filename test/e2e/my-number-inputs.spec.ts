@@ -7,7 +7,16 @@ const server = useServer();
 
 // A valid My Number (check digit 8), in the forms people type it, and disguised: other
 // separators, invisible characters between digits, other scripts' digits, kanji numerals.
-const MY_NUMBERS = ['123456789018', '1234 5678 9018', '１２３４５６７８９０１８', '1234.5678.9018', '123-456-789-018', '1234\u200b5678\u200b9018', '١٢٣٤٥٦٧٨٩٠١٨', '一二三四五六七八九〇一八'];
+const MY_NUMBERS = [
+	'123456789018',
+	'1234 5678 9018',
+	'１２３４５６７８９０１８',
+	'1234.5678.9018',
+	'123-456-789-018',
+	'1234\u200b5678\u200b9018',
+	'١٢٣٤٥٦٧٨٩٠١٨',
+	'一二三四五六七八九〇一八'
+];
 
 test('a My Number is refused in every input of the station', async ({ page }) => {
 	await page.goto(server.url);
@@ -16,7 +25,10 @@ test('a My Number is refused in every input of the station', async ({ page }) =>
 
 	// Enrolment: staff code and PIN.
 	await page.getByLabel('登録コード').fill(code);
-	for (const [staff, pin] of [[MY_NUMBERS[0]!, PIN], ['N001', MY_NUMBERS[0]!]] as const) {
+	for (const [staff, pin] of [
+		[MY_NUMBERS[0]!, PIN],
+		['N001', MY_NUMBERS[0]!]
+	] as const) {
 		await page.getByLabel('担当者コード').fill(staff);
 		await page.getByLabel('暗証番号', { exact: true }).fill(pin);
 		await page.getByLabel('暗証番号（確認）').fill(pin);

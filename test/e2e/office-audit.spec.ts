@@ -17,12 +17,19 @@ test.afterEach(async () => {
 	await db.drop();
 });
 
-test('a supervisor reads the audit log in Japanese, filters it, and a tampered chain is reported broken', async ({ page }) => {
+test('a supervisor reads the audit log in Japanese, filters it, and a tampered chain is reported broken', async ({
+	page
+}) => {
 	const admin = await OfficeClient.login(server.url);
 	const supervisor = await admin.createUser('supervisor', 'kansa-sekininsha');
 	await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V009', label: '会場9' }, admin);
 
-	await officeLogin(page, server.url, { username: supervisor.user.username, password: passwordOf(supervisor.user.username) }, '/office/audit');
+	await officeLogin(
+		page,
+		server.url,
+		{ username: supervisor.user.username, password: passwordOf(supervisor.user.username) },
+		'/office/audit'
+	);
 	await expect(page.getByRole('heading', { name: '監査ログ' })).toBeVisible();
 	const rows = page.locator('tbody tr');
 	const issue = page.locator('tr[data-action="device.enrolment.issue"]');
@@ -51,7 +58,9 @@ test('a supervisor reads the audit log in Japanese, filters it, and a tampered c
 	await expect(page.getByRole('status')).toContainText('改ざんは検出されませんでした');
 
 	// Someone with database access rewrites the enrolment entry behind the application's back.
-	const seq = (await admin.json<{ entries: { seq: number }[] }>('GET', '/api/office/audit?action=device.enrolment.issue')).entries[0]!.seq;
+	const seq = (
+		await admin.json<{ entries: { seq: number }[] }>('GET', '/api/office/audit?action=device.enrolment.issue')
+	).entries[0]!.seq;
 	const c = new pg.Client({ connectionString: db.url });
 	await c.connect();
 	try {
@@ -62,7 +71,9 @@ test('a supervisor reads the audit log in Japanese, filters it, and a tampered c
 		await c.end();
 	}
 	await page.getByRole('button', { name: 'ハッシュチェーンを検査する' }).click();
-	await expect(page.getByRole('alert')).toHaveText(`改ざんを検出しました：${seq} 番の記録が一致しません（内容が書き換えられています）。この記録以降は信頼できません。`);
+	await expect(page.getByRole('alert')).toHaveText(
+		`改ざんを検出しました：${seq} 番の記録が一致しません（内容が書き換えられています）。この記録以降は信頼できません。`
+	);
 });
 
 test('staff do not see the audit log', async ({ page }) => {

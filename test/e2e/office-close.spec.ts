@@ -14,7 +14,12 @@ const server = useServer();
 /** Lots, names for the export, a supervisor: what the office has before a venue day. */
 async function prepareOffice(url: string) {
 	const admin = await OfficeClient.login(url);
-	await admin.json('PUT', '/api/admin/lots', { product: 'comirnaty', lot: 'FK7789', expiry: '2030-12-31', sites: ['V001'] });
+	await admin.json('PUT', '/api/admin/lots', {
+		product: 'comirnaty',
+		lot: 'FK7789',
+		expiry: '2030-12-31',
+		sites: ['V001']
+	});
 	await admin.json('PUT', '/api/office/sites', { code: 'V001', name: '市民体育館' });
 	await admin.json('PUT', '/api/office/doctors', { code: 'D002', name: '髙橋 一郎' });
 	const chief = await admin.createUser('supervisor', 'chief');
@@ -39,18 +44,29 @@ async function recordDose(station: Page, ticket: string): Promise<void> {
 
 /** The station's only batch (today, V001), as the office lists it. */
 async function onlyBatch(office: OfficeClient) {
-	const { batches } = await office.json<{ batches: { id: string; serviceDay: string; state: string }[] }>('GET', '/api/office/batches');
+	const { batches } = await office.json<{ batches: { id: string; serviceDay: string; state: string }[] }>(
+		'GET',
+		'/api/office/batches'
+	);
 	expect(batches).toHaveLength(1);
 	return batches[0]!;
 }
 
 /** A per-dose export (接種一覧) as the supervisor's API client makes it (the export page has its own test). */
 async function exportDoses(chief: OfficeClient) {
-	const res = await chief.request('/api/office/exports', { method: 'POST', body: { layout: 'doses', encoding: 'shift_jis' } });
+	const res = await chief.request('/api/office/exports', {
+		method: 'POST',
+		body: { layout: 'doses', encoding: 'shift_jis' }
+	});
 	expect(res.status).toBe(200);
 	const file = Buffer.from(await res.arrayBuffer());
 	const rows = (parse(iconv.decode(file, 'cp932')) as string[][]).slice(1);
-	return { id: res.headers.get('x-export-id')!, sha256: res.headers.get('x-export-sha256')!, file, tickets: rows.map((r) => r[2]) };
+	return {
+		id: res.headers.get('x-export-id')!,
+		sha256: res.headers.get('x-export-sha256')!,
+		file,
+		tickets: rows.map((r) => r[2])
+	};
 }
 
 async function closeInDialog(page: Page, tally: string, reason: string) {
@@ -62,7 +78,9 @@ async function closeInDialog(page: Page, tally: string, reason: string) {
 	return dialog;
 }
 
-test('a lost tablet: the admin revokes it and sees its open batch; a supervisor closes it with the paper tally, checks, approves and exports it', async ({ browser }) => {
+test('a lost tablet: the admin revokes it and sees its open batch; a supervisor closes it with the paper tally, checks, approves and exports it', async ({
+	browser
+}) => {
 	const { admin, chief } = await prepareOffice(server.url);
 	const station = await openStation(browser, admin);
 	await recordDose(station.page, '111310160000000101');
@@ -79,7 +97,9 @@ test('a lost tablet: the admin revokes it and sees its open batch; a supervisor 
 	const confirm = office.getByRole('dialog', { name: '端末を無効化しますか？' });
 	await expect(confirm).toContainText('締められていないバッチが 1 件');
 	await confirm.getByRole('button', { name: '無効化する' }).click();
-	await expect(office.getByRole('status')).toContainText('「会場1 受付A」を無効化しました。締められていないバッチが 1 件あります。');
+	await expect(office.getByRole('status')).toContainText(
+		'「会場1 受付A」を無効化しました。締められていないバッチが 1 件あります。'
+	);
 	const unclosed = office.getByTestId('unclosed-batches');
 	await expect(unclosed.locator(`tr[data-open-batch="${batch.id}"]`)).toContainText('会場1 受付A');
 	await expect(unclosed.locator(`tr[data-open-batch="${batch.id}"]`)).toContainText('無効化済');
@@ -92,7 +112,12 @@ test('a lost tablet: the admin revokes it and sees its open batch; a supervisor 
 	await expect(office.getByRole('button', { name: '端末に代わって締める' })).toHaveCount(0);
 	await office.getByRole('button', { name: 'ログアウト' }).click();
 
-	await officeLogin(office, server.url, { username: 'chief', password: passwordOf('chief') }, `/office/batches/${batch.id}`);
+	await officeLogin(
+		office,
+		server.url,
+		{ username: 'chief', password: passwordOf('chief') },
+		`/office/batches/${batch.id}`
+	);
 	await expect(office.getByRole('heading', { name: /会場1 受付A・無効化済/ })).toBeVisible();
 	await office.getByRole('button', { name: '端末に代わって締める' }).click();
 	await expect(office.getByRole('dialog')).toContainText('台帳にある記録は 2 件です');
@@ -121,7 +146,9 @@ test('a lost tablet: the admin revokes it and sees its open batch; a supervisor 
 	await station.context.close();
 });
 
-test('a tablet the office closed comes back online: its late dose reopens the exported batch, is reviewed and goes out in a follow-up export; the first file is unchanged', async ({ browser }) => {
+test('a tablet the office closed comes back online: its late dose reopens the exported batch, is reviewed and goes out in a follow-up export; the first file is unchanged', async ({
+	browser
+}) => {
 	const { admin, chief } = await prepareOffice(server.url);
 	const station = await openStation(browser, admin);
 	await recordDose(station.page, '111310160000000201');
@@ -150,9 +177,16 @@ test('a tablet the office closed comes back online: its late dose reopens the ex
 
 	// One record against two forms: the office accepts the mismatch, checks, approves, exports.
 	const path = `/api/office/batches/${batch.id}`;
-	const mismatch = (await chief.json<{ items: { id: number; reason: string }[] }>('GET', `/api/office/reconciliation/items?status=open&batch=${encodeURIComponent(batch.id)}`)).items;
+	const mismatch = (
+		await chief.json<{ items: { id: number; reason: string }[] }>(
+			'GET',
+			`/api/office/reconciliation/items?status=open&batch=${encodeURIComponent(batch.id)}`
+		)
+	).items;
 	expect(mismatch.map((i) => i.reason)).toEqual(['tally-mismatch']);
-	await chief.json('POST', `/api/office/reconciliation/items/${mismatch[0]!.id}/accept`, { note: '1枚分は端末に残っている' });
+	await chief.json('POST', `/api/office/reconciliation/items/${mismatch[0]!.id}/accept`, {
+		note: '1枚分は端末に残っている'
+	});
 	await chief.json('POST', `${path}/check`);
 	await chief.json('POST', `${path}/approve`);
 	const first = await exportDoses(chief);

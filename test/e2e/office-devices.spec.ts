@@ -27,7 +27,9 @@ async function sql(text: string): Promise<void> {
 	}
 }
 
-test('admin enrols a tablet from the devices page, sees what it holds unreceipted, and revokes it', async ({ browser }) => {
+test('admin enrols a tablet from the devices page, sees what it holds unreceipted, and revokes it', async ({
+	browser
+}) => {
 	const officeContext = await browser.newContext();
 	const office = await officeContext.newPage();
 	await officeLogin(office, server.url, undefined, '/office/devices');

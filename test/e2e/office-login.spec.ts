@@ -71,7 +71,9 @@ test.describe('sign-in and roles', () => {
 		await expect(page.getByRole('alert')).toContainText('この操作の権限がありません');
 	});
 
-	test('a browser that never signed in is not told its session expired; one whose session ended is', async ({ page }) => {
+	test('a browser that never signed in is not told its session expired; one whose session ended is', async ({
+		page
+	}) => {
 		await page.goto(`${server.url}/office`);
 		await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
 		await expect(page.getByText('セッションの有効期限が切れました')).toHaveCount(0);

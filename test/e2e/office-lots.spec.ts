@@ -9,13 +9,22 @@ import { enrolStation } from './station-steps';
 
 /** WCAG 2.1 AA violations on the page as it is now (axe-core). */
 const axeViolations = async (page: Page) =>
-	(await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	(await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map(
+		(v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+	);
 
 const server = useServer();
 
-const csv = (lines: string[]) => ({ name: '納品リスト.csv', mimeType: 'text/csv', buffer: iconv.encode(lines.join('\r\n') + '\r\n', 'cp932') });
+const csv = (lines: string[]) => ({
+	name: '納品リスト.csv',
+	mimeType: 'text/csv',
+	buffer: iconv.encode(lines.join('\r\n') + '\r\n', 'cp932')
+});
 
-test('staff import lots from a CSV file, edit one, delete one, name a site, and a station of that site receives the lot', async ({ page, browser }) => {
+test('staff import lots from a CSV file, edit one, delete one, name a site, and a station of that site receives the lot', async ({
+	page,
+	browser
+}) => {
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'stock-clerk');
 	await officeLogin(page, server.url, { username: 'stock-clerk', password: passwordOf('stock-clerk') }, '/office/lots');
@@ -23,13 +32,31 @@ test('staff import lots from a CSV file, edit one, delete one, name a site, and 
 	await expect(page.getByText('ロットはまだ登録されていません。')).toBeVisible();
 
 	// A file with a bad line: the preview names it, and the import button stays disabled.
-	await page.getByLabel('CSVファイル').setInputFiles(csv(['製品,ロット番号,有効期限,納品先', 'comirnaty,LT0001,2030-06-31,V002', '09520000002015,MD0009,2030/06/30,V002']));
-	await expect(page.getByTestId('lot-import-errors')).toContainText('2行目「有効期限」: 日付は YYYY-MM-DD または YYYY/MM/DD で入力してください。');
+	await page
+		.getByLabel('CSVファイル')
+		.setInputFiles(
+			csv([
+				'製品,ロット番号,有効期限,納品先',
+				'comirnaty,LT0001,2030-06-31,V002',
+				'09520000002015,MD0009,2030/06/30,V002'
+			])
+		);
+	await expect(page.getByTestId('lot-import-errors')).toContainText(
+		'2行目「有効期限」: 日付は YYYY-MM-DD または YYYY/MM/DD で入力してください。'
+	);
 	await expect(page.getByRole('button', { name: '取り込む' })).toBeDisabled();
 	expect(await axeViolations(page)).toEqual([]);
 
 	// The corrected file (Shift_JIS): previewed, then imported.
-	await page.getByLabel('CSVファイル').setInputFiles(csv(['製品,ロット番号,有効期限,納品先', 'comirnaty,LT0001,2030-06-30,V002', '09520000002015,MD0009,2030/06/30,V002']));
+	await page
+		.getByLabel('CSVファイル')
+		.setInputFiles(
+			csv([
+				'製品,ロット番号,有効期限,納品先',
+				'comirnaty,LT0001,2030-06-30,V002',
+				'09520000002015,MD0009,2030/06/30,V002'
+			])
+		);
 	const preview = page.getByTestId('lot-import-preview');
 	await expect(preview.locator('tr[data-lot="LT0001"]')).toContainText('追加');
 	await expect(preview.locator('tr[data-lot="MD0009"]')).toContainText('スパイクバックス筋注');
@@ -75,7 +102,10 @@ test('staff import lots from a CSV file, edit one, delete one, name a site, and 
 	await station.goto(server.url);
 	await enrolStation(station, await issueEnrolmentCode(server.url, undefined, admin));
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
-	await expect(station.getByLabel('納品されたロットから選ぶ').locator('option')).toHaveText(['―', 'ロット LT0001（有効期限 2030-07-31）']);
+	await expect(station.getByLabel('納品されたロットから選ぶ').locator('option')).toHaveText([
+		'―',
+		'ロット LT0001（有効期限 2030-07-31）'
+	]);
 	await station.getByLabel('ワクチン').selectOption('spikevax');
 	// No Spikevax lot was delivered here: the station offers no list to choose from.
 	await expect(station.getByLabel('納品されたロットから選ぶ')).toHaveCount(0);

@@ -9,7 +9,9 @@ import { enrolStation, scanLot, scanTicket } from './station-steps';
 
 /** WCAG 2.1 AA violations on the page as it is now (axe-core). */
 const axeViolations = async (page: Page) =>
-	(await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	(await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map(
+		(v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+	);
 
 const server = useServer();
 
@@ -17,12 +19,17 @@ const server = useServer();
 const NEW_GTIN = '09520000009014';
 const vial = (lot: string) => `(01)${NEW_GTIN}(17)301231(10)${lot}`;
 
-test('an office user adds a GTIN to a product; an enrolled station receives it, scans a vial with it, and the dose saves and is receipted', async ({ page, browser }) => {
+test('an office user adds a GTIN to a product; an enrolled station receives it, scans a vial with it, and the dose saves and is receipted', async ({
+	page,
+	browser
+}) => {
 	// A station enrolled on the built-in catalogue (version 1) does not know the new package.
 	const station = await (await browser.newContext()).newPage();
 	await station.goto(server.url);
 	await enrolStation(station, await issueEnrolmentCode(server.url));
-	await expect(station.getByTestId('catalog-version')).toHaveText('ワクチンの一覧：保健センターから受け取ったもの（第1版）');
+	await expect(station.getByTestId('catalog-version')).toHaveText(
+		'ワクチンの一覧：保健センターから受け取ったもの（第1版）'
+	);
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
 	await scanLot(station, vial('NP0001'));
 	await expect(station.getByRole('alert')).toHaveText('登録されていない製品のバーコードです。');
@@ -30,7 +37,12 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	// Back office: staff add the GTIN to Comirnaty (a mistyped check digit is refused first).
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'catalog-clerk');
-	await officeLogin(page, server.url, { username: 'catalog-clerk', password: passwordOf('catalog-clerk') }, '/office/products');
+	await officeLogin(
+		page,
+		server.url,
+		{ username: 'catalog-clerk', password: passwordOf('catalog-clerk') },
+		'/office/products'
+	);
 	await expect(page.getByRole('heading', { name: 'ワクチン製品の管理' })).toBeVisible();
 	await expect(page.getByTestId('catalog-version')).toHaveText('現在の版：1');
 	const row = page.getByTestId('products').locator('tr[data-product="comirnaty"]');
@@ -39,7 +51,9 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	const gtinField = form.getByLabel('追加するGTIN（13桁または14桁）');
 	await gtinField.fill('09520000009015');
 	await form.getByRole('button', { name: 'GTINを追加' }).click();
-	await expect(form.getByRole('alert')).toHaveText('GTINが正しくありません（13桁または14桁の数字で、最後の検査数字が一致すること）。');
+	await expect(form.getByRole('alert')).toHaveText(
+		'GTINが正しくありません（13桁または14桁の数字で、最後の検査数字が一致すること）。'
+	);
 	await gtinField.fill(NEW_GTIN);
 	await form.getByRole('button', { name: 'GTINを追加' }).click();
 	await expect(form.getByTestId('form-gtins')).toContainText(NEW_GTIN);
@@ -52,7 +66,9 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	expect(await axeViolations(page)).toEqual([]);
 
 	// The station, online all along, receives version 2 without reconnecting; the vial now reads as Comirnaty.
-	await expect(station.getByTestId('catalog-version')).toHaveText('ワクチンの一覧：保健センターから受け取ったもの（第2版）');
+	await expect(station.getByTestId('catalog-version')).toHaveText(
+		'ワクチンの一覧：保健センターから受け取ったもの（第2版）'
+	);
 	await station.getByLabel('ワクチン').selectOption('comirnaty');
 	await scanLot(station, vial('NP0001'));
 	await expect(station.getByTestId('session-lot')).toContainText('NP0001');
@@ -65,21 +81,46 @@ test('an office user adds a GTIN to a product; an enrolled station receives it, 
 	await station.getByRole('button', { name: '記録する' }).click();
 	await expect(station.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 	await server.stop();
-	expect(await pgliteRows(server.dataDir, "SELECT payload->'vaccine'->>'product' AS product, payload->'vaccine'->>'lot' AS lot FROM dose_events")).toEqual([{ product: 'comirnaty', lot: 'NP0001' }]);
-	expect(await pgliteRows(server.dataDir, "SELECT action, target FROM audit_log WHERE action LIKE 'catalog.%'")).toEqual([{ action: 'catalog.product.put', target: 'comirnaty' }]);
+	expect(
+		await pgliteRows(
+			server.dataDir,
+			"SELECT payload->'vaccine'->>'product' AS product, payload->'vaccine'->>'lot' AS lot FROM dose_events"
+		)
+	).toEqual([{ product: 'comirnaty', lot: 'NP0001' }]);
+	expect(
+		await pgliteRows(server.dataDir, "SELECT action, target FROM audit_log WHERE action LIKE 'catalog.%'")
+	).toEqual([{ action: 'catalog.product.put', target: 'comirnaty' }]);
 });
 
 const HEADER = '製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日';
-const csv = (lines: string[]) => ({ name: '製品一覧.csv', mimeType: 'text/csv', buffer: Buffer.from([HEADER, ...lines].join('\r\n') + '\r\n') });
+const csv = (lines: string[]) => ({
+	name: '製品一覧.csv',
+	mimeType: 'text/csv',
+	buffer: Buffer.from([HEADER, ...lines].join('\r\n') + '\r\n')
+});
 
-test('products are imported from a CSV file: the preview lists each bad line, a corrected file imports as a new version', async ({ page }) => {
+test('products are imported from a CSV file: the preview lists each bad line, a corrected file imports as a new version', async ({
+	page
+}) => {
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'catalog-importer');
-	await officeLogin(page, server.url, { username: 'catalog-importer', password: passwordOf('catalog-importer') }, '/office/products');
+	await officeLogin(
+		page,
+		server.url,
+		{ username: 'catalog-importer', password: passwordOf('catalog-importer') },
+		'/office/products'
+	);
 	const version = Number((await page.getByTestId('catalog-version').textContent())!.replace(/\D/g, ''));
 
 	// A bad GTIN check digit and an unknown route: both named by line and column; nothing can be imported.
-	await page.getByLabel('CSVファイル').setInputFiles(csv(['boostvax,追加ワクチン,pfizer,,09520000009015,0.3,左上腕,筋肉内注射,1,', 'boostvax2,追加ワクチン2,pfizer,,,0.3,左上腕,点滴,1,']));
+	await page
+		.getByLabel('CSVファイル')
+		.setInputFiles(
+			csv([
+				'boostvax,追加ワクチン,pfizer,,09520000009015,0.3,左上腕,筋肉内注射,1,',
+				'boostvax2,追加ワクチン2,pfizer,,,0.3,左上腕,点滴,1,'
+			])
+		);
 	const errors = page.getByTestId('product-import-errors');
 	await expect(errors.locator('tbody tr')).toHaveCount(2);
 	await expect(errors).toContainText('GTIN');
@@ -87,11 +128,15 @@ test('products are imported from a CSV file: the preview lists each bad line, a 
 	await expect(page.getByRole('button', { name: '取り込む' })).toBeDisabled();
 	expect(await axeViolations(page)).toEqual([]);
 
-	await page.getByLabel('CSVファイル').setInputFiles(csv(['boostvax,追加ワクチン,pfizer,,09520000009014,0.3,左上腕;右上腕,筋肉内注射,2,21']));
+	await page
+		.getByLabel('CSVファイル')
+		.setInputFiles(csv(['boostvax,追加ワクチン,pfizer,,09520000009014,0.3,左上腕;右上腕,筋肉内注射,2,21']));
 	await expect(page.getByTestId('product-import-errors')).toHaveCount(0);
 	await expect(page.getByTestId('product-import-preview').locator('tr[data-product="boostvax"]')).toContainText('追加');
 	await page.getByRole('button', { name: '取り込む' }).click();
-	await expect(page.getByRole('status')).toHaveText(`取り込みました（追加 1 件、変更 0 件、変更なし 0 件、版 ${version + 1}）。`);
+	await expect(page.getByRole('status')).toHaveText(
+		`取り込みました（追加 1 件、変更 0 件、変更なし 0 件、版 ${version + 1}）。`
+	);
 	await expect(page.getByTestId('catalog-version')).toHaveText(`現在の版：${version + 1}`);
 	await expect(page.getByTestId('products').locator('tr[data-product="boostvax"]')).toContainText('09520000009014');
 });

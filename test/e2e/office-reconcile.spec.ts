@@ -12,9 +12,16 @@ test.describe('reconciliation in the back office', () => {
 	let device: MemoryDevice | null = null;
 	test.afterEach(() => device?.stop());
 
-	test('a synced batch reaches the queue; staff correct a record and check the batch; a supervisor approves it; the ticket history shows who, when and why', async ({ page }) => {
+	test('a synced batch reaches the queue; staff correct a record and check the batch; a supervisor approves it; the ticket history shows who, when and why', async ({
+		page
+	}) => {
 		const admin = await OfficeClient.login(server.url);
-		await admin.json('PUT', '/api/admin/lots', { product: 'comirnaty', lot: 'FA1234', expiry: '2099-12-31', sites: ['V001'] });
+		await admin.json('PUT', '/api/admin/lots', {
+			product: 'comirnaty',
+			lot: 'FA1234',
+			expiry: '2099-12-31',
+			sites: ['V001']
+		});
 		await admin.createUser('staff', 'clerk');
 		await admin.createUser('supervisor', 'chief');
 
@@ -29,7 +36,11 @@ test.describe('reconciliation in the back office', () => {
 		await d.until(() => d.count('receipted') === 3);
 		// The rules run right after the commit; wait for the item they raise.
 		await expect
-			.poll(async () => (await admin.json<{ items: { reason: string }[] }>('GET', '/api/office/reconciliation/items?status=open')).items.map((i) => i.reason))
+			.poll(async () =>
+				(
+					await admin.json<{ items: { reason: string }[] }>('GET', '/api/office/reconciliation/items?status=open')
+				).items.map((i) => i.reason)
+			)
 			.toEqual(['lot-unknown']);
 
 		await officeLogin(page, server.url, { username: 'clerk', password: passwordOf('clerk') }, '/office/queue');
@@ -56,7 +67,12 @@ test.describe('reconciliation in the back office', () => {
 		await expect(page.getByRole('button', { name: '承認する' })).toHaveCount(0);
 
 		await page.getByRole('button', { name: 'ログアウト' }).click();
-		await officeLogin(page, server.url, { username: 'chief', password: passwordOf('chief') }, `/office/batches/${d.batchFor()}`);
+		await officeLogin(
+			page,
+			server.url,
+			{ username: 'chief', password: passwordOf('chief') },
+			`/office/batches/${d.batchFor()}`
+		);
 		await page.getByRole('button', { name: '承認する' }).click();
 		await expect(page.getByRole('status')).toHaveText('承認しました。');
 		await expect(page.getByTestId('batch-state')).toHaveText('承認済');

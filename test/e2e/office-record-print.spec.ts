@@ -15,21 +15,48 @@ test.afterEach(() => device?.stop());
  * 氏 as ⽒; NFKC folds those, not the CJK Radicals Supplement's ⺠ for 民), without white space
  * (Chromium's PDF splits runs at will).
  */
-const compact = (s: string) => s.normalize('NFKC').replace(/\u2EA0/g, '民').replace(/\s+/g, '');
+const compact = (s: string) =>
+	s
+		.normalize('NFKC')
+		.replace(/\u2EA0/g, '民')
+		.replace(/\s+/g, '');
 
-test('接種記録の証明: printed from the ticket history to one A4 page with the doses, the municipality and empty boxes; audited', async ({ page }) => {
+test('接種記録の証明: printed from the ticket history to one A4 page with the doses, the municipality and empty boxes; audited', async ({
+	page
+}) => {
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'clerk');
 	await admin.json('PUT', '/api/office/sites', { code: 'V001', name: '市民体育館' });
-	device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin));
+	device = await MemoryDevice.enrol(
+		await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin)
+	);
 	const d = device;
-	for (const [day, dose] of [['2026-06-01', 1], ['2026-11-22', 2]] as const) {
-		d.append(d.doseEvent({ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z`, doseNumber: dose, ticketDose: dose }, '0000000005'));
+	for (const [day, dose] of [
+		['2026-06-01', 1],
+		['2026-11-22', 2]
+	] as const) {
+		d.append(
+			d.doseEvent(
+				{
+					batch: d.batchFor(day),
+					givenAt: `${day}T01:00:00.000Z`,
+					recordedAt: `${day}T01:00:30.000Z`,
+					doseNumber: dose,
+					ticketDose: dose
+				},
+				'0000000005'
+			)
+		);
 	}
 	d.start();
 	await d.until(() => d.count('receipted') === 2);
 
-	await officeLogin(page, server.url, { username: 'clerk', password: passwordOf('clerk') }, '/office/tickets/131016/0000000005');
+	await officeLogin(
+		page,
+		server.url,
+		{ username: 'clerk', password: passwordOf('clerk') },
+		'/office/tickets/131016/0000000005'
+	);
 	await page.getByRole('link', { name: '接種記録の証明（本人用・A4）' }).click();
 	const sheet = page.getByTestId('vaccination-record');
 	await expect(sheet.getByTestId('record-dose')).toHaveCount(2);
@@ -68,6 +95,9 @@ test('接種記録の証明: printed from the ticket history to one A4 page with
 	}
 
 	// The print was audited.
-	const audit = await admin.json<{ entries: { action: string; target: string }[] }>('GET', '/api/office/audit?action=ticket.record-print');
+	const audit = await admin.json<{ entries: { action: string; target: string }[] }>(
+		'GET',
+		'/api/office/audit?action=ticket.record-print'
+	);
 	expect(audit.entries).toMatchObject([{ action: 'ticket.record-print', target: '131016/0000000005' }]);
 });

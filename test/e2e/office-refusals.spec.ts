@@ -10,7 +10,9 @@ const server = useServer();
 let device: MemoryDevice | null = null;
 test.afterEach(() => device?.stop());
 
-test('an update refused for a service day in the future reaches the queue with its reason in Japanese', async ({ page }) => {
+test('an update refused for a service day in the future reaches the queue with its reason in Japanese', async ({
+	page
+}) => {
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'clerk');
 	// A tablet whose clock says 2099: its batch lies decades after the server's date (the
@@ -18,7 +20,10 @@ test('an update refused for a service day in the future reaches the queue with i
 	device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
 	const d = device;
 	const day = '2099-12-31';
-	const ev = d.doseEvent({ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z` }, '0000000001') as DoseRecordEvent;
+	const ev = d.doseEvent(
+		{ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z` },
+		'0000000001'
+	) as DoseRecordEvent;
 	d.append(ev);
 	d.start();
 	await d.until(() => d.count('refused') === 1);
@@ -36,7 +41,9 @@ test('an update refused for a service day in the future reaches the queue with i
 	await expect(row).not.toContainText(ev.id);
 });
 
-test('a refused record is recorded again from the office: every problem shown, fields fixed, in the ticket history', async ({ page }) => {
+test('a refused record is recorded again from the office: every problem shown, fields fixed, in the ticket history', async ({
+	page
+}) => {
 	const admin = await OfficeClient.login(server.url);
 	await admin.createUser('staff', 'clerk2');
 	device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
@@ -44,7 +51,14 @@ test('a refused record is recorded again from the office: every problem shown, f
 	const day = '2026-11-22';
 	const good = d.doseEvent({ batch: d.batchFor(day) }, '0000000001') as DoseRecordEvent;
 	// A misread municipality digit and an expired lot in one record.
-	const bad = d.doseEvent({ batch: d.batchFor(day), municipality: '131017', vaccine: { ...good.vaccine, lot: 'EX0001', expiry: '2026-10-31' } }, '0000000002');
+	const bad = d.doseEvent(
+		{
+			batch: d.batchFor(day),
+			municipality: '131017',
+			vaccine: { ...good.vaccine, lot: 'EX0001', expiry: '2026-10-31' }
+		},
+		'0000000002'
+	);
 	d.append(good);
 	d.append(bad);
 	d.start();
@@ -55,7 +69,10 @@ test('a refused record is recorded again from the office: every problem shown, f
 	// By ticket, dose, lot and date, with every problem in Japanese; no event ids.
 	await expect(row).toContainText('131017 0000000002（1）');
 	await expect(row.getByTestId('refused-lot')).toHaveText('EX0001');
-	await expect(row.getByRole('listitem')).toHaveText([/市町村コードが正しくありません（検査数字の不一致）。/, /接種日にはロットの有効期限が切れています。/]);
+	await expect(row.getByRole('listitem')).toHaveText([
+		/市町村コードが正しくありません（検査数字の不一致）。/,
+		/接種日にはロットの有効期限が切れています。/
+	]);
 	await expect(row).not.toContainText('MUNICIPALITY_CHECK_DIGIT');
 	await expect(row).not.toContainText(bad.id);
 	await expect(row.getByRole('button', { name: '了承（メモ）' })).toHaveCount(0);

@@ -14,24 +14,36 @@ const csv = (lines: string[], header = HEADER) => [header, ...lines].join('\r\n'
 /** Signs in through the login form as a new staff member (an import role) and opens the register page. */
 async function openAsStaff(page: Page): Promise<void> {
 	const staff = await (await OfficeClient.login(server.url)).createUser('staff');
-	await officeLogin(page, server.url, { username: staff.user.username, password: passwordOf(staff.user.username) }, '/office');
+	await officeLogin(
+		page,
+		server.url,
+		{ username: staff.user.username, password: passwordOf(staff.user.username) },
+		'/office'
+	);
 	await page.getByRole('navigation').getByRole('link', { name: '接種券台帳' }).click();
 	await expect(page.getByRole('heading', { name: '接種券台帳の取り込み' })).toBeVisible();
 }
 
 /** WCAG 2.1 A and AA over the whole page, as the accessibility spec checks the station. */
 async function expectAccessible(page: Page, screen: string) {
-	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	const { violations } = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
 	expect(violations.map((v) => `${screen}: ${v.id} (${v.nodes.length}) ${v.help}`)).toEqual([]);
 }
 
-const choose = (page: Page, name: string, buffer: Buffer) => page.getByLabel('CSVファイル').setInputFiles({ name, mimeType: 'text/csv', buffer });
+const choose = (page: Page, name: string, buffer: Buffer) =>
+	page.getByLabel('CSVファイル').setInputFiles({ name, mimeType: 'text/csv', buffer });
 const progress = (page: Page) => page.getByRole('progressbar', { name: '取り込みの進み具合' });
 const history = (page: Page) => page.getByRole('region', { name: '取り込みの履歴' }).getByRole('row');
 
 test('a good UTF-8 file: preview, commit with progress, result, history and look-up', async ({ page }) => {
 	await openAsStaff(page);
-	await choose(page, '台帳.csv', Buffer.from(csv(['0000000001,131016,1-3,,', '0000000002,131016,"1,2",2025/04/01,', '0000000003,131041,1,,'])));
+	await choose(
+		page,
+		'台帳.csv',
+		Buffer.from(csv(['0000000001,131016,1-3,,', '0000000002,131016,"1,2",2025/04/01,', '0000000003,131041,1,,']))
+	);
 
 	const preview = page.getByRole('region', { name: '取り込み前の確認' });
 	await expect(preview.getByTestId('register-encoding')).toHaveText('UTF-8');
@@ -41,7 +53,9 @@ test('a good UTF-8 file: preview, commit with progress, result, history and look
 	await expect(preview.getByRole('cell', { name: '2025-04-01' })).toBeVisible();
 
 	await preview.getByRole('button', { name: '台帳に取り込む' }).click();
-	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText('取り込みました：新規 3 件、更新 0 件、変更なし 0 件。');
+	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText(
+		'取り込みました：新規 3 件、更新 0 件、変更なし 0 件。'
+	);
 	await expect(progress(page)).toHaveJSProperty('max', 3);
 	await expect(progress(page)).toHaveJSProperty('value', 3);
 	await expect(progress(page)).toHaveAttribute('aria-valuetext', '3 / 3 行');
@@ -57,7 +71,13 @@ test('a good UTF-8 file: preview, commit with progress, result, history and look
 
 test('a file with bad lines: each error with its line and column; imported only without them', async ({ page }) => {
 	await openAsStaff(page);
-	await choose(page, 'errors.csv', Buffer.from(csv(['0000000011,131016,1-3,,', '000000012,131016,1,,', '0000000013,131017,1,,', '0000000014,131016,1-9,,'])));
+	await choose(
+		page,
+		'errors.csv',
+		Buffer.from(
+			csv(['0000000011,131016,1-3,,', '000000012,131016,1,,', '0000000013,131017,1,,', '0000000014,131016,1-9,,'])
+		)
+	);
 
 	const preview = page.getByRole('region', { name: '取り込み前の確認' });
 	await expect(preview.getByTestId('register-errors')).toHaveText('3');
@@ -72,14 +92,20 @@ test('a file with bad lines: each error with its line and column; imported only 
 	await expectAccessible(page, 'preview with errors');
 	await preview.getByLabel('エラーのある 3 行を除いて取り込む').check();
 	await commit.click();
-	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText('取り込みました：新規 1 件、更新 0 件、変更なし 0 件。');
+	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText(
+		'取り込みました：新規 1 件、更新 0 件、変更なし 0 件。'
+	);
 	await expect(progress(page)).toHaveJSProperty('value', 1);
 	await expectAccessible(page, 'after the commit');
 });
 
 test('a file with a My Number is refused whole, without showing the number', async ({ page }) => {
 	await openAsStaff(page);
-	await choose(page, 'with-my-number.csv', Buffer.from(csv(['0000000021,131016,1,,,', `0000000022,131016,1,,,${MY_NUMBER}`], `${HEADER},備考`)));
+	await choose(
+		page,
+		'with-my-number.csv',
+		Buffer.from(csv(['0000000021,131016,1,,,', `0000000022,131016,1,,,${MY_NUMBER}`], `${HEADER},備考`))
+	);
 
 	const alert = page.getByRole('alert');
 	await expect(alert).toContainText('3行目に個人番号（マイナンバー）と思われる数字があります');
@@ -92,13 +118,22 @@ test('a file with a My Number is refused whole, without showing the number', asy
 
 test('a Shift_JIS file is read and the preview says so', async ({ page }) => {
 	await openAsStaff(page);
-	await choose(page, 'sjis.csv', iconv.encode(csv(['0000000031,011002,１－３,,初回', '0000000032,011002,2,2025/3/9,'], `${HEADER.slice(0, -4)},備考`), 'Shift_JIS'));
+	await choose(
+		page,
+		'sjis.csv',
+		iconv.encode(
+			csv(['0000000031,011002,１－３,,初回', '0000000032,011002,2,2025/3/9,'], `${HEADER.slice(0, -4)},備考`),
+			'Shift_JIS'
+		)
+	);
 
 	const preview = page.getByRole('region', { name: '取り込み前の確認' });
 	await expect(preview.getByTestId('register-encoding')).toHaveText('Shift_JIS');
 	await expect(preview.getByTestId('register-valid')).toHaveText('2');
 	await expect(preview.getByText('備考')).toBeVisible();
 	await preview.getByRole('button', { name: '台帳に取り込む' }).click();
-	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText('取り込みました：新規 2 件、更新 0 件、変更なし 0 件。');
+	await expect(page.getByRole('status').filter({ hasText: '取り込みました' })).toHaveText(
+		'取り込みました：新規 2 件、更新 0 件、変更なし 0 件。'
+	);
 	await expect(history(page).filter({ hasText: 'sjis.csv' })).toContainText('Shift_JIS');
 });

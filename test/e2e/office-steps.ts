@@ -2,7 +2,12 @@ import { expect, type Page } from '@playwright/test';
 import { TEST_ADMIN } from '../helpers/office-client';
 
 /** Opens the back office and signs in through the login form; waits until the navigation shows. */
-export async function officeLogin(page: Page, url: string, creds: { username: string; password: string } = TEST_ADMIN, path = '/office'): Promise<void> {
+export async function officeLogin(
+	page: Page,
+	url: string,
+	creds: { username: string; password: string } = TEST_ADMIN,
+	path = '/office'
+): Promise<void> {
 	await page.goto(`${url}${path}`);
 	await page.getByLabel('ユーザー名').fill(creds.username);
 	await page.getByLabel('パスワード', { exact: true }).fill(creds.password);

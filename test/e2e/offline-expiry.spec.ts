@@ -5,7 +5,10 @@ import { enrolStation, fillSession, unlockStation } from './station-steps';
 
 const server = useServer({ OFFLINE_SESSION_HOURS: '24' });
 
-test('recording pauses after the configured hours (24 here) without reaching the server and resumes at the next contact', async ({ page, context }) => {
+test('recording pauses after the configured hours (24 here) without reaching the server and resumes at the next contact', async ({
+	page,
+	context
+}) => {
 	await page.clock.install({ time: new Date('2026-11-20T00:00:00Z') });
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));

@@ -14,7 +14,10 @@ async function recordDose(page: Page, n: number) {
 	await expect(page.getByRole('status').filter({ hasText: '記録しました' })).toBeVisible();
 }
 
-test('a whole offline shift of 100 doses with a reload and a tab crash, then everything is receipted', async ({ page, context }) => {
+test('a whole offline shift of 100 doses with a reload and a tab crash, then everything is receipted', async ({
+	page,
+	context
+}) => {
 	test.setTimeout(300_000);
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -45,6 +48,9 @@ test('a whole offline shift of 100 doses with a reload and a tab crash, then eve
 	await expect(next.locator('.records li[data-state="receipted"]')).toHaveCount(100, { timeout: 60_000 });
 
 	await server.stop();
-	const rows = await pgliteRows<{ n: number; tickets: number }>(server.dataDir, 'SELECT count(*)::int AS n, count(DISTINCT ticket_number)::int AS tickets FROM dose_events');
+	const rows = await pgliteRows<{ n: number; tickets: number }>(
+		server.dataDir,
+		'SELECT count(*)::int AS n, count(DISTINCT ticket_number)::int AS tickets FROM dose_events'
+	);
 	expect(rows).toEqual([{ n: 100, tickets: 100 }]);
 });

@@ -6,7 +6,9 @@ import { useServer } from './server-fixture';
 
 const server = useServer();
 
-test('a second operator is added, unlocks with their own PIN, and their records carry their staff code', async ({ page }) => {
+test('a second operator is added, unlocks with their own PIN, and their records carry their staff code', async ({
+	page
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
@@ -34,5 +36,7 @@ test('a second operator is added, unlocks with their own PIN, and their records 
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 
 	await server.stop();
-	expect(await pgliteRows(server.dataDir, "SELECT payload->>'operator' AS operator FROM dose_events")).toEqual([{ operator: 'N002' }]);
+	expect(await pgliteRows(server.dataDir, "SELECT payload->>'operator' AS operator FROM dose_events")).toEqual([
+		{ operator: 'N002' }
+	]);
 });

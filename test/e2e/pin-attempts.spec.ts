@@ -21,7 +21,10 @@ function stored(page: Page) {
 					const events = tx.objectStore('events').getAll();
 					tx.oncomplete = () => {
 						const rows = events.result as { batchId: string; state: string }[];
-						resolve({ identity: meta.result !== undefined, events: rows.map((r) => `${r.batchId.split('/')[2]} ${r.state}`).sort() });
+						resolve({
+							identity: meta.result !== undefined,
+							events: rows.map((r) => `${r.batchId.split('/')[2]} ${r.state}`).sort()
+						});
 						open.result.close();
 					};
 				};
@@ -81,7 +84,9 @@ async function tenWrongPins(page: Page): Promise<void> {
 	await unlockStation(page, '000000');
 }
 
-test('ten wrong PINs erase keys and records when the server has receipted every record; the station must enrol again', async ({ page }) => {
+test('ten wrong PINs erase keys and records when the server has receipted every record; the station must enrol again', async ({
+	page
+}) => {
 	await page.clock.install();
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -96,7 +101,10 @@ test('ten wrong PINs erase keys and records when the server has receipted every 
 	expect(await stored(page)).toEqual({ identity: false, events: [] });
 });
 
-test('ten wrong PINs with a record not yet receipted erase only receipted batches and keep the key; the right PIN still opens it', async ({ page, context }) => {
+test('ten wrong PINs with a record not yet receipted erase only receipted batches and keep the key; the right PIN still opens it', async ({
+	page,
+	context
+}) => {
 	// Yesterday: a dose receipted online. Today: one recorded offline, not yet receipted.
 	const now = Date.now();
 	await page.clock.install({ time: new Date(now - DAY) });

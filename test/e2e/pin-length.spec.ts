@@ -5,7 +5,9 @@ import { fillSession } from './station-steps';
 
 const server = useServer({ PIN_MIN_LENGTH: '8' });
 
-test("the deployment's minimum PIN length (8 here) holds at enrolment, before the code is spent, and for a new operator", async ({ page }) => {
+test("the deployment's minimum PIN length (8 here) holds at enrolment, before the code is spent, and for a new operator", async ({
+	page
+}) => {
 	await page.goto(server.url);
 	const code = await issueEnrolmentCode(server.url);
 	const enrol = async (pin: string) => {

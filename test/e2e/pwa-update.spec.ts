@@ -17,7 +17,9 @@ test.afterEach(async () => {
 	await rm(staticDir, { recursive: true, force: true });
 });
 
-test('a new deployment is offered, applied when the operator accepts, and nothing recorded is lost', async ({ page }) => {
+test('a new deployment is offered, applied when the operator accepts, and nothing recorded is lost', async ({
+	page
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);

@@ -13,7 +13,11 @@ await buildClientIfStale(ROOT);
 const server = await startServerProcess();
 const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
-	const [width, height, output] = [Number(process.argv[2] ?? 1280), Number(process.argv[3] ?? 800), process.argv[4] ?? `${ROOT}/test/e2e/readme-screenshot.png`];
+	const [width, height, output] = [
+		Number(process.argv[2] ?? 1280),
+		Number(process.argv[3] ?? 800),
+		process.argv[4] ?? `${ROOT}/test/e2e/readme-screenshot.png`
+	];
 	const context = await browser.newContext({ viewport: { width, height }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
 	const page = await context.newPage();
 	await page.goto(server.url);

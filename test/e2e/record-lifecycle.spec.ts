@@ -16,7 +16,9 @@ async function openRecord(page: Page, grouped: string) {
 	return page.getByRole('dialog', { name: '記録の内容' });
 }
 
-test('a day at one table: doses, a not-vaccinated screening, a correction, a void, search, totals and the close', async ({ page }) => {
+test('a day at one table: doses, a not-vaccinated screening, a correction, a void, search, totals and the close', async ({
+	page
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
@@ -67,7 +69,9 @@ test('a day at one table: doses, a not-vaccinated screening, a correction, a voi
 	// voided not counted); a tally of 4 is flagged first; the counts are confirmed before saving.
 	await expect(page.getByLabel('予診票の枚数')).toHaveCount(0);
 	await page.getByRole('button', { name: '本日の締め', exact: true }).click();
-	await expect(page.getByTestId('close-counts')).toContainText(/接種済\s*2 件\s*接種不適当\s*1 件\s*取消（数えません）\s*1 件\s*記録（取消を除く）\s*3 件/);
+	await expect(page.getByTestId('close-counts')).toContainText(
+		/接種済\s*2 件\s*接種不適当\s*1 件\s*取消（数えません）\s*1 件\s*記録（取消を除く）\s*3 件/
+	);
 	await page.getByLabel('予診票の枚数').fill('4');
 	await expect(page.getByRole('alert')).toContainText('一致しません');
 	await page.getByLabel('予診票の枚数').fill('3');
@@ -81,7 +85,13 @@ test('a day at one table: doses, a not-vaccinated screening, a correction, a voi
 
 	// The ledger holds every version and the current records.
 	await server.stop();
-	const records = await pgliteRows<{ ticket_number: string; status: string; outcome: string; dose_number: number; versions: number }>(
+	const records = await pgliteRows<{
+		ticket_number: string;
+		status: string;
+		outcome: string;
+		dose_number: number;
+		versions: number;
+	}>(
 		server.dataDir,
 		'SELECT ticket_number, status, outcome, dose_number, versions FROM dose_records ORDER BY ticket_number'
 	);
@@ -91,6 +101,9 @@ test('a day at one table: doses, a not-vaccinated screening, a correction, a voi
 		{ ticket_number: '0000000003', status: 'active', outcome: 'dose', dose_number: 3, versions: 2 },
 		{ ticket_number: '0000000004', status: 'active', outcome: 'not-vaccinated', dose_number: 1, versions: 1 }
 	]);
-	const close = await pgliteRows<{ tally: number }>(server.dataDir, "SELECT (payload->>'paperTally')::int AS tally FROM dose_events WHERE type = 'batch-close'");
+	const close = await pgliteRows<{ tally: number }>(
+		server.dataDir,
+		"SELECT (payload->>'paperTally')::int AS tally FROM dose_events WHERE type = 'batch-close'"
+	);
 	expect(close).toEqual([{ tally: 3 }]);
 });

@@ -36,7 +36,10 @@ async function crashWhileSaving(page: Page, context: BrowserContext, point: 'bef
 	const paused = await armPause(page, cdp, point);
 	// The click may not complete: the page can stop in the debugger before Playwright's own
 	// post-click checks run in it; the crash ends it either way.
-	const clicking = page.getByRole('button', { name: '記録する' }).click().catch(() => undefined);
+	const clicking = page
+		.getByRole('button', { name: '記録する' })
+		.click()
+		.catch(() => undefined);
 	await paused();
 	await crashTab(page, cdp);
 	await clicking;
@@ -53,7 +56,10 @@ async function syncAndCompareWithLedger(page: Page, context: BrowserContext, tic
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(tickets.length);
 	await expect(page.getByTestId('sync-indicator')).toContainText('すべてサーバーに保存済み');
 	await server.stop();
-	const rows = await pgliteRows<{ ticket_number: string }>(server.dataDir, 'SELECT ticket_number FROM dose_events ORDER BY ticket_number');
+	const rows = await pgliteRows<{ ticket_number: string }>(
+		server.dataDir,
+		'SELECT ticket_number FROM dose_events ORDER BY ticket_number'
+	);
 	expect(rows.map((r) => r.ticket_number)).toEqual(tickets.map((t) => t.slice(8)));
 }
 
@@ -71,7 +77,10 @@ test('a tab killed between the two writes of a save keeps nothing of that dose',
 	await syncAndCompareWithLedger(next, context, [FIRST, SECOND]);
 });
 
-test('a tab killed right after the save committed, before the screen said so, keeps the whole dose', async ({ page, context }) => {
+test('a tab killed right after the save committed, before the screen said so, keeps the whole dose', async ({
+	page,
+	context
+}) => {
 	await offlineStationWithOneDose(page, context);
 	const next = await crashWhileSaving(page, context, 'after-commit');
 	// On disk whole: the event, the update that carries it, and the outbox entry.

@@ -7,11 +7,17 @@ import { cdpSession, wedgeScan, type WedgeOptions } from './wedge';
 const server = useServer();
 
 /** How the confirmation prints a ticket's 券番号 (groups of 4, 3 and 3 digits). */
-const grouped = (ticket: string) => new RegExp(`${ticket.slice(8, 12)}\\s*${ticket.slice(12, 15)}\\s*${ticket.slice(15)}`);
+const grouped = (ticket: string) =>
+	new RegExp(`${ticket.slice(8, 12)}\\s*${ticket.slice(12, 15)}\\s*${ticket.slice(15)}`);
 
-test('with the CPU throttled 6×, every scanner burst is taken as a scan and never sent back to be typed; hand typing still must be typed twice', async ({ page }) => {
+test('with the CPU throttled 6×, every scanner burst is taken as a scan and never sent back to be typed; hand typing still must be typed twice', async ({
+	page
+}) => {
 	await page.goto(server.url);
-	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' }));
+	await enrolStation(
+		page,
+		await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' })
+	);
 	await fillSession(page);
 	const cdp = await cdpSession(page);
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });

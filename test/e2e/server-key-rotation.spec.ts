@@ -33,7 +33,10 @@ async function withLedger<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T> 
 	}
 }
 
-const pinnedGeneration = () => withLedger(async (x) => (await x.query<{ g: number }>('SELECT server_key_generation AS g FROM devices')).rows.map((r) => r.g));
+const pinnedGeneration = () =>
+	withLedger(async (x) =>
+		(await x.query<{ g: number }>('SELECT server_key_generation AS g FROM devices')).rows.map((r) => r.g)
+	);
 
 /** Records a dose, the ticket typed twice by hand (a busy machine can make a scanner's burst look typed). */
 async function record(page: Page, ticket: string): Promise<void> {
@@ -43,7 +46,10 @@ async function record(page: Page, ticket: string): Promise<void> {
 	await expect(page.getByText('記録しました')).toBeVisible();
 }
 
-test('a station keeps syncing across a server key rotation made by the CLI, and pins the new keys', async ({ page, context }) => {
+test('a station keeps syncing across a server key rotation made by the CLI, and pins the new keys', async ({
+	page,
+	context
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
@@ -54,10 +60,14 @@ test('a station keeps syncing across a server key rotation made by the CLI, and 
 	await context.setOffline(true);
 	await record(page, '111310160000012346');
 	await expect(page.locator('.records li[data-state="local"]')).toHaveCount(1);
-	const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/admin.ts'), 'rotate-server-keys'], {
-		cwd: ROOT,
-		env: { ...process.env, DATABASE_URL: db.url, SERVER_KEY_FILE: server.keyFile }
-	});
+	const cli = await promisify(execFile)(
+		process.execPath,
+		['--import', 'tsx', join(ROOT, 'sync-server/cli/admin.ts'), 'rotate-server-keys'],
+		{
+			cwd: ROOT,
+			env: { ...process.env, DATABASE_URL: db.url, SERVER_KEY_FILE: server.keyFile }
+		}
+	);
 	expect(cli.stdout).toContain('server keys rotated: generation 2');
 
 	// Back online: the server proves itself with the keys the station holds, offers generation 2;
@@ -74,14 +84,24 @@ test('a station keeps syncing across a server key rotation made by the CLI, and 
 	await expect(page.getByTestId('sync-indicator')).toContainText('オンライン');
 	await record(page, '111310160000012347');
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(3);
-	const generations = await withLedger(async (x) => (await x.query<{ generation: number; kept: boolean }>('SELECT generation, secrets_sealed IS NOT NULL AS kept FROM server_key_generations ORDER BY generation')).rows);
+	const generations = await withLedger(
+		async (x) =>
+			(
+				await x.query<{ generation: number; kept: boolean }>(
+					'SELECT generation, secrets_sealed IS NOT NULL AS kept FROM server_key_generations ORDER BY generation'
+				)
+			).rows
+	);
 	expect(generations).toEqual([
 		{ generation: 1, kept: false },
 		{ generation: 2, kept: true }
 	]);
 });
 
-test('a station refuses a key change not signed by the key it pinned, keeps its records and says so', async ({ page, context }) => {
+test('a station refuses a key change not signed by the key it pinned, keeps its records and says so', async ({
+	page,
+	context
+}) => {
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
 	await fillSession(page);
@@ -99,6 +119,10 @@ test('a station refuses a key change not signed by the key it pinned, keeps its 
 	// Nothing went over that connection: the dose is still on the tablet only, and the ledger
 	// still has the station on the keys it pinned.
 	await expect(page.locator('.records li[data-state="local"]')).toHaveCount(1);
-	expect(await withLedger(async (x) => (await x.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events')).rows[0]!.n)).toBe(1);
+	expect(
+		await withLedger(
+			async (x) => (await x.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events')).rows[0]!.n
+		)
+	).toBe(1);
 	expect(await pinnedGeneration()).toEqual([1]);
 });

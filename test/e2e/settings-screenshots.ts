@@ -17,9 +17,19 @@ const server = await startServerProcess();
 const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
 	const admin = await OfficeClient.login(server.url);
-	await admin.request('/api/admin/lots', { method: 'PUT', body: { product: 'comirnaty', lot: 'LM2024', expiry: '2030-06-30', sites: ['V001'] } });
-	for (const [name, width, height] of [['landscape', 1280, 800], ['portrait', 800, 1280]] as const) {
-		const context = await browser.newContext({ viewport: { width, height }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+	await admin.request('/api/admin/lots', {
+		method: 'PUT',
+		body: { product: 'comirnaty', lot: 'LM2024', expiry: '2030-06-30', sites: ['V001'] }
+	});
+	for (const [name, width, height] of [
+		['landscape', 1280, 800],
+		['portrait', 800, 1280]
+	] as const) {
+		const context = await browser.newContext({
+			viewport: { width, height },
+			locale: 'ja-JP',
+			timezoneId: 'Asia/Tokyo'
+		});
 		const page = await context.newPage();
 		await page.goto(server.url);
 		await enrolStation(page, await issueEnrolmentCode(server.url));

@@ -26,10 +26,16 @@ test('times on the station are Japan time whatever the tablet zone', async ({ pa
 
 	const start = Date.now();
 	await scanTicket(page, '111310160000012345');
-	await expect(page.getByTestId('confirm-time')).toHaveText(new RegExp(minutesSince(start, formatJapanDateMinute).join('|')));
+	await expect(page.getByTestId('confirm-time')).toHaveText(
+		new RegExp(minutesSince(start, formatJapanDateMinute).join('|'))
+	);
 	await page.getByRole('button', { name: '記録する' }).click();
 	await expect(page.locator('.records li[data-state="receipted"]')).toHaveCount(1);
 
-	await expect(page.locator('.records li .when')).toHaveText(new RegExp(`^(${minutesSince(start, formatJapanTime).join('|')})$`));
-	await expect(page.getByTestId('sync-indicator')).toContainText(new RegExp(minutesSince(start, formatJapanTime).join('|')));
+	await expect(page.locator('.records li .when')).toHaveText(
+		new RegExp(`^(${minutesSince(start, formatJapanTime).join('|')})$`)
+	);
+	await expect(page.getByTestId('sync-indicator')).toContainText(
+		new RegExp(minutesSince(start, formatJapanTime).join('|'))
+	);
 });

@@ -28,7 +28,9 @@ test('a refused record is shown with its reason in Japanese and recorded again f
 	await expect(item).toContainText('0000 000 001');
 	await expect(item).toContainText('1回目');
 	await expect(item).toContainText('ロット FK7789');
-	await expect(item).toContainText('サーバーが受付を拒否しました：実施日が未来の日付です。端末の日付・時計の誤りの可能性があります。');
+	await expect(item).toContainText(
+		'サーバーが受付を拒否しました：実施日が未来の日付です。端末の日付・時計の誤りの可能性があります。'
+	);
 
 	// The clock put right, the dose is recorded again from the refused record, the same day.
 	await page.clock.setFixedTime(new Date());
@@ -47,8 +49,16 @@ test('a refused record is shown with its reason in Japanese and recorded again f
 	await expect
 		.poll(async () => (await admin.json<{ batch: BatchSummary }>('GET', `/api/office/batches/${today}`)).batch.doses)
 		.toBe(1);
-	const items = (await admin.json<{ items: Item[] }>('GET', '/api/office/reconciliation/items?reason=refused-update')).items;
-	expect(items).toMatchObject([{ status: 'open', ticketNumber: '0000000001', doseNumber: 1, details: { code: 'SERVICE_DAY_FUTURE', lot: 'FK7789' } }]);
+	const items = (await admin.json<{ items: Item[] }>('GET', '/api/office/reconciliation/items?reason=refused-update'))
+		.items;
+	expect(items).toMatchObject([
+		{
+			status: 'open',
+			ticketNumber: '0000000001',
+			doseNumber: 1,
+			details: { code: 'SERVICE_DAY_FUTURE', lot: 'FK7789' }
+		}
+	]);
 });
 
 test('a day closed by mistake is reopened on the station with a reason, and recording goes on', async ({ page }) => {
@@ -95,7 +105,14 @@ test('a day closed by mistake is reopened on the station with a reason, and reco
 		.poll(async () => (await admin.json<{ batch: BatchSummary }>('GET', `/api/office/batches/${batch}`)).batch)
 		.toMatchObject({ state: 'received', paperTally: 2, doses: 2 });
 	// The first close's tally (1) against two records would be a mismatch: the last close's counts.
-	expect((await admin.json<{ items: Item[] }>('GET', `/api/office/reconciliation/items?reason=tally-mismatch&batch=${encodeURIComponent(batch)}`)).items).toEqual([]);
+	expect(
+		(
+			await admin.json<{ items: Item[] }>(
+				'GET',
+				`/api/office/reconciliation/items?reason=tally-mismatch&batch=${encodeURIComponent(batch)}`
+			)
+		).items
+	).toEqual([]);
 	// The ledger shows the close, the reopen with its reason, and the second close.
 	await server.stop();
 	const events = await pgliteRows<{ type: string; reason: string | null; tally: number | null }>(

@@ -37,7 +37,10 @@ async function headerRow(page: Page) {
 	});
 }
 
-for (const [name, viewport] of [['landscape 1280×800', LANDSCAPE], ['portrait 800×1280', PORTRAIT]] as const) {
+for (const [name, viewport] of [
+	['landscape 1280×800', LANDSCAPE],
+	['portrait 800×1280', PORTRAIT]
+] as const) {
 	test(`the header keeps to one row and the ticket field is in view after starting: ${name}`, async ({ page }) => {
 		await page.setViewportSize(viewport);
 		await startShift(page);
@@ -68,7 +71,9 @@ for (const [name, viewport] of [['landscape 1280×800', LANDSCAPE], ['portrait 8
 	});
 }
 
-test('the confirmation: 接種不適当 apart from 戻る and 記録する, the municipality code grouped and large', async ({ page }) => {
+test('the confirmation: 接種不適当 apart from 戻る and 記録する, the municipality code grouped and large', async ({
+	page
+}) => {
 	await startShift(page);
 	await scanTicket(page, '111310160000012345');
 	const box = async (name: string) => (await page.getByRole('button', { name, exact: true }).boundingBox())!;

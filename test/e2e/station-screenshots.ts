@@ -18,10 +18,18 @@ const out = process.argv[2] ?? `${ROOT}/test-results/screens`;
 const server = await startServerProcess();
 const browser = await chromium.launch(CHROMIUM_LAUNCH);
 try {
-	for (const [name, width, height] of [['landscape', 1280, 800], ['portrait', 800, 1280]] as const) {
-		const context = await browser.newContext({ viewport: { width, height }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+	for (const [name, width, height] of [
+		['landscape', 1280, 800],
+		['portrait', 800, 1280]
+	] as const) {
+		const context = await browser.newContext({
+			viewport: { width, height },
+			locale: 'ja-JP',
+			timezoneId: 'Asia/Tokyo'
+		});
 		const page = await context.newPage();
-		const shot = (screen: string, full = false) => page.screenshot({ path: `${out}/${screen}-${name}.png`, fullPage: full });
+		const shot = (screen: string, full = false) =>
+			page.screenshot({ path: `${out}/${screen}-${name}.png`, fullPage: full });
 		await page.goto(server.url);
 		await page.getByLabel('登録コード').fill(await issueEnrolmentCode(server.url));
 		await page.getByLabel('担当者コード').fill(STAFF);

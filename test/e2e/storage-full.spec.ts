@@ -17,7 +17,10 @@ const server = useServer();
 const FIRST = '111310160000000201';
 const SECOND = '111310160000000202';
 
-test('a full disk refuses the save with a clear message, keeps nothing half-written, and the retry saves once', async ({ page, context }) => {
+test('a full disk refuses the save with a clear message, keeps nothing half-written, and the retry saves once', async ({
+	page,
+	context
+}) => {
 	const cdp = await context.newCDPSession(page);
 	const origin = new URL(server.url).origin;
 	await boundQuota(cdp, origin);
@@ -52,7 +55,10 @@ test('a full disk refuses the save with a clear message, keeps nothing half-writ
 	expect(await storedRows(page)).toEqual({ events: before.events + 1, updates: before.updates + 1 });
 
 	await server.stop();
-	const rows = await pgliteRows<{ ticket_number: string }>(server.dataDir, 'SELECT ticket_number FROM dose_events ORDER BY ticket_number');
+	const rows = await pgliteRows<{ ticket_number: string }>(
+		server.dataDir,
+		'SELECT ticket_number FROM dose_events ORDER BY ticket_number'
+	);
 	expect(rows.map((r) => r.ticket_number)).toEqual(['0000000201', '0000000202']);
 });
 
@@ -67,5 +73,7 @@ test('the message is in English too', async ({ page, context }) => {
 	await scanTicket(page, FIRST);
 	await page.getByRole('button', { name: 'English' }).click();
 	await page.getByRole('button', { name: 'Save record' }).click();
-	await expect(page.getByRole('alert').filter({ hasText: 'out of storage space' })).toContainText('nothing was saved for this person');
+	await expect(page.getByRole('alert').filter({ hasText: 'out of storage space' })).toContainText(
+		'nothing was saved for this person'
+	);
 });

@@ -8,7 +8,10 @@ const server = useServer();
 
 test('typed by hand twice, a slip caught; a wedge scanner anywhere on the desk screen', async ({ page }) => {
 	await page.goto(server.url);
-	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' }));
+	await enrolStation(
+		page,
+		await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' })
+	);
 	await fillSession(page);
 
 	// Two different numbers (a 1 ↔ 4 slip): refused, nothing to confirm.
@@ -44,9 +47,14 @@ test('typed by hand twice, a slip caught; a wedge scanner anywhere on the desk s
 	await expect(page.getByRole('heading', { name: '内容の確認' })).toHaveCount(0);
 });
 
-test('a scanner set to end its codes with Tab reads into the ticket field once; a person’s Tab moves on', async ({ page }) => {
+test('a scanner set to end its codes with Tab reads into the ticket field once; a person’s Tab moves on', async ({
+	page
+}) => {
 	await page.goto(server.url);
-	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' }));
+	await enrolStation(
+		page,
+		await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' })
+	);
 	await fillSession(page);
 
 	await scanTicket(page, '111310160000013579', { terminator: 'Tab' });
@@ -64,9 +72,14 @@ test('a scanner set to end its codes with Tab reads into the ticket field once; 
 	await expect(field).toHaveValue('111310160000013579');
 });
 
-test('after 戻る, a save or a refusal the field is empty and focused; a scan replaces what is in it; an error goes with the next entry', async ({ page }) => {
+test('after 戻る, a save or a refusal the field is empty and focused; a scan replaces what is in it; an error goes with the next entry', async ({
+	page
+}) => {
 	await page.goto(server.url);
-	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' }));
+	await enrolStation(
+		page,
+		await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' })
+	);
 	await fillSession(page);
 	const field = page.getByLabel('接種券番号（18桁）');
 	const alert = page.getByRole('alert');
@@ -104,9 +117,14 @@ test('after 戻る, a save or a refusal the field is empty and focused; a scan r
 	await expect(field).toBeFocused();
 });
 
-test("a person's Enter saves the confirmation; a scanner's Enter never does, even with 記録する focused", async ({ page }) => {
+test("a person's Enter saves the confirmation; a scanner's Enter never does, even with 記録する focused", async ({
+	page
+}) => {
 	await page.goto(server.url);
-	await enrolStation(page, await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' }));
+	await enrolStation(
+		page,
+		await issueEnrolmentCode(server.url, { setting: 'clinic', siteCode: 'C0123', label: '山田内科 受付' })
+	);
 	await fillSession(page);
 	const heading = page.getByRole('heading', { name: '内容の確認' });
 	const save = page.getByRole('button', { name: '記録する' });

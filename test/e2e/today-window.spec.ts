@@ -6,7 +6,10 @@ import { useServer } from './server-fixture';
 
 const server = useServer();
 
-test("today's list renders a window of the newest rows; the rest are found by search, and a save adds its row", async ({ page, context }) => {
+test("today's list renders a window of the newest rows; the rest are found by search, and a save adds its row", async ({
+	page,
+	context
+}) => {
 	test.setTimeout(180_000);
 	await page.goto(server.url);
 	await enrolStation(page, await issueEnrolmentCode(server.url));
@@ -14,7 +17,11 @@ test("today's list renders a window of the newest rows; the rest are found by se
 	await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 	await context.setOffline(true);
 	// 130 doses stored through the app's own storage code (tickets 5000000000 …).
-	expect(await page.evaluate(`${await seederBundle()}; seedStation(${JSON.stringify(STAFF)}, ${JSON.stringify(PIN)}, 130, 0)`)).toBe(130);
+	expect(
+		await page.evaluate(
+			`${await seederBundle()}; seedStation(${JSON.stringify(STAFF)}, ${JSON.stringify(PIN)}, 130, 0)`
+		)
+	).toBe(130);
 	await page.reload();
 	await unlockStation(page);
 

@@ -72,6 +72,9 @@ test('enrol, record online and offline, reload offline, sync both doses into the
 		{ ticket_number: '0000012345', dose_number: 1, lot: 'FK7789' },
 		{ ticket_number: '0000067890', dose_number: 2, lot: 'FK7789' }
 	]);
-	const updates = await pgliteRows<{ n: number }>(server.dataDir, 'SELECT count(*)::int AS n FROM sync_updates WHERE length(signature) = 64');
+	const updates = await pgliteRows<{ n: number }>(
+		server.dataDir,
+		'SELECT count(*)::int AS n FROM sync_updates WHERE length(signature) = 64'
+	);
 	expect(updates[0]!.n).toBeGreaterThanOrEqual(2);
 });

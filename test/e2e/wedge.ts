@@ -54,7 +54,8 @@ const PUNCTUATION: Record<string, [code: string, keyCode: number, shifted: strin
 function keyFor(ch: string): KeyDefinition {
 	if (/^[0-9]$/.test(ch)) return { key: ch, code: `Digit${ch}`, keyCode: 48 + Number(ch), text: ch };
 	const shiftedDigit = SHIFTED_DIGITS.indexOf(ch);
-	if (shiftedDigit >= 0) return { key: ch, code: `Digit${shiftedDigit}`, keyCode: 48 + shiftedDigit, text: ch, shift: true };
+	if (shiftedDigit >= 0)
+		return { key: ch, code: `Digit${shiftedDigit}`, keyCode: 48 + shiftedDigit, text: ch, shift: true };
 	if (/^[a-z]$/i.test(ch)) {
 		const upper = ch.toUpperCase();
 		return { key: ch, code: `Key${upper}`, keyCode: upper.charCodeAt(0), text: ch, shift: ch === upper };
@@ -80,7 +81,11 @@ const SHIFT_MODIFIER = 8;
  * keys `msPerChar` apart by their timestamps, then the terminator. Resolves once Chromium has
  * dispatched every event.
  */
-export async function wedgeScan(page: Page, code: string, { msPerChar = 4, terminator = 'Enter', at = Date.now() }: WedgeOptions = {}): Promise<void> {
+export async function wedgeScan(
+	page: Page,
+	code: string,
+	{ msPerChar = 4, terminator = 'Enter', at = Date.now() }: WedgeOptions = {}
+): Promise<void> {
 	const cdp = await cdpSession(page);
 	const send = (type: 'keyDown' | 'keyUp', k: KeyDefinition, modifiers: number, timestamp: number) =>
 		cdp.send('Input.dispatchKeyEvent', {

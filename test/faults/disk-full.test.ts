@@ -44,7 +44,8 @@ describe('a full ledger disk is seen, said and survived (PGlite)', () => {
 		for (const d of devices) d.start({ receiptTimeoutMs: 60_000 });
 		let ticket = 0;
 		const record = (perDevice: number) => {
-			for (const d of devices) for (let i = 0; i < perDevice; i++) d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')));
+			for (const d of devices)
+				for (let i = 0; i < perDevice; i++) d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')));
 		};
 		const receipted = () => eventIdsIn(devices, 'receipted');
 		const allReceipted = () => Promise.all(devices.map((d) => d.until(() => d.count('receipted') === d.events.size)));
@@ -72,10 +73,16 @@ describe('a full ledger disk is seen, said and survived (PGlite)', () => {
 		await v.fs.fillLeaving(8 * MB);
 		expect(await v.fs.freeBytes()).toBeLessThan(WAL_SEGMENT);
 		// Said within seconds, with the numbers the operator needs.
-		await expect.poll(async () => (await readyz(v.server.url)).body.disk.ok, { timeout: 10_000, interval: 200 }).toBe(false);
+		await expect
+			.poll(async () => (await readyz(v.server.url)).body.disk.ok, { timeout: 10_000, interval: 200 })
+			.toBe(false);
 		const said = await readyz(v.server.url);
 		expect(said.status).toBe(503);
-		expect(said.body).toMatchObject({ status: 'not_ready', ledger: { ok: true }, disk: { ok: false, thresholdBytes: 24 * MB } });
+		expect(said.body).toMatchObject({
+			status: 'not_ready',
+			ledger: { ok: true },
+			disk: { ok: false, thresholdBytes: 24 * MB }
+		});
 		expect(said.body.disk.reason).toMatch(/below/);
 		expect((await fetch(`${v.server.url}/healthz`)).status).toBe(200);
 

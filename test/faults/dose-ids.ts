@@ -6,7 +6,10 @@ import { pgliteRows } from '../helpers/ledger-rows';
  * when a URL is given, otherwise from the PGlite data directory (its server must be stopped).
  */
 export async function doseEventIds(ledger: { databaseUrl?: string | undefined; dataDir: string }): Promise<string[]> {
-	if (!ledger.databaseUrl) return (await pgliteRows<{ event_id: string }>(ledger.dataDir, 'SELECT event_id FROM dose_events')).map((r) => r.event_id);
+	if (!ledger.databaseUrl)
+		return (await pgliteRows<{ event_id: string }>(ledger.dataDir, 'SELECT event_id FROM dose_events')).map(
+			(r) => r.event_id
+		);
 	const c = new pg.Client({ connectionString: ledger.databaseUrl });
 	await c.connect();
 	try {

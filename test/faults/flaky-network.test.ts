@@ -43,6 +43,8 @@ describe('a network that cuts connections mid-frame and delays traffic', () => {
 		const recorded = devices.flatMap((d) => [...d.events.keys()]);
 		expect(ids.length).toBe(recorded.length);
 		expect(new Set(ids)).toEqual(new Set(recorded));
-		console.log(`flaky-network seed ${seed}: ${proxy.stats.connections} connections, ${proxy.stats.chunks} chunks, ${proxy.stats.cuts} cut mid-chunk`);
+		console.log(
+			`flaky-network seed ${seed}: ${proxy.stats.connections} connections, ${proxy.stats.chunks} chunks, ${proxy.stats.cuts} cut mid-chunk`
+		);
 	});
 });

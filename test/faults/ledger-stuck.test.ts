@@ -24,14 +24,20 @@ describe('a stuck ledger is detected, reported and recovered without restarting 
 	it('liveness answers, readiness says the ledger is stuck, devices back off on their connection, and every dose is stored once', async () => {
 		const dataDir = await mkdtemp(join(tmpdir(), 'vacc-stuck-'));
 		cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-		const server = await startServerProcess({ HANDSHAKE_BURST: '10000', LEDGER_TEST_HOOKS: 'true', LEDGER_TIMEOUT_SECONDS: '5' }, dataDir);
+		const server = await startServerProcess(
+			{ HANDSHAKE_BURST: '10000', LEDGER_TEST_HOOKS: 'true', LEDGER_TIMEOUT_SECONDS: '5' },
+			dataDir
+		);
 		cleanups.push(() => server.kill());
 		const devices: MemoryDevice[] = [];
 		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url)));
 		cleanups.push(() => devices.forEach((d) => d.stop()));
 		for (const d of devices) d.start({ receiptTimeoutMs: 60_000 });
 		let ticket = 0;
-		const record = (n: number) => devices.forEach((d) => Array.from({ length: n }, () => d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')))));
+		const record = (n: number) =>
+			devices.forEach((d) =>
+				Array.from({ length: n }, () => d.append(d.doseEvent({}, String(++ticket).padStart(10, '0'))))
+			);
 		const allReceipted = () => Promise.all(devices.map((d) => d.until(() => d.count('receipted') === d.events.size)));
 		record(3);
 		await allReceipted();
@@ -60,7 +66,9 @@ describe('a stuck ledger is detected, reported and recovered without restarting 
 		expect(seen.at(-1)!.body.ledger.reason).toMatch(/longer than 5000 ms|did not answer|reopen|does not open/);
 
 		// Reopened by the supervisor: ready again, and the devices' doses all arrive.
-		await expect.poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 60_000, interval: 200 }).toBe(200);
+		await expect
+			.poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 60_000, interval: 200 })
+			.toBe(200);
 		await allReceipted();
 		expect(server.child.pid).toBe(pid);
 		expect(server.child.exitCode).toBeNull();

@@ -17,7 +17,9 @@ describe('PostgreSQL restarted during ingest', () => {
 	});
 
 	const seed = faultSeed();
-	it(`the servers reconnect, transactions in flight fail cleanly, devices resend: nothing lost (seed ${seed})`, async ({ onTestFailed }) => {
+	it(`the servers reconnect, transactions in flight fail cleanly, devices resend: nothing lost (seed ${seed})`, async ({
+		onTestFailed
+	}) => {
 		const random = seededRandom(seed);
 		const pg = await startPrivatePostgres();
 		cleanups.push(() => pg.cleanup());
@@ -40,17 +42,30 @@ describe('PostgreSQL restarted during ingest', () => {
 		for (const d of devices) d.start();
 		// A timeout says only that something waited too long: say what and where.
 		onTestFailed(() => {
-			const states = devices.map((d, i) => `device ${i}: ${(['local', 'sent', 'receipted', 'refused'] as const).map((s) => `${s} ${d.count(s)}`).join(', ')}; ${JSON.stringify(d.status)}`);
+			const states = devices.map(
+				(d, i) =>
+					`device ${i}: ${(['local', 'sent', 'receipted', 'refused'] as const).map((s) => `${s} ${d.count(s)}`).join(', ')}; ${JSON.stringify(d.status)}`
+			);
 			const recorded = devices.flatMap((d) => [...d.events.keys()]);
 			const seen = new Set(watcher.venueEvents().map((e) => e.id));
-			console.log([...states, `watcher sees ${recorded.filter((id) => seen.has(id)).length} of ${recorded.length}; ${JSON.stringify(watcher.status)}`, 'server log (tail):', serverLog.slice(-6000)].join('\n'));
+			console.log(
+				[
+					...states,
+					`watcher sees ${recorded.filter((id) => seen.has(id)).length} of ${recorded.length}; ${JSON.stringify(watcher.status)}`,
+					'server log (tail):',
+					serverLog.slice(-6000)
+				].join('\n')
+			);
 		});
 		const total = DEVICES * DOSES;
 		const done = recordWhileSyncing(devices, DOSES, random);
 
 		// A server that dies of a restart fails the test at once, not at its timeout.
 		const died = new Promise<never>((_, reject) => {
-			for (const s of [one, two]) s.child.once('exit', (code, signal) => reject(new Error(`a sync server exited (${code ?? signal}) during the restarts`)));
+			for (const s of [one, two])
+				s.child.once('exit', (code, signal) =>
+					reject(new Error(`a sync server exited (${code ?? signal}) during the restarts`))
+				);
 		});
 		died.catch(() => undefined);
 		const moments = Array.from({ length: RESTARTS }, (_, i) => Math.floor(((i + random()) / (RESTARTS + 1)) * total));
@@ -68,7 +83,12 @@ describe('PostgreSQL restarted during ingest', () => {
 			expect(s.child.exitCode).toBeNull();
 			expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
 			// Ready again by itself: the ledger answers and the notice connection is back.
-			await expect.poll(async () => (await (await fetch(`${s.url}/readyz`)).json()) as unknown, { timeout: 30_000, interval: 200 }).toMatchObject({ status: 'ready', ledger: { ok: true, backend: 'postgres' }, notices: { ok: true } });
+			await expect
+				.poll(async () => (await (await fetch(`${s.url}/readyz`)).json()) as unknown, {
+					timeout: 30_000,
+					interval: 200
+				})
+				.toMatchObject({ status: 'ready', ledger: { ok: true, backend: 'postgres' }, notices: { ok: true } });
 		}
 		const seen = () => new Set(watcher.venueEvents().map((e) => e.id));
 		await watcher.until(() => devices.every((d) => [...d.events.keys()].every((id) => seen().has(id))));

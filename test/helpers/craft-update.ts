@@ -5,7 +5,9 @@ import * as encoding from 'lib0/encoding';
  * item of one client, with its parent given by root name or by the ID of another item.
  * For hostile-input tests of the server's update checks.
  */
-export function craftUpdate(groups: { client: number; clock: number; parent: string | { client: number; clock: number }; values: unknown[] }[]): Uint8Array {
+export function craftUpdate(
+	groups: { client: number; clock: number; parent: string | { client: number; clock: number }; values: unknown[] }[]
+): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, groups.length);
 	for (const g of groups) {

@@ -14,7 +14,11 @@ export interface EventContext {
  * A valid dose event for tests, in the given batch, given at 10:00 JST on the batch's service
  * day; the one place tests outside shared/ learn the event shape.
  */
-export function doseEvent(ctx: EventContext, ticketNumber = '0000000001', overrides: Record<string, unknown> = {}): DoseRecordEvent {
+export function doseEvent(
+	ctx: EventContext,
+	ticketNumber = '0000000001',
+	overrides: Record<string, unknown> = {}
+): DoseRecordEvent {
 	const day = parseBatchId(ctx.batch)?.serviceDay ?? '2026-11-22';
 	return {
 		...sampleDose(),

@@ -17,11 +17,22 @@ export async function forgeKeyChange(db: SqlExecutor, keyFile: string): Promise<
 	const next = Number(rows[0]!.g) + 1;
 	const stranger = generateKeyPairs();
 	const fresh = generateKeyPairs();
-	const signed = keyChangeSigningBytes({ generation: next, previousSign: stranger.sign.publicKey, box: fresh.box.publicKey, sign: fresh.sign.publicKey });
+	const signed = keyChangeSigningBytes({
+		generation: next,
+		previousSign: stranger.sign.publicKey,
+		box: fresh.box.publicKey,
+		sign: fresh.sign.publicKey
+	});
 	const secrets = new Uint8Array([...fresh.box.secretKey, ...fresh.sign.secretKey]);
 	await db.query(
 		`INSERT INTO server_key_generations (generation, box_public, sign_public, secrets_sealed, certificate) VALUES ($1, $2, $3, $4, $5)`,
-		[next, fresh.box.publicKey, fresh.sign.publicKey, sealer.seal(secrets, SEALED.serverKeys(next, fresh.box.publicKey, fresh.sign.publicKey)), nacl.sign.detached(signed, stranger.sign.secretKey)]
+		[
+			next,
+			fresh.box.publicKey,
+			fresh.sign.publicKey,
+			sealer.seal(secrets, SEALED.serverKeys(next, fresh.box.publicKey, fresh.sign.publicKey)),
+			nacl.sign.detached(signed, stranger.sign.secretKey)
+		]
 	);
 	await db.query('UPDATE server_key_generations SET retired_at = now() WHERE generation = $1', [next - 1]);
 	return { box: fresh.box.publicKey, sign: fresh.sign.publicKey };

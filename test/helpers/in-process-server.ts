@@ -19,13 +19,26 @@ export interface TestServer extends RunningServer {
  * The real server in this process on a free port, with its own ledger and key file (a DATA_DIR
  * in env reuses that ledger, e.g. after a restart).
  */
-export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+	env: Record<string, string> = {},
+	options: ServerOptions = {}
+): Promise<TestServer> {
 	const ownDir = env.DATA_DIR ? null : await mkdtemp(join(tmpdir(), 'vacc-it-'));
 	const dataDir = env.DATA_DIR ?? ownDir!;
 	const keyFile = testKeyFile(env, dataDir);
-	const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-client'), ...env, SERVER_KEY_FILE: keyFile });
+	const config = loadConfig({
+		PORT: '0',
+		DATA_DIR: dataDir,
+		STATIC_DIR: join(dataDir, 'no-client'),
+		...env,
+		SERVER_KEY_FILE: keyFile
+	});
 	const logs: string[] = [];
-	const server = await startServer(config, createLogger((l) => logs.push(l)), options);
+	const server = await startServer(
+		config,
+		createLogger((l) => logs.push(l)),
+		options
+	);
 	const token = server.setupToken();
 	if (token) await setUpTestAdmin(server.url, token);
 	return {

@@ -14,7 +14,12 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 /** Raw bytes, and as base64, base64url and hex (as text, and as text stored in a bytea). */
 export function bytesNeedle(label: string, raw: Uint8Array): Needle {
 	const b = Buffer.from(raw);
-	const texts = [b.toString('base64'), b.toString('base64').replace(/=+$/, ''), b.toString('base64url'), b.toString('hex')];
+	const texts = [
+		b.toString('base64'),
+		b.toString('base64').replace(/=+$/, ''),
+		b.toString('base64url'),
+		b.toString('hex')
+	];
 	return { label, bytes: [raw, ...texts.map(utf8)], texts };
 }
 
@@ -27,7 +32,10 @@ export function textNeedle(label: string, text: string): Needle {
  * Reads every column of every table of the ledger (information_schema) and names each needle
  * found, with where. bytea values are searched as bytes; everything else cast to text.
  */
-export async function findInLedger(db: SqlExecutor, needles: Needle[]): Promise<{ columns: string[]; found: string[] }> {
+export async function findInLedger(
+	db: SqlExecutor,
+	needles: Needle[]
+): Promise<{ columns: string[]; found: string[] }> {
 	const { rows } = await db.query<{ table_name: string; column_name: string; data_type: string }>(
 		`SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
 		 JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
@@ -46,10 +54,12 @@ export async function findInLedger(db: SqlExecutor, needles: Needle[]): Promise<
 		for (const { v } of values.rows) {
 			if (bytea) {
 				const hay = Buffer.from(v as Uint8Array);
-				for (const n of needles) if (n.bytes.some((b) => b.length > 0 && hay.includes(Buffer.from(b)))) found.add(`${n.label} in ${where}`);
+				for (const n of needles)
+					if (n.bytes.some((b) => b.length > 0 && hay.includes(Buffer.from(b)))) found.add(`${n.label} in ${where}`);
 			} else {
 				const hay = String(v).toLowerCase();
-				for (const n of needles) if (n.texts.some((t) => t.length > 0 && hay.includes(t.toLowerCase()))) found.add(`${n.label} in ${where}`);
+				for (const n of needles)
+					if (n.texts.some((t) => t.length > 0 && hay.includes(t.toLowerCase()))) found.add(`${n.label} in ${where}`);
 			}
 		}
 	}

@@ -43,7 +43,10 @@ export class MemoryDevice implements DeviceSyncStore {
 	) {}
 
 	/** A device already enrolled (keys and pinned server keys known), e.g. one a test put in the ledger itself. */
-	static withIdentity(identity: DeviceIdentity & { siteCode: string; municipality: string }, serverUrl: string): MemoryDevice {
+	static withIdentity(
+		identity: DeviceIdentity & { siteCode: string; municipality: string },
+		serverUrl: string
+	): MemoryDevice {
 		return new MemoryDevice(identity, serverUrl);
 	}
 
@@ -54,24 +57,44 @@ export class MemoryDevice implements DeviceSyncStore {
 		const res = await fetch(`${decoded.serverUrl}/api/enrol`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ enrolmentId: decoded.enrolmentId, secret: decoded.secret, boxPublic: toB64(keys.box.publicKey), signPublic: toB64(keys.sign.publicKey) })
+			body: JSON.stringify({
+				enrolmentId: decoded.enrolmentId,
+				secret: decoded.secret,
+				boxPublic: toB64(keys.box.publicKey),
+				signPublic: toB64(keys.sign.publicKey)
+			})
 		});
 		if (res.status !== 201) throw new Error(`enrol failed: ${res.status} ${await res.text()}`);
 		const body = (await res.json()) as { deviceId: string; siteCode: string; municipality: string };
-		return new MemoryDevice({ deviceId: body.deviceId, keys, serverKeys: decoded.serverKeys, siteCode: body.siteCode, municipality: body.municipality }, decoded.serverUrl);
+		return new MemoryDevice(
+			{
+				deviceId: body.deviceId,
+				keys,
+				serverKeys: decoded.serverKeys,
+				siteCode: body.siteCode,
+				municipality: body.municipality
+			},
+			decoded.serverUrl
+		);
 	}
 
 	batchFor(day = '2026-11-22'): string {
 		return batchId({ deviceId: this.identity.deviceId, siteCode: this.identity.siteCode, serviceDay: day });
 	}
 
-	doseEvent(overrides: Record<string, unknown> = {}, ticketNumber = String(this.events.size + 1).padStart(10, '0')): DoseEvent {
+	doseEvent(
+		overrides: Record<string, unknown> = {},
+		ticketNumber = String(this.events.size + 1).padStart(10, '0')
+	): DoseEvent {
 		const { deviceId, siteCode, municipality } = this.identity;
 		return doseEvent({ deviceId, siteCode, municipality, batch: this.batchFor() }, ticketNumber, overrides);
 	}
 
 	/** Appends a raw value (valid event or not) to a batch's log, as a device would. */
-	append(value: DoseEvent | Record<string, unknown>, batch = (value as { batch?: string }).batch ?? this.batchFor()): void {
+	append(
+		value: DoseEvent | Record<string, unknown>,
+		batch = (value as { batch?: string }).batch ?? this.batchFor()
+	): void {
 		const doc = this.docFor(batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
@@ -142,19 +165,30 @@ export class MemoryDevice implements DeviceSyncStore {
 	}
 
 	venueEvents(): { id: string; ticketNumber?: string }[] {
-		return [...this.venue.values()].flatMap((d) => d.getArray<{ id: string; ticketNumber?: string }>(BATCH_EVENTS).toArray());
+		return [...this.venue.values()].flatMap((d) =>
+			d.getArray<{ id: string; ticketNumber?: string }>(BATCH_EVENTS).toArray()
+		);
 	}
 
 	/** Each time the engine said the server is not receipting ('stalled'), with its reason. */
 	readonly stalls: string[] = [];
 
 	/** `crypto`: the handshake's primitives (tweetnacl's, as on the station, unless given). */
-	start(options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'receiptTimeoutMs' | 'reportIntervalMs'> & { crypto?: HandshakeCrypto } = {}): void {
+	start(
+		options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'receiptTimeoutMs' | 'reportIntervalMs'> & {
+			crypto?: HandshakeCrypto;
+		} = {}
+	): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;
 		const { crypto, ...rest } = options;
 		// The keys stored after a key change, as the station reloads its identity at unlock.
 		const identity = this.serverKeyPins
-			? { ...this.identity, serverKeys: this.serverKeyPins.current, earlierServerKeys: this.serverKeyPins.earlier, serverKeyGeneration: this.serverKeyPins.generation }
+			? {
+					...this.identity,
+					serverKeys: this.serverKeyPins.current,
+					earlierServerKeys: this.serverKeyPins.earlier,
+					serverKeyGeneration: this.serverKeyPins.generation
+				}
 			: this.identity;
 		this.sync = new DeviceSync({
 			...rest,
@@ -172,7 +206,8 @@ export class MemoryDevice implements DeviceSyncStore {
 				this.welcome = w;
 				this.notify();
 			},
-			openSocket: (u) => this.counting(fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0])),
+			openSocket: (u) =>
+				this.counting(fromWhatwgSocket(new WebSocket(u) as unknown as Parameters<typeof fromWhatwgSocket>[0])),
 			onStatus: (s) => {
 				if (s.state === 'stalled') this.stalls.push(s.reason);
 				this.status = s;
@@ -251,7 +286,11 @@ export class MemoryDevice implements DeviceSyncStore {
 		return this.catalog?.version ?? 0;
 	}
 	async pendingBatchIds(): Promise<string[]> {
-		return [...new Set([...this.events.values()].filter((e) => e.state === 'local' || e.state === 'sent').map((e) => e.event.batch))];
+		return [
+			...new Set(
+				[...this.events.values()].filter((e) => e.state === 'local' || e.state === 'sent').map((e) => e.event.batch)
+			)
+		];
 	}
 	async unreceiptedCount(): Promise<number> {
 		return this.count('local') + this.count('sent');
@@ -261,18 +300,30 @@ export class MemoryDevice implements DeviceSyncStore {
 	}
 	async markSent(batch: string, sv: Uint8Array): Promise<void> {
 		const covered = coveredBy(sv);
-		for (const e of this.events.values()) if (e.event.batch === batch && e.state === 'local' && covered(e.client, e.clock)) e.state = 'sent';
+		for (const e of this.events.values())
+			if (e.event.batch === batch && e.state === 'local' && covered(e.client, e.clock)) e.state = 'sent';
 		this.notify();
 	}
 	async saveServerKeys(pins: ServerKeyPins): Promise<void> {
 		this.serverKeyPins = pins;
 		this.notify();
 	}
-	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void> {
-		this.receipts.push({ batchId: r.batchId, stateVector: r.stateVector, eventCount: r.eventCount, signature: r.signature });
+	async saveReceipt(r: {
+		batchId: string;
+		stateVector: Uint8Array;
+		eventCount: number;
+		signature: Uint8Array;
+	}): Promise<void> {
+		this.receipts.push({
+			batchId: r.batchId,
+			stateVector: r.stateVector,
+			eventCount: r.eventCount,
+			signature: r.signature
+		});
 		const covered = coveredBy(r.stateVector);
 		for (const e of this.events.values()) {
-			if (e.event.batch === r.batchId && (e.state === 'local' || e.state === 'sent') && covered(e.client, e.clock)) e.state = 'receipted';
+			if (e.event.batch === r.batchId && (e.state === 'local' || e.state === 'sent') && covered(e.client, e.clock))
+				e.state = 'receipted';
 		}
 		this.notify();
 	}

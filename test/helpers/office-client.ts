@@ -22,14 +22,22 @@ export class OfficeClient {
 		readonly user: { id: string; username: string; role: string }
 	) {}
 
-	static async login(url: string, creds: { username: string; password: string } = TEST_ADMIN, totp?: string): Promise<OfficeClient> {
+	static async login(
+		url: string,
+		creds: { username: string; password: string } = TEST_ADMIN,
+		totp?: string
+	): Promise<OfficeClient> {
 		const res = await fetch(`${url}/api/office/auth/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ ...creds, ...(totp ? { totp } : {}) })
 		});
-		if (res.status !== 200) throw new OfficeLoginError(res.status, ((await res.json()) as { error: { code: string } }).error.code);
-		const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+		if (res.status !== 200)
+			throw new OfficeLoginError(res.status, ((await res.json()) as { error: { code: string } }).error.code);
+		const cookie = res.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0]!)
+			.join('; ');
 		const body = (await res.json()) as { csrfToken: string; user: OfficeClient['user'] };
 		return new OfficeClient(url, cookie, body.csrfToken, body.user);
 	}
@@ -39,7 +47,10 @@ export class OfficeClient {
 		return { cookie: this.cookie, 'x-csrf-token': this.csrfToken };
 	}
 
-	request(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+	request(
+		path: string,
+		init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}
+	): Promise<Response> {
 		const raw = init.body instanceof Uint8Array || typeof init.body === 'string';
 		return fetch(`${this.url}${path}`, {
 			method: init.method ?? 'GET',
@@ -60,7 +71,10 @@ export class OfficeClient {
 	}
 
 	/** Creates an account (this client must be an admin) and returns a client signed in as it. */
-	async createUser(role: 'staff' | 'supervisor' | 'admin', username = `${role}-${Math.random().toString(36).slice(2, 8)}`): Promise<OfficeClient> {
+	async createUser(
+		role: 'staff' | 'supervisor' | 'admin',
+		username = `${role}-${Math.random().toString(36).slice(2, 8)}`
+	): Promise<OfficeClient> {
 		const password = `${username}-password-0123`;
 		await this.json('POST', '/api/office/users', { username, displayName: username, role, password });
 		return OfficeClient.login(this.url, { username, password });
@@ -72,7 +86,12 @@ export async function setUpTestAdmin(url: string, setupToken: string): Promise<v
 	const res = await fetch(`${url}/api/office/auth/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ token: setupToken, username: TEST_ADMIN.username, displayName: 'テスト管理者', password: TEST_ADMIN.password })
+		body: JSON.stringify({
+			token: setupToken,
+			username: TEST_ADMIN.username,
+			displayName: 'テスト管理者',
+			password: TEST_ADMIN.password
+		})
 	});
 	if (res.status !== 201) throw new Error(`first-run setup failed: ${res.status} ${await res.text()}`);
 }

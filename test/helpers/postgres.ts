@@ -42,7 +42,9 @@ export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
 
 /** Environment for a server on the given backend, and how to clean up after it. */
-export async function backendEnv(backend: Backend): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+export async function backendEnv(
+	backend: Backend
+): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
 	if (backend === 'pglite') return { env: {}, cleanup: async () => undefined };
 	const db = await createTestDatabase();
 	return { env: { DATABASE_URL: db.url }, cleanup: db.drop };

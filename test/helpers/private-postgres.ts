@@ -15,7 +15,6 @@ export interface PrivatePostgres {
 	cleanup(): Promise<void>;
 }
 
-
 /**
  * A PostgreSQL cluster of this test's own (initdb into a temporary directory, on a free port),
  * for tests that restart the database: the machine's shared server must never be restarted
@@ -25,7 +24,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 	const dir = await mkdtemp(join(tmpdir(), 'vacc-pg-'));
 	const asRoot = process.getuid?.() === 0;
 	const pgUser = async (cmd: string, args: string[]) => {
-		const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(BIN, cmd), ...args]] : [join(BIN, cmd), args];
+		const [file, argv] = asRoot
+			? ['runuser', ['-u', 'postgres', '--', join(BIN, cmd), ...args]]
+			: [join(BIN, cmd), args];
 		await run(file, argv, { timeout: 60_000 });
 	};
 	if (asRoot) {
@@ -35,7 +36,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 	}
 	const data = join(dir, 'data');
 	const port = await freePort();
-	await pgUser('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+	await pgUser('initdb', [
+		'-D',
+		data,
+		'-U',
+		'postgres',
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--no-sync',
+		'--no-instructions'
+	]);
 	// fsync off: an immediate stop kills the server's processes, not the machine, so what
 	// PostgreSQL wrote before acknowledging a commit is still in the page cache afterwards.
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;

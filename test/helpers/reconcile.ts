@@ -36,7 +36,14 @@ export async function putRegister(db: SqlExecutor, rows: RegisterRow[]): Promise
 	for (const r of rows) {
 		await db.query(
 			`INSERT INTO register_tickets (municipality, ticket_number, eligible_doses, moved_out_on, deceased_on, import_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-			[r.municipality, r.ticketNumber, r.eligibleDoses ?? [1, 2, 3, 4, 5, 6], r.movedOutOn ?? null, r.deceasedOn ?? null, importId]
+			[
+				r.municipality,
+				r.ticketNumber,
+				r.eligibleDoses ?? [1, 2, 3, 4, 5, 6],
+				r.movedOutOn ?? null,
+				r.deceasedOn ?? null,
+				importId
+			]
 		);
 	}
 }

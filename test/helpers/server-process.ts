@@ -27,23 +27,37 @@ export interface ServerProcess {
  * Starts the real server (`npm start` without the build step) as its own process on a free
  * port, and resolves when it prints the URL it listens on.
  */
-export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string, options: { setUpAdmin?: boolean } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+	env: Record<string, string> = {},
+	dataDir?: string,
+	options: { setUpAdmin?: boolean } = {}
+): Promise<ServerProcess> {
 	const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vacc-e2e-')));
 	const keyFile = testKeyFile(env, dir);
 	// One process (tsx as a loader, not its CLI wrapper), so kill -9 kills the server itself.
 	const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'warn', ...env, SERVER_KEY_FILE: keyFile },
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dir,
+			LOG_LEVEL: 'warn',
+			...env,
+			SERVER_KEY_FILE: keyFile
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stderr = '';
 	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
 	const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 	const lines = createInterface({ input: child.stdout! });
-	const setupToken = new Promise<string>((ok) => lines.on('line', (line) => {
-		const m = /\/office\/setup#(\S+)/.exec(line);
-		if (m) ok(m[1]!);
-	}));
+	const setupToken = new Promise<string>((ok) =>
+		lines.on('line', (line) => {
+			const m = /\/office\/setup#(\S+)/.exec(line);
+			if (m) ok(m[1]!);
+		})
+	);
 	const url = await new Promise<string>((ok, fail) => {
 		lines.on('line', (line) => {
 			const m = /listening on (http:\/\/\S+)/.exec(line);
@@ -83,7 +97,11 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
 }
 
 /** Issues a one-time enrolment code as the test administrator. */
-export async function issueEnrolmentCode(url: string, body: Record<string, unknown> = { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' }, admin?: OfficeClient): Promise<string> {
+export async function issueEnrolmentCode(
+	url: string,
+	body: Record<string, unknown> = { setting: 'mass', siteCode: 'V001', label: '会場1 受付A' },
+	admin?: OfficeClient
+): Promise<string> {
 	const office = admin ?? (await OfficeClient.login(url));
 	const res = await office.request('/api/admin/enrolments', { method: 'POST', body });
 	if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${await res.text()}`);

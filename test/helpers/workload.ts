@@ -6,7 +6,12 @@ import type { MemoryDevice } from './memory-device';
  * can strike between any two of them. Resolves when every dose of every device is receipted.
  * Devices must already be started; recording goes on while they are offline (as on a tablet).
  */
-export async function recordWhileSyncing(devices: MemoryDevice[], doses: number, random: () => number, inFlight = 4): Promise<void> {
+export async function recordWhileSyncing(
+	devices: MemoryDevice[],
+	doses: number,
+	random: () => number,
+	inFlight = 4
+): Promise<void> {
 	await Promise.all(
 		devices.map(async (d) => {
 			let recorded = 0;

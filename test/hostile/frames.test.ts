@@ -5,7 +5,15 @@ import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handshakeFrame, MAX_FRAME_BYTES, FRAME_HANDSHAKE } from '#shared/protocol/frame';
 import { decodeHandshake, encodeHello, HELLO } from '#shared/protocol/handshake';
-import { decodeMessage, encodeMessage, MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, MSG_WELCOME } from '#shared/protocol/messages';
+import {
+	decodeMessage,
+	encodeMessage,
+	MSG_RECEIPT,
+	MSG_REFUSED,
+	MSG_SIGNED_SYNC,
+	MSG_SYNC,
+	MSG_WELCOME
+} from '#shared/protocol/messages';
 import { updateSigningBytes } from '#shared/protocol/signing';
 import { BATCH_EVENTS } from '#shared/index';
 import { CLOSE } from '#shared/sync/socket';
@@ -81,11 +89,17 @@ describe('fuzzed frames: each gets its close code, nothing is stored, the server
 		doc.getArray(BATCH_EVENTS).push([d.doseEvent()]);
 		const batch = d.batchFor();
 		const update = Y.encodeStateAsUpdate(doc);
-		const signature = nacl.sign.detached(updateSigningBytes(batch, d.identity.deviceId, update), d.identity.keys.sign.secretKey);
-		return s.sealed(encodeMessage({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature }));
+		const signature = nacl.sign.detached(
+			updateSigningBytes(batch, d.identity.deviceId, update),
+			d.identity.keys.sign.secretKey
+		);
+		return s.sealed(
+			encodeMessage({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature })
+		);
 	}
 
-	const realHello = () => handshakeFrame(encodeHello({ deviceId: d.identity.deviceId, ephemeral: nacl.box.keyPair().publicKey }));
+	const realHello = () =>
+		handshakeFrame(encodeHello({ deviceId: d.identity.deviceId, ephemeral: nacl.box.keyPair().publicKey }));
 
 	it('random frames before the handshake', async () => {
 		await fuzz(fc.uint8Array({ maxLength: 4096 }), 60, async (frame) => {

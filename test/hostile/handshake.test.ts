@@ -38,14 +38,23 @@ describe('handshake: unknown ids, wrong keys, replays, slow peers, revoked devic
 	};
 
 	it('unknown and malformed device ids get UNKNOWN_DEVICE, and an id is never logged', async () => {
-		for (const id of ['01900000-0000-7000-8000-000000000000', '', '../../../etc/passwd', "'; DROP TABLE devices; --", 'x'.repeat(64), MY_NUMBER]) {
+		for (const id of [
+			'01900000-0000-7000-8000-000000000000',
+			'',
+			'../../../etc/passwd',
+			"'; DROP TABLE devices; --",
+			'x'.repeat(64),
+			MY_NUMBER
+		]) {
 			expect(await helloCloseCode(id), JSON.stringify(id)).toBe(CLOSE.UNKNOWN_DEVICE);
 		}
 		expect(h.server.logs.join('\n')).not.toContain(MY_NUMBER);
 	});
 
 	it('a device proof by another signing key gets HANDSHAKE_FAILED', async () => {
-		expect(await closeCodeOf(h.url, { ...d.identity, keys: { ...d.identity.keys, sign: nacl.sign.keyPair() } })).toBe(CLOSE.HANDSHAKE_FAILED);
+		expect(await closeCodeOf(h.url, { ...d.identity, keys: { ...d.identity.keys, sign: nacl.sign.keyPair() } })).toBe(
+			CLOSE.HANDSHAKE_FAILED
+		);
 	});
 
 	it('another box key derives other frame keys: the first sealed frame gets FRAME_DECRYPT', async () => {
@@ -60,8 +69,15 @@ describe('handshake: unknown ids, wrong keys, replays, slow peers, revoked devic
 			const c = await HostileClient.open(h.url);
 			const hello = await c.hello(d.identity.deviceId, { publicKey: low, secretKey: new Uint8Array(32) });
 			expect(hello).not.toBeNull();
-			const transcript = { deviceId: d.identity.deviceId, deviceEphemeral: low, serverEphemeral: hello!.challenge.ephemeral, challenge: hello!.challenge.challenge };
-			c.send(handshakeFrame(encodeAuth(nacl.sign.detached(deviceProofBytes(transcript), d.identity.keys.sign.secretKey))));
+			const transcript = {
+				deviceId: d.identity.deviceId,
+				deviceEphemeral: low,
+				serverEphemeral: hello!.challenge.ephemeral,
+				challenge: hello!.challenge.challenge
+			};
+			c.send(
+				handshakeFrame(encodeAuth(nacl.sign.detached(deviceProofBytes(transcript), d.identity.keys.sign.secretKey)))
+			);
 			expect((await c.closed).code).toBe(CLOSE.HANDSHAKE_FAILED);
 		}
 	});
@@ -92,11 +108,15 @@ describe('handshake: unknown ids, wrong keys, replays, slow peers, revoked devic
 		const halfway = await HostileClient.open(h.url);
 		expect(await halfway.hello(d.identity.deviceId)).not.toBeNull();
 		// The server's own handshake timeout (10 s) ends both; the test waits for the close.
-		expect([(await silent.closed).code, (await halfway.closed).code]).toEqual([CLOSE.HANDSHAKE_TIMEOUT, CLOSE.HANDSHAKE_TIMEOUT]);
+		expect([(await silent.closed).code, (await halfway.closed).code]).toEqual([
+			CLOSE.HANDSHAKE_TIMEOUT,
+			CLOSE.HANDSHAKE_TIMEOUT
+		]);
 	});
 
 	it('a revoked device is refused before, during and after its handshake, and stores nothing', async () => {
-		const revoke = async (id: string) => expect((await (await h.admin()).request(`/api/admin/devices/${id}/revoke`, { method: 'POST' })).status).toBe(200);
+		const revoke = async (id: string) =>
+			expect((await (await h.admin()).request(`/api/admin/devices/${id}/revoke`, { method: 'POST' })).status).toBe(200);
 		// Connected: cut off at once.
 		const live = await HostileClient.open(h.url);
 		const session = await live.handshake(d.identity);

@@ -28,15 +28,21 @@ export interface Hostile {
 	dispose(): Promise<void>;
 }
 
-export async function startHostileServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<Hostile> {
+export async function startHostileServer(
+	env: Record<string, string> = {},
+	options: ServerOptions = {}
+): Promise<Hostile> {
 	const server = await startTestServer(env, options);
 	const devices: MemoryDevice[] = [];
 	// One back-office session for the whole file: logins are rate limited per address.
 	let admin: Promise<OfficeClient> | null = null;
-	const count = async (table: string) => (await server.ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+	const count = async (table: string) =>
+		(await server.ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 	const device = async (siteCode = 'V001') => {
 		admin ??= OfficeClient.login(server.url);
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: `hostile ${siteCode}` }, await admin));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: `hostile ${siteCode}` }, await admin)
+		);
 		devices.push(d);
 		return d;
 	};
@@ -68,12 +74,13 @@ export async function startHostileServer(env: Record<string, string> = {}, optio
  */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 
-export async function fuzz<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, check: (value: T) => Promise<void>): Promise<void> {
+export async function fuzz<T>(
+	arbitrary: fc.Arbitrary<T>,
+	numRuns: number,
+	check: (value: T) => Promise<void>
+): Promise<void> {
 	try {
-		await fc.assert(
-			fc.asyncProperty(arbitrary, check),
-			{ seed: FUZZ_SEED, numRuns, endOnFailure: true }
-		);
+		await fc.assert(fc.asyncProperty(arbitrary, check), { seed: FUZZ_SEED, numRuns, endOnFailure: true });
 	} catch (e) {
 		throw new Error(`fuzz failed with seed ${FUZZ_SEED} (rerun with FUZZ_SEED=${FUZZ_SEED}):\n${(e as Error).message}`);
 	}

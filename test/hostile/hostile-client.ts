@@ -1,7 +1,16 @@
 import nacl from 'tweetnacl';
 import WebSocket from 'ws';
 import { FRAME_HANDSHAKE, FrameOpener, handshakeFrame, sealFrame } from '#shared/protocol/frame';
-import { CHALLENGE, decodeHandshake, deriveSessionKeys, deviceProofBytes, encodeAuth, encodeHello, type Challenge, type Transcript } from '#shared/protocol/handshake';
+import {
+	CHALLENGE,
+	decodeHandshake,
+	deriveSessionKeys,
+	deviceProofBytes,
+	encodeAuth,
+	encodeHello,
+	type Challenge,
+	type Transcript
+} from '#shared/protocol/handshake';
 import { decodeMessage, encodeMessage, type AppMessage } from '#shared/protocol/messages';
 import type { DeviceIdentity } from '#shared/sync/device-channel';
 
@@ -24,7 +33,9 @@ export class HostileClient {
 			this.received.push(new Uint8Array(data));
 			this.notify();
 		});
-		this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => (this.notify(), resolve({ code, reason: reason.toString() }))));
+		this.closed = new Promise((resolve) =>
+			this.ws.on('close', (code, reason) => (this.notify(), resolve({ code, reason: reason.toString() })))
+		);
 	}
 
 	static async open(url: string): Promise<HostileClient> {
@@ -51,7 +62,10 @@ export class HostileClient {
 	}
 
 	/** Sends HELLO and reads the CHALLENGE (null if the server closed instead). */
-	async hello(deviceId: string, ephemeral = nacl.box.keyPair()): Promise<{ challenge: Challenge; ephemeral: nacl.BoxKeyPair } | null> {
+	async hello(
+		deviceId: string,
+		ephemeral = nacl.box.keyPair()
+	): Promise<{ challenge: Challenge; ephemeral: nacl.BoxKeyPair } | null> {
 		this.send(handshakeFrame(encodeHello({ deviceId, ephemeral: ephemeral.publicKey })));
 		const frame = await this.nextFrame();
 		const msg = frame && frame[0] === FRAME_HANDSHAKE ? decodeHandshake(frame.subarray(1)) : null;
@@ -67,7 +81,12 @@ export class HostileClient {
 		const hello = await this.hello(identity.deviceId);
 		if (!hello) return null;
 		await beforeAuth?.();
-		const transcript: Transcript = { deviceId: identity.deviceId, deviceEphemeral: hello.ephemeral.publicKey, serverEphemeral: hello.challenge.ephemeral, challenge: hello.challenge.challenge };
+		const transcript: Transcript = {
+			deviceId: identity.deviceId,
+			deviceEphemeral: hello.ephemeral.publicKey,
+			serverEphemeral: hello.challenge.ephemeral,
+			challenge: hello.challenge.challenge
+		};
 		const auth = encodeAuth(nacl.sign.detached(deviceProofBytes(transcript), identity.keys.sign.secretKey));
 		this.send(handshakeFrame(auth));
 		const keys = deriveSessionKeys({

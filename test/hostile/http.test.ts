@@ -10,9 +10,13 @@ import { issueEnrolmentCode } from '../helpers/server-process';
 import { startHostileServer, type Hostile } from './harness';
 import { postFrom, rawRequest } from './raw-http';
 
-const deviceKeys = () => ({ boxPublic: toB64(nacl.box.keyPair().publicKey), signPublic: toB64(nacl.sign.keyPair().publicKey) });
+const deviceKeys = () => ({
+	boxPublic: toB64(nacl.box.keyPair().publicKey),
+	signPublic: toB64(nacl.sign.keyPair().publicKey)
+});
 const errorCode = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
-const deviceCount = async (h: Hostile) => (await h.server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM devices')).rows[0]!.n;
+const deviceCount = async (h: Hostile) =>
+	(await h.server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM devices')).rows[0]!.n;
 
 describe('enrolment codes: reuse and guessing', () => {
 	let h: Hostile;
@@ -45,19 +49,39 @@ describe('enrolment codes: reuse and guessing', () => {
 		for (let i = 0; i < ENROL_FAILURE_BURST; i++) {
 			// Half guess the secret of a real enrolment, half probe random enrolment ids.
 			const enrolmentId = i % 2 ? valid.enrolmentId : crypto.randomUUID();
-			const r = await postFrom('127.0.0.3', h.url, '/api/enrol', { enrolmentId, secret: toB64(nacl.randomBytes(32)), ...deviceKeys() });
+			const r = await postFrom('127.0.0.3', h.url, '/api/enrol', {
+				enrolmentId,
+				secret: toB64(nacl.randomBytes(32)),
+				...deviceKeys()
+			});
 			guesses.push(`${r.status} ${errorCode(r.body)}`);
 		}
 		expect(guesses).toEqual(Array(ENROL_FAILURE_BURST).fill('404 ENROLMENT_UNKNOWN'));
-		const limited = await postFrom('127.0.0.3', h.url, '/api/enrol', { enrolmentId: valid.enrolmentId, secret: toB64(nacl.randomBytes(32)), ...deviceKeys() });
+		const limited = await postFrom('127.0.0.3', h.url, '/api/enrol', {
+			enrolmentId: valid.enrolmentId,
+			secret: toB64(nacl.randomBytes(32)),
+			...deviceKeys()
+		});
 		expect([limited.status, errorCode(limited.body)]).toEqual([429, 'RATE_LIMITED']);
 		// Once limited, even the right secret is not looked at, so it cannot confirm a guess.
-		const right = await postFrom('127.0.0.3', h.url, '/api/enrol', { enrolmentId: valid.enrolmentId, secret: valid.secret, ...deviceKeys() });
+		const right = await postFrom('127.0.0.3', h.url, '/api/enrol', {
+			enrolmentId: valid.enrolmentId,
+			secret: valid.secret,
+			...deviceKeys()
+		});
 		expect(right.status).toBe(429);
 		expect(await deviceCount(h)).toBe(devices);
 
 		// Everyone else: another address redeems the code, and enrolled devices keep syncing.
-		expect((await postFrom('127.0.0.4', h.url, '/api/enrol', { enrolmentId: valid.enrolmentId, secret: valid.secret, ...deviceKeys() })).status).toBe(201);
+		expect(
+			(
+				await postFrom('127.0.0.4', h.url, '/api/enrol', {
+					enrolmentId: valid.enrolmentId,
+					secret: valid.secret,
+					...deviceKeys()
+				})
+			).status
+		).toBe(201);
 		working.append(working.doseEvent());
 		working.start();
 		await working.until(() => working.count('receipted') === 1);
@@ -90,10 +114,18 @@ describe('HTTP: oversized bodies and hostile request targets', () => {
 		const devices = await deviceCount(h);
 		const big = JSON.stringify({ enrolmentId: 'x'.repeat(1024 * 1024) });
 		for (const path of ['/api/enrol', '/api/office/auth/login', '/api/admin/enrolments']) {
-			const sized = await rawRequest(h.url, `POST ${path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: ${big.length}`, big);
+			const sized = await rawRequest(
+				h.url,
+				`POST ${path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: ${big.length}`,
+				big
+			);
 			expect([path, sized.status, errorCode(sized.body)]).toEqual([path, 413, 'BODY_TOO_LARGE']);
 			// Chunked: the server cannot know the size up front and must stop reading at the limit.
-			const chunked = await rawRequest(h.url, `POST ${path} HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked`, `${big.length.toString(16)}\r\n${big}\r\n0\r\n\r\n`);
+			const chunked = await rawRequest(
+				h.url,
+				`POST ${path} HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked`,
+				`${big.length.toString(16)}\r\n${big}\r\n0\r\n\r\n`
+			);
 			expect([path, chunked.status, errorCode(chunked.body)]).toEqual([path, 413, 'BODY_TOO_LARGE']);
 		}
 		expect(await deviceCount(h)).toBe(devices);
@@ -131,13 +163,17 @@ describe('HTTP: oversized bodies and hostile request targets', () => {
 			// Either a refusal, or the app shell (client-side routes fall back to it): never the file.
 			expect(r.body, target).not.toContain(SECRET);
 			expect(r.body, target).not.toContain('root:x:0');
-			expect(r.status === 200 ? r.body : r.status, target).toSatisfy((v: unknown) => v === '<!doctype html><title>app shell</title>' || (typeof v === 'number' && v >= 400 && v < 500));
+			expect(r.status === 200 ? r.body : r.status, target).toSatisfy(
+				(v: unknown) =>
+					v === '<!doctype html><title>app shell</title>' || (typeof v === 'number' && v >= 400 && v < 500)
+			);
 		}
 		expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
 	});
 
 	it('survives a hostile request target on the WebSocket upgrade', async () => {
-		const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+		const upgrade =
+			'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 		for (const target of ['//', '/sync/../sync', '/%2e%2e/sync', 'http://[::1', '*']) {
 			await rawRequest(h.url, `GET ${target} HTTP/1.1\r\n${upgrade}`);
 		}

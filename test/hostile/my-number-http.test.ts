@@ -28,12 +28,21 @@ async function everyTable(): Promise<Record<string, number>> {
 		`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
 	);
 	const counts: Record<string, number> = {};
-	for (const { table_name } of tables) counts[table_name] = (await h.server.ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`)).rows[0]!.n;
+	for (const { table_name } of tables)
+		counts[table_name] = (
+			await h.server.ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}"`)
+		).rows[0]!.n;
 	return counts;
 }
 
 /** Every API route the app registers, as method and pattern. */
-const routes = () => [...new Set(h.server.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.includes('*')).map((r) => `${r.method} ${r.path}`))];
+const routes = () => [
+	...new Set(
+		h.server.app.routes
+			.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.includes('*'))
+			.map((r) => `${r.method} ${r.path}`)
+	)
+];
 const SOME_UUID = '01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f';
 
 async function refusal(res: Response): Promise<string> {
@@ -64,16 +73,36 @@ describe('a disguised My Number anywhere in an HTTP request is refused before ro
 					const path = pattern.replace(/:[a-zA-Z]+/g, (m) => (m === p ? encodeURIComponent(disguise) : SOME_UUID));
 					await expectRefused(`${route} ${p} #${i}`, await admin.request(path, { method, body }), 'path');
 				}
-				await expectRefused(`${route} query #${i}`, await admin.request(`${plain}?name=${encodeURIComponent(disguise)}`, { method, body }), 'query.name');
+				await expectRefused(
+					`${route} query #${i}`,
+					await admin.request(`${plain}?name=${encodeURIComponent(disguise)}`, { method, body }),
+					'query.name'
+				);
 				// The register upload's body is the CSV file itself, read cell by cell (next test).
 				if (method !== 'GET' && route !== 'POST /api/office/register/imports') {
-					await expectRefused(`${route} body #${i}`, await admin.request(plain, { method, body: { sites: [{ code: 'V001', name: disguise }] } }), 'body.sites.0.name');
+					await expectRefused(
+						`${route} body #${i}`,
+						await admin.request(plain, { method, body: { sites: [{ code: 'V001', name: disguise }] } }),
+						'body.sites.0.name'
+					);
 					// A route parses JSON whatever the content type says; so does the front door.
-					await expectRefused(`${route} text/plain body #${i}`, await admin.request(plain, { method, body: JSON.stringify({ note: disguise }), headers: { 'content-type': 'text/plain' } }), 'body.note');
+					await expectRefused(
+						`${route} text/plain body #${i}`,
+						await admin.request(plain, {
+							method,
+							body: JSON.stringify({ note: disguise }),
+							headers: { 'content-type': 'text/plain' }
+						}),
+						'body.note'
+					);
 				}
 			}
 			for (const [i, disguise] of ASCII_DISGUISES.entries()) {
-				await expectRefused(`${route} header #${i}`, await admin.request(plain, { method, body, headers: { 'x-file-name': disguise } }), 'header.x-file-name');
+				await expectRefused(
+					`${route} header #${i}`,
+					await admin.request(plain, { method, body, headers: { 'x-file-name': disguise } }),
+					'header.x-file-name'
+				);
 			}
 		}
 		// Without a session too: the door stands before the session check.
@@ -99,18 +128,39 @@ describe('a disguised My Number anywhere in an HTTP request is refused before ro
 			['/api/office/register/imports', '券番号,市町村コード,接種可能回数', '0000000001,131016,1-3'],
 			['/api/office/lots/import/preview', '製品,ロット番号,有効期限,納品先', 'comirnaty,FK7789,2030-12-31,V001'],
 			['/api/office/lots/import', '製品,ロット番号,有効期限,納品先', 'comirnaty,FK7789,2030-12-31,V001'],
-			['/api/office/products/import/preview', '製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日', 'x,x,x,x,,0.3,左上腕,筋肉内注射,3,21;90'],
-			['/api/office/products/import?basedOn=1', '製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日', 'x,x,x,x,,0.3,左上腕,筋肉内注射,3,21;90']
+			[
+				'/api/office/products/import/preview',
+				'製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日',
+				'x,x,x,x,,0.3,左上腕,筋肉内注射,3,21;90'
+			],
+			[
+				'/api/office/products/import?basedOn=1',
+				'製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日',
+				'x,x,x,x,,0.3,左上腕,筋肉内注射,3,21;90'
+			]
 		];
 		const wrong: string[] = [];
-		const auditBefore = (await h.server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]!.n;
+		const auditBefore = (await h.server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))
+			.rows[0]!.n;
 		for (const [path, header, good] of imports) {
 			const join = path.includes('?') ? '&' : '?';
 			for (const [i, disguise] of DISGUISES.entries()) {
 				const cell = `${header}\n${good}\n${good.replace(/^[^,]+/, `"${disguise}"`)}\n`;
-				const inCell = await refusal(await admin.request(`${path}${join}name=ok.csv`, { method: 'POST', body: cell, headers: { 'content-type': 'text/csv' } }));
+				const inCell = await refusal(
+					await admin.request(`${path}${join}name=ok.csv`, {
+						method: 'POST',
+						body: cell,
+						headers: { 'content-type': 'text/csv' }
+					})
+				);
 				if (inCell !== '400 MY_NUMBER') wrong.push(`${path} cell #${i}: ${inCell}`);
-				const named = await refusal(await admin.request(`${path}${join}name=${encodeURIComponent(`${disguise}.csv`)}`, { method: 'POST', body: `${header}\n${good}\n`, headers: { 'content-type': 'text/csv' } }));
+				const named = await refusal(
+					await admin.request(`${path}${join}name=${encodeURIComponent(`${disguise}.csv`)}`, {
+						method: 'POST',
+						body: `${header}\n${good}\n`,
+						headers: { 'content-type': 'text/csv' }
+					})
+				);
 				if (named !== '400 MY_NUMBER query.name') wrong.push(`${path} file name #${i}: ${named}`);
 			}
 		}

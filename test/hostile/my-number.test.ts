@@ -20,7 +20,10 @@ function leafPaths(value: unknown, prefix: string[] = []): string[][] {
 
 function withLeaf(value: Record<string, unknown>, path: string[], leaf: unknown): Record<string, unknown> {
 	const [head, ...rest] = path;
-	return { ...value, [head!]: rest.length === 0 ? leaf : withLeaf(value[head!] as Record<string, unknown>, rest, leaf) };
+	return {
+		...value,
+		[head!]: rest.length === 0 ? leaf : withLeaf(value[head!] as Record<string, unknown>, rest, leaf)
+	};
 }
 
 describe('a My Number in any field of any event type is refused with MY_NUMBER and kept nowhere', () => {
@@ -39,11 +42,22 @@ describe('a My Number in any field of any event type is refused with MY_NUMBER a
 		const own = { batch: d.batchFor(), device: d.identity.deviceId };
 		const dose = d.doseEvent() as DoseRecordEvent;
 		const { id: _i, batch: _b, device: _d, operator: _o, recordedAt: _r, ...record } = dose;
-		const at = { givenAt: dose.givenAt, recordedAt: dose.recordedAt, siteCode: dose.siteCode, municipality: dose.municipality };
+		const at = {
+			givenAt: dose.givenAt,
+			recordedAt: dose.recordedAt,
+			siteCode: dose.siteCode,
+			municipality: dose.municipality
+		};
 		return [
 			dose,
 			sampleNotVaccinated({ ...own, ...at, id: newId() }),
-			sampleCorrection({ ...own, id: newId(), recordedAt: dose.recordedAt, replaces: dose.id, record: record as never }),
+			sampleCorrection({
+				...own,
+				id: newId(),
+				recordedAt: dose.recordedAt,
+				replaces: dose.id,
+				record: record as never
+			}),
 			sampleVoid({ ...own, id: newId(), recordedAt: dose.recordedAt, replaces: dose.id }),
 			sampleBatchClose({ ...own, id: newId(), recordedAt: dose.recordedAt })
 		] as unknown as Record<string, unknown>[];
@@ -56,8 +70,12 @@ describe('a My Number in any field of any event type is refused with MY_NUMBER a
 		for (const ev of events()) {
 			expect(validateEvent(ev), String(ev.type)).toMatchObject({ ok: true });
 			for (const path of leafPaths(ev)) {
-				const leaves = typeof path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], ev) === 'number' ? [...WRITINGS, Number(DIGITS)] : WRITINGS;
-				for (const leaf of leaves) cases.push({ type: String(ev.type), path: path.join('.'), value: withLeaf(ev, path, leaf) });
+				const leaves =
+					typeof path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], ev) === 'number'
+						? [...WRITINGS, Number(DIGITS)]
+						: WRITINGS;
+				for (const leaf of leaves)
+					cases.push({ type: String(ev.type), path: path.join('.'), value: withLeaf(ev, path, leaf) });
 			}
 			cases.push({ type: String(ev.type), path: '(field name)', value: { ...ev, [DIGITS]: 'x' } });
 		}

@@ -9,7 +9,9 @@ export function rawRequest(url: string, head: string, body = ''): Promise<{ stat
 	const { hostname, port } = new URL(url);
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
-		const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n${body}`));
+		const socket = connect(Number(port), hostname, () =>
+			socket.write(`${head}\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n${body}`)
+		);
 		socket.on('data', (d: Buffer) => chunks.push(d));
 		socket.on('error', reject);
 		socket.on('close', () => {
@@ -21,15 +23,30 @@ export function rawRequest(url: string, head: string, body = ''): Promise<{ stat
 }
 
 /** A JSON POST from another loopback address (127.0.0.x), as a second client machine would. */
-export function postFrom(localAddress: string, url: string, path: string, json: unknown): Promise<{ status: number; body: string }> {
+export function postFrom(
+	localAddress: string,
+	url: string,
+	path: string,
+	json: unknown
+): Promise<{ status: number; body: string }> {
 	const { hostname, port } = new URL(url);
 	return new Promise((resolve, reject) => {
 		const payload = JSON.stringify(json);
-		const req = request({ host: hostname, port, path, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (d: Buffer) => chunks.push(d));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-		});
+		const req = request(
+			{
+				host: hostname,
+				port,
+				path,
+				method: 'POST',
+				localAddress,
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (d: Buffer) => chunks.push(d));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+			}
+		);
 		req.on('error', reject);
 		req.end(payload);
 	});

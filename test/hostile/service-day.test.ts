@@ -27,7 +27,11 @@ describe('service days in the future', () => {
 		const s = await sessionOf(h.url, d);
 		const update = (day: string) => {
 			const doc = new Y.Doc();
-			const ev = d.doseEvent({ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z` });
+			const ev = d.doseEvent({
+				batch: d.batchFor(day),
+				givenAt: `${day}T01:00:00.000Z`,
+				recordedAt: `${day}T01:00:30.000Z`
+			});
 			doc.getArray(BATCH_EVENTS).push([ev]);
 			return { ev, bytes: Y.encodeStateAsUpdate(doc), batch: d.batchFor(day) };
 		};
@@ -39,16 +43,23 @@ describe('service days in the future', () => {
 			expect(reply.type === MSG_REFUSED && reply.eventIds).toEqual([u.ev.id]);
 		}
 		expect(await h.counts()).toEqual(base);
-		expect((await h.server.ledger.db.query('SELECT 1 FROM batches WHERE service_day > $1', ['2026-11-23'])).rows).toEqual([]);
+		expect(
+			(await h.server.ledger.db.query('SELECT 1 FROM batches WHERE service_day > $1', ['2026-11-23'])).rows
+		).toEqual([]);
 
 		// The refusals are logged for the back office and become review-queue items, like any refusal.
-		const logged = await h.server.ledger.db.query<{ code: string; batch_id: string }>('SELECT code, batch_id FROM refused_updates WHERE device_id = $1 ORDER BY id', [d.identity.deviceId]);
+		const logged = await h.server.ledger.db.query<{ code: string; batch_id: string }>(
+			'SELECT code, batch_id FROM refused_updates WHERE device_id = $1 ORDER BY id',
+			[d.identity.deviceId]
+		);
 		expect(logged.rows.map((r) => r.code)).toEqual(['SERVICE_DAY_FUTURE', 'SERVICE_DAY_FUTURE', 'SERVICE_DAY_FUTURE']);
 		await h.server.reconciler.idle();
 		const items = await h.server.ledger.db.query<{ batch_id: string; details: { code: string } }>(
 			`SELECT batch_id, details FROM reconciliation_items WHERE reason = 'refused-update' AND status = 'open' ORDER BY id`
 		);
-		expect(items.rows.map((i) => [i.batch_id, i.details.code])).toEqual(logged.rows.map((r) => [r.batch_id, 'SERVICE_DAY_FUTURE']));
+		expect(items.rows.map((i) => [i.batch_id, i.details.code])).toEqual(
+			logged.rows.map((r) => [r.batch_id, 'SERVICE_DAY_FUTURE'])
+		);
 
 		// Tomorrow in Japan (a station whose clock runs a little ahead at midnight) and past days are accepted.
 		for (const day of ['2026-11-23', '2026-11-22', '2026-11-01']) {
@@ -58,7 +69,9 @@ describe('service days in the future', () => {
 		// The same day is accepted once the server's own date comes within a day of it.
 		nowMs = Date.parse('2026-11-23T00:00:00.000Z'); // 09:00 on 2026-11-23 in Japan
 		const later = update('2026-11-24');
-		expect(outcome(await sendSigned(s, later.batch, later.bytes, signUpdate(d, later.batch, later.bytes)))).toBe('RECEIPT');
+		expect(outcome(await sendSigned(s, later.batch, later.bytes, signUpdate(d, later.batch, later.bytes)))).toBe(
+			'RECEIPT'
+		);
 		expect(await h.counts()).toEqual({ updates: base.updates + 4, events: base.events + 4 });
 		s.client.close();
 		await h.expectServing();

@@ -19,11 +19,17 @@ export const signUpdate = (d: MemoryDevice, doc: string, update: Uint8Array, dev
 	nacl.sign.detached(updateSigningBytes(doc, deviceId, update), d.identity.keys.sign.secretKey);
 
 /** Sends a signed update and returns the server's answer to it: a receipt or a refusal. */
-export async function sendSigned(s: Session, doc: string, update: Uint8Array, signature: Uint8Array): Promise<AppMessage> {
+export async function sendSigned(
+	s: Session,
+	doc: string,
+	update: Uint8Array,
+	signature: Uint8Array
+): Promise<AppMessage> {
 	s.send({ type: MSG_SIGNED_SYNC, doc, kind: messageYjsSyncStep2, payload: update, signature });
 	const reply = await s.next((m) => m.type === MSG_RECEIPT || m.type === MSG_REFUSED);
 	if (!reply) throw new Error(`connection closed: ${JSON.stringify(await s.client.closed)}`);
 	return reply;
 }
 
-export const outcome = (m: AppMessage) => (m.type === MSG_REFUSED ? m.code : m.type === MSG_RECEIPT ? 'RECEIPT' : `unexpected ${m.type}`);
+export const outcome = (m: AppMessage) =>
+	m.type === MSG_REFUSED ? m.code : m.type === MSG_RECEIPT ? 'RECEIPT' : `unexpected ${m.type}`;

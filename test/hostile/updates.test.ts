@@ -42,7 +42,8 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 	});
 
 	const expectNothingStored = async () => expect(await h.counts()).toEqual(base);
-	const refusal = async (doc: string, update: Uint8Array, signature = signUpdate(d, doc, update)) => outcome(await sendSigned(s, doc, update, signature));
+	const refusal = async (doc: string, update: Uint8Array, signature = signUpdate(d, doc, update)) =>
+		outcome(await sendSigned(s, doc, update, signature));
 
 	it('a replayed update, in the same or a later session, after newer ones, is receipted and stored once', async () => {
 		const doc = new Y.Doc();
@@ -55,7 +56,10 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 		const again = await sendSigned(s, batch, updates[0]!, signUpdate(d, batch, updates[0]!));
 		expect(again).toMatchObject({ type: MSG_RECEIPT, eventCount: 2 });
 		const later = await sessionOf(h.url, d);
-		expect(await sendSigned(later, batch, updates[1]!, signUpdate(d, batch, updates[1]!))).toMatchObject({ type: MSG_RECEIPT, eventCount: 2 });
+		expect(await sendSigned(later, batch, updates[1]!, signUpdate(d, batch, updates[1]!))).toMatchObject({
+			type: MSG_RECEIPT,
+			eventCount: 2
+		});
 		later.client.close();
 		expect(await h.counts()).toEqual({ updates: base.updates + 2, events: base.events + 2 });
 	});
@@ -87,7 +91,9 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 			}),
 			fc.nat({ max: 63 }).map((n) => real.slice(0, n)),
 			fc.uint8Array({ minLength: 1, maxLength: 8 }).map((extra) => Uint8Array.from([...real, ...extra])),
-			fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => signUpdate(d, batch, Uint8Array.from([...update, ...bytes])))
+			fc
+				.uint8Array({ minLength: 1, maxLength: 64 })
+				.map((bytes) => signUpdate(d, batch, Uint8Array.from([...update, ...bytes])))
 		);
 		await fuzz(forged, 100, async (signature) => {
 			expect(await refusal(batch, update, signature)).toBe('BAD_SIGNATURE');
@@ -118,14 +124,45 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 		encoding.writeVarUint(e, 1);
 		const cases: [string, Uint8Array][] = [
 			['UPDATE_DELETES', encoding.toUint8Array(e)],
-			['UPDATE_SHAPE', craftUpdate([{ client: 991, clock: 0, parent: { client: item.id.client, clock: 0 }, values: [d.doseEvent()] }])],
-			['UPDATE_SHAPE', (() => { const o = new Y.Doc(); o.getMap('events2').set('x', d.doseEvent()); return Y.encodeStateAsUpdate(o); })()],
-			['UPDATE_SHAPE', (() => { const o = new Y.Doc(); o.getArray(BATCH_EVENTS).push([new Y.Map()]); return Y.encodeStateAsUpdate(o); })()],
+			[
+				'UPDATE_SHAPE',
+				craftUpdate([{ client: 991, clock: 0, parent: { client: item.id.client, clock: 0 }, values: [d.doseEvent()] }])
+			],
+			[
+				'UPDATE_SHAPE',
+				(() => {
+					const o = new Y.Doc();
+					o.getMap('events2').set('x', d.doseEvent());
+					return Y.encodeStateAsUpdate(o);
+				})()
+			],
+			[
+				'UPDATE_SHAPE',
+				(() => {
+					const o = new Y.Doc();
+					o.getArray(BATCH_EVENTS).push([new Y.Map()]);
+					return Y.encodeStateAsUpdate(o);
+				})()
+			],
 			['UPDATE_MISSING_BASE', craftUpdate([{ client: 992, clock: 5, parent: BATCH_EVENTS, values: [d.doseEvent()] }])],
 			['UPDATE_MALFORMED', nacl.randomBytes(40)],
 			['EVENT_NOT_OF_BATCH', appendUpdate([{ ...d.doseEvent(), device: newId() }])],
 			['EVENT_NOT_OF_BATCH', appendUpdate([d.doseEvent({ siteCode: 'V999' })])],
-			['EVENT_REPLACES_FOREIGN', appendUpdate([{ id: newId(), type: 'void', batch, device: d.identity.deviceId, operator: 'N001', recordedAt: first.recordedAt, replaces: newId(), reason: '二重登録' }])],
+			[
+				'EVENT_REPLACES_FOREIGN',
+				appendUpdate([
+					{
+						id: newId(),
+						type: 'void',
+						batch,
+						device: d.identity.deviceId,
+						operator: 'N001',
+						recordedAt: first.recordedAt,
+						replaces: newId(),
+						reason: '二重登録'
+					}
+				])
+			],
 			['EVENT_DUPLICATE_ID', appendUpdate([{ ...d.doseEvent(), id: first.id }])]
 		];
 		doc.getArray(BATCH_EVENTS).delete(0, 1);
@@ -138,11 +175,23 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 
 	it('a refused update leaves no trace: the same client and clock with valid content is then stored', async () => {
 		const batch = d.batchFor();
-		expect(await refusal(batch, craftUpdate([{ client: 4242, clock: 0, parent: BATCH_EVENTS, values: [{ ...d.doseEvent(), extra: 1 }] }]))).toBe('EVENT_SCHEMA');
+		expect(
+			await refusal(
+				batch,
+				craftUpdate([{ client: 4242, clock: 0, parent: BATCH_EVENTS, values: [{ ...d.doseEvent(), extra: 1 }] }])
+			)
+		).toBe('EVENT_SCHEMA');
 		const good = d.doseEvent({}, '0000000777');
 		const update = craftUpdate([{ client: 4242, clock: 0, parent: BATCH_EVENTS, values: [good] }]);
-		expect(await sendSigned(s, batch, update, signUpdate(d, batch, update))).toMatchObject({ type: MSG_RECEIPT, eventCount: 1 });
-		const rows = (await h.server.ledger.db.query<{ event_id: string }>('SELECT event_id FROM dose_events WHERE batch_id = $1', [batch])).rows;
+		expect(await sendSigned(s, batch, update, signUpdate(d, batch, update))).toMatchObject({
+			type: MSG_RECEIPT,
+			eventCount: 1
+		});
+		const rows = (
+			await h.server.ledger.db.query<{ event_id: string }>('SELECT event_id FROM dose_events WHERE batch_id = $1', [
+				batch
+			])
+		).rows;
 		expect(rows.map((r) => r.event_id)).toEqual([good.id]);
 		base = await h.counts();
 	});
@@ -185,7 +234,12 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 			// A field given any other JSON value.
 			fc.tuple(fc.constantFrom(...keys), fc.jsonValue()).map(([k, value]) => ({ ...valid, [k]: value })),
 			// A field that is not in the schema.
-			fc.tuple(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !keys.includes(k)), fc.jsonValue()).map(([k, value]) => ({ ...valid, [k]: value })),
+			fc
+				.tuple(
+					fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !keys.includes(k)),
+					fc.jsonValue()
+				)
+				.map(([k, value]) => ({ ...valid, [k]: value })),
 			// Not an object at all.
 			fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
 		);
@@ -194,7 +248,12 @@ describe('signed updates: replays, forgeries, deletions, other devices’ docume
 			// A mutation that happens to stay valid (another plausible operator code…) is not a case.
 			fc.pre(!checked.ok);
 			const first = checked.ok ? null : checked.errors[0]!.code;
-			const expected = first === 'MY_NUMBER' ? 'MY_NUMBER' : first?.startsWith('BATCH_') && first.endsWith('_MISMATCH') ? 'EVENT_NOT_OF_BATCH' : 'EVENT_SCHEMA';
+			const expected =
+				first === 'MY_NUMBER'
+					? 'MY_NUMBER'
+					: first?.startsWith('BATCH_') && first.endsWith('_MISMATCH')
+						? 'EVENT_NOT_OF_BATCH'
+						: 'EVENT_SCHEMA';
 			expect(await refusal(batch, appendUpdate([value]))).toBe(expected);
 		});
 		await expectNothingStored();

@@ -30,8 +30,12 @@ describe.each(BACKENDS)('dashboard figures (%s)', (backend) => {
 	});
 
 	it('counts synced doses per venue and JST hour and per lot, lists device lag and reports, and open items by reason', async () => {
-		const a = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'A' }, admin));
-		const b = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'B' }, admin));
+		const a = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'A' }, admin)
+		);
+		const b = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'B' }, admin)
+		);
 		const lot = (l: string) => ({ vaccine: { ...sampleDose().vaccine, expiry: '2099-12-31', lot: l } });
 		// 09:xx JST at V001 twice, 14:05 JST once; 00:30 JST (15:30 UTC the day before) at V002.
 		a.append(a.doseEvent({ ...given(jst('09:10')), ...lot('FK7789') }));
@@ -39,7 +43,15 @@ describe.each(BACKENDS)('dashboard figures (%s)', (backend) => {
 		a.append(a.doseEvent({ ...given(jst('14:05')), ...lot('GH1234') }));
 		const voided = a.doseEvent({ ...given(jst('15:00')), ...lot('GH1234') });
 		a.append(voided);
-		a.append(sampleVoid({ id: newId(), batch: a.batchFor(), device: a.identity.deviceId, replaces: voided.id, recordedAt: jst('15:10') }));
+		a.append(
+			sampleVoid({
+				id: newId(),
+				batch: a.batchFor(),
+				device: a.identity.deviceId,
+				replaces: voided.id,
+				recordedAt: jst('15:10')
+			})
+		);
 		b.append(b.doseEvent({ ...given(jst('00:30')), ...lot('FK7789') }));
 		// The day before and the day after (JST) are not today's.
 		b.append(b.doseEvent({ batch: b.batchFor('2026-11-21'), ...given('2026-11-21T14:59:00.000Z'), ...lot('FK7789') }));
@@ -87,9 +99,12 @@ describe.each(BACKENDS)('dashboard figures (%s)', (backend) => {
 			expect(d.lastSeenAt).not.toBeNull();
 			expect(d.lagSeconds).toBeGreaterThanOrEqual(0);
 		}
-		const tally = (items: Dashboard['openItemsByReason']) => items!.find((i) => i.reason === 'tally-mismatch')?.items ?? 0;
+		const tally = (items: Dashboard['openItemsByReason']) =>
+			items!.find((i) => i.reason === 'tally-mismatch')?.items ?? 0;
 		expect(tally(dash.openItemsByReason)).toBe(tally(openBefore) + 2);
-		expect(dash.openItemsByReason!.filter((i) => i.reason !== 'tally-mismatch')).toEqual(openBefore.filter((i) => i.reason !== 'tally-mismatch'));
+		expect(dash.openItemsByReason!.filter((i) => i.reason !== 'tally-mismatch')).toEqual(
+			openBefore.filter((i) => i.reason !== 'tally-mismatch')
+		);
 
 		// A revoked device is no longer among those the office waits for.
 		await admin.json('POST', `/api/admin/devices/${b.identity.deviceId}/revoke`);
@@ -111,7 +126,8 @@ describe.each(BACKENDS)('dashboard figures (%s)', (backend) => {
 	});
 
 	it('is for every back-office role, and nobody without a session', async () => {
-		for (const role of ['staff', 'supervisor'] as const) expect((await (await admin.createUser(role)).request('/api/office/dashboard')).status).toBe(200);
+		for (const role of ['staff', 'supervisor'] as const)
+			expect((await (await admin.createUser(role)).request('/api/office/dashboard')).status).toBe(200);
 		expect((await fetch(`${server.url}/api/office/dashboard`)).status).toBe(401);
 	});
 });

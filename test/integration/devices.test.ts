@@ -48,8 +48,13 @@ describe('device lifecycle: revoke and retire', () => {
 
 describe('venue view', () => {
 	it("shows each tablet the other tablets' doses of its site and day, live, read-only", async () => {
-		const [a, b] = [await MemoryDevice.enrol(await issueEnrolmentCode(server.url)), await MemoryDevice.enrol(await issueEnrolmentCode(server.url))];
-		const other = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'other site' }));
+		const [a, b] = [
+			await MemoryDevice.enrol(await issueEnrolmentCode(server.url)),
+			await MemoryDevice.enrol(await issueEnrolmentCode(server.url))
+		];
+		const other = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'other site' })
+		);
 		a.append(a.doseEvent({}, '0000000001'));
 		other.append(other.doseEvent({}, '0000000009'));
 		for (const d of [a, other]) d.start();
@@ -65,7 +70,12 @@ describe('venue view', () => {
 		a.append(a.doseEvent({}, '0000000002'));
 		await b.until(() => b.venueEvents().length === 2);
 		// Nothing of another site, and b's own batches are untouched.
-		expect(b.venueEvents().map((e) => e.ticketNumber).sort()).toEqual(['0000000001', '0000000002']);
+		expect(
+			b
+				.venueEvents()
+				.map((e) => e.ticketNumber)
+				.sort()
+		).toEqual(['0000000001', '0000000002']);
 		expect(b.docs.size).toBe(0);
 		for (const d of [a, b, other]) d.stop();
 	});

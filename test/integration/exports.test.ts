@@ -34,8 +34,22 @@ const jst = (hhmm: string) => `2026/11/22 ${hhmm}:00`;
 function shift(d: MemoryDevice, base: number) {
 	const ticket = (n: number) => String(base + n).padStart(10, '0');
 	const dose = (n: number, hhmm: string, over: Record<string, unknown> = {}) =>
-		d.doseEvent({ givenAt: at(hhmm), recordedAt: at(`${hhmm.slice(0, 3)}${String(Number(hhmm.slice(3)) + 1).padStart(2, '0')}`), ...over }, ticket(n)) as DoseRecordEvent;
-	const doses = [dose(1, '09:00'), dose(2, '09:10', { vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD0001', expiry: '2099-12-31', volumeMl: 0.5 } }), dose(3, '09:20'), dose(4, '09:30')];
+		d.doseEvent(
+			{
+				givenAt: at(hhmm),
+				recordedAt: at(`${hhmm.slice(0, 3)}${String(Number(hhmm.slice(3)) + 1).padStart(2, '0')}`),
+				...over
+			},
+			ticket(n)
+		) as DoseRecordEvent;
+	const doses = [
+		dose(1, '09:00'),
+		dose(2, '09:10', {
+			vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD0001', expiry: '2099-12-31', volumeMl: 0.5 }
+		}),
+		dose(3, '09:20'),
+		dose(4, '09:30')
+	];
 	const { deviceId, siteCode, municipality } = d.identity;
 	const notVaccinated = {
 		...sampleNotVaccinated(),
@@ -51,7 +65,14 @@ function shift(d: MemoryDevice, base: number) {
 		reasonNote: '体調不良〜様子見'
 	} as DoseEvent;
 	const common = { batch: d.batchFor(DAY), device: deviceId, operator: 'N001' };
-	const voided = { id: newId(), type: 'void', ...common, recordedAt: at('10:00'), replaces: doses[2]!.id, reason: '二重登録' } as DoseEvent;
+	const voided = {
+		id: newId(),
+		type: 'void',
+		...common,
+		recordedAt: at('10:00'),
+		replaces: doses[2]!.id,
+		reason: '二重登録'
+	} as DoseEvent;
 	const corrected = {
 		id: newId(),
 		type: 'correction',
@@ -75,10 +96,22 @@ const decodeSjis = (b: Buffer) => iconv.decode(b, 'cp932');
 const rowsOf = (text: string) => parse(text, { bom: false }) as string[][];
 
 /** The published VRS columns of one dose, in order (接種記録データの確認方法), written out here. */
-const PUBLISHED_DOSE_COLUMNS = ['接種履歴登録日時', '接種日', '券番号', '接種自治体コード', '接種会場名', '接種医師名', 'ワクチンメーカー', 'ワクチンロット番号'];
+const PUBLISHED_DOSE_COLUMNS = [
+	'接種履歴登録日時',
+	'接種日',
+	'券番号',
+	'接種自治体コード',
+	'接種会場名',
+	'接種医師名',
+	'ワクチンメーカー',
+	'ワクチンロット番号'
+];
 /** The catalogue's highest dose number (the built-in catalogue: 6). */
 const MAX_DOSE = 6;
-const PUBLISHED_HEADER = ['個別宛名番号', ...Array.from({ length: MAX_DOSE }, (_, i) => PUBLISHED_DOSE_COLUMNS.map((c) => `${i + 1}回目${c}`)).flat()];
+const PUBLISHED_HEADER = [
+	'個別宛名番号',
+	...Array.from({ length: MAX_DOSE }, (_, i) => PUBLISHED_DOSE_COLUMNS.map((c) => `${i + 1}回目${c}`)).flat()
+];
 
 /** One dose as the VRS file writes it: the eight published values. */
 interface VrsDose {
@@ -96,7 +129,9 @@ const vrsLine = (doses: Record<number, VrsDose>) => [
 	'',
 	...Array.from({ length: MAX_DOSE }, (_, i) => {
 		const d = doses[i + 1];
-		return d ? [d.registeredAt, d.date, d.ticket, d.municipality, d.site, d.doctor, d.maker, d.lot] : Array<string>(8).fill('');
+		return d
+			? [d.registeredAt, d.date, d.ticket, d.municipality, d.site, d.doctor, d.maker, d.lot]
+			: Array<string>(8).fill('');
 	}).flat()
 ];
 /** The whole file as a municipal system reads it: Shift_JIS, CRLF, nothing quoted (no field needs it). */
@@ -114,21 +149,39 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 	const devices: Record<'a' | 'b' | 'c', MemoryDevice> = {} as never;
 	const shifts: Record<'a' | 'b' | 'c', ReturnType<typeof shift>> = {} as never;
 
-	const setState = (batch: string, state: string) => server.ledger.db.query('UPDATE batches SET state = $2 WHERE id = $1', [batch, state]);
+	const setState = (batch: string, state: string) =>
+		server.ledger.db.query('UPDATE batches SET state = $2 WHERE id = $1', [batch, state]);
 	const states = async () =>
-		Object.fromEntries((await server.ledger.db.query<{ id: string; state: string }>('SELECT id, state FROM batches')).rows.map((r) => [r.id, r.state]));
-	const post = (as: OfficeClient, body: Record<string, unknown>) => as.request('/api/office/exports', { method: 'POST', body });
-	const exportCount = async () => (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM exports')).rows[0]!.n;
-	const errorOf = async (res: Response) => ((await res.json()) as { error: Record<string, unknown> & { code: string; message: string } }).error;
+		Object.fromEntries(
+			(await server.ledger.db.query<{ id: string; state: string }>('SELECT id, state FROM batches')).rows.map((r) => [
+				r.id,
+				r.state
+			])
+		);
+	const post = (as: OfficeClient, body: Record<string, unknown>) =>
+		as.request('/api/office/exports', { method: 'POST', body });
+	const exportCount = async () =>
+		(await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM exports')).rows[0]!.n;
+	const errorOf = async (res: Response) =>
+		((await res.json()) as { error: Record<string, unknown> & { code: string; message: string } }).error;
 	/** A device of its own at a site, and its doses synced (events made by `make` for that device). */
 	async function deviceWith(siteCode: string, make: (d: MemoryDevice) => DoseEvent[]) {
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: siteCode }, admin));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: siteCode }, admin)
+		);
 		const events = make(d);
 		await sync(d, events);
 		return { device: d, events };
 	}
 	/** A dose of `ticket` on `day` (given 10:00 JST, recorded 10:00:30), dose number n, of a municipality. */
-	const doseOn = (d: MemoryDevice, day: string, ticket: string, n: number, municipality = '131016', over: Record<string, unknown> = {}) =>
+	const doseOn = (
+		d: MemoryDevice,
+		day: string,
+		ticket: string,
+		n: number,
+		municipality = '131016',
+		over: Record<string, unknown> = {}
+	) =>
 		d.doseEvent(
 			{
 				batch: d.batchFor(day),
@@ -150,9 +203,15 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		admin = await OfficeClient.login(server.url);
 		supervisor = await admin.createUser('supervisor');
 		staff = await admin.createUser('staff');
-		devices.a = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'A' }, admin));
-		devices.b = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'B' }, admin));
-		devices.c = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'C' }, admin));
+		devices.a = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'A' }, admin)
+		);
+		devices.b = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V002', label: 'B' }, admin)
+		);
+		devices.c = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'C' }, admin)
+		);
 		shifts.a = shift(devices.a, 1000);
 		shifts.b = shift(devices.b, 2000);
 		shifts.c = shift(devices.c, 3000);
@@ -205,11 +264,16 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 			expect(await states()).toEqual(before);
 		}
 		expect(await exportCount()).toBe(0);
-		expect((await staff.request('/api/office/sites', { method: 'PUT', body: { code: 'V002', name: '吉田公民館' } })).status).toBe(200);
+		expect(
+			(await staff.request('/api/office/sites', { method: 'PUT', body: { code: 'V002', name: '吉田公民館' } })).status
+		).toBe(200);
 	});
 
 	it('keeps the per-dose list (接種一覧) as it was: one line per active dose, Shift_JIS, and marks the batches exported', async () => {
-		const pending = await supervisor.json<{ batches: { id: string; doses: number }[]; rows: number; missing: unknown }>('GET', '/api/office/exports/pending?layout=doses');
+		const pending = await supervisor.json<{ batches: { id: string; doses: number }[]; rows: number; missing: unknown }>(
+			'GET',
+			'/api/office/exports/pending?layout=doses'
+		);
 		expect(pending.batches.map((b) => b.id).sort()).toEqual([devices.a.batchFor(DAY), devices.b.batchFor(DAY)].sort());
 		expect(pending.rows).toBe(6);
 
@@ -217,7 +281,9 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toBe('text/csv; charset=Shift_JIS');
 		const fileName = '接種記録_接種一覧_20261122-20261122_SJIS.csv';
-		expect(res.headers.get('content-disposition')).toBe(`attachment; filename="vaccinations_doses_20261122-20261122_SJIS.csv"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+		expect(res.headers.get('content-disposition')).toBe(
+			`attachment; filename="vaccinations_doses_20261122-20261122_SJIS.csv"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+		);
 		const bytes = Buffer.from(await res.arrayBuffer());
 		const sha = createHash('sha256').update(bytes).digest('hex');
 		expect(res.headers.get('x-export-sha256')).toBe(sha);
@@ -239,7 +305,16 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 			const s = shifts[k];
 			const site = k === 'a' ? '中央体育館～第1会場' : '吉田公民館';
 			return [
-				[jst('09:01'), '2026/11/22', s.doses[0]!.ticketNumber, '131016', site, '髙橋 一郎', 'ファイザー', s.doses[0]!.vaccine.lot],
+				[
+					jst('09:01'),
+					'2026/11/22',
+					s.doses[0]!.ticketNumber,
+					'131016',
+					site,
+					'髙橋 一郎',
+					'ファイザー',
+					s.doses[0]!.vaccine.lot
+				],
 				[jst('09:11'), '2026/11/22', s.doses[1]!.ticketNumber, '131016', site, '髙橋 一郎', 'モデルナ', 'MD0001'],
 				[jst('09:31'), '2026/11/22', s.doses[3]!.ticketNumber, '131016', site, '髙橋 一郎', 'ファイザー', 'FIXED01']
 			];
@@ -251,10 +326,35 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		expect(s[devices.b.batchFor(DAY)]).toBe('exported');
 		expect(s[devices.c.batchFor(DAY)]).toBe('open');
 
-		const history = (await supervisor.json<{ exports: { id: string; layout: string; rows: number; sha256: string; createdBy: string; encoding: string; fileName: string; municipality: string | null }[] }>('GET', '/api/office/exports')).exports;
+		const history = (
+			await supervisor.json<{
+				exports: {
+					id: string;
+					layout: string;
+					rows: number;
+					sha256: string;
+					createdBy: string;
+					encoding: string;
+					fileName: string;
+					municipality: string | null;
+				}[];
+			}>('GET', '/api/office/exports')
+		).exports;
 		expect(history).toHaveLength(1);
-		expect(history[0]).toMatchObject({ layout: 'doses', rows: 6, sha256: sha, createdBy: supervisor.user.username, encoding: 'shift_jis', fileName, municipality: null });
-		const audit = (await server.ledger.db.query<{ action: string; target: string; detail: Record<string, unknown> | string }>("SELECT action, target, detail FROM audit_log WHERE action LIKE 'export.%'")).rows;
+		expect(history[0]).toMatchObject({
+			layout: 'doses',
+			rows: 6,
+			sha256: sha,
+			createdBy: supervisor.user.username,
+			encoding: 'shift_jis',
+			fileName,
+			municipality: null
+		});
+		const audit = (
+			await server.ledger.db.query<{ action: string; target: string; detail: Record<string, unknown> | string }>(
+				"SELECT action, target, detail FROM audit_log WHERE action LIKE 'export.%'"
+			)
+		).rows;
 		expect(audit).toHaveLength(1);
 		const detail = typeof audit[0]!.detail === 'string' ? JSON.parse(audit[0]!.detail) : audit[0]!.detail;
 		expect(audit[0]).toMatchObject({ action: 'export.doses', target: history[0]!.id });
@@ -272,22 +372,32 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 
 	it('writes the VRS ledger file as published: one line per ticket, byte for byte, from batches another layout already exported', async () => {
 		// Batches a and b went out in the dose list, never in a VRS file: they wait for it, with their lines.
-		const pending = await supervisor.json<{ batches: { id: string; state: string; municipalityDoses: number }[]; rows: number; municipality: string; home: string; municipalities: unknown[] }>(
-			'GET',
-			'/api/office/exports/pending?layout=vrs'
-		);
+		const pending = await supervisor.json<{
+			batches: { id: string; state: string; municipalityDoses: number }[];
+			rows: number;
+			municipality: string;
+			home: string;
+			municipalities: unknown[];
+		}>('GET', '/api/office/exports/pending?layout=vrs');
 		expect(pending.batches.map((b) => [b.id, b.state, b.municipalityDoses]).sort()).toEqual(
 			[
 				[devices.a.batchFor(DAY), 'exported', 3],
 				[devices.b.batchFor(DAY), 'exported', 3]
 			].sort()
 		);
-		expect(pending).toMatchObject({ rows: 6, municipality: '131016', home: '131016', municipalities: [{ code: '131016', lines: 6, batches: 2 }] });
+		expect(pending).toMatchObject({
+			rows: 6,
+			municipality: '131016',
+			home: '131016',
+			municipalities: [{ code: '131016', lines: 6, batches: 2 }]
+		});
 
 		const res = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis' });
 		expect(res.status).toBe(200);
 		const fileName = '接種記録_VRS形式_131016_20261122-20261122_SJIS.csv';
-		expect(res.headers.get('content-disposition')).toBe(`attachment; filename="vaccinations_vrs_131016_20261122-20261122_SJIS.csv"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+		expect(res.headers.get('content-disposition')).toBe(
+			`attachment; filename="vaccinations_vrs_131016_20261122-20261122_SJIS.csv"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+		);
 		expect(res.headers.get('x-export-rows')).toBe('6');
 		const bytes = Buffer.from(await res.arrayBuffer());
 
@@ -296,31 +406,79 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 			const s = shifts[k];
 			const site = k === 'a' ? '中央体育館～第1会場' : '吉田公民館';
 			const one = (d: DoseRecordEvent, registeredAt: string, maker: string, lot: string) =>
-				vrsLine({ 1: { registeredAt, date: '20261122', ticket: d.ticketNumber, municipality: '131016', site, doctor: '髙橋 一郎', maker, lot } });
-			return [one(s.doses[0]!, '20261122090100', 'ファイザー', s.doses[0]!.vaccine.lot), one(s.doses[1]!, '20261122091100', 'モデルナ', 'MD0001'), one(s.doses[3]!, '20261122093100', 'ファイザー', 'FIXED01')];
+				vrsLine({
+					1: {
+						registeredAt,
+						date: '20261122',
+						ticket: d.ticketNumber,
+						municipality: '131016',
+						site,
+						doctor: '髙橋 一郎',
+						maker,
+						lot
+					}
+				});
+			return [
+				one(s.doses[0]!, '20261122090100', 'ファイザー', s.doses[0]!.vaccine.lot),
+				one(s.doses[1]!, '20261122091100', 'モデルナ', 'MD0001'),
+				one(s.doses[3]!, '20261122093100', 'ファイザー', 'FIXED01')
+			];
 		});
 		const expected = vrsFile(lines);
 		expect(bytes.toString('hex')).toBe(expected.toString('hex'));
 		expect(decodeSjis(bytes).split('\r\n')[0]!.split(',')).toHaveLength(1 + 8 * MAX_DOSE);
 
-		const history = (await supervisor.json<{ exports: { id: string; layout: string; municipality: string | null; rows: number; fileName: string; reexport: boolean }[] }>('GET', '/api/office/exports')).exports;
+		const history = (
+			await supervisor.json<{
+				exports: {
+					id: string;
+					layout: string;
+					municipality: string | null;
+					rows: number;
+					fileName: string;
+					reexport: boolean;
+				}[];
+			}>('GET', '/api/office/exports')
+		).exports;
 		expect(history[0]).toMatchObject({ layout: 'vrs', municipality: '131016', rows: 6, fileName, reexport: false });
-		const audit = (await server.ledger.db.query<{ action: string; detail: Record<string, unknown> | string }>("SELECT action, detail FROM audit_log WHERE action = 'export.vrs'")).rows;
+		const audit = (
+			await server.ledger.db.query<{ action: string; detail: Record<string, unknown> | string }>(
+				"SELECT action, detail FROM audit_log WHERE action = 'export.vrs'"
+			)
+		).rows;
 		expect(audit).toHaveLength(1);
-		expect(typeof audit[0]!.detail === 'string' ? JSON.parse(audit[0]!.detail) : audit[0]!.detail).toMatchObject({ municipality: '131016', rows: 6, reexport: false });
+		expect(typeof audit[0]!.detail === 'string' ? JSON.parse(audit[0]!.detail) : audit[0]!.detail).toMatchObject({
+			municipality: '131016',
+			rows: 6,
+			reexport: false
+		});
 
 		// Both batches are now in a VRS file for 131016: nothing is left; the file downloads again byte for byte.
 		const none = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis' });
 		expect(none.status).toBe(409);
 		expect((await errorOf(none)).code).toBe('NOTHING_TO_EXPORT');
-		expect((await supervisor.json<{ batches: unknown[]; municipalities: unknown[] }>('GET', '/api/office/exports/pending?layout=vrs')).municipalities).toEqual([{ code: '131016', lines: 0, batches: 0 }]);
+		expect(
+			(
+				await supervisor.json<{ batches: unknown[]; municipalities: unknown[] }>(
+					'GET',
+					'/api/office/exports/pending?layout=vrs'
+				)
+			).municipalities
+		).toEqual([{ code: '131016', lines: 0, batches: 0 }]);
 		const again = await supervisor.request(`/api/office/exports/${history[0]!.id}/file`);
 		expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
 	});
 
 	it('re-exports explicitly in the full layout, UTF-8 with BOM, with every record and field', async () => {
 		await setState(devices.c.batchFor(DAY), 'approved');
-		const res = await post(supervisor, { layout: 'full', encoding: 'utf-8-bom', includeExported: true, siteCode: 'V001', from: DAY, to: DAY });
+		const res = await post(supervisor, {
+			layout: 'full',
+			encoding: 'utf-8-bom',
+			includeExported: true,
+			siteCode: 'V001',
+			from: DAY,
+			to: DAY
+		});
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toBe('text/csv; charset=UTF-8');
 		const bytes = Buffer.from(await res.arrayBuffer());
@@ -332,7 +490,9 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		const col = (row: string[], name: (typeof FULL_COLUMNS)[number]) => row[FULL_COLUMNS.indexOf(name)];
 		// Site V001 only: batches a (already exported) and c (approved); five records each.
 		expect(rows).toHaveLength(10);
-		expect(new Set(rows.map((r) => col(r, 'バッチID')))).toEqual(new Set([devices.a.batchFor(DAY), devices.c.batchFor(DAY)]));
+		expect(new Set(rows.map((r) => col(r, 'バッチID')))).toEqual(
+			new Set([devices.a.batchFor(DAY), devices.c.batchFor(DAY)])
+		);
 
 		const s = shifts.a;
 		const byRecord = new Map(rows.map((r) => [col(r, '記録ID'), r]));
@@ -377,27 +537,53 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 			操作者: 'N001'
 		});
 		const voided = byRecord.get(s.doses[2]!.id)!;
-		expect([col(voided, '状態'), col(voided, '版数'), col(voided, '現在の版のイベントID')]).toEqual(['取消', '2', s.doses[2]!.id]);
-		const corrected = byRecord.get(s.doses[3]!.id)!;
-		expect([col(corrected, '状態'), col(corrected, 'ワクチンロット番号'), col(corrected, '現在の版のイベントID'), col(corrected, '版数')]).toEqual(['有効', 'FIXED01', s.corrected.id, '2']);
-		const nv = byRecord.get(s.notVaccinated.id)!;
-		expect([col(nv, '結果'), col(nv, '接種不適当の理由'), col(nv, '理由の補足'), col(nv, 'ワクチンロット番号'), col(nv, '接種医師名'), col(nv, '他自治体')]).toEqual([
-			'接種不適当',
-			'その他（医師が不適当と判断）',
-			'体調不良〜様子見',
-			'',
-			'',
-			'1'
+		expect([col(voided, '状態'), col(voided, '版数'), col(voided, '現在の版のイベントID')]).toEqual([
+			'取消',
+			'2',
+			s.doses[2]!.id
 		]);
+		const corrected = byRecord.get(s.doses[3]!.id)!;
+		expect([
+			col(corrected, '状態'),
+			col(corrected, 'ワクチンロット番号'),
+			col(corrected, '現在の版のイベントID'),
+			col(corrected, '版数')
+		]).toEqual(['有効', 'FIXED01', s.corrected.id, '2']);
+		const nv = byRecord.get(s.notVaccinated.id)!;
+		expect([
+			col(nv, '結果'),
+			col(nv, '接種不適当の理由'),
+			col(nv, '理由の補足'),
+			col(nv, 'ワクチンロット番号'),
+			col(nv, '接種医師名'),
+			col(nv, '他自治体')
+		]).toEqual(['接種不適当', 'その他（医師が不適当と判断）', '体調不良〜様子見', '', '', '1']);
 
 		const st = await states();
 		expect(st[devices.c.batchFor(DAY)]).toBe('exported');
-		const history = (await supervisor.json<{ exports: { layout: string; reexport: boolean; rows: number; params: Record<string, unknown> }[] }>('GET', '/api/office/exports')).exports;
-		expect(history[0]).toMatchObject({ layout: 'full', reexport: true, rows: 10, params: { siteCode: 'V001', from: DAY, to: DAY, includeExported: true } });
-		const actions = (await server.ledger.db.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'export.%' ORDER BY seq")).rows.map((r) => r.action);
+		const history = (
+			await supervisor.json<{
+				exports: { layout: string; reexport: boolean; rows: number; params: Record<string, unknown> }[];
+			}>('GET', '/api/office/exports')
+		).exports;
+		expect(history[0]).toMatchObject({
+			layout: 'full',
+			reexport: true,
+			rows: 10,
+			params: { siteCode: 'V001', from: DAY, to: DAY, includeExported: true }
+		});
+		const actions = (
+			await server.ledger.db.query<{ action: string }>(
+				"SELECT action FROM audit_log WHERE action LIKE 'export.%' ORDER BY seq"
+			)
+		).rows.map((r) => r.action);
 		expect(actions).toEqual(['export.doses', 'export.download', 'export.vrs', 'export.download', 'export.full']);
 		// Batch c went out in 全項目 only: its doses still wait for the VRS file.
-		expect((await supervisor.json<{ batches: { id: string }[] }>('GET', '/api/office/exports/pending?layout=vrs')).batches.map((b) => b.id)).toEqual([devices.c.batchFor(DAY)]);
+		expect(
+			(
+				await supervisor.json<{ batches: { id: string }[] }>('GET', '/api/office/exports/pending?layout=vrs')
+			).batches.map((b) => b.id)
+		).toEqual([devices.c.batchFor(DAY)]);
 	});
 
 	it('puts another municipality’s tickets in that municipality’s own file, each line a snapshot of the ticket’s doses', async () => {
@@ -407,14 +593,24 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		const { device: o, events } = await deviceWith('V003', (d) => [
 			doseOn(d, day1, '0000005001', 1),
 			doseOn(d, day1, '0000005002', 1, '131041'),
-			doseOn(d, day1, '0000005003', 1, '131041', { vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD0501', expiry: '2099-12-31', volumeMl: 0.5 } }),
-			doseOn(d, day2, '0000005002', 2, '131041', { givenAt: `${day2}T05:30:00.000Z`, recordedAt: `${day2}T05:31:02.000Z` }),
+			doseOn(d, day1, '0000005003', 1, '131041', {
+				vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD0501', expiry: '2099-12-31', volumeMl: 0.5 }
+			}),
+			doseOn(d, day2, '0000005002', 2, '131041', {
+				givenAt: `${day2}T05:30:00.000Z`,
+				recordedAt: `${day2}T05:31:02.000Z`
+			}),
 			doseOn(d, day2, '0000005001', 2, '131016', { vaccinatingDoctor: 'D001' })
 		]);
 		const [b1, b2] = [o.batchFor(day1), o.batchFor(day2)];
 		await setState(b1, 'approved');
 
-		type Pending = { batches: { id: string; state: string; municipalityDoses: number }[]; rows: number; municipality: string; municipalities: { code: string; lines: number; batches: number }[] };
+		type Pending = {
+			batches: { id: string; state: string; municipalityDoses: number }[];
+			rows: number;
+			municipality: string;
+			municipalities: { code: string; lines: number; batches: number }[];
+		};
 		const p1 = await supervisor.json<Pending>('GET', `/api/office/exports/pending?layout=vrs&${range}`);
 		expect(p1.batches.map((b) => [b.id, b.state, b.municipalityDoses])).toEqual([[b1, 'approved', 1]]);
 		expect(p1.rows).toBe(1);
@@ -427,12 +623,24 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		const first = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day1, to: day2 });
 		expect(first.status).toBe(200);
 		const reg1 = '20261118100030';
-		const dose1 = { registeredAt: reg1, date: '20261118', ticket: '0000005001', municipality: '131016', site: '北部保健センター', doctor: '髙橋 一郎', maker: 'ファイザー', lot: 'FA1234' };
+		const dose1 = {
+			registeredAt: reg1,
+			date: '20261118',
+			ticket: '0000005001',
+			municipality: '131016',
+			site: '北部保健センター',
+			doctor: '髙橋 一郎',
+			maker: 'ファイザー',
+			lot: 'FA1234'
+		};
 		expect(Buffer.from(await first.arrayBuffer()).equals(vrsFile([vrsLine({ 1: dose1 })]))).toBe(true);
 		expect((await states())[b1]).toBe('exported');
 
 		// Batch 1 is exported, yet its two tickets of 131041 still wait for 131041's file.
-		const p2 = await supervisor.json<Pending>('GET', `/api/office/exports/pending?layout=vrs&${range}&municipality=131041`);
+		const p2 = await supervisor.json<Pending>(
+			'GET',
+			`/api/office/exports/pending?layout=vrs&${range}&municipality=131041`
+		);
 		expect(p2.batches.map((b) => [b.id, b.state, b.municipalityDoses])).toEqual([[b1, 'exported', 2]]);
 		expect(p2.municipality).toBe('131041');
 		expect(p2.municipalities).toEqual([
@@ -474,61 +682,159 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		expect(fields).toEqual(expectedFields);
 
 		// 131041's own file: both batches (exported by now), its two tickets, its own code in 接種自治体コード.
-		const other = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day1, to: day2, municipality: '131041' });
+		const other = await post(supervisor, {
+			layout: 'vrs',
+			encoding: 'shift_jis',
+			from: day1,
+			to: day2,
+			municipality: '131041'
+		});
 		expect(other.status).toBe(200);
 		const fileName = '接種記録_VRS形式_131041_20261118-20261119_SJIS.csv';
-		expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(other.headers.get('content-disposition')!)![1]!)).toBe(fileName);
+		expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(other.headers.get('content-disposition')!)![1]!)).toBe(
+			fileName
+		);
 		const otherRows = rowsOf(decodeSjis(Buffer.from(await other.arrayBuffer())));
 		const site = '北部保健センター';
 		expect(otherRows).toEqual([
 			PUBLISHED_HEADER,
 			vrsLine({
-				1: { registeredAt: reg1, date: '20261118', ticket: '0000005002', municipality: '131041', site, doctor: '髙橋 一郎', maker: 'ファイザー', lot: 'FA1234' },
-				2: { registeredAt: '20261119143102', date: '20261119', ticket: '0000005002', municipality: '131041', site, doctor: '髙橋 一郎', maker: 'ファイザー', lot: 'FA1234' }
+				1: {
+					registeredAt: reg1,
+					date: '20261118',
+					ticket: '0000005002',
+					municipality: '131041',
+					site,
+					doctor: '髙橋 一郎',
+					maker: 'ファイザー',
+					lot: 'FA1234'
+				},
+				2: {
+					registeredAt: '20261119143102',
+					date: '20261119',
+					ticket: '0000005002',
+					municipality: '131041',
+					site,
+					doctor: '髙橋 一郎',
+					maker: 'ファイザー',
+					lot: 'FA1234'
+				}
 			}),
-			vrsLine({ 1: { registeredAt: reg1, date: '20261118', ticket: '0000005003', municipality: '131041', site, doctor: '髙橋 一郎', maker: 'モデルナ', lot: 'MD0501' } })
+			vrsLine({
+				1: {
+					registeredAt: reg1,
+					date: '20261118',
+					ticket: '0000005003',
+					municipality: '131041',
+					site,
+					doctor: '髙橋 一郎',
+					maker: 'モデルナ',
+					lot: 'MD0501'
+				}
+			})
 		]);
-		const history = (await supervisor.json<{ exports: { layout: string; municipality: string; batchIds: string[]; rows: number; reexport: boolean; params: Record<string, unknown> }[] }>('GET', '/api/office/exports')).exports;
-		expect(history[0]).toMatchObject({ layout: 'vrs', municipality: '131041', rows: 2, reexport: false, params: { municipality: '131041', from: day1, to: day2 } });
+		const history = (
+			await supervisor.json<{
+				exports: {
+					layout: string;
+					municipality: string;
+					batchIds: string[];
+					rows: number;
+					reexport: boolean;
+					params: Record<string, unknown>;
+				}[];
+			}>('GET', '/api/office/exports')
+		).exports;
+		expect(history[0]).toMatchObject({
+			layout: 'vrs',
+			municipality: '131041',
+			rows: 2,
+			reexport: false,
+			params: { municipality: '131041', from: day1, to: day2 }
+		});
 		expect(history[0]!.batchIds.sort()).toEqual([b1, b2].sort());
-		expect((await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day1, to: day2, municipality: '131041' })).status).toBe(409);
+		expect(
+			(await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day1, to: day2, municipality: '131041' }))
+				.status
+		).toBe(409);
 
 		// An explicit re-export for 131041 writes the same lines again, marked as a re-export.
-		const re = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day1, to: day2, municipality: '131041', includeExported: true });
+		const re = await post(supervisor, {
+			layout: 'vrs',
+			encoding: 'shift_jis',
+			from: day1,
+			to: day2,
+			municipality: '131041',
+			includeExported: true
+		});
 		expect(re.status).toBe(200);
 		expect(rowsOf(decodeSjis(Buffer.from(await re.arrayBuffer())))).toEqual(otherRows);
-		expect((await supervisor.json<{ exports: { reexport: boolean }[] }>('GET', '/api/office/exports')).exports[0]!.reexport).toBe(true);
+		expect(
+			(await supervisor.json<{ exports: { reexport: boolean }[] }>('GET', '/api/office/exports')).exports[0]!.reexport
+		).toBe(true);
 		expect(events).toHaveLength(5);
 	});
 
 	it('refuses a ticket with two active doses of one dose number, naming both, and changes nothing', async () => {
 		const day = '2026-11-17';
-		const { device: d, events } = await deviceWith('V001', (dev) => [doseOn(dev, day, '0000006001', 1), doseOn(dev, day, '0000006001', 1, '131016', { givenAt: `${day}T02:00:00.000Z`, recordedAt: `${day}T02:00:30.000Z` }), doseOn(dev, day, '0000006002', 1)]);
+		const { device: d, events } = await deviceWith('V001', (dev) => [
+			doseOn(dev, day, '0000006001', 1),
+			doseOn(dev, day, '0000006001', 1, '131016', {
+				givenAt: `${day}T02:00:00.000Z`,
+				recordedAt: `${day}T02:00:30.000Z`
+			}),
+			doseOn(dev, day, '0000006002', 1)
+		]);
 		await setState(d.batchFor(day), 'approved');
 		const before = [await states(), await exportCount()];
 		const res = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day, to: day });
 		expect(res.status).toBe(409);
 		const error = await errorOf(res);
-		expect(error).toMatchObject({ code: 'DUPLICATE_DOSE', municipality: '131016', ticketNumber: '0000006001', doseNumber: 1, recordIds: [events[0]!.id, events[1]!.id].sort() });
+		expect(error).toMatchObject({
+			code: 'DUPLICATE_DOSE',
+			municipality: '131016',
+			ticketNumber: '0000006001',
+			doseNumber: 1,
+			recordIds: [events[0]!.id, events[1]!.id].sort()
+		});
 		expect(error.message).toContain('131016-0000006001 の1回目');
 		expect(error.message).toContain('照合キュー');
 		expect([await states(), await exportCount()]).toEqual(before);
 		// The dose list has a line per dose and is not concerned.
-		expect((await supervisor.json<{ rows: number }>('GET', `/api/office/exports/pending?layout=doses&from=${day}&to=${day}`)).rows).toBe(3);
+		expect(
+			(await supervisor.json<{ rows: number }>('GET', `/api/office/exports/pending?layout=doses&from=${day}&to=${day}`))
+				.rows
+		).toBe(3);
 
 		// Resolved (one voided): the file is written.
-		const voidEvent = { id: newId(), type: 'void', batch: d.batchFor(day), device: d.identity.deviceId, operator: 'N001', recordedAt: `${day}T03:00:00.000Z`, replaces: events[1]!.id, reason: '二重登録' } as DoseEvent;
+		const voidEvent = {
+			id: newId(),
+			type: 'void',
+			batch: d.batchFor(day),
+			device: d.identity.deviceId,
+			operator: 'N001',
+			recordedAt: `${day}T03:00:00.000Z`,
+			replaces: events[1]!.id,
+			reason: '二重登録'
+		} as DoseEvent;
 		await sync(d, [voidEvent]);
 		const ok = await post(supervisor, { layout: 'vrs', encoding: 'shift_jis', from: day, to: day });
 		expect(ok.status).toBe(200);
-		expect(rowsOf(decodeSjis(Buffer.from(await ok.arrayBuffer()))).map((r) => r[3])).toEqual(['1回目券番号', '0000006001', '0000006002']);
+		expect(rowsOf(decodeSjis(Buffer.from(await ok.arrayBuffer()))).map((r) => r[3])).toEqual([
+			'1回目券番号',
+			'0000006001',
+			'0000006002'
+		]);
 	});
 
 	it('refuses a text longer than its VRS column by line and column, naming the master to fix, before writing anything', async () => {
 		const day = '2026-11-16';
 		await staff.json('PUT', '/api/office/doctors', { code: 'D021', name: '医'.repeat(21) });
 		await staff.json('PUT', '/api/office/sites', { code: 'V030', name: '会'.repeat(30) });
-		const { device: d } = await deviceWith('V030', (dev) => [doseOn(dev, day, '0000007001', 1), doseOn(dev, day, '0000007002', 1, '131016', { vaccinatingDoctor: 'D021' })]);
+		const { device: d } = await deviceWith('V030', (dev) => [
+			doseOn(dev, day, '0000007001', 1),
+			doseOn(dev, day, '0000007002', 1, '131016', { vaccinatingDoctor: 'D021' })
+		]);
 		await setState(d.batchFor(day), 'approved');
 		const before = [await states(), await exportCount()];
 		for (const encoding of ['shift_jis', 'utf-8-bom']) {
@@ -536,8 +842,17 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 			expect(res.status).toBe(422);
 			const error = await errorOf(res);
 			// Line 3: the header is line 1, ticket 7001 line 2; a 30-character site name is within its limit.
-			expect(error).toMatchObject({ code: 'TOO_LONG', line: 3, column: '1回目接種医師名', length: 21, limit: 20, source: { kind: 'doctor', code: 'D021' } });
-			expect(error.message).toBe('3行目「1回目接種医師名」は21文字で、VRS形式の上限（20文字）を超えています。「会場・医師」画面の「医師の氏名」で D021 の氏名を20文字以内にしてください。');
+			expect(error).toMatchObject({
+				code: 'TOO_LONG',
+				line: 3,
+				column: '1回目接種医師名',
+				length: 21,
+				limit: 20,
+				source: { kind: 'doctor', code: 'D021' }
+			});
+			expect(error.message).toBe(
+				'3行目「1回目接種医師名」は21文字で、VRS形式の上限（20文字）を超えています。「会場・医師」画面の「医師の氏名」で D021 の氏名を20文字以内にしてください。'
+			);
 		}
 		expect([await states(), await exportCount()]).toEqual(before);
 
@@ -554,33 +869,65 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 
 	it('exports a batch approved through the reconciliation workflow (close, run, accept, check, approve)', async () => {
 		const day = '2026-11-21';
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'W' }, admin));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'W' }, admin)
+		);
 		const batch = d.batchFor(day);
-		const doses = ['0000009001', '0000009002'].map((t, i) => d.doseEvent({ batch, givenAt: `${day}T0${i + 1}:00:00.000Z`, recordedAt: `${day}T0${i + 1}:00:30.000Z` }, t));
-		const close = { id: newId(), type: 'batch-close', batch, device: d.identity.deviceId, operator: 'N001', recordedAt: `${day}T08:00:00.000Z`, paperTally: 2 } as DoseEvent;
+		const doses = ['0000009001', '0000009002'].map((t, i) =>
+			d.doseEvent({ batch, givenAt: `${day}T0${i + 1}:00:00.000Z`, recordedAt: `${day}T0${i + 1}:00:30.000Z` }, t)
+		);
+		const close = {
+			id: newId(),
+			type: 'batch-close',
+			batch,
+			device: d.identity.deviceId,
+			operator: 'N001',
+			recordedAt: `${day}T08:00:00.000Z`,
+			paperTally: 2
+		} as DoseEvent;
 		await sync(d, [...doses, close]);
 		await staff.json('POST', '/api/office/reconciliation/run');
 		// Whatever the rules found (no register imported, lots not in the master…) is reviewed and accepted.
-		const items = (await staff.json<{ items: { id: number }[] }>('GET', `/api/office/reconciliation/items?status=open&batch=${encodeURIComponent(batch)}`)).items;
-		for (const item of items) await staff.json('POST', `/api/office/reconciliation/items/${item.id}/accept`, { note: '確認済み' });
+		const items = (
+			await staff.json<{ items: { id: number }[] }>(
+				'GET',
+				`/api/office/reconciliation/items?status=open&batch=${encodeURIComponent(batch)}`
+			)
+		).items;
+		for (const item of items)
+			await staff.json('POST', `/api/office/reconciliation/items/${item.id}/accept`, { note: '確認済み' });
 		const path = `/api/office/batches/${d.identity.deviceId}/V001/${day}`;
 		await staff.json('POST', `${path}/check`);
 		expect((await supervisor.request(`/api/office/exports/pending?from=${day}&to=${day}`)).ok).toBe(true);
-		expect((await supervisor.json<{ batches: unknown[] }>('GET', `/api/office/exports/pending?from=${day}&to=${day}`)).batches).toEqual([]);
+		expect(
+			(await supervisor.json<{ batches: unknown[] }>('GET', `/api/office/exports/pending?from=${day}&to=${day}`))
+				.batches
+		).toEqual([]);
 		await supervisor.json('POST', `${path}/approve`);
 
 		const res = await post(supervisor, { layout: 'vrs', encoding: 'utf-8-bom', from: day, to: day });
 		expect(res.status).toBe(200);
-		const [, ...rows] = rowsOf(Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8'));
+		const [, ...rows] = rowsOf(
+			Buffer.from(await res.arrayBuffer())
+				.subarray(3)
+				.toString('utf8')
+		);
 		expect(rows.map((r) => r[3])).toEqual(['0000009001', '0000009002']);
 		expect((await supervisor.json<{ batch: { state: string } }>('GET', path)).batch.state).toBe('exported');
 	});
 
 	it('refuses bad requests with specific codes', async () => {
-		const bad = async (body: unknown) => ((await (await supervisor.request('/api/office/exports', { method: 'POST', body })).json()) as { error: { code: string } }).error.code;
+		const bad = async (body: unknown) =>
+			(
+				(await (await supervisor.request('/api/office/exports', { method: 'POST', body })).json()) as {
+					error: { code: string };
+				}
+			).error.code;
 		expect(await bad({ layout: 'csv', encoding: 'shift_jis' })).toBe('BAD_REQUEST');
 		expect(await bad({ layout: 'vrs', encoding: 'utf-16' })).toBe('BAD_REQUEST');
-		expect(await bad({ layout: 'vrs', encoding: 'shift_jis', from: '2026-11-23', to: '2026-11-22' })).toBe('BAD_REQUEST');
+		expect(await bad({ layout: 'vrs', encoding: 'shift_jis', from: '2026-11-23', to: '2026-11-22' })).toBe(
+			'BAD_REQUEST'
+		);
 		expect(await bad({ layout: 'vrs', encoding: 'shift_jis', siteCode: '123456789018' })).toBe('MY_NUMBER');
 		// A municipality code with a wrong check digit, or a municipality for a layout that has none.
 		expect(await bad({ layout: 'vrs', encoding: 'shift_jis', municipality: '131017' })).toBe('BAD_REQUEST');
@@ -588,7 +935,9 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		expect((await supervisor.request('/api/office/exports/pending?layout=vrs&municipality=13101')).status).toBe(400);
 		expect((await supervisor.request('/api/office/exports/pending?layout=full&municipality=131016')).status).toBe(400);
 		expect((await supervisor.request('/api/office/exports/not-a-uuid/file')).status).toBe(400);
-		expect((await supervisor.request('/api/office/exports/01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/file')).status).toBe(404);
+		expect((await supervisor.request('/api/office/exports/01936f4e-1c2a-7b3d-8e4f-5a6b7c8d9e0f/file')).status).toBe(
+			404
+		);
 	});
 });
 
@@ -600,14 +949,27 @@ describe.each(BACKENDS)('exports made before the VRS ledger layout, on %s', (bac
 			// The schema as it was (migrations up to 0014), with one per-dose file stored as 'vrs' and one 'full'.
 			await migrate(db, { upTo: 14 });
 			const user = newId();
-			await db.query(`INSERT INTO office_users (id, username, display_name, role, password_hash) VALUES ($1, 'chief', '責任者', 'supervisor', 'x')`, [user]);
-			const old = iconv.encode('接種履歴登録日時,接種日,券番号,接種自治体コード,接種会場名,接種医師名,ワクチンメーカー,ワクチンロット番号\r\n2026/11/22 09:01:00,2026/11/22,0000001001,131016,市民体育館,髙橋 一郎,ファイザー,FA1234\r\n', 'cp932');
+			await db.query(
+				`INSERT INTO office_users (id, username, display_name, role, password_hash) VALUES ($1, 'chief', '責任者', 'supervisor', 'x')`,
+				[user]
+			);
+			const old = iconv.encode(
+				'接種履歴登録日時,接種日,券番号,接種自治体コード,接種会場名,接種医師名,ワクチンメーカー,ワクチンロット番号\r\n2026/11/22 09:01:00,2026/11/22,0000001001,131016,市民体育館,髙橋 一郎,ファイザー,FA1234\r\n',
+				'cp932'
+			);
 			const ids = [newId(), newId()];
 			for (const [i, layout] of (['vrs', 'full'] as const).entries()) {
 				await db.query(
 					`INSERT INTO exports (id, layout, encoding, params, reexport, batch_ids, row_count, file_name, file_sha256, file, created_by, created_by_name)
 					 VALUES ($1, $2, 'shift_jis', '{}', false, '["b"]', 1, $3, $4, $5, $6, 'chief')`,
-					[ids[i], layout, `接種記録_${layout === 'vrs' ? 'VRS形式' : '全項目'}_20261122-20261122_SJIS.csv`, createHash('sha256').update(old).digest(), old, user]
+					[
+						ids[i],
+						layout,
+						`接種記録_${layout === 'vrs' ? 'VRS形式' : '全項目'}_20261122-20261122_SJIS.csv`,
+						createHash('sha256').update(old).digest(),
+						old,
+						user
+					]
 				);
 			}
 			// 0015 relabels them; later migrations follow it.
@@ -622,9 +984,15 @@ describe.each(BACKENDS)('exports made before the VRS ledger layout, on %s', (bac
 			);
 			const got = await downloadExport(db, ids[0]!, { id: user, name: 'chief' });
 			expect(got!.file.equals(old)).toBe(true);
-			expect(got!.summary).toMatchObject({ layout: 'doses', fileName: '接種記録_VRS形式_20261122-20261122_SJIS.csv', sha256: createHash('sha256').update(old).digest('hex') });
+			expect(got!.summary).toMatchObject({
+				layout: 'doses',
+				fileName: '接種記録_VRS形式_20261122-20261122_SJIS.csv',
+				sha256: createHash('sha256').update(old).digest('hex')
+			});
 			// Still append-only after the relabelling, and a VRS row needs its municipality.
-			await expect(db.query("UPDATE exports SET layout = 'full' WHERE id = $1", [ids[0]])).rejects.toThrow(/append-only/);
+			await expect(db.query("UPDATE exports SET layout = 'full' WHERE id = $1", [ids[0]])).rejects.toThrow(
+				/append-only/
+			);
 			await expect(
 				db.query(
 					`INSERT INTO exports (id, layout, encoding, params, reexport, batch_ids, row_count, file_name, file_sha256, file, created_by, created_by_name)

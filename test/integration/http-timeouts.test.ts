@@ -14,7 +14,9 @@ function rawClient(url: string) {
 	socket.on('error', () => undefined);
 	const opened = performance.now();
 	const closed = new Promise<{ afterMs: number; text: string }>((resolve) =>
-		socket.on('close', () => resolve({ afterMs: performance.now() - opened, text: Buffer.concat(received).toString('latin1') }))
+		socket.on('close', () =>
+			resolve({ afterMs: performance.now() - opened, text: Buffer.concat(received).toString('latin1') })
+		)
 	);
 	return { socket, closed, ready: new Promise<void>((resolve) => socket.once('connect', () => resolve())) };
 }
@@ -41,7 +43,11 @@ describe('HTTP time bounds', () => {
 	let admin: OfficeClient;
 	const host = () => new URL(server.url).host;
 	beforeAll(async () => {
-		server = await startTestServer({ HTTP_HEADERS_TIMEOUT_SECONDS: '1', HTTP_REQUEST_TIMEOUT_SECONDS: '2', HTTP_UPLOAD_TIMEOUT_SECONDS: '3' });
+		server = await startTestServer({
+			HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+			HTTP_REQUEST_TIMEOUT_SECONDS: '2',
+			HTTP_UPLOAD_TIMEOUT_SECONDS: '3'
+		});
 		admin = await OfficeClient.login(server.url);
 	});
 	afterAll(async () => {

@@ -15,9 +15,17 @@ describe('HTTP API: health and enrolment', () => {
 	});
 
 	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-		fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-	const asAdmin = async (path: string, body: unknown) => (await OfficeClient.login(server.url)).request(path, { method: 'POST', body });
-	const deviceKeys = () => ({ boxPublic: toB64(nacl.box.keyPair().publicKey), signPublic: toB64(nacl.sign.keyPair().publicKey) });
+		fetch(`${server.url}${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: typeof body === 'string' ? body : JSON.stringify(body)
+		});
+	const asAdmin = async (path: string, body: unknown) =>
+		(await OfficeClient.login(server.url)).request(path, { method: 'POST', body });
+	const deviceKeys = () => ({
+		boxPublic: toB64(nacl.box.keyPair().publicKey),
+		signPublic: toB64(nacl.sign.keyPair().publicKey)
+	});
 
 	it('answers /healthz once the ledger is open', async () => {
 		const res = await fetch(`${server.url}/healthz`);
@@ -28,8 +36,17 @@ describe('HTTP API: health and enrolment', () => {
 	it('answers /readyz with what it checked: the ledger answers, the disk has room', async () => {
 		const res = await fetch(`${server.url}/readyz`);
 		expect(res.status).toBe(200);
-		const body = (await res.json()) as { status: string; ledger: unknown; disk: { ok: boolean; freeBytes: number; thresholdBytes: number }; notices?: unknown };
-		expect(body).toMatchObject({ status: 'ready', ledger: { ok: true, backend: 'pglite' }, disk: { ok: true, thresholdBytes: 256 * 1024 * 1024 } });
+		const body = (await res.json()) as {
+			status: string;
+			ledger: unknown;
+			disk: { ok: boolean; freeBytes: number; thresholdBytes: number };
+			notices?: unknown;
+		};
+		expect(body).toMatchObject({
+			status: 'ready',
+			ledger: { ok: true, backend: 'pglite' },
+			disk: { ok: true, thresholdBytes: 256 * 1024 * 1024 }
+		});
 		expect(body.disk.freeBytes).toBeGreaterThan(body.disk.thresholdBytes);
 		// PGlite is one process: no notice connection to report.
 		expect(body.notices).toBeUndefined();
@@ -67,7 +84,12 @@ describe('HTTP API: health and enrolment', () => {
 		const body = { enrolmentId: decoded.enrolmentId, secret: decoded.secret, ...deviceKeys() };
 		const first = await post('/api/enrol', body);
 		expect(first.status).toBe(201);
-		expect(await first.json()).toMatchObject({ municipality: '131016', setting: 'mass', siteCode: 'V001', label: '会場1 受付A' });
+		expect(await first.json()).toMatchObject({
+			municipality: '131016',
+			setting: 'mass',
+			siteCode: 'V001',
+			label: '会場1 受付A'
+		});
 		const again = await post('/api/enrol', { ...body, ...deviceKeys() });
 		expect(again.status).toBe(410);
 		expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ENROLMENT_USED');

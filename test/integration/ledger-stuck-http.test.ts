@@ -27,12 +27,20 @@ describe('HTTP while the ledger is stuck', () => {
 		const [res, ready] = await Promise.all([admin.request('/api/office/users'), fetch(`${server.url}/readyz`)]);
 		expect(res.status).toBe(503);
 		expect(res.headers.get('retry-after')).toBe('30');
-		expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'LEDGER_UNAVAILABLE', message: expect.stringContaining('台帳が一時的に応答していません') });
+		expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+			code: 'LEDGER_UNAVAILABLE',
+			message: expect.stringContaining('台帳が一時的に応答していません')
+		});
 		expect(ready.status).toBe(503);
-		expect(((await ready.json()) as { ledger: { ok: boolean; reason: string } }).ledger).toMatchObject({ ok: false, reason: expect.stringMatching(/did not answer/) });
+		expect(((await ready.json()) as { ledger: { ok: boolean; reason: string } }).ledger).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/did not answer/)
+		});
 		expect(server.logs.some((l) => l.includes('ledger not answering'))).toBe(true);
 
-		await expect.poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 90_000, interval: 250 }).toBe(200);
+		await expect
+			.poll(async () => (await fetch(`${server.url}/readyz`)).status, { timeout: 90_000, interval: 250 })
+			.toBe(200);
 		expect((await admin.request('/api/office/users')).status).toBe(200);
 	});
 });

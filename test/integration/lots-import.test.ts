@@ -36,9 +36,19 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 	let supervisor: OfficeClient;
 
 	const upload = (as: OfficeClient, path: string, body: string | Uint8Array, query = '') =>
-		as.request(`/api/office/lots/import${path}${query}`, { method: 'POST', body: typeof body === 'string' ? new TextEncoder().encode(body) : body, headers: { 'content-type': 'text/csv' } });
-	const lotRows = async () => (await server.ledger.lots()).map((l) => `${l.product}/${l.lot}/${l.expiry}/${l.sites.join(' ')}`);
-	const auditActions = async () => (await server.ledger.db.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'lot.%' ORDER BY seq")).rows.map((r) => r.action);
+		as.request(`/api/office/lots/import${path}${query}`, {
+			method: 'POST',
+			body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
+			headers: { 'content-type': 'text/csv' }
+		});
+	const lotRows = async () =>
+		(await server.ledger.lots()).map((l) => `${l.product}/${l.lot}/${l.expiry}/${l.sites.join(' ')}`);
+	const auditActions = async () =>
+		(
+			await server.ledger.db.query<{ action: string }>(
+				"SELECT action FROM audit_log WHERE action LIKE 'lot.%' ORDER BY seq"
+			)
+		).rows.map((r) => r.action);
 
 	beforeAll(async () => {
 		const be = await backendEnv(backend);
@@ -68,12 +78,17 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 		expect(first.status).toBe(200);
 		expect(await first.json()).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
 		expect(await lotRows()).toEqual(['comirnaty/FK7789/2030-03-31/V001 V002', 'spikevax/MD0001/2030-04-30/V001 V003']);
-		const updatedAt = (await server.ledger.db.query<{ t: string }>("SELECT updated_at::text AS t FROM lots WHERE lot = 'FK7789'")).rows[0]!.t;
+		const updatedAt = (
+			await server.ledger.db.query<{ t: string }>("SELECT updated_at::text AS t FROM lots WHERE lot = 'FK7789'")
+		).rows[0]!.t;
 
 		// The same file in Shift_JIS with a BOM-less header: all unchanged, nothing touched.
 		const again = await upload(supervisor, '', iconv.encode(FILE, 'cp932'));
 		expect(await again.json()).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
-		expect((await server.ledger.db.query<{ t: string }>("SELECT updated_at::text AS t FROM lots WHERE lot = 'FK7789'")).rows[0]!.t).toBe(updatedAt);
+		expect(
+			(await server.ledger.db.query<{ t: string }>("SELECT updated_at::text AS t FROM lots WHERE lot = 'FK7789'"))
+				.rows[0]!.t
+		).toBe(updatedAt);
 		expect(await auditActions()).toEqual(['lot.import', 'lot.import']);
 	});
 
@@ -109,7 +124,8 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 	});
 
 	it('refuses a file holding a My Number whole, and files it cannot read', async () => {
-		const code = async (body: string | Uint8Array) => ((await (await upload(staff, '/preview', body)).json()) as { error: { code: string; message: string } }).error;
+		const code = async (body: string | Uint8Array) =>
+			((await (await upload(staff, '/preview', body)).json()) as { error: { code: string; message: string } }).error;
 		const myNumber = await code('製品,ロット番号,有効期限,納品先\ncomirnaty,FK9,2030-01-31,V001 123456789018\n');
 		expect(myNumber.code).toBe('MY_NUMBER');
 		expect(myNumber.message).not.toContain('123456789018');
@@ -122,22 +138,44 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 
 	it('edits a lot (expiry, delivered sites), audits it, and a device of a newly delivered site receives it', async () => {
 		const put = (as: OfficeClient, body: unknown) => as.request('/api/office/lots', { method: 'PUT', body });
-		const res = await put(staff, { product: 'comirnaty', lot: 'FK7789', expiry: '2030-05-31', sites: ['V004', 'V001', 'V004'] });
+		const res = await put(staff, {
+			product: 'comirnaty',
+			lot: 'FK7789',
+			expiry: '2030-05-31',
+			sites: ['V004', 'V001', 'V004']
+		});
 		expect(res.status).toBe(200);
 		expect(await res.json()).toMatchObject({ action: 'update', lot: { sites: ['V001', 'V004'] } });
-		expect((await put(staff, { product: 'comirnaty', lot: 'FK7789', expiry: '2030-05-31', sites: [] })).status).toBe(400);
-		expect((await put(staff, { product: 'comirnaty', lot: 'FK7789', expiry: '2030-13-01', sites: ['V001'] })).status).toBe(400);
+		expect((await put(staff, { product: 'comirnaty', lot: 'FK7789', expiry: '2030-05-31', sites: [] })).status).toBe(
+			400
+		);
+		expect(
+			(await put(staff, { product: 'comirnaty', lot: 'FK7789', expiry: '2030-13-01', sites: ['V001'] })).status
+		).toBe(400);
 		expect(await lotRows()).toContain('comirnaty/FK7789/2030-05-31/V001 V004');
-		const audit = (await server.ledger.db.query<{ target: string; detail: unknown }>("SELECT target, detail FROM audit_log WHERE action = 'lot.put'")).rows;
+		const audit = (
+			await server.ledger.db.query<{ target: string; detail: unknown }>(
+				"SELECT target, detail FROM audit_log WHERE action = 'lot.put'"
+			)
+		).rows;
 		expect(audit).toHaveLength(1);
 		const detail = typeof audit[0]!.detail === 'string' ? JSON.parse(audit[0]!.detail) : audit[0]!.detail;
 		expect(audit[0]!.target).toBe('comirnaty/FK7789');
-		expect(detail).toEqual({ expiry: '2030-05-31', sites: ['V001', 'V004'], before: { expiry: '2030-03-31', sites: ['V001', 'V002'] } });
+		expect(detail).toEqual({
+			expiry: '2030-05-31',
+			sites: ['V001', 'V004'],
+			before: { expiry: '2030-03-31', sites: ['V001', 'V002'] }
+		});
 
-		const listed = await staff.json<{ lots: unknown[]; products: { code: string; gtins: string[] }[] }>('GET', '/api/office/lots');
+		const listed = await staff.json<{ lots: unknown[]; products: { code: string; gtins: string[] }[] }>(
+			'GET',
+			'/api/office/lots'
+		);
 		expect(listed.products.find((p) => p.code === 'comirnaty')!.gtins).toContain('09520000001018');
 
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V004', label: 'V4' }, admin));
+		const device = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V004', label: 'V4' }, admin)
+		);
 		device.start();
 		await device.until(() => device.lots !== null);
 		expect(device.lots).toEqual([{ product: 'comirnaty', lot: 'FK7789', expiry: '2030-05-31' }]);
@@ -145,11 +183,17 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 	});
 
 	it('deletes a lot entered by mistake (audited; a connected device stops offering it), but not one that records name', async () => {
-		const put = (lot: string) => staff.request('/api/office/lots', { method: 'PUT', body: { product: 'comirnaty', lot, expiry: '2030-06-30', sites: ['V005'] } });
+		const put = (lot: string) =>
+			staff.request('/api/office/lots', {
+				method: 'PUT',
+				body: { product: 'comirnaty', lot, expiry: '2030-06-30', sites: ['V005'] }
+			});
 		const del = (lot: string) => staff.request(`/api/office/lots/comirnaty/${lot}`, { method: 'DELETE' });
 		expect((await put('TYPO01')).status).toBe(200);
 		expect((await put('INUSE1')).status).toBe(200);
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V005', label: 'V5' }, admin));
+		const device = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V005', label: 'V5' }, admin)
+		);
 		device.start();
 		const offered = () => (device.lots ?? []).map((l) => l.lot).sort();
 		await device.until(() => offered().join() === 'INUSE1,TYPO01');
@@ -158,18 +202,32 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 		expect(res.status, await res.clone().text()).toBe(200);
 		expect(await lotRows()).not.toContain('comirnaty/TYPO01/2030-06-30/V005');
 		await device.until(() => offered().join() === 'INUSE1');
-		const audit = (await server.ledger.db.query<{ target: string; detail: unknown }>("SELECT target, detail FROM audit_log WHERE action = 'lot.delete'")).rows;
-		expect(audit.map((a) => [a.target, typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail])).toEqual([['comirnaty/TYPO01', { before: { expiry: '2030-06-30', sites: ['V005'] } }]]);
+		const audit = (
+			await server.ledger.db.query<{ target: string; detail: unknown }>(
+				"SELECT target, detail FROM audit_log WHERE action = 'lot.delete'"
+			)
+		).rows;
+		expect(audit.map((a) => [a.target, typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail])).toEqual([
+			['comirnaty/TYPO01', { before: { expiry: '2030-06-30', sites: ['V005'] } }]
+		]);
 		const again = await del('TYPO01');
-		expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([404, 'LOT_UNKNOWN']);
+		expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([
+			404,
+			'LOT_UNKNOWN'
+		]);
 
 		// A dose recorded on INUSE1 reaches the ledger: the lot can no longer be deleted.
-		const dose = device.doseEvent({ vaccine: { product: 'comirnaty', maker: 'pfizer', lot: 'INUSE1', expiry: '2030-06-30', volumeMl: 0.3 } });
+		const dose = device.doseEvent({
+			vaccine: { product: 'comirnaty', maker: 'pfizer', lot: 'INUSE1', expiry: '2030-06-30', volumeMl: 0.3 }
+		});
 		device.append(dose);
 		await device.until(() => device.count('receipted') === 1);
 		device.stop();
 		const inUse = await del('INUSE1');
-		expect([inUse.status, ((await inUse.json()) as { error: { code: string } }).error.code]).toEqual([409, 'LOT_IN_USE']);
+		expect([inUse.status, ((await inUse.json()) as { error: { code: string } }).error.code]).toEqual([
+			409,
+			'LOT_IN_USE'
+		]);
 		expect(await lotRows()).toContain('comirnaty/INUSE1/2030-06-30/V005');
 		expect((await server.ledger.db.query("SELECT 1 FROM audit_log WHERE action = 'lot.delete'")).rows).toHaveLength(1);
 	});
@@ -177,11 +235,17 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 	it('lets every office role read and import lots, and nobody without a session', async () => {
 		for (const as of [staff, supervisor, admin]) expect((await as.request('/api/office/lots')).status).toBe(200);
 		expect((await fetch(`${server.url}/api/office/lots`)).status).toBe(401);
-		expect((await admin.request('/api/office/doctors', { method: 'PUT', body: { code: 'D001', name: '佐藤 花子' } })).status).toBe(200);
+		expect(
+			(await admin.request('/api/office/doctors', { method: 'PUT', body: { code: 'D001', name: '佐藤 花子' } })).status
+		).toBe(200);
 		expect((await staff.request('/api/office/doctors')).status).toBe(200);
-		expect((await staff.request('/api/office/sites', { method: 'PUT', body: { code: 'V001', name: '' } })).status).toBe(400);
+		expect((await staff.request('/api/office/sites', { method: 'PUT', body: { code: 'V001', name: '' } })).status).toBe(
+			400
+		);
 		// A doctor's name is not copied into the audit log.
-		const audit = (await server.ledger.db.query<{ detail: unknown }>("SELECT detail FROM audit_log WHERE action = 'doctor.put'")).rows;
+		const audit = (
+			await server.ledger.db.query<{ detail: unknown }>("SELECT detail FROM audit_log WHERE action = 'doctor.put'")
+		).rows;
 		expect(JSON.stringify(audit)).not.toContain('佐藤');
 	});
 });

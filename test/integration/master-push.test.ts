@@ -15,17 +15,25 @@ import { issueEnrolmentCode, startServerProcess } from '../helpers/server-proces
 const NEW_GTIN = '09520000009014';
 
 async function addLotAndGtin(office: OfficeClient, lot: string): Promise<number> {
-	const put = await office.request('/api/office/lots', { method: 'PUT', body: { product: 'comirnaty', lot, expiry: '2027-03-31', sites: ['V001'] } });
+	const put = await office.request('/api/office/lots', {
+		method: 'PUT',
+		body: { product: 'comirnaty', lot, expiry: '2027-03-31', sites: ['V001'] }
+	});
 	expect(put.status, await put.clone().text()).toBe(200);
 	const { version, catalog } = await office.json<CatalogAnswer>('GET', '/api/office/products');
 	const product = structuredClone(findProduct(catalog, 'comirnaty')!);
-	const res = await office.request('/api/office/products', { method: 'PUT', body: { basedOn: version, product: { ...product, gtins: [...product.gtins, NEW_GTIN] } } });
+	const res = await office.request('/api/office/products', {
+		method: 'PUT',
+		body: { basedOn: version, product: { ...product, gtins: [...product.gtins, NEW_GTIN] } }
+	});
 	expect(res.status, await res.clone().text()).toBe(200);
 	return ((await res.json()) as { version: number }).version;
 }
 
 const holds = (d: MemoryDevice, lot: string, version: number) =>
-	(d.lots ?? []).some((l) => l.lot === lot) && d.catalog?.version === version && findProduct(d.catalog.catalog, 'comirnaty')!.gtins.includes(NEW_GTIN);
+	(d.lots ?? []).some((l) => l.lot === lot) &&
+	d.catalog?.version === version &&
+	findProduct(d.catalog.catalog, 'comirnaty')!.gtins.includes(NEW_GTIN);
 
 describe('master data pushed to connected devices', () => {
 	const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -51,22 +59,26 @@ describe('master data pushed to connected devices', () => {
 		expect(device.connections).toBe(1);
 	});
 
-	it('a change stored through one process reaches a device connected to another (PostgreSQL)', { timeout: 120_000 }, async () => {
-		const db = await createTestDatabase();
-		cleanups.push(db.drop);
-		const env = { DATABASE_URL: db.url };
-		const one = await startServerProcess(env);
-		cleanups.push(() => one.cleanup());
-		const two = await startServerProcess(env);
-		cleanups.push(() => two.cleanup());
-		const office = await OfficeClient.login(one.url);
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(two.url, undefined, office));
-		device.start();
-		cleanups.push(() => device.stop());
-		await device.until(() => device.status.state === 'online' && device.catalog !== null && device.lots !== null);
+	it(
+		'a change stored through one process reaches a device connected to another (PostgreSQL)',
+		{ timeout: 120_000 },
+		async () => {
+			const db = await createTestDatabase();
+			cleanups.push(db.drop);
+			const env = { DATABASE_URL: db.url };
+			const one = await startServerProcess(env);
+			cleanups.push(() => one.cleanup());
+			const two = await startServerProcess(env);
+			cleanups.push(() => two.cleanup());
+			const office = await OfficeClient.login(one.url);
+			const device = await MemoryDevice.enrol(await issueEnrolmentCode(two.url, undefined, office));
+			device.start();
+			cleanups.push(() => device.stop());
+			await device.until(() => device.status.state === 'online' && device.catalog !== null && device.lots !== null);
 
-		const version = await addLotAndGtin(office, 'PUSH02');
-		await device.until(() => holds(device, 'PUSH02', version));
-		expect(device.connections).toBe(1);
-	});
+			const version = await addLotAndGtin(office, 'PUSH02');
+			await device.until(() => holds(device, 'PUSH02', version));
+			expect(device.connections).toBe(1);
+		}
+	);
 });

@@ -33,13 +33,18 @@ describe.each(BACKENDS)('audit log viewer API (%s)', (backend) => {
 	});
 
 	const list = (as: OfficeClient, query: Record<string, string | number> = {}) =>
-		as.json<Page>('GET', `/api/office/audit?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`);
+		as.json<Page>(
+			'GET',
+			`/api/office/audit?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`
+		);
 
 	it('lists entries newest first and filters them by action prefix, actor, target and JST date range', async () => {
 		const all = (await list(supervisor)).entries;
 		const seqs = all.map((e) => e.seq);
 		expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
-		expect(all.map((e) => e.action)).toEqual(expect.arrayContaining(['login.ok', 'user.create', 'device.enrolment.issue', 'device.revoke']));
+		expect(all.map((e) => e.action)).toEqual(
+			expect.arrayContaining(['login.ok', 'user.create', 'device.enrolment.issue', 'device.revoke'])
+		);
 
 		const devices = (await list(supervisor, { action: 'device.' })).entries;
 		expect(devices.map((e) => e.action).sort()).toEqual(['device.enrolment.issue', 'device.revoke']);
@@ -100,7 +105,10 @@ describe.each(BACKENDS)('audit log viewer API (%s)', (backend) => {
 			expect((await staff.request(path)).status).toBe(403);
 			expect((await supervisor.request(path)).status).toBe(200);
 		}
-		const { actors } = await supervisor.json<{ actors: { id: string; username: string }[] }>('GET', '/api/office/audit/actors');
+		const { actors } = await supervisor.json<{ actors: { id: string; username: string }[] }>(
+			'GET',
+			'/api/office/audit/actors'
+		);
 		expect(actors.map((a) => a.id)).toEqual(expect.arrayContaining([admin.user.id, supervisor.user.id, staff.user.id]));
 	});
 

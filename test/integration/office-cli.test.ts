@@ -16,7 +16,11 @@ const run = promisify(execFile);
  * Runs one of the npm CLIs (`admin`, `ledger`) on a data directory, with the key file the test
  * servers on that ledger use; resolves with its exit code and output.
  */
-async function cli(script: 'admin' | 'ledger', args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+async function cli(
+	script: 'admin' | 'ledger',
+	args: string[],
+	env: Record<string, string>
+): Promise<{ code: number; out: string }> {
 	try {
 		const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, `sync-server/cli/${script}.ts`), ...args], {
 			cwd: ROOT,
@@ -41,10 +45,14 @@ afterEach(async () => {
 describe('npm run admin and npm run ledger -- verify-audit', () => {
 	it('creates the first admin from the command line (password from ADMIN_PASSWORD), who can then sign in', async () => {
 		const env = { DATA_DIR: dataDir, ADMIN_PASSWORD: 'cli-admin-password-01' };
-		expect(await cli('admin', ['create', '--username', 'chief', '--role', 'admin', '--display-name', '保健太郎'], env)).toMatchObject({ code: 0, out: expect.stringContaining('created admin chief') });
+		expect(
+			await cli('admin', ['create', '--username', 'chief', '--role', 'admin', '--display-name', '保健太郎'], env)
+		).toMatchObject({ code: 0, out: expect.stringContaining('created admin chief') });
 		expect((await cli('admin', ['create', '--username', 'chief', '--role', 'admin'], env)).code).toBe(1);
 		expect(await cli('admin', ['create', '--username', 'x', '--role', 'root'], env)).toMatchObject({ code: 2 });
-		expect(await cli('admin', ['create', '--username', 'short-pw', '--role', 'staff'], { ...env, ADMIN_PASSWORD: 'short' })).toMatchObject({ code: 2, out: expect.stringContaining('PASSWORD_TOO_SHORT') });
+		expect(
+			await cli('admin', ['create', '--username', 'short-pw', '--role', 'staff'], { ...env, ADMIN_PASSWORD: 'short' })
+		).toMatchObject({ code: 2, out: expect.stringContaining('PASSWORD_TOO_SHORT') });
 
 		const server = await startServerProcess({}, dataDir);
 		try {
@@ -75,10 +83,13 @@ describe('npm run admin and npm run ledger -- verify-audit', () => {
 		await db.close();
 
 		const broken = await cli('ledger', ['verify-audit'], env);
-		expect(broken).toMatchObject({ code: 1, out: expect.stringContaining('audit chain BROKEN at entry 3 (hash); the 2 entries before it are intact') });
+		expect(broken).toMatchObject({
+			code: 1,
+			out: expect.stringContaining('audit chain BROKEN at entry 3 (hash); the 2 entries before it are intact')
+		});
 	});
 
-	it('ledger stats shows the ledger\'s size, the free space of its filesystem and the reserve', async () => {
+	it("ledger stats shows the ledger's size, the free space of its filesystem and the reserve", async () => {
 		const server = await startServerProcess({}, dataDir);
 		await server.stop();
 		const r = await cli('ledger', ['stats'], { DATA_DIR: dataDir, DISK_FREE_MIN_MB: '300' });
@@ -92,7 +103,7 @@ describe('npm run admin and npm run ledger -- verify-audit', () => {
 		expect(r.out).toMatch(/^disk_free_min 314572800 bytes \(300\.0 MB\)$/m);
 	});
 
-	it('opens the ledger with the server key file: another ledger\'s file is refused, a rotation and its listing work', async () => {
+	it("opens the ledger with the server key file: another ledger's file is refused, a rotation and its listing work", async () => {
 		const server = await startServerProcess({}, dataDir);
 		await server.stop();
 		const env = { DATA_DIR: dataDir };
@@ -101,14 +112,27 @@ describe('npm run admin and npm run ledger -- verify-audit', () => {
 		await writeFile(otherKey, randomBytes(32), { mode: 0o600 });
 		try {
 			const refused = await cli('ledger', ['stats'], { ...env, SERVER_KEY_FILE: otherKey });
-			expect(refused).toMatchObject({ code: 1, out: expect.stringContaining(`SERVER_KEY_FILE ${otherKey} does not open this ledger's server keys (generation 1)`) });
+			expect(refused).toMatchObject({
+				code: 1,
+				out: expect.stringContaining(
+					`SERVER_KEY_FILE ${otherKey} does not open this ledger's server keys (generation 1)`
+				)
+			});
 		} finally {
 			await rm(dirname(otherKey), { recursive: true, force: true });
 		}
-		expect(await cli('admin', ['rotate-server-keys', 'now'], env)).toMatchObject({ code: 2, out: expect.stringContaining('rotate-server-keys') });
-		expect(await cli('admin', ['rotate-server-keys'], env)).toMatchObject({ code: 0, out: expect.stringContaining('server keys rotated: generation 2') });
+		expect(await cli('admin', ['rotate-server-keys', 'now'], env)).toMatchObject({
+			code: 2,
+			out: expect.stringContaining('rotate-server-keys')
+		});
+		expect(await cli('admin', ['rotate-server-keys'], env)).toMatchObject({
+			code: 0,
+			out: expect.stringContaining('server keys rotated: generation 2')
+		});
 		const listed = await cli('admin', ['server-keys'], env);
 		expect(listed.code).toBe(0);
-		expect(listed.out).toMatch(/generation 1\t.*\tretired .*\tsecrets destroyed\t0 devices\ngeneration 2\t.*\tcurrent\tsecrets kept\t0 devices/);
+		expect(listed.out).toMatch(
+			/generation 1\t.*\tretired .*\tsecrets destroyed\t0 devices\ngeneration 2\t.*\tcurrent\tsecrets kept\t0 devices/
+		);
 	});
 });

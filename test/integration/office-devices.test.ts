@@ -42,7 +42,8 @@ describe.each(BACKENDS)('devices as the back office sees them (%s)', (backend) =
 		await cleanup();
 	});
 
-	const listed = async (id: string) => (await admin.json<{ devices: DeviceRow[] }>('GET', '/api/admin/devices')).devices.find((d) => d.id === id)!;
+	const listed = async (id: string) =>
+		(await admin.json<{ devices: DeviceRow[] }>('GET', '/api/admin/devices')).devices.find((d) => d.id === id)!;
 	/** Polls the API (no fixed sleeps) until the device's row satisfies the predicate. */
 	const untilListed = async (id: string, predicate: (d: DeviceRow) => boolean): Promise<DeviceRow> => {
 		for (;;) {
@@ -53,9 +54,18 @@ describe.each(BACKENDS)('devices as the back office sees them (%s)', (backend) =
 	};
 
 	it('shows how many events a device last reported holding unreceipted, with the time of the report', async () => {
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V007', label: '会場7 受付B' }, admin));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V007', label: '会場7 受付B' }, admin)
+		);
 		const before = await listed(d.identity.deviceId);
-		expect(before).toMatchObject({ label: '会場7 受付B', siteCode: 'V007', status: 'active', lastSeenAt: null, unreceipted: null, unreceiptedReportedAt: null });
+		expect(before).toMatchObject({
+			label: '会場7 受付B',
+			siteCode: 'V007',
+			status: 'active',
+			lastSeenAt: null,
+			unreceipted: null,
+			unreceiptedReportedAt: null
+		});
 
 		for (let i = 0; i < 3; i++) d.append(d.doseEvent());
 		await server.ledger.db.exec(REFUSE_UPDATES);

@@ -104,13 +104,24 @@ describe('every API route checks the role', () => {
 	});
 
 	/** The app's own route table: method and path of every handler under /api/. */
-	const registered = () =>
-		[...new Set(server.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.includes('*')).map((r) => `${r.method} ${r.path}`))];
+	const registered = () => [
+		...new Set(
+			server.app.routes
+				.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.includes('*'))
+				.map((r) => `${r.method} ${r.path}`)
+		)
+	];
 
 	it('lists every registered route in the policy, and nothing that does not exist', () => {
 		const routes = registered();
-		expect(routes.filter((r) => !(r in POLICY)), 'routes missing from POLICY').toEqual([]);
-		expect(Object.keys(POLICY).filter((r) => !routes.includes(r)), 'POLICY entries with no route').toEqual([]);
+		expect(
+			routes.filter((r) => !(r in POLICY)),
+			'routes missing from POLICY'
+		).toEqual([]);
+		expect(
+			Object.keys(POLICY).filter((r) => !routes.includes(r)),
+			'POLICY entries with no route'
+		).toEqual([]);
 	});
 
 	it('refuses nobody-with-no-session and every role not allowed; lets the allowed roles through', async () => {
@@ -122,12 +133,17 @@ describe('every API route checks the role', () => {
 			if (policy === 'public') continue;
 			const [method, pattern] = route.split(' ') as [string, string];
 			const path = pattern.replace(/:[a-zA-Z]+/g, SOME_UUID);
-			const anonymous = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: '{}' }) });
+			const anonymous = await fetch(`${server.url}${path}`, {
+				method,
+				headers: { 'content-type': 'application/json' },
+				...(method === 'GET' ? {} : { body: '{}' })
+			});
 			if (anonymous.status !== 401) refusals.push(`${route} without a session: ${anonymous.status}`);
 			for (const role of ['staff', 'supervisor', 'admin'] as const) {
 				const res = await as[role]!.request(path, { method, ...(method === 'GET' ? {} : { body: {} }) });
 				const allowed = policy.includes(role);
-				if (allowed && (res.status === 401 || res.status === 403)) refusals.push(`${route} as ${role} (allowed): ${res.status}`);
+				if (allowed && (res.status === 401 || res.status === 403))
+					refusals.push(`${route} as ${role} (allowed): ${res.status}`);
 				if (!allowed && res.status !== 403) refusals.push(`${route} as ${role} (not allowed): ${res.status}`);
 				if (!allowed) expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
 			}

@@ -34,7 +34,9 @@ describe('PostgreSQL connection lost inside a transaction', () => {
 			// Between two queries: the session is ended from outside, as a restart would. The
 			// socket closes while no query of this client is running.
 			await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-			await until(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0);
+			await until(
+				async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0
+			);
 			await tx.query('INSERT INTO t VALUES (2)');
 		});
 		await expect(ended).rejects.toThrow(/terminat|not queryable|Connection/i);

@@ -24,7 +24,10 @@ describe('ledger rebuild from raw updates', () => {
 	});
 
 	it('recomputes projections equal to the live ones', async () => {
-		const devices = [await MemoryDevice.enrol(await issueEnrolmentCode(server.url)), await MemoryDevice.enrol(await issueEnrolmentCode(server.url))];
+		const devices = [
+			await MemoryDevice.enrol(await issueEnrolmentCode(server.url)),
+			await MemoryDevice.enrol(await issueEnrolmentCode(server.url))
+		];
 		for (const d of devices) {
 			for (let i = 0; i < 4; i++) d.append(d.doseEvent());
 			d.start();
@@ -54,12 +57,16 @@ describe('ledger rebuild from raw updates', () => {
 		await d.until(() => d.count('receipted') === 3);
 		d.stop();
 		const staff = await (await OfficeClient.login(server.url)).createUser('staff');
-		const run = () => staff.json<{ items: { id: number; reason: string }[] }>('GET', '/api/office/reconciliation/items?status=open');
+		const run = () =>
+			staff.json<{ items: { id: number; reason: string }[] }>('GET', '/api/office/reconciliation/items?status=open');
 		await staff.json('POST', '/api/office/reconciliation/run');
 		const open = (await run()).items;
 		const mismatch = open.find((i) => i.reason === 'ticket-dose-mismatch')!;
 		const duplicate = open.find((i) => i.reason === 'duplicate')!;
-		await staff.json('POST', `/api/office/reconciliation/items/${mismatch.id}/correct`, { reason: '回数を予診票で確認', changes: { doseNumber: 2, givenAt: '2026-11-22T02:00:00.000Z' } });
+		await staff.json('POST', `/api/office/reconciliation/items/${mismatch.id}/correct`, {
+			reason: '回数を予診票で確認',
+			changes: { doseNumber: 2, givenAt: '2026-11-22T02:00:00.000Z' }
+		});
 		await staff.json('POST', `/api/office/reconciliation/items/${duplicate.id}/void`, { reason: '二重記録' });
 
 		const live = await snapshot();

@@ -17,7 +17,11 @@ const DAY = '2026-11-22';
 const EARLY = '2026-11-10';
 const t = (n: number) => String(n).padStart(10, '0');
 const lot = (l: string) => ({ vaccine: { ...sampleDose().vaccine, expiry: '2099-12-31', lot: l } });
-const on = (d: MemoryDevice, day: string) => ({ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z` });
+const on = (d: MemoryDevice, day: string) => ({
+	batch: d.batchFor(day),
+	givenAt: `${day}T01:00:00.000Z`,
+	recordedAt: `${day}T01:00:30.000Z`
+});
 
 /**
  * Reconciliation end to end on each backend: real devices sync real doses through the real
@@ -34,14 +38,18 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 	let b: MemoryDevice;
 	const devices: MemoryDevice[] = [];
 
-	const items = async (query = '') => (await staff.json<{ items: Item[] }>('GET', `/api/office/reconciliation/items${query}`)).items;
+	const items = async (query = '') =>
+		(await staff.json<{ items: Item[] }>('GET', `/api/office/reconciliation/items${query}`)).items;
 	const openItem = async (reason: Reason, ticket?: string) => {
-		const found = (await items(`?status=open&reason=${reason}`)).filter((i) => ticket === undefined || i.ticketNumber === ticket);
+		const found = (await items(`?status=open&reason=${reason}`)).filter(
+			(i) => ticket === undefined || i.ticketNumber === ticket
+		);
 		expect(found, `one open ${reason} item`).toHaveLength(1);
 		return found[0]!;
 	};
 	const batchPath = (d: MemoryDevice, day = DAY) => `/api/office/batches/${d.identity.deviceId}/V001/${day}`;
-	const batch = async (d: MemoryDevice, day = DAY) => (await staff.json<{ batch: BatchSummary }>('GET', batchPath(d, day))).batch;
+	const batch = async (d: MemoryDevice, day = DAY) =>
+		(await staff.json<{ batch: BatchSummary }>('GET', batchPath(d, day))).batch;
 	const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 	const count = async (sql: string) => (await server.ledger.db.query<{ n: number }>(sql)).rows[0]!.n;
 
@@ -65,7 +73,8 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 			{ municipality: TENANT, ticketNumber: t(5), movedOutOn: '2026-11-01' },
 			{ municipality: TENANT, ticketNumber: t(6), deceasedOn: '2026-11-20' }
 		]);
-		for (let i = 0; i < 2; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin)));
+		for (let i = 0; i < 2; i++)
+			devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin)));
 		[a, b] = devices as [MemoryDevice, MemoryDevice];
 	});
 	afterAll(async () => {
@@ -132,7 +141,9 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		expect((await openItem('holder-deceased')).ticketNumber).toBe(t(6));
 		expect((await openItem('ticket-not-in-register')).ticketNumber).toBe(t(99));
 		expect((await openItem('tally-mismatch')).details).toEqual({ paperTally: 99, records: 13 });
-		expect(new Set((await items('?reason=duplicate')).map((i) => i.batchId))).toEqual(new Set([a.batchFor(), b.batchFor()]));
+		expect(new Set((await items('?reason=duplicate')).map((i) => i.batchId))).toEqual(
+			new Set([a.batchFor(), b.batchFor()])
+		);
 
 		const summary = await batch(a);
 		expect(summary).toMatchObject({ state: 'closed', doses: 13, paperTally: 99, refusedUpdates: 1, openItems: 13 });
@@ -153,7 +164,8 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		const tally = await openItem('tally-mismatch');
 		const officeEvents = await count('SELECT count(*)::int AS n FROM office_events');
 		const audit = await count('SELECT count(*)::int AS n FROM audit_log');
-		const act = (c: OfficeClient, id: number, action: string, body: unknown) => c.request(`/api/office/reconciliation/items/${id}/${action}`, { method: 'POST', body });
+		const act = (c: OfficeClient, id: number, action: string, body: unknown) =>
+			c.request(`/api/office/reconciliation/items/${id}/${action}`, { method: 'POST', body });
 
 		expect((await act(admin, unknownLot.id, 'accept', { note: 'x' })).status).toBe(403);
 		const noNote = await act(staff, unknownLot.id, 'accept', { note: '  ' });
@@ -162,7 +174,10 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		expect([notReportable.status, await errorCode(notReportable)]).toEqual([409, 'NOT_REPORTABLE']);
 		const badCorrection = await act(staff, unknownLot.id, 'correct', { reason: '訂正', changes: { doseNumber: 99 } });
 		expect([badCorrection.status, await errorCode(badCorrection)]).toEqual([400, 'INVALID_EVENT']);
-		const noChange = await act(staff, unknownLot.id, 'correct', { reason: '訂正', changes: { vaccine: { lot: 'ZZ9999' } } });
+		const noChange = await act(staff, unknownLot.id, 'correct', {
+			reason: '訂正',
+			changes: { vaccine: { lot: 'ZZ9999' } }
+		});
 		expect([noChange.status, await errorCode(noChange)]).toEqual([400, 'NO_CHANGE']);
 		const myNumber = await act(staff, unknownLot.id, 'accept', { note: '123456789018' });
 		expect([myNumber.status, await errorCode(myNumber)]).toEqual([400, 'MY_NUMBER']);
@@ -186,40 +201,75 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 	it('resolves items: report, void and correct as new office events, never overwriting', async () => {
 		const updates = await count('SELECT count(*)::int AS n FROM sync_updates');
 		const other = await openItem('other-municipality');
-		const reported = await staff.json<{ item: Item }>('POST', `/api/office/reconciliation/items/${other.id}/report`, { note: '131041 へ報告' });
+		const reported = await staff.json<{ item: Item }>('POST', `/api/office/reconciliation/items/${other.id}/report`, {
+			note: '131041 へ報告'
+		});
 		expect(reported.item).toMatchObject({ status: 'reported', resolvedBy: staff.user.username });
 
 		// Void device b's copy of the duplicate: a's copy no longer is one, its item clears itself.
 		const dupB = (await items('?status=open&reason=duplicate')).find((i) => i.batchId === b.batchFor())!;
-		const voided = await staff.json<{ item: Item; eventId: string }>('POST', `/api/office/reconciliation/items/${dupB.id}/void`, { reason: '同一人物の二重記録（予診票で確認）' });
+		const voided = await staff.json<{ item: Item; eventId: string }>(
+			'POST',
+			`/api/office/reconciliation/items/${dupB.id}/void`,
+			{ reason: '同一人物の二重記録（予診票で確認）' }
+		);
 		expect(voided.item.status).toBe('voided');
 		expect((await items('?reason=duplicate')).map((i) => i.status).sort()).toEqual(['cleared', 'voided']);
-		const voidedRecord = (await server.ledger.db.query<{ status: string; versions: number }>('SELECT status, versions FROM dose_records WHERE record_id = $1', [dupB.recordId])).rows[0];
+		const voidedRecord = (
+			await server.ledger.db.query<{ status: string; versions: number }>(
+				'SELECT status, versions FROM dose_records WHERE record_id = $1',
+				[dupB.recordId]
+			)
+		).rows[0];
 		expect(voidedRecord).toEqual({ status: 'voided', versions: 2 });
 
 		const unknownLot = await openItem('lot-unknown');
-		const corrected = await staff.json<{ item: Item; eventId: string }>('POST', `/api/office/reconciliation/items/${unknownLot.id}/correct`, {
-			reason: 'ロット番号を予診票の貼付シールで訂正',
-			changes: { vaccine: { lot: 'FA1234' } }
-		});
+		const corrected = await staff.json<{ item: Item; eventId: string }>(
+			'POST',
+			`/api/office/reconciliation/items/${unknownLot.id}/correct`,
+			{
+				reason: 'ロット番号を予診票の貼付シールで訂正',
+				changes: { vaccine: { lot: 'FA1234' } }
+			}
+		);
 		expect(corrected.item.status).toBe('corrected');
-		const record = (await server.ledger.db.query<{ lot: string; versions: number; current_event_id: string }>('SELECT lot, versions, current_event_id FROM dose_records WHERE record_id = $1', [unknownLot.recordId])).rows[0];
+		const record = (
+			await server.ledger.db.query<{ lot: string; versions: number; current_event_id: string }>(
+				'SELECT lot, versions, current_event_id FROM dose_records WHERE record_id = $1',
+				[unknownLot.recordId]
+			)
+		).rows[0];
 		expect(record).toEqual({ lot: 'FA1234', versions: 2, current_event_id: corrected.eventId });
 		expect((await items(`?status=open`)).filter((i) => i.ticketNumber === t(9))).toEqual([]);
 
-		const office = (await server.ledger.db.query<{ type: string; user_id: string; reason: string }>('SELECT type, user_id, reason FROM office_events ORDER BY seq')).rows;
+		const office = (
+			await server.ledger.db.query<{ type: string; user_id: string; reason: string }>(
+				'SELECT type, user_id, reason FROM office_events ORDER BY seq'
+			)
+		).rows;
 		expect(office).toEqual([
 			{ type: 'void', user_id: staff.user.id, reason: '同一人物の二重記録（予診票で確認）' },
 			{ type: 'correction', user_id: staff.user.id, reason: 'ロット番号を予診票の貼付シールで訂正' }
 		]);
 		// The original device event is still there, unchanged; the raw updates too.
-		expect(await count(`SELECT count(*)::int AS n FROM dose_events WHERE event_id = '${unknownLot.recordId}' AND payload->'vaccine'->>'lot' = 'ZZ9999'`)).toBe(1);
+		expect(
+			await count(
+				`SELECT count(*)::int AS n FROM dose_events WHERE event_id = '${unknownLot.recordId}' AND payload->'vaccine'->>'lot' = 'ZZ9999'`
+			)
+		).toBe(1);
 		expect(await count('SELECT count(*)::int AS n FROM sync_updates')).toBe(updates);
 		await expect(server.ledger.db.query('DELETE FROM office_events')).rejects.toThrow(/append-only/);
 
-		const again = await staff.request(`/api/office/reconciliation/items/${unknownLot.id}/accept`, { method: 'POST', body: { note: 'x' } });
+		const again = await staff.request(`/api/office/reconciliation/items/${unknownLot.id}/accept`, {
+			method: 'POST',
+			body: { note: 'x' }
+		});
 		expect([again.status, await errorCode(again)]).toEqual([409, 'ITEM_NOT_OPEN']);
-		const actions = (await server.ledger.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'reconcile.%' ORDER BY seq`)).rows.map((r) => r.action);
+		const actions = (
+			await server.ledger.db.query<{ action: string }>(
+				`SELECT action FROM audit_log WHERE action LIKE 'reconcile.%' ORDER BY seq`
+			)
+		).rows.map((r) => r.action);
 		expect(actions).toEqual(['reconcile.run', 'reconcile.report', 'reconcile.void', 'reconcile.correct']);
 	});
 
@@ -240,7 +290,13 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		// Device b's batch was never closed.
 		const open = await staff.request(`${batchPath(b)}/check`, { method: 'POST' });
 		expect([open.status, await errorCode(open)]).toEqual([409, 'BATCH_NOT_RECEIVED']);
-		expect((await server.ledger.db.query<{ action: string; target: string }>(`SELECT action, target FROM audit_log WHERE action LIKE 'batch.%' ORDER BY seq`)).rows).toEqual([
+		expect(
+			(
+				await server.ledger.db.query<{ action: string; target: string }>(
+					`SELECT action, target FROM audit_log WHERE action LIKE 'batch.%' ORDER BY seq`
+				)
+			).rows
+		).toEqual([
 			{ action: 'batch.check', target: a.batchFor() },
 			{ action: 'batch.approve', target: a.batchFor() }
 		]);
@@ -255,8 +311,13 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		// The station records one more dose after closing: an unknown lot, a ticket not in the register.
 		b.append(b.doseEvent(lot('LATE01'), t(20)));
 		await b.until(() => b.count('receipted') === 3);
-		await vi.waitFor(async () => expect(await batch(b)).toMatchObject({ state: 'received', openItems: 3, checkedBy: null }), { timeout: 30_000, interval: 50 });
-		expect((await items(`?status=open&batch=${encodeURIComponent(b.batchFor())}`)).map((i) => i.reason).sort()).toEqual(['lot-unknown', 'tally-mismatch', 'ticket-not-in-register']);
+		await vi.waitFor(
+			async () => expect(await batch(b)).toMatchObject({ state: 'received', openItems: 3, checkedBy: null }),
+			{ timeout: 30_000, interval: 50 }
+		);
+		expect((await items(`?status=open&batch=${encodeURIComponent(b.batchFor())}`)).map((i) => i.reason).sort()).toEqual(
+			['lot-unknown', 'tally-mismatch', 'ticket-not-in-register']
+		);
 	});
 
 	it("shows a ticket's whole history: every event, who, when, why; and audits the view", async () => {
@@ -268,10 +329,18 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 		const [dose, correction] = history.events as [TicketHistory['events'][number], TicketHistory['events'][number]];
 		expect(dose).toMatchObject({ operator: 'N001', officeUser: null });
 		expect(dose.storedAt).not.toBeNull();
-		expect(correction).toMatchObject({ officeUser: staff.user.username, reason: 'ロット番号を予診票の貼付シールで訂正', replaces: dose.eventId });
+		expect(correction).toMatchObject({
+			officeUser: staff.user.username,
+			reason: 'ロット番号を予診票の貼付シールで訂正',
+			replaces: dose.eventId
+		});
 		expect(history.records).toMatchObject([{ lot: 'FA1234', versions: 2, status: 'active' }]);
 		expect(history.items.map((i) => [i.reason, i.status])).toEqual([['lot-unknown', 'corrected']]);
-		expect(await count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'ticket.view' AND target = '${TENANT}/${t(9)}'`)).toBe(1);
+		expect(
+			await count(
+				`SELECT count(*)::int AS n FROM audit_log WHERE action = 'ticket.view' AND target = '${TENANT}/${t(9)}'`
+			)
+		).toBe(1);
 		const bad = await staff.request(`/api/office/tickets/131017/${t(9)}`);
 		expect([bad.status, await errorCode(bad)]).toEqual([400, 'BAD_MUNICIPALITY']);
 	});

@@ -34,15 +34,25 @@ const recoverable = (text: string) => foldForReading(text).text.replace(/\D/g, '
 /** Rows as a version with the old guard stored them: the values went in through its open doors. */
 async function plant(ledger: Ledger): Promise<void> {
 	const db = ledger.db;
-	await db.query(`INSERT INTO office_users (id, username, display_name, role, password_hash) VALUES ($1, 'planted', $2, 'staff', 'x')`, [newId(), PLANTED.userName]);
+	await db.query(
+		`INSERT INTO office_users (id, username, display_name, role, password_hash) VALUES ($1, 'planted', $2, 'staff', 'x')`,
+		[newId(), PLANTED.userName]
+	);
 	await db.query(`INSERT INTO sites (code, name) VALUES ('V901', $1)`, [PLANTED.siteName]);
 	await db.query(`INSERT INTO doctors (code, name) VALUES ('D901', $1)`, [PLANTED.doctorName]);
 	await db.query(
 		`INSERT INTO enrolments (id, secret_hash, municipality, setting, site_code, label, expires_at) VALUES ($1, '\\x00', '131016', 'mass', 'V001', $2, now())`,
 		[newId(), PLANTED.label]
 	);
-	await db.query(`INSERT INTO lots (product, lot, expiry, sites) VALUES ('comirnaty', $1, '2030-12-31', '["V001"]')`, [PLANTED.lot]);
-	await audit(db, { actor: { id: null, name: 'old-version' }, action: 'lots.import', target: PLANTED.auditTarget, detail: { fileName: PLANTED.auditFile, rows: 3 } });
+	await db.query(`INSERT INTO lots (product, lot, expiry, sites) VALUES ('comirnaty', $1, '2030-12-31', '["V001"]')`, [
+		PLANTED.lot
+	]);
+	await audit(db, {
+		actor: { id: null, name: 'old-version' },
+		action: 'lots.import',
+		target: PLANTED.auditTarget,
+		detail: { fileName: PLANTED.auditFile, rows: 3 }
+	});
 }
 
 const EXPECTED: [table: string, column: string][] = [
@@ -88,7 +98,11 @@ describe.each(BACKENDS)('npm run ledger -- scan-my-number on %s', (backend) => {
 	it('as a command: prints the findings without the value and exits 1; exits 0 on a clean ledger', async () => {
 		const cli = async () => {
 			try {
-				const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/ledger.ts'), 'scan-my-number'], { cwd: ROOT, env: { ...process.env, ...env } });
+				const r = await run(
+					process.execPath,
+					['--import', 'tsx', join(ROOT, 'sync-server/cli/ledger.ts'), 'scan-my-number'],
+					{ cwd: ROOT, env: { ...process.env, ...env } }
+				);
 				return { code: 0, out: r.stdout + r.stderr };
 			} catch (e) {
 				const err = e as { code: number; stdout: string; stderr: string };
@@ -96,7 +110,12 @@ describe.each(BACKENDS)('npm run ledger -- scan-my-number on %s', (backend) => {
 			}
 		};
 		// The embedded ledger belongs to one process at a time: the command opens it itself.
-		await audit(ledger.db, { actor: { id: null, name: 'test' }, action: 'lots.import', target: 'V001', detail: { at: '2026/12/05 10:30', gtin: '04987123456789' } });
+		await audit(ledger.db, {
+			actor: { id: null, name: 'test' },
+			action: 'lots.import',
+			target: 'V001',
+			detail: { at: '2026/12/05 10:30', gtin: '04987123456789' }
+		});
 		await ledger.db.close();
 		const clean = await cli();
 		expect(clean).toMatchObject({ code: 0, out: expect.stringContaining('no My Number found') });
@@ -106,7 +125,8 @@ describe.each(BACKENDS)('npm run ledger -- scan-my-number on %s', (backend) => {
 		await ledger.db.close();
 		const dirty = await cli();
 		expect(dirty.code).toBe(1);
-		for (const [table, column] of EXPECTED) expect(dirty.out).toMatch(new RegExp(`^${table}\\t[^\\t]+\\t${column.replace('.', '\\.')}$`, 'm'));
+		for (const [table, column] of EXPECTED)
+			expect(dirty.out).toMatch(new RegExp(`^${table}\\t[^\\t]+\\t${column.replace('.', '\\.')}$`, 'm'));
 		expect(recoverable(dirty.out)).not.toContain(DIGITS);
 	});
 });

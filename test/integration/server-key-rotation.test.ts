@@ -20,9 +20,10 @@ import { BACKENDS, backendEnv, createTestDatabase } from '../helpers/postgres';
 import { connectRaw } from '../helpers/raw-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
 
-
-const verifies = (r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }, keys: PublicKeys) =>
-	nacl.sign.detached.verify(receiptSigningBytes(r.batchId, r.stateVector, r.eventCount), r.signature, keys.sign);
+const verifies = (
+	r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array },
+	keys: PublicKeys
+) => nacl.sign.detached.verify(receiptSigningBytes(r.batchId, r.stateVector, r.eventCount), r.signature, keys.sign);
 
 describe.each(BACKENDS)('server key rotation with a real server and the device sync engine (%s)', (backend) => {
 	let env: Record<string, string>;
@@ -55,8 +56,15 @@ describe.each(BACKENDS)('server key rotation with a real server and the device s
 		return d;
 	}
 	const pinnedGeneration = async (d: MemoryDevice) =>
-		Number((await live().ledger.db.query<{ g: number }>('SELECT server_key_generation AS g FROM devices WHERE id = $1', [d.identity.deviceId])).rows[0]!.g);
-	const doseRows = async () => (await live().ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events')).rows[0]!.n;
+		Number(
+			(
+				await live().ledger.db.query<{ g: number }>('SELECT server_key_generation AS g FROM devices WHERE id = $1', [
+					d.identity.deviceId
+				])
+			).rows[0]!.g
+		);
+	const doseRows = async () =>
+		(await live().ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events')).rows[0]!.n;
 
 	/** `npm run admin -- rotate-server-keys`'s own function, on this ledger and key file; a PGlite server is stopped for it. */
 	async function rotateWithCli(): Promise<string[]> {
@@ -121,7 +129,9 @@ describe.each(BACKENDS)('server key rotation with a real server and the device s
 			// `npm run admin -- server-keys`, beside the running server.
 			const listed = await listServerKeys({ databaseUrl: env.DATABASE_URL, dataDir, serverKeyFile: live().keyFile });
 			expect(listed).toHaveLength(2);
-			expect(listed[0]).toMatch(/^generation 1\t[0-9a-f:]{19}\tcreated \S+\tretired \S+\tsecrets destroyed\t0 devices$/);
+			expect(listed[0]).toMatch(
+				/^generation 1\t[0-9a-f:]{19}\tcreated \S+\tretired \S+\tsecrets destroyed\t0 devices$/
+			);
 			expect(listed[1]).toMatch(/^generation 2\t[0-9a-f:]{19}\tcreated \S+\tcurrent\tsecrets kept\t2 devices$/);
 		}
 	});
@@ -161,7 +171,9 @@ describe.each(BACKENDS)('server key rotation with a real server and the device s
 		d.start();
 		await d.until(() => d.status.state === 'stopped');
 		expect(d.status).toMatchObject({ state: 'stopped', code: CLOSE.SERVER_KEY_CHANGE_REFUSED });
-		expect(d.errors).toContain('Error: server key change refused: generation 2 is not signed by the server key this device trusts');
+		expect(d.errors).toContain(
+			'Error: server key change refused: generation 2 is not signed by the server key this device trusts'
+		);
 		expect(d.serverKeyPins).toBeNull();
 		expect(d.count('local')).toBe(1);
 		expect(await doseRows()).toBe(0);
@@ -186,51 +198,64 @@ describe.each(BACKENDS)('server key rotation with a real server and the device s
 });
 
 describe('two server processes on one PostgreSQL and the real CLI', () => {
-	it('both take a rotation made by `npm run admin -- rotate-server-keys` while they run', { timeout: 180_000 }, async () => {
-		const db = await createTestDatabase();
-		const env = { DATABASE_URL: db.url };
-		const one = await startServerProcess(env);
-		const two = await startServerProcess(env);
-		const devices: MemoryDevice[] = [];
-		try {
-			expect(two.keyFile).toBe(one.keyFile);
-			const d = await MemoryDevice.enrol(await issueEnrolmentCode(one.url));
-			devices.push(d);
-			d.append(d.doseEvent());
-			d.start();
-			await d.until(() => d.count('receipted') === 1);
-			d.stop();
+	it(
+		'both take a rotation made by `npm run admin -- rotate-server-keys` while they run',
+		{ timeout: 180_000 },
+		async () => {
+			const db = await createTestDatabase();
+			const env = { DATABASE_URL: db.url };
+			const one = await startServerProcess(env);
+			const two = await startServerProcess(env);
+			const devices: MemoryDevice[] = [];
+			try {
+				expect(two.keyFile).toBe(one.keyFile);
+				const d = await MemoryDevice.enrol(await issueEnrolmentCode(one.url));
+				devices.push(d);
+				d.append(d.doseEvent());
+				d.start();
+				await d.until(() => d.count('receipted') === 1);
+				d.stop();
 
-			const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/admin.ts'), 'rotate-server-keys'], {
-				cwd: ROOT,
-				env: { ...process.env, ...env, SERVER_KEY_FILE: one.keyFile }
-			});
-			expect(cli.stdout).toMatch(/server keys rotated: generation 2/);
+				const cli = await promisify(execFile)(
+					process.execPath,
+					['--import', 'tsx', join(ROOT, 'sync-server/cli/admin.ts'), 'rotate-server-keys'],
+					{
+						cwd: ROOT,
+						env: { ...process.env, ...env, SERVER_KEY_FILE: one.keyFile }
+					}
+				);
+				expect(cli.stdout).toMatch(/server keys rotated: generation 2/);
 
-			// Process two had never seen generation 2: it offers it at the device's next handshake.
-			const onTwo = MemoryDevice.withIdentity(d.identity, two.url);
-			devices.push(onTwo);
-			onTwo.append(onTwo.doseEvent({}, '0000000002'));
-			onTwo.start();
-			await onTwo.until(() => onTwo.count('receipted') === 1 && onTwo.serverKeyPins?.generation === 2);
-			onTwo.stop();
-			// Process one speaks generation 2 to it at once.
-			const onOne = MemoryDevice.withIdentity({ ...d.identity, serverKeys: onTwo.serverKeyPins!.current, earlierServerKeys: [], serverKeyGeneration: 2 }, one.url);
-			devices.push(onOne);
-			onOne.append(onOne.doseEvent({}, '0000000003'));
-			onOne.start();
-			await onOne.until(() => onOne.count('receipted') === 1);
-			expect(onOne.errors).toEqual([]);
-			const c = new pg.Client({ connectionString: db.url });
-			await c.connect();
-			const pinned = await c.query<{ g: number }>('SELECT server_key_generation AS g FROM devices WHERE id = $1', [d.identity.deviceId]);
-			await c.end();
-			expect(pinned.rows[0]!.g).toBe(2);
-		} finally {
-			for (const d of devices) d.stop();
-			await one.cleanup();
-			await two.cleanup();
-			await db.drop();
+				// Process two had never seen generation 2: it offers it at the device's next handshake.
+				const onTwo = MemoryDevice.withIdentity(d.identity, two.url);
+				devices.push(onTwo);
+				onTwo.append(onTwo.doseEvent({}, '0000000002'));
+				onTwo.start();
+				await onTwo.until(() => onTwo.count('receipted') === 1 && onTwo.serverKeyPins?.generation === 2);
+				onTwo.stop();
+				// Process one speaks generation 2 to it at once.
+				const onOne = MemoryDevice.withIdentity(
+					{ ...d.identity, serverKeys: onTwo.serverKeyPins!.current, earlierServerKeys: [], serverKeyGeneration: 2 },
+					one.url
+				);
+				devices.push(onOne);
+				onOne.append(onOne.doseEvent({}, '0000000003'));
+				onOne.start();
+				await onOne.until(() => onOne.count('receipted') === 1);
+				expect(onOne.errors).toEqual([]);
+				const c = new pg.Client({ connectionString: db.url });
+				await c.connect();
+				const pinned = await c.query<{ g: number }>('SELECT server_key_generation AS g FROM devices WHERE id = $1', [
+					d.identity.deviceId
+				]);
+				await c.end();
+				expect(pinned.rows[0]!.g).toBe(2);
+			} finally {
+				for (const d of devices) d.stop();
+				await one.cleanup();
+				await two.cleanup();
+				await db.drop();
+			}
 		}
-	});
+	);
 });

@@ -27,7 +27,10 @@ async function enableTotp(client: OfficeClient): Promise<{ secret: string; totp:
 }
 
 function totpNeedles(who: string, secret: string): Needle[] {
-	return [textNeedle(`secret: TOTP of ${who} (base32)`, secret), bytesNeedle(`secret: TOTP of ${who} (raw)`, Secret.fromBase32(secret).bytes)];
+	return [
+		textNeedle(`secret: TOTP of ${who} (base32)`, secret),
+		bytesNeedle(`secret: TOTP of ${who} (raw)`, Secret.fromBase32(secret).bytes)
+	];
 }
 
 async function serverKeyNeedles(server: TestServer): Promise<Needle[]> {
@@ -95,20 +98,44 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		device.stop();
 		await server.keyring.rotate({ id: null, name: 'test' });
 
-		const secrets = [...(await serverKeyNeedles(server)), ...totpNeedles('admin', adminTotp.secret), ...totpNeedles('staff', staffTotp.secret)];
+		const secrets = [
+			...(await serverKeyNeedles(server)),
+			...totpNeedles('admin', adminTotp.secret),
+			...totpNeedles('staff', staffTotp.secret)
+		];
 		expect(secrets).toHaveLength(2 * 3 + 2 * 2);
 		// Controls: the scan does find what is there (a public key in a bytea, a username in text).
 		const g1 = (await server.keyring.history())[0]!;
-		const controls = [bytesNeedle('control: sign public key of generation 1', g1.keys.sign), textNeedle('control: a username', 'staff-totp')];
+		const controls = [
+			bytesNeedle('control: sign public key of generation 1', g1.keys.sign),
+			textNeedle('control: a username', 'staff-totp')
+		];
 		const { columns, found } = await findInLedger(server.ledger.db, [...secrets, ...controls]);
 
-		expect(columns).toEqual(expect.arrayContaining(['server_key_generations.secrets_sealed bytea', 'office_users.totp_sealed bytea', 'audit_log.detail jsonb']));
+		expect(columns).toEqual(
+			expect.arrayContaining([
+				'server_key_generations.secrets_sealed bytea',
+				'office_users.totp_sealed bytea',
+				'audit_log.detail jsonb'
+			])
+		);
 		expect(columns.length).toBeGreaterThan(80);
 		expect(found.filter((f) => f.startsWith('secret'))).toEqual([]);
-		expect(found).toEqual(expect.arrayContaining(['control: sign public key of generation 1 in server_key_generations.sign_public', 'control: a username in office_users.username']));
+		expect(found).toEqual(
+			expect.arrayContaining([
+				'control: sign public key of generation 1 in server_key_generations.sign_public',
+				'control: a username in office_users.username'
+			])
+		);
 
 		// TOTP still works from the sealed secret (the next step's code: this one was used to confirm).
-		await expect(OfficeClient.login(server.url, { username: 'staff-totp', password: 'staff-totp-password-0123' }, staffTotp.totp.generate({ timestamp: Date.now() + 30_000 }))).resolves.toBeDefined();
+		await expect(
+			OfficeClient.login(
+				server.url,
+				{ username: 'staff-totp', password: 'staff-totp-password-0123' },
+				staffTotp.totp.generate({ timestamp: Date.now() + 30_000 })
+			)
+		).resolves.toBeDefined();
 
 		if (backend === 'pglite') {
 			// The data directory as a copy or backup would hold it, file by file, byte by byte.
@@ -127,18 +154,15 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir });
 		await migrate(db, { upTo: 12 });
 		const old = generateKeyPairs();
-		await db.query('INSERT INTO server_keys (id, box_public, box_secret, sign_public, sign_secret) VALUES (1, $1, $2, $3, $4)', [
-			old.box.publicKey,
-			old.box.secretKey,
-			old.sign.publicKey,
-			old.sign.secretKey
-		]);
+		await db.query(
+			'INSERT INTO server_keys (id, box_public, box_secret, sign_public, sign_secret) VALUES (1, $1, $2, $3, $4)',
+			[old.box.publicKey, old.box.secretKey, old.sign.publicKey, old.sign.secretKey]
+		);
 		const totpSecret = new Secret({ size: 20 }).base32;
-		await db.query(`INSERT INTO office_users (id, username, display_name, role, password_hash, totp_secret) VALUES ($1, 'old-admin', '旧管理者', 'admin', $2, $3)`, [
-			newId(),
-			await hashPassword('old-admin-password-0123'),
-			totpSecret
-		]);
+		await db.query(
+			`INSERT INTO office_users (id, username, display_name, role, password_hash, totp_secret) VALUES ($1, 'old-admin', '旧管理者', 'admin', $2, $3)`,
+			[newId(), await hashPassword('old-admin-password-0123'), totpSecret]
+		);
 		const deviceKeys = generateKeyPairs();
 		const [enrolmentId, deviceId] = [newId(), newId()];
 		await db.query(
@@ -157,9 +181,13 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		expect(g1.keys.sign.publicKey).toEqual(old.sign.publicKey);
 		expect(g1.keys.box.publicKey).toEqual(old.box.publicKey);
 		expect(g1.keys.sign.secretKey).toEqual(old.sign.secretKey);
-		const tables = await server.ledger.db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'server_keys'`);
+		const tables = await server.ledger.db.query<{ table_name: string }>(
+			`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'server_keys'`
+		);
 		expect(tables.rows).toEqual([]);
-		const columns = await server.ledger.db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'office_users' AND column_name = 'totp_secret'`);
+		const columns = await server.ledger.db.query(
+			`SELECT 1 FROM information_schema.columns WHERE table_name = 'office_users' AND column_name = 'totp_secret'`
+		);
 		expect(columns.rows).toEqual([]);
 		const { found } = await findInLedger(server.ledger.db, [
 			bytesNeedle('secret: old box secret', old.box.secretKey),
@@ -171,9 +199,17 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 
 		// The account's authenticator app still works, and the tablet that pinned the old keys syncs.
 		const totp = new TOTP({ secret: Secret.fromBase32(totpSecret), period: 30, digits: 6 });
-		await expect(OfficeClient.login(server.url, { username: 'old-admin', password: 'old-admin-password-0123' }, totp.generate())).resolves.toBeDefined();
+		await expect(
+			OfficeClient.login(server.url, { username: 'old-admin', password: 'old-admin-password-0123' }, totp.generate())
+		).resolves.toBeDefined();
 		const device = MemoryDevice.withIdentity(
-			{ deviceId, keys: deviceKeys, serverKeys: { box: old.box.publicKey, sign: old.sign.publicKey }, siteCode: 'V001', municipality: '131016' },
+			{
+				deviceId,
+				keys: deviceKeys,
+				serverKeys: { box: old.box.publicKey, sign: old.sign.publicKey },
+				siteCode: 'V001',
+				municipality: '131016'
+			},
 			server.url
 		);
 		device.append(device.doseEvent());
@@ -193,7 +229,8 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		await server.ledger.db.query(
 			`UPDATE office_users SET totp_sealed = (SELECT totp_sealed FROM office_users WHERE username = 'totp-a'), totp_last_step = NULL WHERE username = 'totp-b'`
 		);
-		const sessions = async () => (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')).rows[0]!.n;
+		const sessions = async () =>
+			(await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')).rows[0]!.n;
 		const before = await sessions();
 		const code = aTotp.totp.generate({ timestamp: Date.now() + 30_000 });
 		const res = await fetch(`${server.url}/api/office/auth/login`, {
@@ -205,7 +242,9 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		expect(await sessions()).toBe(before);
 		expect(server.logs.join('\n')).toContain(`does not open with this key file`);
 		// User a's own factor is untouched.
-		await expect(OfficeClient.login(server.url, { username: 'totp-a', password: 'totp-a-password-0123' }, code)).resolves.toBeDefined();
+		await expect(
+			OfficeClient.login(server.url, { username: 'totp-a', password: 'totp-a-password-0123' }, code)
+		).resolves.toBeDefined();
 	});
 
 	it('refuses to start with a key file of another ledger, or none, and says what to do', async () => {
@@ -219,12 +258,16 @@ describe.each(BACKENDS)('server secrets at rest (%s)', (backend) => {
 		await writeFile(keyFile, randomBytes(32), { mode: 0o600 });
 		const wrong = await start().catch((e: unknown) => e);
 		expect(wrong).toBeInstanceOf(KeyFileError);
-		expect(String(wrong)).toMatch(/SERVER_KEY_FILE .* does not open this ledger's server keys \(generation 1\): it is the key file of another ledger/);
+		expect(String(wrong)).toMatch(
+			/SERVER_KEY_FILE .* does not open this ledger's server keys \(generation 1\): it is the key file of another ledger/
+		);
 
 		await rm(keyFile);
 		const missing = await start().catch((e: unknown) => e);
 		expect(missing).toBeInstanceOf(KeyFileError);
-		expect(String(missing)).toMatch(/SERVER_KEY_FILE .* did not exist, but this ledger's secrets are sealed with a key file: put that file back/);
+		expect(String(missing)).toMatch(
+			/SERVER_KEY_FILE .* did not exist, but this ledger's secrets are sealed with a key file: put that file back/
+		);
 		// The key made for nothing was removed again, so the next start says the same.
 		await expect(access(keyFile)).rejects.toMatchObject({ code: 'ENOENT' });
 

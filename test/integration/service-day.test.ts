@@ -8,7 +8,11 @@ import { issueEnrolmentCode } from '../helpers/server-process';
 
 /** 2026-11-22 10:00 in Japan, whatever the day the suite runs. */
 const SERVER_NOW = Date.parse('2026-11-22T01:00:00.000Z');
-const on = (d: MemoryDevice, day: string) => ({ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z` });
+const on = (d: MemoryDevice, day: string) => ({
+	batch: d.batchFor(day),
+	givenAt: `${day}T01:00:00.000Z`,
+	recordedAt: `${day}T01:00:30.000Z`
+});
 
 /**
  * The server's clock decides which service days lie in the future: a device that records into
@@ -42,7 +46,8 @@ describe.each(BACKENDS)('future service days on %s', (backend) => {
 		for (const ev of [today, tomorrow, ...ahead]) d.append(ev);
 		d.start();
 		await d.until(() => d.count('receipted') === 2 && d.count('refused') === 2);
-		for (const ev of ahead) expect(d.events.get(ev.id)).toMatchObject({ state: 'refused', refusal: 'SERVICE_DAY_FUTURE' });
+		for (const ev of ahead)
+			expect(d.events.get(ev.id)).toMatchObject({ state: 'refused', refusal: 'SERVICE_DAY_FUTURE' });
 		expect(d.welcome?.serverTime).toBe(new Date(SERVER_NOW).toISOString());
 
 		const stored = await server.ledger.db.query<{ id: string }>('SELECT id FROM batches ORDER BY id');
@@ -50,7 +55,10 @@ describe.each(BACKENDS)('future service days on %s', (backend) => {
 		const staff = await admin.createUser('staff');
 		await vi.waitFor(
 			async () => {
-				const { items } = await staff.json<{ items: Item[] }>('GET', '/api/office/reconciliation/items?status=open&reason=refused-update');
+				const { items } = await staff.json<{ items: Item[] }>(
+					'GET',
+					'/api/office/reconciliation/items?status=open&reason=refused-update'
+				);
 				// One item per refused record (issue 13), each with its ticket.
 				expect(items.map((i) => [i.batchId, i.details.code, i.details.eventIds, i.ticketNumber])).toEqual(
 					ahead.map((e, n) => [d.batchFor('2099-12-31'), 'SERVICE_DAY_FUTURE', [e.id], `000000000${n + 3}`])

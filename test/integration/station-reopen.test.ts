@@ -28,9 +28,15 @@ describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 		await device.until(() => device.count('receipted') === before + events.length);
 		await server.reconciler.idle();
 	};
-	const batch = async () => (await staff.json<{ batch: BatchSummary }>('GET', `/api/office/batches/${device.batchFor(DAY)}`)).batch;
+	const batch = async () =>
+		(await staff.json<{ batch: BatchSummary }>('GET', `/api/office/batches/${device.batchFor(DAY)}`)).batch;
 	const tallyItems = async () =>
-		(await staff.json<{ items: Item[] }>('GET', `/api/office/reconciliation/items?reason=tally-mismatch&batch=${encodeURIComponent(device.batchFor(DAY))}`)).items;
+		(
+			await staff.json<{ items: Item[] }>(
+				'GET',
+				`/api/office/reconciliation/items?reason=tally-mismatch&batch=${encodeURIComponent(device.batchFor(DAY))}`
+			)
+		).items;
 	const reopen = (reason: string, at: string): BatchReopenEvent => ({
 		id: newId(),
 		type: 'batch-reopen',
@@ -40,7 +46,8 @@ describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 		recordedAt: at,
 		reason
 	});
-	const dose = (n: number, at: string) => device.doseEvent({ batch: device.batchFor(DAY), givenAt: at, recordedAt: at }, String(n).padStart(10, '0'));
+	const dose = (n: number, at: string) =>
+		device.doseEvent({ batch: device.batchFor(DAY), givenAt: at, recordedAt: at }, String(n).padStart(10, '0'));
 
 	beforeAll(async () => {
 		const env = await backendEnv(backend);
@@ -48,7 +55,9 @@ describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 		server = await startTestServer(env.env);
 		const admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
-		device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin));
+		device = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin)
+		);
 		device.start();
 	});
 	afterAll(async () => {
@@ -58,14 +67,24 @@ describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 	});
 
 	it('a close by mistake, reopened with its reason: the batch is open again and its reopen is in the ledger', async () => {
-		await sync(dose(1, `${DAY}T01:00:00.000Z`), dose(2, `${DAY}T01:10:00.000Z`), { ...batchClose(device, 2, DAY), recordedAt: `${DAY}T02:00:00.000Z` });
+		await sync(dose(1, `${DAY}T01:00:00.000Z`), dose(2, `${DAY}T01:10:00.000Z`), {
+			...batchClose(device, 2, DAY),
+			recordedAt: `${DAY}T02:00:00.000Z`
+		});
 		expect(await batch()).toMatchObject({ state: 'received', paperTally: 2 });
 		const ev = reopen('締めを押し間違えた（午後の部がある）', `${DAY}T02:01:00.000Z`);
 		await sync(ev);
 		expect((await batch()).state).toBe('open');
-		const stored = (await server.ledger.db.query<{ type: string; payload: unknown }>('SELECT type, payload FROM dose_events WHERE event_id = $1', [ev.id])).rows[0]!;
+		const stored = (
+			await server.ledger.db.query<{ type: string; payload: unknown }>(
+				'SELECT type, payload FROM dose_events WHERE event_id = $1',
+				[ev.id]
+			)
+		).rows[0]!;
 		expect(stored.type).toBe('batch-reopen');
-		expect(typeof stored.payload === 'string' ? JSON.parse(stored.payload) : stored.payload).toMatchObject({ reason: '締めを押し間違えた（午後の部がある）' });
+		expect(typeof stored.payload === 'string' ? JSON.parse(stored.payload) : stored.payload).toMatchObject({
+			reason: '締めを押し間違えた（午後の部がある）'
+		});
 	});
 
 	it('recording goes on; the next close is the one whose tally counts', async () => {

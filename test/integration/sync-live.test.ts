@@ -26,7 +26,9 @@ describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 	});
 
 	async function online(): Promise<MemoryDevice> {
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V001' }));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V001' })
+		);
 		devices.push(d);
 		// The unreceipted count is reported at the welcome only: a later report (a frame of its
 		// own, at most once a second) would land in the counts below on a slow machine.
@@ -43,7 +45,10 @@ describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 			const before = { ...d.frames };
 			d.append(d.doseEvent());
 			await d.until(() => d.count('receipted') === i);
-			expect({ sent: d.frames.sent - before.sent, received: d.frames.received - before.received }).toEqual({ sent: 1, received: 1 });
+			expect({ sent: d.frames.sent - before.sent, received: d.frames.received - before.received }).toEqual({
+				sent: 1,
+				received: 1
+			});
 		}
 		const { rows } = await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dose_events');
 		expect(rows[0]!.n).toBe(3);
@@ -61,7 +66,10 @@ describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 		const before = { ...d.frames };
 		d.append(d.doseEvent());
 		await d.until(() => d.count('receipted') === 3);
-		expect({ sent: d.frames.sent - before.sent, received: d.frames.received - before.received }).toEqual({ sent: 1, received: 1 });
+		expect({ sent: d.frames.sent - before.sent, received: d.frames.received - before.received }).toEqual({
+			sent: 1,
+			received: 1
+		});
 	});
 
 	it('keeps every dose of a fast burst, each in order on one connection', async () => {
@@ -74,7 +82,9 @@ describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 	});
 
 	it('takes a device whose handshake runs on node:crypto (as the storm bench simulates) exactly like a tweetnacl one', async () => {
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V001' }));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V001' })
+		);
 		devices.push(d);
 		d.start({ crypto: NODE_HANDSHAKE });
 		await d.until(() => d.status.state === 'online');

@@ -32,14 +32,21 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 	});
 
 	async function device(siteCode = 'V001'): Promise<MemoryDevice> {
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: siteCode }));
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: siteCode })
+		);
 		devices.push(d);
 		return d;
 	}
 
 	const doseRows = async () =>
-		(await server.ledger.db.query<{ event_id: string; ticket_number: string }>('SELECT event_id, ticket_number FROM dose_events ORDER BY ticket_number')).rows;
-	const updateCount = async () => (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_updates')).rows[0]!.n;
+		(
+			await server.ledger.db.query<{ event_id: string; ticket_number: string }>(
+				'SELECT event_id, ticket_number FROM dose_events ORDER BY ticket_number'
+			)
+		).rows;
+	const updateCount = async () =>
+		(await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_updates')).rows[0]!.n;
 
 	it('syncs doses recorded offline, receipts them, and stores each exactly once', async () => {
 		const d = await device();
@@ -47,7 +54,13 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 		expect(d.count('local')).toBe(5);
 		d.start();
 		await d.until(() => d.count('receipted') === 5);
-		expect((await doseRows()).map((r) => r.ticket_number)).toEqual(['0000000001', '0000000002', '0000000003', '0000000004', '0000000005']);
+		expect((await doseRows()).map((r) => r.ticket_number)).toEqual([
+			'0000000001',
+			'0000000002',
+			'0000000003',
+			'0000000004',
+			'0000000005'
+		]);
 		// Live updates after the connection is up are receipted too.
 		d.append(d.doseEvent());
 		await d.until(() => d.count('receipted') === 6);
@@ -60,8 +73,12 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 		const raw = await connectRaw(server.url, d.identity);
 		const batch = d.batchFor();
 		const update = Y.encodeStateAsUpdate(d.docFor(batch));
-		const signature = nacl.sign.detached(updateSigningBytes(batch, d.identity.deviceId, update), d.identity.keys.sign.secretKey);
-		for (let i = 0; i < 3; i++) raw.channel.send({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature });
+		const signature = nacl.sign.detached(
+			updateSigningBytes(batch, d.identity.deviceId, update),
+			d.identity.keys.sign.secretKey
+		);
+		for (let i = 0; i < 3; i++)
+			raw.channel.send({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature });
 		for (let i = 0; i < 3; i++) {
 			const r = await raw.next((m) => m.type === MSG_RECEIPT);
 			expect(r.type === MSG_RECEIPT && r.eventCount).toBe(1);
@@ -85,7 +102,12 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 	});
 
 	describe('refuses bad updates with a specific code and stores nothing', () => {
-		async function sendSigned(d: MemoryDevice, batch: string, update: Uint8Array, signer = d.identity.keys.sign.secretKey): Promise<AppMessage> {
+		async function sendSigned(
+			d: MemoryDevice,
+			batch: string,
+			update: Uint8Array,
+			signer = d.identity.keys.sign.secretKey
+		): Promise<AppMessage> {
 			const raw = await connectRaw(server.url, d.identity);
 			const signature = nacl.sign.detached(updateSigningBytes(batch, d.identity.deviceId, update), signer);
 			raw.channel.send({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature });
@@ -114,21 +136,27 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 			const b = await device();
 			const foreign = b.batchFor();
 			a.append(a.doseEvent({ batch: foreign, device: b.identity.deviceId }), foreign);
-			expect(refusalCode(await sendSigned(a, foreign, Y.encodeStateAsUpdate(a.docFor(foreign))))).toBe('NOT_YOUR_BATCH');
+			expect(refusalCode(await sendSigned(a, foreign, Y.encodeStateAsUpdate(a.docFor(foreign))))).toBe(
+				'NOT_YOUR_BATCH'
+			);
 			expect(await doseRows()).toHaveLength(0);
 		});
 
 		it('an event outside the schema', async () => {
 			const d = await device();
 			d.append({ ...d.doseEvent(), surname: '山田' });
-			expect(refusalCode(await sendSigned(d, d.batchFor(), Y.encodeStateAsUpdate(d.docFor(d.batchFor()))))).toBe('EVENT_SCHEMA');
+			expect(refusalCode(await sendSigned(d, d.batchFor(), Y.encodeStateAsUpdate(d.docFor(d.batchFor()))))).toBe(
+				'EVENT_SCHEMA'
+			);
 			expect(await doseRows()).toHaveLength(0);
 		});
 
 		it('a My Number in any field, and the log does not contain it', async () => {
 			const d = await device();
 			d.append({ ...d.doseEvent(), operator: MY_NUMBER });
-			expect(refusalCode(await sendSigned(d, d.batchFor(), Y.encodeStateAsUpdate(d.docFor(d.batchFor()))))).toBe('MY_NUMBER');
+			expect(refusalCode(await sendSigned(d, d.batchFor(), Y.encodeStateAsUpdate(d.docFor(d.batchFor()))))).toBe(
+				'MY_NUMBER'
+			);
 			expect(await doseRows()).toHaveLength(0);
 			expect(server.logs.join('\n')).not.toContain(MY_NUMBER);
 			// The back office sees the refusal, without the content.
@@ -140,7 +168,12 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 		it('a signature by another key', async () => {
 			const d = await device();
 			d.append(d.doseEvent());
-			const reply = await sendSigned(d, d.batchFor(), Y.encodeStateAsUpdate(d.docFor(d.batchFor())), nacl.sign.keyPair().secretKey);
+			const reply = await sendSigned(
+				d,
+				d.batchFor(),
+				Y.encodeStateAsUpdate(d.docFor(d.batchFor())),
+				nacl.sign.keyPair().secretKey
+			);
 			expect(refusalCode(reply)).toBe('BAD_SIGNATURE');
 			expect(await updateCount()).toBe(0);
 		});
@@ -185,7 +218,10 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 			d.append(d.doseEvent());
 			const batch = d.batchFor();
 			const update = Y.encodeStateAsUpdate(d.docFor(batch));
-			const signature = nacl.sign.detached(updateSigningBytes(batch, d.identity.deviceId, update), d.identity.keys.sign.secretKey);
+			const signature = nacl.sign.detached(
+				updateSigningBytes(batch, d.identity.deviceId, update),
+				d.identity.keys.sign.secretKey
+			);
 			replay.channel.send({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature });
 			await replay.next((m) => m.type === MSG_RECEIPT);
 			original(sent[0]!);
@@ -199,7 +235,9 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 
 		it('an unknown device and a device with other keys', async () => {
 			const d = await device();
-			expect(await closeCodeOf(server.url, { ...d.identity, deviceId: '01900000-0000-7000-8000-000000000000' })).toBe(CLOSE.UNKNOWN_DEVICE);
+			expect(await closeCodeOf(server.url, { ...d.identity, deviceId: '01900000-0000-7000-8000-000000000000' })).toBe(
+				CLOSE.UNKNOWN_DEVICE
+			);
 			const impostor = { ...d.identity, keys: { ...d.identity.keys, sign: nacl.sign.keyPair() } };
 			expect(await closeCodeOf(server.url, impostor)).toBe(CLOSE.HANDSHAKE_FAILED);
 		});

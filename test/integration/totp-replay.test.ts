@@ -30,7 +30,9 @@ describe.each(BACKENDS)('one TOTP code, many concurrent logins (%s)', (backend) 
 		await admin.json('POST', '/api/office/auth/totp/confirm', { secret: begun.secret, code: totp.generate() });
 		// The next step's code: unused, and valid for the whole test (one step of drift is allowed).
 		const code = totp.generate({ timestamp: Date.now() + 30_000 });
-		const sessionsBefore = (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')).rows[0]!.n;
+		const sessionsBefore = (
+			await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')
+		).rows[0]!.n;
 
 		// Five: the four refused count towards the lockout (LOGIN_MAX_FAILURES, 5), and must not reach it.
 		const N = 5;
@@ -45,7 +47,9 @@ describe.each(BACKENDS)('one TOTP code, many concurrent logins (%s)', (backend) 
 		);
 		expect(results.filter((r) => r === '200 OK')).toHaveLength(1);
 		expect(results.filter((r) => r === '401 TOTP_INVALID')).toHaveLength(N - 1);
-		const sessionsAfter = (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')).rows[0]!.n;
+		const sessionsAfter = (
+			await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM office_sessions')
+		).rows[0]!.n;
 		expect(sessionsAfter - sessionsBefore).toBe(1);
 	});
 });

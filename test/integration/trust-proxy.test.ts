@@ -15,7 +15,11 @@ describe('TRUST_PROXY', () => {
 			const server = await startTestServer({ LOGIN_BURST: '2', LOGINS_PER_MINUTE: '1', TRUST_PROXY: String(trusted) });
 			try {
 				// The client wrote the first entry; the balancer appended the last (the real client).
-				const a = [await attempt(server.url, '6.6.6.6, 10.0.0.1'), await attempt(server.url, '7.7.7.7, 10.0.0.1'), await attempt(server.url, '8.8.8.8, 10.0.0.1')];
+				const a = [
+					await attempt(server.url, '6.6.6.6, 10.0.0.1'),
+					await attempt(server.url, '7.7.7.7, 10.0.0.1'),
+					await attempt(server.url, '8.8.8.8, 10.0.0.1')
+				];
 				const b = await attempt(server.url, '6.6.6.6, 10.0.0.2');
 				expect(a).toEqual([401, 401, 429]);
 				expect(b).toBe(trusted ? 401 : 429);

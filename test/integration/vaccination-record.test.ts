@@ -26,19 +26,57 @@ describe.each(BACKENDS)('the vaccination record of a ticket on %s', (backend) =>
 		const admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		await admin.json('PUT', '/api/office/sites', { code: 'V001', name: '市民体育館' });
-		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin));
-		const at = (day: string, more: Record<string, unknown> = {}) => ({ batch: d.batchFor(day), givenAt: `${day}T01:00:00.000Z`, recordedAt: `${day}T01:00:30.000Z`, ...more });
+		const d = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: '受付1' }, admin)
+		);
+		const at = (day: string, more: Record<string, unknown> = {}) => ({
+			batch: d.batchFor(day),
+			givenAt: `${day}T01:00:00.000Z`,
+			recordedAt: `${day}T01:00:30.000Z`,
+			...more
+		});
 		const first = d.doseEvent(at('2026-06-01', { doseNumber: 1, ticketDose: 1 }), '0000000005') as DoseRecordEvent;
 		const second = d.doseEvent(at('2026-11-22', { doseNumber: 2, ticketDose: 2 }), '0000000005') as DoseRecordEvent;
 		const voided = d.doseEvent(at('2026-11-22', { doseNumber: 3, ticketDose: 3 }), '0000000005') as DoseRecordEvent;
 		const other = d.doseEvent(at('2026-11-22'), '0000000006');
-		const screening = { ...d.doseEvent(at('2026-11-22', { doseNumber: 4, ticketDose: 4 }), '0000000005') } as Record<string, unknown>;
-		delete screening.vaccine, delete screening.injectionSite, delete screening.route, delete screening.vaccinatingDoctor, delete screening.certificateIssued;
+		const screening = { ...d.doseEvent(at('2026-11-22', { doseNumber: 4, ticketDose: 4 }), '0000000005') } as Record<
+			string,
+			unknown
+		>;
+		(delete screening.vaccine,
+			delete screening.injectionSite,
+			delete screening.route,
+			delete screening.vaccinatingDoctor,
+			delete screening.certificateIssued);
 		Object.assign(screening, { type: 'not-vaccinated', reason: 'fever', reasonNote: null });
 		for (const e of [first, second, voided, other, screening]) d.append(e);
 		// The second dose's lot corrected; the third voided.
-		d.append({ id: newId(), type: 'correction', batch: second.batch, device: second.device, operator: 'N001', recordedAt: '2026-11-22T02:00:00.000Z', replaces: second.id, reason: 'ロットの読み違い', record: { ...Object.fromEntries(Object.entries(second).filter(([k]) => !['id', 'batch', 'device', 'operator', 'recordedAt'].includes(k))), vaccine: { ...second.vaccine, lot: 'FB5678' } } });
-		d.append({ id: newId(), type: 'void', batch: voided.batch, device: voided.device, operator: 'N001', recordedAt: '2026-11-22T02:05:00.000Z', replaces: voided.id, reason: '二重登録' });
+		d.append({
+			id: newId(),
+			type: 'correction',
+			batch: second.batch,
+			device: second.device,
+			operator: 'N001',
+			recordedAt: '2026-11-22T02:00:00.000Z',
+			replaces: second.id,
+			reason: 'ロットの読み違い',
+			record: {
+				...Object.fromEntries(
+					Object.entries(second).filter(([k]) => !['id', 'batch', 'device', 'operator', 'recordedAt'].includes(k))
+				),
+				vaccine: { ...second.vaccine, lot: 'FB5678' }
+			}
+		});
+		d.append({
+			id: newId(),
+			type: 'void',
+			batch: voided.batch,
+			device: voided.device,
+			operator: 'N001',
+			recordedAt: '2026-11-22T02:05:00.000Z',
+			replaces: voided.id,
+			reason: '二重登録'
+		});
 		d.start();
 		await d.until(() => d.count('receipted') === 7);
 		d.stop();
@@ -55,8 +93,22 @@ describe.each(BACKENDS)('the vaccination record of a ticket on %s', (backend) =>
 			municipalityName: '千代田区',
 			ticketNumber: '0000000005',
 			doses: [
-				{ doseNumber: 1, givenOn: '2026-06-01', maker: 'ファイザー', product: 'コミナティ筋注', lot: 'FA1234', site: '市民体育館' },
-				{ doseNumber: 2, givenOn: '2026-11-22', maker: 'ファイザー', product: 'コミナティ筋注', lot: 'FB5678', site: '市民体育館' }
+				{
+					doseNumber: 1,
+					givenOn: '2026-06-01',
+					maker: 'ファイザー',
+					product: 'コミナティ筋注',
+					lot: 'FA1234',
+					site: '市民体育館'
+				},
+				{
+					doseNumber: 2,
+					givenOn: '2026-11-22',
+					maker: 'ファイザー',
+					product: 'コミナティ筋注',
+					lot: 'FB5678',
+					site: '市民体育館'
+				}
 			]
 		});
 	});
@@ -76,6 +128,8 @@ describe.each(BACKENDS)('the vaccination record of a ticket on %s', (backend) =>
 		}
 		expect((await listAudit(server.ledger.db, { action: 'ticket.record-print' })).length).toBe(before + 1);
 		// Another municipality's ticket: no name of ours on its paper.
-		expect((await staff.json<VaccinationRecord>('GET', '/api/office/tickets/131041/0000000005/record')).municipalityName).toBe('');
+		expect(
+			(await staff.json<VaccinationRecord>('GET', '/api/office/tickets/131041/0000000005/record')).municipalityName
+		).toBe('');
 	});
 });

@@ -28,19 +28,34 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 	let env: Record<string, string>;
 
 	const current = () => staff.json<CatalogAnswer>('GET', '/api/office/products');
-	const putProduct = (basedOn: number, product: unknown, as = staff) => as.request('/api/office/products', { method: 'PUT', body: { basedOn, product } });
-	const putMaker = (basedOn: number, code: string, name: string) => staff.request('/api/office/makers', { method: 'PUT', body: { basedOn, code, name } });
+	const putProduct = (basedOn: number, product: unknown, as = staff) =>
+		as.request('/api/office/products', { method: 'PUT', body: { basedOn, product } });
+	const putMaker = (basedOn: number, code: string, name: string) =>
+		staff.request('/api/office/makers', { method: 'PUT', body: { basedOn, code, name } });
 	const upload = (path: string, body: string | Uint8Array, query = '') =>
-		staff.request(`/api/office/products/import${path}${query}`, { method: 'POST', body: typeof body === 'string' ? new TextEncoder().encode(body) : body, headers: { 'content-type': 'text/csv' } });
-	const stored = async () => (await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM vaccine_catalogs')).rows[0]!.n;
+		staff.request(`/api/office/products/import${path}${query}`, {
+			method: 'POST',
+			body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
+			headers: { 'content-type': 'text/csv' }
+		});
+	const stored = async () =>
+		(await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM vaccine_catalogs')).rows[0]!.n;
 	const audits = async () =>
-		(await server.ledger.db.query<{ action: string; target: string | null; detail: unknown }>("SELECT action, target, detail FROM audit_log WHERE action LIKE 'catalog.%' ORDER BY seq")).rows.map((r) => ({
+		(
+			await server.ledger.db.query<{ action: string; target: string | null; detail: unknown }>(
+				"SELECT action, target, detail FROM audit_log WHERE action LIKE 'catalog.%' ORDER BY seq"
+			)
+		).rows.map((r) => ({
 			action: r.action,
 			target: r.target,
 			detail: (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail) as Record<string, unknown>
 		}));
-	const errorOf = async (res: Response) => ({ status: res.status, ...((await res.json()) as { error: { code: string; message: string; current?: number } }).error });
-	const product = (catalog: VaccineCatalog, code: string) => structuredClone(findProduct(catalog, code)!) as { -readonly [K in keyof VaccineProduct]: VaccineProduct[K] };
+	const errorOf = async (res: Response) => ({
+		status: res.status,
+		...((await res.json()) as { error: { code: string; message: string; current?: number } }).error
+	});
+	const product = (catalog: VaccineCatalog, code: string) =>
+		structuredClone(findProduct(catalog, code)!) as { -readonly [K in keyof VaccineProduct]: VaccineProduct[K] };
 
 	beforeAll(async () => {
 		const be = await backendEnv(backend);
@@ -72,7 +87,11 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 		expect(after.version).toBe(2);
 		expect(findProduct(after.catalog, 'comirnaty')!.gtins).toEqual(['09520000001018', '09520000001025', NEW_GTIN]);
 		const [entry] = await audits();
-		expect(entry).toMatchObject({ action: 'catalog.product.put', target: 'comirnaty', detail: { version: 2, basedOn: 1, action: 'update' } });
+		expect(entry).toMatchObject({
+			action: 'catalog.product.put',
+			target: 'comirnaty',
+			detail: { version: 2, basedOn: 1, action: 'update' }
+		});
 		expect((entry!.detail['before'] as { gtins: string[] }).gtins).toEqual(['09520000001018', '09520000001025']);
 
 		// Someone else's edit based on version 1 now: 409, nothing stored.
@@ -110,8 +129,14 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 			expect([e.status, e.code], JSON.stringify(body).slice(0, 80)).toEqual([400, code]);
 			expect(e.message).not.toContain('123456789018');
 		}
-		expect(await errorOf(await putMaker(c.version, 'bad code', 'x'))).toMatchObject({ status: 400, code: 'CODE_FORMAT' });
-		expect(await errorOf(await putMaker(c.version, 'kmb', '   '))).toMatchObject({ status: 400, code: 'NAME_REQUIRED' });
+		expect(await errorOf(await putMaker(c.version, 'bad code', 'x'))).toMatchObject({
+			status: 400,
+			code: 'CODE_FORMAT'
+		});
+		expect(await errorOf(await putMaker(c.version, 'kmb', '   '))).toMatchObject({
+			status: 400,
+			code: 'NAME_REQUIRED'
+		});
 		expect(await stored()).toBe(c.version);
 		expect(await current()).toEqual(c);
 		expect(await audits()).toHaveLength(1);
@@ -122,7 +147,17 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 		const maker = await putMaker(c.version, 'kmb', 'KMバイオロジクス');
 		expect(await maker.json()).toEqual({ version: c.version + 1, action: 'insert' });
 		c = await current();
-		const newvax = { code: 'newvax', name: '新ワクチン筋注', maker: 'kmb', gtins: ['09520000009021'], volumesMl: [0.5], sites: ['left-deltoid', 'right-deltoid'], routes: ['intramuscular'], maxDoseNumber: 2, minIntervalDays: { 2: 28 } };
+		const newvax = {
+			code: 'newvax',
+			name: '新ワクチン筋注',
+			maker: 'kmb',
+			gtins: ['09520000009021'],
+			volumesMl: [0.5],
+			sites: ['left-deltoid', 'right-deltoid'],
+			routes: ['intramuscular'],
+			maxDoseNumber: 2,
+			minIntervalDays: { 2: 28 }
+		};
 		expect(await (await putProduct(c.version, newvax)).json()).toEqual({ version: c.version + 1, action: 'insert' });
 		c = await current();
 		expect(findProduct(c.catalog, 'newvax')).toEqual(newvax);
@@ -151,34 +186,63 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 		expect(await stored()).toBe(c.version);
 
 		expect((await upload('', file, `?basedOn=${c.version}&sha256=00`)).status).toBe(409);
-		const commit = await upload('', iconv.encode(file, 'cp932'), `?basedOn=${c.version}&sha256=${preview.sha256}&name=products.csv`);
+		const commit = await upload(
+			'',
+			iconv.encode(file, 'cp932'),
+			`?basedOn=${c.version}&sha256=${preview.sha256}&name=products.csv`
+		);
 		expect(await commit.json()).toMatchObject({ version: c.version + 1, inserted: 1, updated: 1, unchanged: 0 });
 		const after = await current();
-		expect(findProduct(after.catalog, 'othervax')).toMatchObject({ routes: ['subcutaneous'], maxDoseNumber: 1, minIntervalDays: {} });
+		expect(findProduct(after.catalog, 'othervax')).toMatchObject({
+			routes: ['subcutaneous'],
+			maxDoseNumber: 1,
+			minIntervalDays: {}
+		});
 		expect(findProduct(after.catalog, 'newvax')!.gtins).toEqual(['09520000009021', '09520000009038']);
-		expect((await audits()).at(-1)).toMatchObject({ action: 'catalog.import', target: 'products.csv', detail: { version: after.version, inserted: 1, updated: 1, changed: ['newvax', 'othervax'] } });
+		expect((await audits()).at(-1)).toMatchObject({
+			action: 'catalog.import',
+			target: 'products.csv',
+			detail: { version: after.version, inserted: 1, updated: 1, changed: ['newvax', 'othervax'] }
+		});
 		// The same file again, even naming the old version: nothing changes.
-		expect(await (await upload('', file, `?basedOn=${c.version}`)).json()).toMatchObject({ version: after.version, inserted: 0, updated: 0, unchanged: 2 });
+		expect(await (await upload('', file, `?basedOn=${c.version}`)).json()).toMatchObject({
+			version: after.version,
+			inserted: 0,
+			updated: 0,
+			unchanged: 2
+		});
 		expect(await stored()).toBe(after.version);
 	});
 
 	it('refuses a file holding a My Number whole, and files it cannot read', async () => {
 		const before = await stored();
 		const code = async (body: string | Uint8Array) => (await errorOf(await upload('/preview', body))).code;
-		const mine = await errorOf(await upload('/preview', `${HEADER}\nx1,名前,pfizer,,,0.5,左上腕,筋注,1,\n,,,,,,,,,123456789018\n`));
+		const mine = await errorOf(
+			await upload('/preview', `${HEADER}\nx1,名前,pfizer,,,0.5,左上腕,筋注,1,\n,,,,,,,,,123456789018\n`)
+		);
 		expect(mine.code).toBe('MY_NUMBER');
 		expect(mine.message).not.toContain('123456789018');
-		expect((await errorOf(await upload('', `${HEADER}\nx1,名前 123456789018,pfizer,,,0.5,左上腕,筋注,1,\n`, '?basedOn=1'))).code).toBe('MY_NUMBER');
+		expect(
+			(await errorOf(await upload('', `${HEADER}\nx1,名前 123456789018,pfizer,,,0.5,左上腕,筋注,1,\n`, '?basedOn=1')))
+				.code
+		).toBe('MY_NUMBER');
 		expect(await code('code,name\nA,B\n')).toBe('BAD_HEADER');
 		expect(await code(new Uint8Array([0xff, 0xfe, 0x41, 0x00]))).toBe('ENCODING');
 		expect(await stored()).toBe(before);
 	});
 
 	it('accepts a dose on a product added since, and keeps accepting doses recorded under an older version after an edit that would refuse them', async () => {
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1' }, admin));
+		const device = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1' }, admin)
+		);
 		// Recorded offline under the current catalogue: spikevax at 0.25 mL, and the product added above.
-		const old = device.doseEvent({ vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.25 } });
-		const added = device.doseEvent({ vaccine: { product: 'othervax', maker: 'meiji-seika', lot: 'OV1', expiry: '2099-12-31', volumeMl: 0.5 }, route: 'subcutaneous' });
+		const old = device.doseEvent({
+			vaccine: { product: 'spikevax', maker: 'moderna', lot: 'MD1', expiry: '2099-12-31', volumeMl: 0.25 }
+		});
+		const added = device.doseEvent({
+			vaccine: { product: 'othervax', maker: 'meiji-seika', lot: 'OV1', expiry: '2099-12-31', volumeMl: 0.5 },
+			route: 'subcutaneous'
+		});
 		device.append(old);
 		device.append(added);
 		// Meanwhile the office drops the 0.25 mL volume from spikevax.
@@ -199,7 +263,9 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 
 	it('delivers the current catalogue to a device at connection, checked; a device never steps back to an older version', async () => {
 		const c = await current();
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1c' }, admin));
+		const device = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1c' }, admin)
+		);
 		device.start();
 		await device.until(() => device.catalog !== null);
 		device.stop();
@@ -219,8 +285,12 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 	});
 
 	it('refuses a dose no stored version allows', async () => {
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1b' }, admin));
-		const bad = device.doseEvent({ vaccine: { product: 'nosuchvax', maker: 'pfizer', lot: 'X1', expiry: '2099-12-31', volumeMl: 0.3 } });
+		const device = await MemoryDevice.enrol(
+			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V1b' }, admin)
+		);
+		const bad = device.doseEvent({
+			vaccine: { product: 'nosuchvax', maker: 'pfizer', lot: 'X1', expiry: '2099-12-31', volumeMl: 0.3 }
+		});
 		device.append(bad);
 		device.start();
 		await device.until(() => device.count('refused') === 1);
@@ -246,10 +316,25 @@ describe.each(BACKENDS)('vaccine catalogue on %s', (backend) => {
 				expect(findProduct(seen.catalog, 'kostaive')!.gtins).toContain('09520000009052');
 				// A product the first process added is accepted by the second's ingest, which had not seen it.
 				const newer = await current();
-				const freshvax = { code: 'freshvax', name: '追加ワクチン', maker: 'pfizer', gtins: [], volumesMl: [0.3], sites: ['left-deltoid'], routes: ['intramuscular'], maxDoseNumber: 1, minIntervalDays: {} };
+				const freshvax = {
+					code: 'freshvax',
+					name: '追加ワクチン',
+					maker: 'pfizer',
+					gtins: [],
+					volumesMl: [0.3],
+					sites: ['left-deltoid'],
+					routes: ['intramuscular'],
+					maxDoseNumber: 1,
+					minIntervalDays: {}
+				};
 				expect((await putProduct(newer.version, freshvax)).status).toBe(200);
-				const device = await MemoryDevice.enrol(await issueEnrolmentCode(second.url, { setting: 'mass', siteCode: 'V002', label: 'V2' }, other));
-				const dose = device.doseEvent({ vaccine: { product: 'freshvax', maker: 'pfizer', lot: 'FR1', expiry: '2099-12-31', volumeMl: 0.3 }, siteCode: 'V002' });
+				const device = await MemoryDevice.enrol(
+					await issueEnrolmentCode(second.url, { setting: 'mass', siteCode: 'V002', label: 'V2' }, other)
+				);
+				const dose = device.doseEvent({
+					vaccine: { product: 'freshvax', maker: 'pfizer', lot: 'FR1', expiry: '2099-12-31', volumeMl: 0.3 },
+					siteCode: 'V002'
+				});
 				device.append(dose);
 				device.start();
 				await device.until(() => device.count('receipted') + device.count('refused') === 1);

@@ -19,7 +19,16 @@ async function storeDose(ledger: Ledger, deviceId: string, day: string): Promise
 	const event = doseEvent({ deviceId, batch });
 	const doc = new Y.Doc();
 	doc.getArray(BATCH_EVENTS).push([event]);
-	const r = await ledger.commitUpdate({ batchId: batch, deviceId, municipality: '131016', siteCode: 'V001', serviceDay: day, update: Y.encodeStateAsUpdate(doc), signature: new Uint8Array(64), events: [event] });
+	const r = await ledger.commitUpdate({
+		batchId: batch,
+		deviceId,
+		municipality: '131016',
+		siteCode: 'V001',
+		serviceDay: day,
+		update: Y.encodeStateAsUpdate(doc),
+		signature: new Uint8Array(64),
+		events: [event]
+	});
 	if (!('seq' in r)) throw new Error('not stored');
 	return r.seq;
 }
@@ -37,9 +46,18 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 		cleanups.push(() => ledger.db.close());
 		// The server's keys, which enrolment codes carry.
 		await ServerKeyring.open(ledger.db, new Sealer(randomBytes(32)));
-		const enrolment = await ledger.createEnrolment({ municipality: '131016', setting: 'mass', siteCode: 'V001', label: 'notify test', ttlMs: 60_000 });
+		const enrolment = await ledger.createEnrolment({
+			municipality: '131016',
+			setting: 'mass',
+			siteCode: 'V001',
+			label: 'notify test',
+			ttlMs: 60_000
+		});
 		const keys = generateKeyPairs();
-		const enrolled = await ledger.enrolDevice(enrolment.id, enrolment.secret, { box: keys.box.publicKey, sign: keys.sign.publicKey });
+		const enrolled = await ledger.enrolDevice(enrolment.id, enrolment.secret, {
+			box: keys.box.publicKey,
+			sign: keys.sign.publicKey
+		});
 		if (!enrolled.ok) throw new Error(enrolled.error);
 		const deviceId = enrolled.device.id;
 
@@ -83,7 +101,9 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 		// of reach must not have started reconnect loops of their own.
 		const after = await storeDose(ledger, deviceId, '2026-11-24');
 		await until(() => heard.some((u) => u.seq === after));
-		const sessions = await ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'vacc-sync-test-listen'`);
+		const sessions = await ledger.db.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'vacc-sync-test-listen'`
+		);
 		expect(sessions.rows[0]!.n).toBe(1);
 	});
 });

@@ -50,9 +50,13 @@ describe(`${DEVICES} devices × ${DOSES} doses recorded offline, connecting at o
 		const idle = rssBytes(pid)!;
 		const sampler = sampleRss(pid);
 		// A stall ends the run with what was receipted, so it fails on the counts, not a timeout.
-		const result: SimulationResult = await simulate({ url: server.url, devices: DEVICES, doses: DOSES, offlineFirst: true, timeoutMs: 300_000 }).finally(
-			() => (rss = sampler.stop())
-		);
+		const result: SimulationResult = await simulate({
+			url: server.url,
+			devices: DEVICES,
+			doses: DOSES,
+			offlineFirst: true,
+			timeoutMs: 300_000
+		}).finally(() => (rss = sampler.stop()));
 		await server.stop();
 
 		console.log(
@@ -68,7 +72,10 @@ describe(`${DEVICES} devices × ${DOSES} doses recorded offline, connecting at o
 		expect(rss.peak).toBeLessThan(RSS_CEILING);
 
 		// What is really on disk, read after the server stopped: one row per recorded dose.
-		const rows = await pgliteRows<{ event_id: string; n: number }>(server.dataDir, 'SELECT event_id, count(*)::int AS n FROM dose_events GROUP BY event_id');
+		const rows = await pgliteRows<{ event_id: string; n: number }>(
+			server.dataDir,
+			'SELECT event_id, count(*)::int AS n FROM dose_events GROUP BY event_id'
+		);
 		expect(rows).toHaveLength(DEVICES * DOSES);
 		expect(rows.filter((r) => r.n !== 1)).toEqual([]);
 		expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(result.eventIds));

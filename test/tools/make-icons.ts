@@ -14,14 +14,25 @@ import { CHROMIUM_LAUNCH } from '../e2e/chromium';
 
 const STATIC = join(import.meta.dirname, '..', '..', 'client', 'static');
 const svg = readFileSync(join(STATIC, 'icon.svg'), 'utf8');
-const mark = svg.replace(/<rect[^>]*\/>/, '').replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '');
+const mark = svg
+	.replace(/<rect[^>]*\/>/, '')
+	.replace(/^<svg[^>]*>/, '')
+	.replace(/<\/svg>\s*$/, '');
 const BLUE = '#0b5cad';
 
 const variants: { file: string; size: number; body: string }[] = [
 	{ file: 'icon-192.png', size: 192, body: svg },
 	{ file: 'icon-512.png', size: 512, body: svg },
-	{ file: 'icon-maskable-512.png', size: 512, body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="${BLUE}"/><g transform="translate(76.8 76.8) scale(0.7)">${mark}</g></svg>` },
-	{ file: 'apple-touch-icon.png', size: 180, body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="${BLUE}"/>${mark}</svg>` }
+	{
+		file: 'icon-maskable-512.png',
+		size: 512,
+		body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="${BLUE}"/><g transform="translate(76.8 76.8) scale(0.7)">${mark}</g></svg>`
+	},
+	{
+		file: 'apple-touch-icon.png',
+		size: 180,
+		body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="${BLUE}"/>${mark}</svg>`
+	}
 ];
 
 const browser = await chromium.launch(CHROMIUM_LAUNCH);

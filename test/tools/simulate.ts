@@ -27,10 +27,21 @@ export interface SimulationResult {
 }
 
 function issueCode(admin: OfficeClient, i: number): Promise<string> {
-	return issueEnrolmentCode(admin.url, { setting: 'mass', siteCode: `SIM${String(i % 50).padStart(3, '0')}`, label: `simulated ${i}` }, admin);
+	return issueEnrolmentCode(
+		admin.url,
+		{ setting: 'mass', siteCode: `SIM${String(i % 50).padStart(3, '0')}`, label: `simulated ${i}` },
+		admin
+	);
 }
 
-export async function simulate(opts: { url: string; admin?: { username: string; password: string }; devices: number; doses: number; offlineFirst: boolean; timeoutMs?: number }): Promise<SimulationResult> {
+export async function simulate(opts: {
+	url: string;
+	admin?: { username: string; password: string };
+	devices: number;
+	doses: number;
+	offlineFirst: boolean;
+	timeoutMs?: number;
+}): Promise<SimulationResult> {
 	const devices: MemoryDevice[] = [];
 	const admin = await OfficeClient.login(opts.url, opts.admin ?? TEST_ADMIN);
 	for (let i = 0; i < opts.devices; i++) devices.push(await MemoryDevice.enrol(await issueCode(admin, i)));
@@ -65,7 +76,14 @@ export async function simulate(opts: { url: string; admin?: { username: string; 
 	clearTimeout(timer);
 	const seconds = (performance.now() - start) / 1000;
 	for (const d of devices) d.stop();
-	return { receipted: devices.reduce((n, d) => n + d.count('receipted'), 0), total: opts.devices * opts.doses, seconds, perDeviceMs, perDoseMs, eventIds: devices.flatMap((d) => [...d.events.keys()]) };
+	return {
+		receipted: devices.reduce((n, d) => n + d.count('receipted'), 0),
+		total: opts.devices * opts.doses,
+		seconds,
+		perDeviceMs,
+		perDoseMs,
+		eventIds: devices.flatMap((d) => [...d.events.keys()])
+	};
 }
 
 async function main() {
@@ -80,10 +98,18 @@ async function main() {
 	});
 	const password = process.env.ADMIN_PASSWORD;
 	if (!values.url || !values.user || !password) {
-		console.error('usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first]');
+		console.error(
+			'usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first]'
+		);
 		process.exit(2);
 	}
-	const r = await simulate({ url: values.url, admin: { username: values.user, password }, devices: Number(values.devices), doses: Number(values.doses), offlineFirst: values['offline-first'] });
+	const r = await simulate({
+		url: values.url,
+		admin: { username: values.user, password },
+		devices: Number(values.devices),
+		doses: Number(values.doses),
+		offlineFirst: values['offline-first']
+	});
 	console.log(`receipted ${r.receipted}/${r.total} doses in ${r.seconds.toFixed(1)} s`);
 	process.exit(r.receipted === r.total ? 0 : 1);
 }

@@ -34,21 +34,30 @@ export const ja = {
 	unlockFailed: '担当者コードまたは暗証番号が正しくありません。',
 	pinFormat: (min: number) => `暗証番号は${min}〜12桁の数字で入力してください。`,
 	pinWait: (wait: string) => `暗証番号の誤りが続いたため、${wait}後まで入力できません。`,
-	pinEraseWarning: (left: number) => `あと${left}回誤ると、サーバーに受領済みの記録と鍵をこの端末から消去します（未送信の記録は消去しません）。`,
-	pinKept: '暗証番号の誤りが続いたため、サーバーに受領済みの記録をこの端末から消去しました。未送信の記録があるため、それを開く鍵は残しています。保健センターに連絡してください。',
-	pinErased: '暗証番号の誤りが続いたため、この端末の鍵と記録を消去しました（記録はすべてサーバーに受領済みでした）。保健センターで新しい登録コードを発行してもらい、登録し直してください。',
+	pinEraseWarning: (left: number) =>
+		`あと${left}回誤ると、サーバーに受領済みの記録と鍵をこの端末から消去します（未送信の記録は消去しません）。`,
+	pinKept:
+		'暗証番号の誤りが続いたため、サーバーに受領済みの記録をこの端末から消去しました。未送信の記録があるため、それを開く鍵は残しています。保健センターに連絡してください。',
+	pinErased:
+		'暗証番号の誤りが続いたため、この端末の鍵と記録を消去しました（記録はすべてサーバーに受領済みでした）。保健センターで新しい登録コードを発行してもらい、登録し直してください。',
 	duration: (ms: number) => {
 		const s = Math.ceil(ms / 1000);
 		return s >= 60 ? `${Math.floor(s / 60)}分${s % 60 > 0 ? `${s % 60}秒` : ''}` : `${s}秒`;
 	},
 	lock: 'ロック',
-	operators: { open: '担当者を追加', title: 'この端末の担当者を追加', add: '追加する', exists: 'この担当者コードは登録済みです。' },
+	operators: {
+		open: '担当者を追加',
+		title: 'この端末の担当者を追加',
+		add: '追加する',
+		exists: 'この担当者コードは登録済みです。'
+	},
 	openElsewhere:
 		'この端末の接種記録は、このブラウザーの別のタブ（またはウィンドウ）で開いています。記録と送信が二重にならないよう、このタブでは動かしません。別のタブを使うか、そのタブを閉じてください（閉じると、このタブで続けられます）。',
 	storageNotPersisted:
 		'このブラウザーは記録の保存領域を「消去しない」設定にできませんでした（ブラウザーが拒否しました）。端末の空き容量が少なくなると、未送信の記録が消える可能性があります。こまめにネットワークに接続して送信し、可能ならこのアプリをホーム画面に追加（インストール）してください。',
 	revoked: 'この端末は無効化されたため、端末内のデータを消去しました。保健センターに連絡してください。',
-	offlineExpired: 'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
+	offlineExpired:
+		'サーバーに接続できない期間が上限を超えたため、記録を停止しています。ネットワークに接続すると再開します。',
 	serverKeyRefused:
 		'サーバーが新しい鍵を示しましたが、この端末が信頼している鍵による署名を確認できなかったため、受け入れず同期を停止しました。記録は端末内に保存されています。保健センター（システム管理者）に連絡してください。',
 	clockSkew: (minutes: number, ahead: boolean) =>
@@ -59,13 +68,17 @@ export const ja = {
 		lotScan: 'ロット（バイアル・箱のバーコード）',
 		lotMaster: '納品されたロットから選ぶ',
 		lotHelp: 'バイアルまたは箱のGS1バーコードを読み取ってください。',
-		lotWhich: '手元のバイアルまたは箱のバーコードを読み取ってください（読み取ると、使うロットそのものを確かめられます）。読み取れないときだけ、下の「納品されたロットから選ぶ」を使ってください。',
+		lotWhich:
+			'手元のバイアルまたは箱のバーコードを読み取ってください（読み取ると、使うロットそのものを確かめられます）。読み取れないときだけ、下の「納品されたロットから選ぶ」を使ってください。',
 		lotRead: '読み取る',
 		lotConfirm: 'このロットで記録を始めることを確認しました',
 		lotConfirmRequired: 'ロットの注意を確認し、「確認しました」にチェックを入れてください。',
 		doctorHelp: 'この会場で使われたコードから選ぶか、入力してください。',
 		lotChosen: (lot: string, expiry: string) => `ロット ${lot}（有効期限 ${expiry}）`,
-		catalogVersion: (n: number) => (n === 0 ? 'ワクチンの一覧：端末に内蔵のもの（保健センターからはまだ受け取っていません）' : `ワクチンの一覧：保健センターから受け取ったもの（第${n}版）`),
+		catalogVersion: (n: number) =>
+			n === 0
+				? 'ワクチンの一覧：端末に内蔵のもの（保健センターからはまだ受け取っていません）'
+				: `ワクチンの一覧：保健センターから受け取ったもの（第${n}版）`,
 		lotErrors: {
 			GS1: 'バーコードを読み取れませんでした。',
 			LOT_MISSING: 'ロット番号と有効期限を含むバーコードを読み取ってください。',
@@ -120,7 +133,8 @@ export const ja = {
 		voided: '取消（数えません）',
 		recordsTotal: '記録（取消を除く）',
 		count: (n: number) => `${n} 件`,
-		mismatch: (paper: number, records: number) => `予診票 ${paper} 枚と記録 ${records} 件が一致しません。確認してから締めてください。`,
+		mismatch: (paper: number, records: number) =>
+			`予診票 ${paper} 枚と記録 ${records} 件が一致しません。確認してから締めてください。`,
 		review: '確認へ進む',
 		confirmTitle: '本日の記録を締めますか？',
 		confirmText: (paper: number, records: number) => `予診票 ${paper} 枚、記録 ${records} 件で締めます。`,
@@ -130,7 +144,8 @@ export const ja = {
 		closed: '本日の記録は締め済みです。',
 		closedWith: (paper: number) => `（予診票 ${paper} 枚）`,
 		reopenTitle: '締めを取り消して記録を再開する',
-		reopenHelp: '誤って締めたとき、または締めた後に接種するときに使います。再開は記録として残り、保健センターにも届きます。再開した後にもう一度締めてください。',
+		reopenHelp:
+			'誤って締めたとき、または締めた後に接種するときに使います。再開は記録として残り、保健センターにも届きます。再開した後にもう一度締めてください。',
 		reopenReason: '再開する理由',
 		reopen: '記録を再開する',
 		reasonRequired: '再開する理由を入力してください。',
@@ -138,7 +153,12 @@ export const ja = {
 		tallyFormat: '予診票の枚数を0以上の整数で入力してください。'
 	},
 	update: { available: '新しいバージョンがあります。記録はすべて保存済みです。', apply: '更新する' },
-	camera: { start: 'カメラで読み取る', stop: 'カメラを止める', viewfinder: 'カメラの映像（接種券のQRコードまたはバーコードを写してください）', unavailable: 'カメラを使用できません。スキャナーか手入力で読み取ってください。' },
+	camera: {
+		start: 'カメラで読み取る',
+		stop: 'カメラを止める',
+		viewfinder: 'カメラの映像（接種券のQRコードまたはバーコードを写してください）',
+		unavailable: 'カメラを使用できません。スキャナーか手入力で読み取ってください。'
+	},
 	readTicket: '接種券の読み取り',
 	ticketLabel: '接種券番号（18桁）',
 	ticketHelp: 'QRコードまたはOCR行の数字を入力、またはスキャンしてください。',
@@ -176,8 +196,10 @@ export const ja = {
 		OTHER_MUNICIPALITY: '他自治体の接種券です。内容を確認してから記録してください。',
 		DOSE_DIGIT: '接種券の回数が、これまでの記録から見た次の回数と一致しません。',
 		LOT_EXPIRES_TODAY: 'このロットは本日が有効期限です。',
-		LOT_NOT_DELIVERED: 'このロットは、この会場に納品されたロットとして登録されていません（ロット台帳にない、または別の会場のロットです）。',
-		LOT_OTHER_PRODUCT: 'このロット番号は、この会場に納品された別のワクチンのロットです。ワクチンの選択とバイアルを確認してください。',
+		LOT_NOT_DELIVERED:
+			'このロットは、この会場に納品されたロットとして登録されていません（ロット台帳にない、または別の会場のロットです）。',
+		LOT_OTHER_PRODUCT:
+			'このロット番号は、この会場に納品された別のワクチンのロットです。ワクチンの選択とバイアルを確認してください。',
 		LOT_EXPIRY_DIFFERS: 'バーコードの有効期限が、ロット台帳の有効期限と異なります。'
 	},
 	save: '記録する',
@@ -247,21 +269,30 @@ export const en: Messages = {
 	unlockFailed: 'Staff code or PIN is wrong.',
 	pinFormat: (min: number) => `The PIN must be ${min} to 12 digits.`,
 	pinWait: (wait: string) => `Too many wrong PINs: try again in ${wait}.`,
-	pinEraseWarning: (left: number) => `${left} more wrong PIN${left === 1 ? '' : 's'} and this device erases its keys and the records the server has receipted (records not yet sent are kept).`,
-	pinKept: 'Too many wrong PINs: the records the server has receipted were erased from this device. Records not yet sent remain, and so does the key that opens them. Contact the health centre.',
-	pinErased: 'Too many wrong PINs: this device erased its keys and records (the server had receipted all of them). Ask the health centre for a new enrolment code and enrol it again.',
+	pinEraseWarning: (left: number) =>
+		`${left} more wrong PIN${left === 1 ? '' : 's'} and this device erases its keys and the records the server has receipted (records not yet sent are kept).`,
+	pinKept:
+		'Too many wrong PINs: the records the server has receipted were erased from this device. Records not yet sent remain, and so does the key that opens them. Contact the health centre.',
+	pinErased:
+		'Too many wrong PINs: this device erased its keys and records (the server had receipted all of them). Ask the health centre for a new enrolment code and enrol it again.',
 	duration: (ms: number) => {
 		const s = Math.ceil(ms / 1000);
 		return s >= 60 ? `${Math.floor(s / 60)} min${s % 60 > 0 ? ` ${s % 60} s` : ''}` : `${s} s`;
 	},
 	lock: 'Lock',
-	operators: { open: 'Add a person', title: 'Add a person to this device', add: 'Add', exists: 'This staff code is already on this device.' },
+	operators: {
+		open: 'Add a person',
+		title: 'Add a person to this device',
+		add: 'Add',
+		exists: 'This staff code is already on this device.'
+	},
 	openElsewhere:
 		'The station is already open in another tab or window of this browser. This tab stays idle so records and sync are not doubled. Use the other tab, or close it to continue here.',
 	storageNotPersisted:
 		'The browser refused to keep this app’s storage from being cleared. If the device runs short of space, records not yet sent could be lost. Connect to the network often to send them and, if possible, install the app (add it to the home screen).',
 	revoked: 'This device was revoked and its local data has been erased. Contact the health centre.',
-	offlineExpired: 'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
+	offlineExpired:
+		'This device has not reached the server for longer than allowed, so recording is paused. It resumes once the network is back.',
 	serverKeyRefused:
 		'The server offered new keys that are not signed by the key this device trusts, so they were refused and sync has stopped. Records stay saved on this device. Contact the health centre (system administrator).',
 	clockSkew: (minutes: number, ahead: boolean) =>
@@ -272,13 +303,17 @@ export const en: Messages = {
 		lotScan: 'Lot (vial or carton barcode)',
 		lotMaster: 'Choose from the lots delivered here',
 		lotHelp: 'Scan the GS1 barcode on the vial or carton.',
-		lotWhich: 'Scan the barcode of the vial or carton in your hand (scanning checks the very lot you use). Only when it cannot be read, choose from "Choose from the lots delivered here" below.',
+		lotWhich:
+			'Scan the barcode of the vial or carton in your hand (scanning checks the very lot you use). Only when it cannot be read, choose from "Choose from the lots delivered here" below.',
 		lotRead: 'Read',
 		lotConfirm: 'I have checked and will record with this lot',
 		lotConfirmRequired: 'Read the lot warning and tick the confirmation box.',
 		doctorHelp: 'Choose a code used at this site, or type one.',
 		lotChosen: (lot: string, expiry: string) => `Lot ${lot} (expires ${expiry})`,
-		catalogVersion: (n: number) => (n === 0 ? 'Vaccine list: built into this device (not yet received from the health centre)' : `Vaccine list: received from the health centre (edition ${n})`),
+		catalogVersion: (n: number) =>
+			n === 0
+				? 'Vaccine list: built into this device (not yet received from the health centre)'
+				: `Vaccine list: received from the health centre (edition ${n})`,
 		lotErrors: {
 			GS1: 'The barcode could not be read.',
 			LOT_MISSING: 'Scan a barcode that carries the lot and expiry.',
@@ -333,17 +368,20 @@ export const en: Messages = {
 		voided: 'Voided (not counted)',
 		recordsTotal: 'Records (excluding voided)',
 		count: (n: number) => `${n}`,
-		mismatch: (paper: number, records: number) => `${paper} paper forms and ${records} records differ. Check before closing.`,
+		mismatch: (paper: number, records: number) =>
+			`${paper} paper forms and ${records} records differ. Check before closing.`,
 		review: 'Continue to check',
 		confirmTitle: "Close today's records?",
 		confirmText: (paper: number, records: number) => `Closing with ${paper} paper forms and ${records} records.`,
-		afterClose: 'Nothing can be recorded after the close. A day closed by mistake can be reopened here, with the reason.',
+		afterClose:
+			'Nothing can be recorded after the close. A day closed by mistake can be reopened here, with the reason.',
 		change: 'Change the count',
 		confirm: 'Close',
 		closed: "Today's records are closed.",
 		closedWith: (paper: number) => `(${paper} paper forms)`,
 		reopenTitle: 'Reopen the day and record again',
-		reopenHelp: 'For a day closed by mistake, or doses after the close. The reopen is kept as a record and reaches the health centre. Close the day again afterwards.',
+		reopenHelp:
+			'For a day closed by mistake, or doses after the close. The reopen is kept as a record and reaches the health centre. Close the day again afterwards.',
 		reopenReason: 'Reason for reopening',
 		reopen: 'Reopen recording',
 		reasonRequired: 'Enter the reason for reopening.',
@@ -351,7 +389,12 @@ export const en: Messages = {
 		tallyFormat: 'Enter the number of paper forms (0 or more).'
 	},
 	update: { available: 'A new version is available. Every record is saved.', apply: 'Update' },
-	camera: { start: 'Scan with the camera', stop: 'Stop the camera', viewfinder: 'Camera view (show the ticket’s QR code or barcode)', unavailable: 'The camera is not available. Use the scanner or type the number.' },
+	camera: {
+		start: 'Scan with the camera',
+		stop: 'Stop the camera',
+		viewfinder: 'Camera view (show the ticket’s QR code or barcode)',
+		unavailable: 'The camera is not available. Use the scanner or type the number.'
+	},
 	readTicket: 'Read the ticket',
 	ticketLabel: 'Ticket number (18 digits)',
 	ticketHelp: 'Type or scan the digits of the QR code or the OCR line.',
@@ -385,12 +428,15 @@ export const en: Messages = {
 	},
 	warnings: {
 		RECORDED_HERE: 'This ticket and dose are already recorded on this device. Beware of a double record.',
-		RECORDED_AT_VENUE: 'This ticket and dose are already recorded at another table of this venue. Beware of a double record.',
+		RECORDED_AT_VENUE:
+			'This ticket and dose are already recorded at another table of this venue. Beware of a double record.',
 		OTHER_MUNICIPALITY: "This ticket is another municipality's. Check before saving.",
 		DOSE_DIGIT: "The ticket's dose digit does not follow the doses recorded so far.",
 		LOT_EXPIRES_TODAY: 'This lot expires today.',
-		LOT_NOT_DELIVERED: 'This lot is not registered as delivered to this site (not in the lot master, or delivered to another site).',
-		LOT_OTHER_PRODUCT: "This lot number is another vaccine's lot delivered here. Check the vaccine chosen and the vial.",
+		LOT_NOT_DELIVERED:
+			'This lot is not registered as delivered to this site (not in the lot master, or delivered to another site).',
+		LOT_OTHER_PRODUCT:
+			"This lot number is another vaccine's lot delivered here. Check the vaccine chosen and the vial.",
 		LOT_EXPIRY_DIFFERS: "The barcode's expiry differs from the lot master's."
 	},
 	save: 'Save record',

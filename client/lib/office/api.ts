@@ -40,21 +40,35 @@ function parseBody(text: string): ErrorBody {
 /** The ApiError of a failed response (and the end of the session when the server says so). */
 function errorOf(status: number, body: ErrorBody): ApiError {
 	if (status === 401 && body?.error?.code === 'SESSION_REQUIRED') hooks.onSessionEnded();
-	return new ApiError(status, body?.error?.code ?? `HTTP_${status}`, body?.error?.message ?? `サーバーエラー（${status}）`, body);
+	return new ApiError(
+		status,
+		body?.error?.code ?? `HTTP_${status}`,
+		body?.error?.message ?? `サーバーエラー（${status}）`,
+		body
+	);
 }
 
 async function fail(res: Response): Promise<never> {
 	throw errorOf(res.status, parseBody(await res.text()));
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+	path: string,
+	body?: unknown
+): Promise<T> {
 	const headers: Record<string, string> = {};
 	const csrf = hooks.csrfToken();
 	if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
 	if (body !== undefined) headers['content-type'] = 'application/json';
 	let res: Response;
 	try {
-		res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+		res = await fetch(path, {
+			method,
+			headers,
+			credentials: 'same-origin',
+			...(body !== undefined ? { body: JSON.stringify(body) } : {})
+		});
 	} catch {
 		throw new ApiError(0, 'NETWORK', 'サーバーに接続できません。ネットワークを確認してください。');
 	}
@@ -63,13 +77,21 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 }
 
 /** Downloads a file the server generates (exports): returns its bytes and the server's file name. */
-export async function download(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<{ blob: Blob; fileName: string }> {
+export async function download(
+	path: string,
+	init: { method?: 'GET' | 'POST'; body?: unknown } = {}
+): Promise<{ blob: Blob; fileName: string }> {
 	const method = init.method ?? 'GET';
 	const headers: Record<string, string> = {};
 	const csrf = hooks.csrfToken();
 	if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
 	if (init.body !== undefined) headers['content-type'] = 'application/json';
-	const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+	const res = await fetch(path, {
+		method,
+		headers,
+		credentials: 'same-origin',
+		...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {})
+	});
 	if (!res.ok) return fail(res);
 	const disposition = res.headers.get('content-disposition') ?? '';
 	const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
@@ -91,7 +113,13 @@ export function saveBlob(blob: Blob, fileName: string): void {
  * Sends a file as the raw request body, reporting upload progress (0–1): XMLHttpRequest, because
  * fetch has no upload progress events.
  */
-export function upload<T>(path: string, file: Blob, contentType: string, onProgress: (fraction: number) => void, query = ''): Promise<T> {
+export function upload<T>(
+	path: string,
+	file: Blob,
+	contentType: string,
+	onProgress: (fraction: number) => void,
+	query = ''
+): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
 		xhr.open('POST', path + query);
@@ -99,7 +127,8 @@ export function upload<T>(path: string, file: Blob, contentType: string, onProgr
 		const csrf = hooks.csrfToken();
 		if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
 		xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-		xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'サーバーに接続できません。ネットワークを確認してください。'));
+		xhr.onerror = () =>
+			reject(new ApiError(0, 'NETWORK', 'サーバーに接続できません。ネットワークを確認してください。'));
 		xhr.onload = () => {
 			const body = parseBody(xhr.responseText);
 			if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);

@@ -16,7 +16,8 @@ export async function ledgerTrouble(fetcher: typeof fetch = fetch): Promise<Ledg
 		notices?: { ok: boolean };
 	} | null;
 	if (!body) return { kind: 'ledger' };
-	if (body.disk && !body.disk.ok) return { kind: 'disk', freeBytes: body.disk.freeBytes, thresholdBytes: body.disk.thresholdBytes };
+	if (body.disk && !body.disk.ok)
+		return { kind: 'disk', freeBytes: body.disk.freeBytes, thresholdBytes: body.disk.thresholdBytes };
 	if (body.notices && !body.notices.ok) return { kind: 'notices' };
 	return { kind: 'ledger' };
 }

@@ -33,7 +33,11 @@ export const refusalText = (code: string, texts: Record<string, string>): string
  * A short human summary of an item's details (identifiers and dates only). A refused update's
  * `code` is given as its text from `refusalCodes`.
  */
-export function detailText(item: Pick<Item, 'details'>, labels: Record<string, string>, refusalCodes: Record<string, string> = {}): string {
+export function detailText(
+	item: Pick<Item, 'details'>,
+	labels: Record<string, string>,
+	refusalCodes: Record<string, string> = {}
+): string {
 	const d = item.details;
 	const parts: string[] = [];
 	for (const [k, v] of Object.entries(d)) {

@@ -20,7 +20,10 @@ class OfficeSession {
 			csrfToken: () => this.csrfToken,
 			// Only a session that existed can have expired: a browser that never signed in (or
 			// whose first check of the session finds none) is simply shown the login form.
-			onSessionEnded: () => this.signedOut(this.state === 'signed-in' ? 'セッションの有効期限が切れました。もう一度ログインしてください。' : null)
+			onSessionEnded: () =>
+				this.signedOut(
+					this.state === 'signed-in' ? 'セッションの有効期限が切れました。もう一度ログインしてください。' : null
+				)
 		});
 	}
 
@@ -36,7 +39,11 @@ class OfficeSession {
 
 	async login(username: string, password: string, totp?: string): Promise<LoginOutcome> {
 		try {
-			const r = await api<{ user: OfficeUser; csrfToken: string }>('POST', '/api/office/auth/login', { username, password, ...(totp ? { totp } : {}) });
+			const r = await api<{ user: OfficeUser; csrfToken: string }>('POST', '/api/office/auth/login', {
+				username,
+				password,
+				...(totp ? { totp } : {})
+			});
 			this.signedIn(r.user, r.csrfToken);
 			return { ok: true };
 		} catch (e) {

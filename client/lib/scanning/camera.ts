@@ -4,8 +4,15 @@ import { decodeFrame } from './decoder';
  * Reads codes from the camera: the rear camera's stream in a live viewfinder, a frame decoded
  * a few times a second until a code is found. Returns a function that stops the camera.
  */
-export async function startCameraScan(video: HTMLVideoElement, onCode: (text: string) => void, onError: (e: unknown) => void): Promise<() => void> {
-	const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+export async function startCameraScan(
+	video: HTMLVideoElement,
+	onCode: (text: string) => void,
+	onError: (e: unknown) => void
+): Promise<() => void> {
+	const stream = await navigator.mediaDevices.getUserMedia({
+		video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } },
+		audio: false
+	});
 	video.srcObject = stream;
 	video.muted = true;
 	video.playsInline = true;

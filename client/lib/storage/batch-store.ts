@@ -109,7 +109,15 @@ export class BatchStore implements DeviceSyncStore {
 			// Sealed before the transaction: IndexedDB transactions end at the first await
 			// that is not an IndexedDB request.
 			const [sealedUpdate, sealedEvent] = await Promise.all([this.vault.seal(update), this.vault.sealJson(event)]);
-			const row: EventRow = { id: event.id, batchId: event.batch, client, clock, state: 'local', sealed: sealedEvent, savedAt };
+			const row: EventRow = {
+				id: event.id,
+				batchId: event.batch,
+				client,
+				clock,
+				state: 'local',
+				sealed: sealedEvent,
+				savedAt
+			};
 			await this.db.transaction('rw', this.db.updates, this.db.events, async () => {
 				await this.db.updates.add({ batchId: event.batch, sealed: sealedUpdate });
 				await this.db.events.add(row);
@@ -258,7 +266,9 @@ export class BatchStore implements DeviceSyncStore {
 	private loadViews(): Promise<Map<string, EventView>> {
 		const load = (async () => {
 			const rows = await this.db.events.orderBy('savedAt').toArray();
-			const views = await Promise.all(rows.map(async ({ sealed, ...rest }) => ({ ...rest, event: await this.vault.openJson<DoseEvent>(sealed) })));
+			const views = await Promise.all(
+				rows.map(async ({ sealed, ...rest }) => ({ ...rest, event: await this.vault.openJson<DoseEvent>(sealed) }))
+			);
 			return new Map(views.map((v) => [v.id, v]));
 		})();
 		load.catch(() => {
@@ -288,7 +298,12 @@ export class BatchStore implements DeviceSyncStore {
 		return [...new Set(rows.map((r) => r.batchId))];
 	}
 
-	private async advance(batchId: string, from: EventRow['state'][], to: EventRow['state'], stateVector: Uint8Array): Promise<void> {
+	private async advance(
+		batchId: string,
+		from: EventRow['state'][],
+		to: EventRow['state'],
+		stateVector: Uint8Array
+	): Promise<void> {
 		const covered = coveredBy(stateVector);
 		const changed = await this.db.events
 			.where('batchId')
@@ -297,7 +312,9 @@ export class BatchStore implements DeviceSyncStore {
 			.modify({ state: to });
 		if (changed === 0) return;
 		await this.changeViews((views) => {
-			for (const v of views.values()) if (v.batchId === batchId && from.includes(v.state) && covered(v.client, v.clock)) views.set(v.id, { ...v, state: to });
+			for (const v of views.values())
+				if (v.batchId === batchId && from.includes(v.state) && covered(v.client, v.clock))
+					views.set(v.id, { ...v, state: to });
 		});
 		this.onChange();
 	}
@@ -306,19 +323,40 @@ export class BatchStore implements DeviceSyncStore {
 		return this.advance(batchId, ['local'], 'sent', stateVector);
 	}
 
-	async saveReceipt(r: { batchId: string; stateVector: Uint8Array; eventCount: number; signature: Uint8Array }): Promise<void> {
-		const sealed = await this.vault.sealJson({ stateVector: toB64(r.stateVector), eventCount: r.eventCount, signature: toB64(r.signature) });
+	async saveReceipt(r: {
+		batchId: string;
+		stateVector: Uint8Array;
+		eventCount: number;
+		signature: Uint8Array;
+	}): Promise<void> {
+		const sealed = await this.vault.sealJson({
+			stateVector: toB64(r.stateVector),
+			eventCount: r.eventCount,
+			signature: toB64(r.signature)
+		});
 		await this.db.receipts.put({ batchId: r.batchId, sealed, receivedAt: new Date().toISOString() });
 		await this.advance(r.batchId, ['local', 'sent'], 'receipted', r.stateVector);
 		this.onChange();
 	}
 
-	markRefused(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
+	markRefused(r: {
+		batchId: string;
+		code: string;
+		message: string;
+		eventIds: string[];
+		stateVector: Uint8Array;
+	}): Promise<void> {
 		if (r.eventIds.length === 0) return Promise.resolve();
 		return this.exclusive(r.batchId, () => this.rebase(r));
 	}
 
-	private async rebase(r: { batchId: string; code: string; message: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
+	private async rebase(r: {
+		batchId: string;
+		code: string;
+		message: string;
+		eventIds: string[];
+		stateVector: Uint8Array;
+	}): Promise<void> {
 		const old = await this.liveDoc(r.batchId);
 		const { doc, moved } = rebaseBatch(old, r.stateVector, new Set(r.eventIds));
 		const sealed = await this.vault.seal(Y.encodeStateAsUpdate(doc));
@@ -327,7 +365,10 @@ export class BatchStore implements DeviceSyncStore {
 		await this.db.transaction('rw', this.db.updates, this.db.events, async () => {
 			await this.db.updates.where('batchId').equals(r.batchId).delete();
 			await this.db.updates.add({ batchId: r.batchId, sealed });
-			await this.db.events.where('id').anyOf(r.eventIds).modify({ state: 'refused', refusal: { code: r.code, message: r.message } });
+			await this.db.events
+				.where('id')
+				.anyOf(r.eventIds)
+				.modify({ state: 'refused', refusal: { code: r.code, message: r.message } });
 			for (const m of moved) await this.db.events.update(m.id, { client: m.client, clock: m.clock, state: 'local' });
 		});
 		this.docs.set(r.batchId, Promise.resolve(this.persistServerContent(r.batchId, doc)));

@@ -39,7 +39,10 @@ export async function loadIdentity(db: StationDb, vault: Vault): Promise<Station
 		deviceId: s.deviceId,
 		keys: deserializeKeyPairs(s.keys),
 		serverKeys: { box: fromB64(s.serverBox), sign: fromB64(s.serverSign) },
-		earlierServerKeys: (s.earlierServerKeys ?? []).map((k): PublicKeys => ({ box: fromB64(k.box), sign: fromB64(k.sign) })),
+		earlierServerKeys: (s.earlierServerKeys ?? []).map((k): PublicKeys => ({
+			box: fromB64(k.box),
+			sign: fromB64(k.sign)
+		})),
 		serverKeyGeneration: s.serverKeyGeneration ?? null,
 		serverUrl: s.serverUrl,
 		municipality: s.municipality,
@@ -75,6 +78,11 @@ export async function sealIdentity(vault: Vault, id: StationIdentity & { keys: K
 export async function saveServerPins(db: StationDb, vault: Vault, pins: ServerKeyPins): Promise<void> {
 	const identity = await loadIdentity(db, vault);
 	if (!identity) throw new Error('no identity to update');
-	const updated = { ...identity, serverKeys: pins.current, earlierServerKeys: pins.earlier, serverKeyGeneration: pins.generation };
+	const updated = {
+		...identity,
+		serverKeys: pins.current,
+		earlierServerKeys: pins.earlier,
+		serverKeyGeneration: pins.generation
+	};
 	await db.meta.put({ key: 'identity', value: await sealIdentity(vault, updated) });
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PIN_ERASE_AFTER, PIN_FREE_ATTEMPTS, PIN_MAX_WAIT_MS, PinGuard, pinWaitMs, type FailureCount } from './pin-guard';
+import {
+	PIN_ERASE_AFTER,
+	PIN_FREE_ATTEMPTS,
+	PIN_MAX_WAIT_MS,
+	PinGuard,
+	pinWaitMs,
+	type FailureCount
+} from './pin-guard';
 
 function memory(start = 0): FailureCount & { value: number } {
 	const c = { value: start, read: async () => c.value, write: async (n: number) => void (c.value = n) };
@@ -9,7 +16,9 @@ function memory(start = 0): FailureCount & { value: number } {
 describe('wrong PIN attempts', () => {
 	it('cost nothing for the first five, then wait 30 s doubling to at most 15 minutes', () => {
 		expect([0, 1, 4].map(pinWaitMs)).toEqual([0, 0, 0]);
-		expect([5, 6, 7, 8, 9, 10, 11, 50].map(pinWaitMs)).toEqual([30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000]);
+		expect([5, 6, 7, 8, 9, 10, 11, 50].map(pinWaitMs)).toEqual([
+			30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000
+		]);
 		expect(PIN_MAX_WAIT_MS).toBe(900_000);
 		expect(PIN_ERASE_AFTER).toBeGreaterThan(PIN_FREE_ATTEMPTS);
 	});

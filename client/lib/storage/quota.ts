@@ -4,7 +4,11 @@
  * name, or as the inner error of the AbortError of the transaction it broke.
  */
 export function isQuotaExceeded(error: unknown): boolean {
-	for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { inner?: unknown }).inner, depth++) {
+	for (
+		let e: unknown = error, depth = 0;
+		e && typeof e === 'object' && depth < 5;
+		e = (e as { inner?: unknown }).inner, depth++
+	) {
 		if ((e as { name?: unknown }).name === 'QuotaExceededError') return true;
 	}
 	return false;

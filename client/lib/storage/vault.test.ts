@@ -37,7 +37,14 @@ describe('Vault (WebCrypto)', () => {
 
 	it('wraps only for a PIN of digits, from the minimum length (never under 6) to 12', async () => {
 		expect(['482913', '123456789012'].map((p) => isAcceptablePin(p))).toEqual([true, true]);
-		expect(['48291', '1234567890123', '48291a', '４８２９１３', ' 482913', ''].map((p) => isAcceptablePin(p))).toEqual([false, false, false, false, false, false]);
+		expect(['48291', '1234567890123', '48291a', '４８２９１３', ' 482913', ''].map((p) => isAcceptablePin(p))).toEqual([
+			false,
+			false,
+			false,
+			false,
+			false,
+			false
+		]);
 		expect(isAcceptablePin('4829130', 8)).toBe(false);
 		expect(isAcceptablePin('48291307', 8)).toBe(true);
 		// A deployment cannot lower the floor.

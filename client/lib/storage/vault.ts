@@ -45,7 +45,13 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 
 async function pinKey(pin: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
 	const material = await subtle().importKey('raw', utf8(pin), 'PBKDF2', false, ['deriveKey']);
-	return subtle().deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+	return subtle().deriveKey(
+		{ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
+		material,
+		{ name: 'AES-GCM', length: 256 },
+		false,
+		['encrypt', 'decrypt']
+	);
 }
 
 /**
@@ -56,12 +62,24 @@ function importDataKey(raw: Uint8Array): Promise<CryptoKey> {
 	return subtle().importKey('raw', raw as BufferSource, 'AES-GCM', true, ['encrypt', 'decrypt']);
 }
 
-async function wrap(raw: Uint8Array, staffCode: string, pin: string, iterations: number, minPinLength: number): Promise<WrappedKey> {
+async function wrap(
+	raw: Uint8Array,
+	staffCode: string,
+	pin: string,
+	iterations: number,
+	minPinLength: number
+): Promise<WrappedKey> {
 	if (!isAcceptablePin(pin, minPinLength)) throw new PinFormatError(minPinLength);
 	const salt = random(16);
 	const iv = random(12);
 	const kek = await pinKey(pin, salt, iterations);
-	const wrapped = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: iv as BufferSource, additionalData: utf8(staffCode) }, kek, raw as BufferSource));
+	const wrapped = new Uint8Array(
+		await subtle().encrypt(
+			{ name: 'AES-GCM', iv: iv as BufferSource, additionalData: utf8(staffCode) },
+			kek,
+			raw as BufferSource
+		)
+	);
 	return { staffCode, salt, iterations, iv, wrapped };
 }
 
@@ -69,10 +87,18 @@ export class Vault {
 	private constructor(private readonly key: CryptoKey) {}
 
 	/** A new data key, wrapped for the first operator. */
-	static async create(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS, minPinLength = PIN_MIN_DIGITS): Promise<{ vault: Vault; wrapped: WrappedKey }> {
+	static async create(
+		staffCode: string,
+		pin: string,
+		iterations = PBKDF2_ITERATIONS,
+		minPinLength = PIN_MIN_DIGITS
+	): Promise<{ vault: Vault; wrapped: WrappedKey }> {
 		const raw = random(32);
 		try {
-			return { vault: new Vault(await importDataKey(raw)), wrapped: await wrap(raw, staffCode, pin, iterations, minPinLength) };
+			return {
+				vault: new Vault(await importDataKey(raw)),
+				wrapped: await wrap(raw, staffCode, pin, iterations, minPinLength)
+			};
 		} finally {
 			raw.fill(0);
 		}
@@ -83,7 +109,13 @@ export class Vault {
 		const kek = await pinKey(pin, w.salt, w.iterations);
 		let raw: Uint8Array;
 		try {
-			raw = new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: w.iv as BufferSource, additionalData: utf8(w.staffCode) }, kek, w.wrapped as BufferSource));
+			raw = new Uint8Array(
+				await subtle().decrypt(
+					{ name: 'AES-GCM', iv: w.iv as BufferSource, additionalData: utf8(w.staffCode) },
+					kek,
+					w.wrapped as BufferSource
+				)
+			);
 		} catch {
 			return null;
 		}
@@ -95,7 +127,12 @@ export class Vault {
 	}
 
 	/** The same data key, wrapped for another operator's staff code and PIN. */
-	async wrapFor(staffCode: string, pin: string, iterations = PBKDF2_ITERATIONS, minPinLength = PIN_MIN_DIGITS): Promise<WrappedKey> {
+	async wrapFor(
+		staffCode: string,
+		pin: string,
+		iterations = PBKDF2_ITERATIONS,
+		minPinLength = PIN_MIN_DIGITS
+	): Promise<WrappedKey> {
 		if (!isAcceptablePin(pin, minPinLength)) throw new PinFormatError(minPinLength);
 		const raw = new Uint8Array(await subtle().exportKey('raw', this.key));
 		try {
@@ -107,11 +144,18 @@ export class Vault {
 
 	async seal(bytes: Uint8Array): Promise<SealedBox> {
 		const iv = random(12);
-		return { iv, data: new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, this.key, bytes as BufferSource)) };
+		return {
+			iv,
+			data: new Uint8Array(
+				await subtle().encrypt({ name: 'AES-GCM', iv: iv as BufferSource }, this.key, bytes as BufferSource)
+			)
+		};
 	}
 
 	async open(box: SealedBox): Promise<Uint8Array> {
-		return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: box.iv as BufferSource }, this.key, box.data as BufferSource));
+		return new Uint8Array(
+			await subtle().decrypt({ name: 'AES-GCM', iv: box.iv as BufferSource }, this.key, box.data as BufferSource)
+		);
 	}
 
 	sealJson(value: unknown): Promise<SealedBox> {

@@ -34,7 +34,11 @@ export async function enrolDevice(codeText: string, fetchImpl: typeof fetch = fe
 		| { error: { code: string; message: string } }
 		| null;
 	if (!response.ok || !body || 'error' in body) {
-		return { ok: false, code: body && 'error' in body ? body.error.code : `HTTP_${response.status}`, message: body && 'error' in body ? body.error.message : undefined };
+		return {
+			ok: false,
+			code: body && 'error' in body ? body.error.code : `HTTP_${response.status}`,
+			message: body && 'error' in body ? body.error.message : undefined
+		};
 	}
 	return {
 		ok: true,
@@ -56,7 +60,10 @@ export async function enrolDevice(codeText: string, fetchImpl: typeof fetch = fe
  * operator's PIN is checked against its minimum length before the one-time code is spent. A
  * server older than that route answers 404: its policy is the default one.
  */
-export async function fetchDevicePolicy(codeText: string, fetchImpl: typeof fetch = fetch): Promise<{ ok: true; policy: DevicePolicy } | { ok: false; code: string }> {
+export async function fetchDevicePolicy(
+	codeText: string,
+	fetchImpl: typeof fetch = fetch
+): Promise<{ ok: true; policy: DevicePolicy } | { ok: false; code: string }> {
 	const code = decodeEnrolmentCode(codeText);
 	if (!code) return { ok: false, code: 'CODE_FORMAT' };
 	let response: Response;

@@ -1,5 +1,12 @@
 import { batchId } from '../batch';
-import type { BatchCloseEvent, BatchReopenEvent, CorrectionEvent, DoseRecordEvent, NotVaccinatedEvent, VoidEvent } from '../event';
+import type {
+	BatchCloseEvent,
+	BatchReopenEvent,
+	CorrectionEvent,
+	DoseRecordEvent,
+	NotVaccinatedEvent,
+	VoidEvent
+} from '../event';
 
 /**
  * Valid sample events for tests (here and in other packages). Not exported from shared/index.ts.

@@ -12,11 +12,19 @@ export const AUDIT_PAGE_DEFAULT = 100;
 export const AUDIT_PAGE_MAX = 500;
 
 const day = v.pipe(v.string(), v.check(isIsoDate, 'must be a date YYYY-MM-DD'));
-const positiveInt = (max: number) => v.pipe(v.string(), v.regex(/^[1-9]\d{0,15}$/, 'must be a positive integer'), v.transform(Number), v.maxValue(max, `must be at most ${max}`));
+const positiveInt = (max: number) =>
+	v.pipe(
+		v.string(),
+		v.regex(/^[1-9]\d{0,15}$/, 'must be a positive integer'),
+		v.transform(Number),
+		v.maxValue(max, `must be at most ${max}`)
+	);
 
 /** Query of the audit list; every parameter optional, unknown ones refused (a typo is not silently ignored). */
 const AuditQuery = v.strictObject({
-	action: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9._-]{1,100}$/, 'must be an action or its prefix (a–z, 0–9, . _ -)'))),
+	action: v.optional(
+		v.pipe(v.string(), v.regex(/^[a-z0-9._-]{1,100}$/, 'must be an action or its prefix (a–z, 0–9, . _ -)'))
+	),
 	actor: v.optional(v.pipe(v.string(), v.uuid('must be a user id (UUID)'))),
 	target: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200, 'must be at most 200 characters'))),
 	from: v.optional(day),
@@ -35,9 +43,16 @@ export function auditRoutes(deps: { ledger: Ledger }) {
 
 	app.get('/', async (c) => {
 		const parsed = v.safeParse(AuditQuery, c.req.query());
-		if (!parsed.success) return apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
+		if (!parsed.success)
+			return apiError(
+				c,
+				400,
+				'BAD_REQUEST',
+				parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; ')
+			);
 		const q = parsed.output;
-		if (q.from && q.to && daysBetween(q.from, q.to) < 0) return apiError(c, 400, 'BAD_REQUEST', 'to: must not be before from');
+		if (q.from && q.to && daysBetween(q.from, q.to) < 0)
+			return apiError(c, 400, 'BAD_REQUEST', 'to: must not be before from');
 		const limit = q.limit ?? AUDIT_PAGE_DEFAULT;
 		const entries = await listAudit(deps.ledger.db, {
 			action: q.action,

@@ -11,11 +11,17 @@ import { apiError, readJson } from '../errors';
 import { qrSvg } from '../qr';
 import { clearSessionCookie, officeSession, setSessionCookie, type OfficeEnv } from './guard';
 
-
-const Login = v.strictObject({ username: v.pipe(v.string(), v.maxLength(100)), password: PASSWORD, totp: v.optional(v.pipe(v.string(), v.maxLength(10))) });
+const Login = v.strictObject({
+	username: v.pipe(v.string(), v.maxLength(100)),
+	password: PASSWORD,
+	totp: v.optional(v.pipe(v.string(), v.maxLength(10)))
+});
 const Setup = v.strictObject({ token: v.string(), username: USERNAME, displayName: DISPLAY_NAME, password: PASSWORD });
 const ChangePassword = v.strictObject({ current: PASSWORD, next: PASSWORD });
-const ConfirmTotp = v.strictObject({ secret: v.pipe(v.string(), v.regex(/^[A-Z2-7]{32}$/)), code: v.pipe(v.string(), v.regex(/^\d{6}$/)) });
+const ConfirmTotp = v.strictObject({
+	secret: v.pipe(v.string(), v.regex(/^[A-Z2-7]{32}$/)),
+	code: v.pipe(v.string(), v.regex(/^\d{6}$/))
+});
 
 const LOGIN_MESSAGES = {
 	INVALID_CREDENTIALS: 'ユーザー名またはパスワードが正しくありません。',
@@ -35,7 +41,6 @@ export interface AuthDeps {
 	onSetupDone: () => void;
 }
 
-
 /** Login, logout, the session, first-run setup, and the signed-in user's own password and TOTP. */
 export function authRoutes(deps: AuthDeps) {
 	const app = new Hono<OfficeEnv>();
@@ -43,13 +48,25 @@ export function authRoutes(deps: AuthDeps) {
 	const attempts = new KeyedRateLimiter(deps.loginLimit.burst, deps.loginLimit.perMinute / 60);
 
 	app.post('/login', async (c) => {
-		if (!attempts.take(requestAddress(c, deps.trustProxy))) return apiError(c, 429, 'RATE_LIMITED', 'ログインの試行が多すぎます。しばらく待ってから再度お試しください。');
+		if (!attempts.take(requestAddress(c, deps.trustProxy)))
+			return apiError(c, 429, 'RATE_LIMITED', 'ログインの試行が多すぎます。しばらく待ってから再度お試しください。');
 		const body = await readJson(c, Login);
 		if (!body.ok) return body.response;
-		const r = await deps.accounts.login(body.value.username, body.value.password, body.value.totp || undefined, { ip: requestAddress(c, deps.trustProxy) });
+		const r = await deps.accounts.login(body.value.username, body.value.password, body.value.totp || undefined, {
+			ip: requestAddress(c, deps.trustProxy)
+		});
 		if (!r.ok) {
 			const status = r.code === 'ACCOUNT_LOCKED' ? 423 : 401;
-			return c.json({ error: { code: r.code, message: LOGIN_MESSAGES[r.code], ...(r.lockedUntil ? { lockedUntil: r.lockedUntil } : {}) } }, status);
+			return c.json(
+				{
+					error: {
+						code: r.code,
+						message: LOGIN_MESSAGES[r.code],
+						...(r.lockedUntil ? { lockedUntil: r.lockedUntil } : {})
+					}
+				},
+				status
+			);
 		}
 		setSessionCookie(c, r.token, deps.cookieSecure);
 		return c.json({ user: r.user, csrfToken: r.csrfToken });
@@ -63,7 +80,8 @@ export function authRoutes(deps: AuthDeps) {
 		const expected = deps.setupToken();
 		const given = Buffer.from(body.value.token);
 		if (expected === null) return apiError(c, 409, 'SETUP_DONE', '初期設定は完了しています。');
-		if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return apiError(c, 403, 'SETUP_TOKEN', '初期設定トークンが正しくありません。');
+		if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected)))
+			return apiError(c, 403, 'SETUP_TOKEN', '初期設定トークンが正しくありません。');
 		const problem = passwordProblem(body.value.password);
 		if (problem) return apiError(c, 400, problem, PASSWORD_MESSAGES[problem]);
 		const user = await deps.accounts.createFirstAdmin(body.value);
@@ -87,7 +105,8 @@ export function authRoutes(deps: AuthDeps) {
 	app.post('/password', async (c) => {
 		const body = await readJson(c, ChangePassword);
 		if (!body.ok) return body.response;
-		if (!(await deps.accounts.checkPassword(c.var.user.id, body.value.current))) return apiError(c, 403, 'INVALID_CREDENTIALS', '現在のパスワードが正しくありません。');
+		if (!(await deps.accounts.checkPassword(c.var.user.id, body.value.current)))
+			return apiError(c, 403, 'INVALID_CREDENTIALS', '現在のパスワードが正しくありません。');
 		const problem = passwordProblem(body.value.next);
 		if (problem) return apiError(c, 400, problem, PASSWORD_MESSAGES[problem]);
 		await deps.accounts.setPassword(c.var.user.id, body.value.next, actorOf(c.var.user));
@@ -103,7 +122,8 @@ export function authRoutes(deps: AuthDeps) {
 	app.post('/totp/confirm', async (c) => {
 		const body = await readJson(c, ConfirmTotp);
 		if (!body.ok) return body.response;
-		if (!(await deps.accounts.confirmTotp(c.var.user, body.value.secret, body.value.code))) return apiError(c, 400, 'TOTP_INVALID', LOGIN_MESSAGES.TOTP_INVALID);
+		if (!(await deps.accounts.confirmTotp(c.var.user, body.value.secret, body.value.code)))
+			return apiError(c, 400, 'TOTP_INVALID', LOGIN_MESSAGES.TOTP_INVALID);
 		return c.json({ ok: true });
 	});
 

@@ -23,7 +23,8 @@ export function batchRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: 
 		const state = c.req.query('state') || undefined;
 		const day = c.req.query('day') || undefined;
 		const site = c.req.query('site') || undefined;
-		if (state !== undefined && !(BATCH_STATES as readonly string[]).includes(state)) return apiError(c, 400, 'BAD_REQUEST', `state: one of ${BATCH_STATES.join(', ')}`);
+		if (state !== undefined && !(BATCH_STATES as readonly string[]).includes(state))
+			return apiError(c, 400, 'BAD_REQUEST', `state: one of ${BATCH_STATES.join(', ')}`);
 		if (day !== undefined && !isIsoDate(day)) return apiError(c, 400, 'BAD_REQUEST', 'day: YYYY-MM-DD');
 		if (site !== undefined && !isSiteCode(site)) return apiError(c, 400, 'BAD_REQUEST', 'site: a site code');
 		return c.json({ batches: await listBatches(db, { state, day, site }) });
@@ -39,7 +40,12 @@ export function batchRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: 
 		if (!id) return apiError(c, 400, 'BAD_REQUEST', 'batch: device UUID / site code / YYYY-MM-DD');
 		const batch = (await listBatches(db, { id }))[0];
 		if (!batch) return apiError(c, 404, 'BATCH_UNKNOWN', 'no such batch');
-		return c.json({ batch, records: await batchRecords(db, id), refusedUpdates: await batchRefusals(db, id), items: await listItems(db, { batch: id }) });
+		return c.json({
+			batch,
+			records: await batchRecords(db, id),
+			refusedUpdates: await batchRefusals(db, id),
+			items: await listItems(db, { batch: id })
+		});
 	});
 
 	for (const [step, roles] of [
@@ -61,8 +67,17 @@ export function batchRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: 
 		const body = parseClose(await jsonBody(c));
 		if (!body.ok) return apiError(c, 400, body.code, body.message, body.field);
 		const user = c.var.user;
-		const result = await closeBatchForDevice(db, deps.config.municipality, id, body.value, { ...actorOf(user), username: user.username, id: user.id }, deps.catalogs);
-		return result.ok ? c.json({ batch: result.batch, eventId: result.eventId }) : apiError(c, result.status, result.code, result.message);
+		const result = await closeBatchForDevice(
+			db,
+			deps.config.municipality,
+			id,
+			body.value,
+			{ ...actorOf(user), username: user.username, id: user.id },
+			deps.catalogs
+		);
+		return result.ok
+			? c.json({ batch: result.batch, eventId: result.eventId })
+			: apiError(c, result.status, result.code, result.message);
 	});
 	return app;
 }
@@ -78,18 +93,43 @@ const MAX_REASON = 500;
  */
 function parseClose(
 	body: unknown
-): { ok: true; value: { paperTally: number; reason: string } } | { ok: false; code: string; message: string; field?: string } {
+):
+	| { ok: true; value: { paperTally: number; reason: string } }
+	| { ok: false; code: string; message: string; field?: string } {
 	if (body === undefined) return { ok: false, code: 'BAD_JSON', message: 'the body is not valid JSON' };
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, code: 'BAD_REQUEST', message: 'the body must be { "tally": n, "reason": "…" }' };
+	if (body === null || typeof body !== 'object' || Array.isArray(body))
+		return { ok: false, code: 'BAD_REQUEST', message: 'the body must be { "tally": n, "reason": "…" }' };
 	const b = body as Record<string, unknown>;
 	const extra = Object.keys(b).filter((k) => k !== 'tally' && k !== 'reason');
-	if (extra.length > 0) return { ok: false, code: 'BAD_REQUEST', message: `unknown field: ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` };
+	if (extra.length > 0)
+		return {
+			ok: false,
+			code: 'BAD_REQUEST',
+			message: `unknown field: ${extra.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`
+		};
 	const tally = b.tally;
 	if (typeof tally !== 'number' || !Number.isInteger(tally) || tally < 0 || tally > MAX_TALLY) {
-		return { ok: false, code: 'TALLY_INVALID', message: `予診票の枚数は 0〜${MAX_TALLY} の整数で入力してください。`, field: 'tally' };
+		return {
+			ok: false,
+			code: 'TALLY_INVALID',
+			message: `予診票の枚数は 0〜${MAX_TALLY} の整数で入力してください。`,
+			field: 'tally'
+		};
 	}
 	const reason = typeof b.reason === 'string' ? b.reason.trim() : '';
-	if (reason === '') return { ok: false, code: 'REASON_REQUIRED', message: '端末に代わって締める理由を入力してください（紛失・故障など）。', field: 'reason' };
-	if (reason.length > MAX_REASON) return { ok: false, code: 'REASON_TOO_LONG', message: `理由は ${MAX_REASON} 文字以内で入力してください。`, field: 'reason' };
+	if (reason === '')
+		return {
+			ok: false,
+			code: 'REASON_REQUIRED',
+			message: '端末に代わって締める理由を入力してください（紛失・故障など）。',
+			field: 'reason'
+		};
+	if (reason.length > MAX_REASON)
+		return {
+			ok: false,
+			code: 'REASON_TOO_LONG',
+			message: `理由は ${MAX_REASON} 文字以内で入力してください。`,
+			field: 'reason'
+		};
 	return { ok: true, value: { paperTally: tally, reason } };
 }

@@ -1,7 +1,12 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { INJECTION_SITES, ROUTES, type VaccineProduct } from '#shared/index';
-import type { CatalogAnswer, CatalogChangeAnswer, CatalogImportAnswer, CatalogImportPreview } from '#shared/office/catalog-api';
+import type {
+	CatalogAnswer,
+	CatalogChangeAnswer,
+	CatalogImportAnswer,
+	CatalogImportPreview
+} from '#shared/office/catalog-api';
 import { CAN } from '#shared/office/roles';
 import { normaliseGtin, putMaker, putProduct } from '../../catalog/catalog-edit';
 import { parseProductFile, planProductImport, type ParsedProductFile } from '../../catalog/catalog-csv';
@@ -33,9 +38,15 @@ const MakerBody = v.strictObject({ basedOn: VERSION, code: v.string(), name: v.p
 const FILE_LIMIT = 1024 * 1024;
 
 /** The uploaded CSV (raw body) parsed, or the error response. */
-async function readProductFile(c: Context): Promise<{ ok: true; parsed: Extract<ParsedProductFile, { ok: true }>; fileName: string | null } | { ok: false; response: Response }> {
+async function readProductFile(
+	c: Context
+): Promise<
+	| { ok: true; parsed: Extract<ParsedProductFile, { ok: true }>; fileName: string | null }
+	| { ok: false; response: Response }
+> {
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
-	if (bytes.length > FILE_LIMIT) return { ok: false, response: apiError(c, 413, 'BODY_TOO_LARGE', 'the file exceeds 1 MiB') };
+	if (bytes.length > FILE_LIMIT)
+		return { ok: false, response: apiError(c, 413, 'BODY_TOO_LARGE', 'the file exceeds 1 MiB') };
 	const parsed = parseProductFile(bytes);
 	if (!parsed.ok) return { ok: false, response: apiError(c, 400, parsed.code, parsed.message) };
 	const name = c.req.query('name') ?? null;
@@ -45,8 +56,21 @@ async function readProductFile(c: Context): Promise<{ ok: true; parsed: Extract<
 	return { ok: true, parsed, fileName };
 }
 
-const refusal = (c: Context, r: { status: 400 | 409; code: string; message: string; path?: string; current?: number }) =>
-	c.json({ error: { code: r.code, message: r.message, ...(r.path !== undefined ? { path: r.path } : {}), ...(r.current !== undefined ? { current: r.current } : {}) } }, r.status);
+const refusal = (
+	c: Context,
+	r: { status: 400 | 409; code: string; message: string; path?: string; current?: number }
+) =>
+	c.json(
+		{
+			error: {
+				code: r.code,
+				message: r.message,
+				...(r.path !== undefined ? { path: r.path } : {}),
+				...(r.current !== undefined ? { current: r.current } : {})
+			}
+		},
+		r.status
+	);
 
 /**
  * The vaccine catalogue (products, makers, GTINs and their rules) as the back office edits and
@@ -79,7 +103,12 @@ export function catalogRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 				const edit = putProduct(current, product);
 				if (!edit.ok) return edit;
 				action = edit.action;
-				return { ok: true, catalog: edit.catalog, changed: edit.action !== 'unchanged', audit: { action: edit.action, before: edit.before } };
+				return {
+					ok: true,
+					catalog: edit.catalog,
+					changed: edit.action !== 'unchanged',
+					audit: { action: edit.action, before: edit.before }
+				};
 			}
 		});
 		if (!r.ok) return refusal(c, r);
@@ -100,7 +129,12 @@ export function catalogRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 				const edit = putMaker(current, { code, name });
 				if (!edit.ok) return edit;
 				action = edit.action;
-				return { ok: true, catalog: edit.catalog, changed: edit.action !== 'unchanged', audit: { action: edit.action, name: name.trim(), before: edit.before } };
+				return {
+					ok: true,
+					catalog: edit.catalog,
+					changed: edit.action !== 'unchanged',
+					audit: { action: edit.action, name: name.trim(), before: edit.before }
+				};
 			}
 		});
 		if (!r.ok) return refusal(c, r);
@@ -131,11 +165,23 @@ export function catalogRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		if (!file.ok) return file.response;
 		const { parsed } = file;
 		const expected = c.req.query('sha256');
-		if (expected !== undefined && expected !== parsed.sha256) return apiError(c, 409, 'FILE_CHANGED', 'プレビューしたファイルと内容が異なります。もう一度プレビューしてください。');
+		if (expected !== undefined && expected !== parsed.sha256)
+			return apiError(
+				c,
+				409,
+				'FILE_CHANGED',
+				'プレビューしたファイルと内容が異なります。もう一度プレビューしてください。'
+			);
 		const basedOn = Number(c.req.query('basedOn'));
-		if (!Number.isSafeInteger(basedOn) || basedOn < 1) return apiError(c, 400, 'BAD_REQUEST', 'basedOn: the catalogue version the preview showed');
-		const lineErrors = (n: number) => `${n}件のエラーがあるため取り込みません（何も保存していません）。修正してからもう一度取り込んでください。`;
-		if (parsed.errors.length > 0) return c.json({ error: { code: 'LINE_ERRORS', message: lineErrors(parsed.errors.length), errors: parsed.errors } }, 400);
+		if (!Number.isSafeInteger(basedOn) || basedOn < 1)
+			return apiError(c, 400, 'BAD_REQUEST', 'basedOn: the catalogue version the preview showed');
+		const lineErrors = (n: number) =>
+			`${n}件のエラーがあるため取り込みません（何も保存していません）。修正してからもう一度取り込んでください。`;
+		if (parsed.errors.length > 0)
+			return c.json(
+				{ error: { code: 'LINE_ERRORS', message: lineErrors(parsed.errors.length), errors: parsed.errors } },
+				400
+			);
 		let counts = { inserted: 0, updated: 0, unchanged: 0 };
 		let planErrors: CatalogImportPreview['errors'] = [];
 		const r = await storeCatalogChange(deps.ledger, deps.catalogs, {
@@ -156,11 +202,17 @@ export function catalogRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 				};
 				const changed = plan.products.filter((p) => p.action !== 'unchanged').map((p) => p.code);
 				const makers = plan.makers.filter((m) => m.action !== 'unchanged').map((m) => m.code);
-				return { ok: true, catalog: plan.catalog, changed: plan.changed, audit: { sha256: parsed.sha256, ...counts, changed, makers } };
+				return {
+					ok: true,
+					catalog: plan.catalog,
+					changed: plan.changed,
+					audit: { sha256: parsed.sha256, ...counts, changed, makers }
+				};
 			}
 		});
 		if (!r.ok) {
-			if (r.code === 'LINE_ERRORS') return c.json({ error: { code: r.code, message: r.message, errors: planErrors } }, 400);
+			if (r.code === 'LINE_ERRORS')
+				return c.json({ error: { code: r.code, message: r.message, errors: planErrors } }, 400);
 			return refusal(c, r);
 		}
 		if (!r.changed) counts = { inserted: 0, updated: 0, unchanged: parsed.lines.length };

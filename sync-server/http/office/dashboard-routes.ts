@@ -7,7 +7,9 @@ import { dashboard } from '../../office/dashboard';
 import { apiError } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
 
-const DashboardQuery = v.strictObject({ day: v.optional(v.pipe(v.string(), v.check(isIsoDate, 'must be a date YYYY-MM-DD'))) });
+const DashboardQuery = v.strictObject({
+	day: v.optional(v.pipe(v.string(), v.check(isIsoDate, 'must be a date YYYY-MM-DD')))
+});
 
 /** Today's figures for everyone in the back office; `day` (JST) looks at another day. */
 export function dashboardRoutes(deps: { ledger: Ledger; now?: () => Date }) {
@@ -16,7 +18,13 @@ export function dashboardRoutes(deps: { ledger: Ledger; now?: () => Date }) {
 
 	app.get('/', async (c) => {
 		const parsed = v.safeParse(DashboardQuery, c.req.query());
-		if (!parsed.success) return apiError(c, 400, 'BAD_REQUEST', parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
+		if (!parsed.success)
+			return apiError(
+				c,
+				400,
+				'BAD_REQUEST',
+				parsed.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; ')
+			);
 		const day = parsed.output.day ?? serviceDateOf((deps.now?.() ?? new Date()).toISOString())!;
 		return c.json(await dashboard(deps.ledger.db, day));
 	});

@@ -7,7 +7,15 @@ import { EXPORT_ENCODINGS, EXPORT_LAYOUTS } from '#shared/office/exports';
 import { actorOf } from '../../office/accounts';
 import type { Config } from '../../config';
 import type { Ledger } from '../../ledger/ledger';
-import { asciiFileName, createExport, downloadExport, exportPreview, listExports, type ExportFilter, type ExportSummary } from '../../exports/store';
+import {
+	asciiFileName,
+	createExport,
+	downloadExport,
+	exportPreview,
+	listExports,
+	type ExportFilter,
+	type ExportSummary
+} from '../../exports/store';
 import { apiError, readJson } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
 
@@ -17,7 +25,9 @@ const Filter = {
 	to: v.optional(day),
 	siteCode: v.optional(v.pipe(v.string(), v.check(isSiteCode, 'site code'))),
 	includeExported: v.optional(v.boolean()),
-	municipality: v.optional(v.pipe(v.string(), v.check(isValidMunicipalityCode, '6-digit municipality code with a valid check digit')))
+	municipality: v.optional(
+		v.pipe(v.string(), v.check(isValidMunicipalityCode, '6-digit municipality code with a valid check digit'))
+	)
 };
 const ExportRequest = v.pipe(
 	v.strictObject({ layout: v.picklist(EXPORT_LAYOUTS), encoding: v.picklist(EXPORT_ENCODINGS), ...Filter }),
@@ -62,7 +72,8 @@ export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config:
 	// What an export with these filters would take: the batches, the row count, missing names.
 	app.get('/pending', async (c) => {
 		const q = v.safeParse(PreviewQuery, c.req.query());
-		if (!q.success) return apiError(c, 400, 'BAD_REQUEST', q.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
+		if (!q.success)
+			return apiError(c, 400, 'BAD_REQUEST', q.issues.map((i) => `${v.getDotPath(i) ?? ''}: ${i.message}`).join('; '));
 		const { layout, includeExported, ...rest } = q.output;
 		const filter: ExportFilter = { ...rest, includeExported: includeExported === 'true' };
 		return c.json(await exportPreview(db, layout, filter, home));
@@ -72,7 +83,14 @@ export function exportRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config:
 		const body = await readJson(c, ExportRequest);
 		if (!body.ok) return body.response;
 		const { layout, encoding, ...filter } = body.value;
-		const r = await createExport(db, { layout, encoding, filter, home, actor: { id: c.var.user.id, name: c.var.user.username }, catalogs: deps.catalogs });
+		const r = await createExport(db, {
+			layout,
+			encoding,
+			filter,
+			home,
+			actor: { id: c.var.user.id, name: c.var.user.username },
+			catalogs: deps.catalogs
+		});
 		if (r.ok) return fileResponse(c, r.summary, r.file);
 		switch (r.code) {
 			case 'NOTHING_TO_EXPORT':

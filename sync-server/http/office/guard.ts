@@ -31,10 +31,12 @@ export function officeSession(accounts: Accounts, cookieSecure: boolean): Middle
 	return async (c, next) => {
 		const token = getCookie(c, sessionCookieName(cookieSecure));
 		const session = token ? await accounts.session(token) : null;
-		if (!token || !session) return apiError(c, 401, 'SESSION_REQUIRED', 'ログインしてください（セッションが無いか、期限切れです）');
+		if (!token || !session)
+			return apiError(c, 401, 'SESSION_REQUIRED', 'ログインしてください（セッションが無いか、期限切れです）');
 		if (!SAFE_METHODS.has(c.req.method)) {
 			const origin = c.req.header('origin');
-			if (origin !== undefined && origin !== new URL(c.req.url).origin) return apiError(c, 403, 'CSRF', 'the request comes from another origin');
+			if (origin !== undefined && origin !== new URL(c.req.url).origin)
+				return apiError(c, 403, 'CSRF', 'the request comes from another origin');
 			const csrf = c.req.header('x-csrf-token') ?? '';
 			if (!sameToken(csrf, session.csrfToken)) return apiError(c, 403, 'CSRF', 'X-CSRF-Token is missing or wrong');
 		}
@@ -48,7 +50,8 @@ export function officeSession(accounts: Accounts, cookieSecure: boolean): Middle
 /** Refuses users whose role is not among `roles` (403 FORBIDDEN). Put it on every route. */
 export function requireRole(roles: readonly Role[]): MiddlewareHandler<OfficeEnv> {
 	return async (c, next) => {
-		if (!roles.includes(c.var.user.role)) return apiError(c, 403, 'FORBIDDEN', `この操作の権限がありません（${roles.join(' / ')}）`);
+		if (!roles.includes(c.var.user.role))
+			return apiError(c, 403, 'FORBIDDEN', `この操作の権限がありません（${roles.join(' / ')}）`);
 		await next();
 	};
 }

@@ -18,17 +18,33 @@ const LotInput = v.strictObject({
 	expiry: v.pipe(v.string(), v.check(isIsoDate, 'expiry: YYYY-MM-DD')),
 	sites: v.pipe(v.array(CODE), v.minLength(1, 'at least one site'), v.maxLength(500))
 });
-const NameInput = v.strictObject({ code: CODE, name: v.pipe(v.string(), v.trim(), v.minLength(1, 'name required'), v.maxLength(100)) });
+const NameInput = v.strictObject({
+	code: CODE,
+	name: v.pipe(v.string(), v.trim(), v.minLength(1, 'name required'), v.maxLength(100))
+});
 
 /** The products of the current vaccine catalogue, as the lots page shows them (edited on the products page). */
-const productsOf = (catalog: VaccineCatalog) => catalog.products.map((p) => ({ code: p.code, name: p.name, maker: catalog.makers[p.maker]?.name ?? p.maker, gtins: p.gtins }));
+const productsOf = (catalog: VaccineCatalog) =>
+	catalog.products.map((p) => ({
+		code: p.code,
+		name: p.name,
+		maker: catalog.makers[p.maker]?.name ?? p.maker,
+		gtins: p.gtins
+	}));
 
 const LOT_FILE_LIMIT = 1024 * 1024;
 
 /** The uploaded CSV (raw body) parsed, or the error response. */
-async function readLotFile(c: Context, catalog: VaccineCatalog): Promise<{ ok: true; parsed: Extract<ParsedLotFile, { ok: true }>; fileName: string | null } | { ok: false; response: Response }> {
+async function readLotFile(
+	c: Context,
+	catalog: VaccineCatalog
+): Promise<
+	| { ok: true; parsed: Extract<ParsedLotFile, { ok: true }>; fileName: string | null }
+	| { ok: false; response: Response }
+> {
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
-	if (bytes.length > LOT_FILE_LIMIT) return { ok: false, response: apiError(c, 413, 'BODY_TOO_LARGE', 'the file exceeds 1 MiB') };
+	if (bytes.length > LOT_FILE_LIMIT)
+		return { ok: false, response: apiError(c, 413, 'BODY_TOO_LARGE', 'the file exceeds 1 MiB') };
 	const parsed = parseLotFile(bytes, catalog);
 	if (!parsed.ok) return { ok: false, response: apiError(c, 400, parsed.code, parsed.message) };
 	const name = c.req.query('name') ?? null;
@@ -47,12 +63,15 @@ export function lotMasterRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 	const db = deps.ledger.db;
 	const app = new Hono<OfficeEnv>();
 
-	app.get('/lots', requireRole(CAN.view), async (c) => c.json({ lots: await deps.ledger.lots(), products: productsOf((await deps.catalogs.current()).catalog) }));
+	app.get('/lots', requireRole(CAN.view), async (c) =>
+		c.json({ lots: await deps.ledger.lots(), products: productsOf((await deps.catalogs.current()).catalog) })
+	);
 
 	app.put('/lots', requireRole(CAN.importData), async (c) => {
 		const body = await readJson(c, LotInput);
 		if (!body.ok) return body.response;
-		if (!findProduct((await deps.catalogs.current()).catalog, body.value.product)) return apiError(c, 400, 'BAD_REQUEST', 'product: unknown product');
+		if (!findProduct((await deps.catalogs.current()).catalog, body.value.product))
+			return apiError(c, 400, 'BAD_REQUEST', 'product: unknown product');
 		const lot = { ...body.value, sites: [...new Set(body.value.sites)].sort() };
 		const action = await putLot(db, lot, actorOf(c.var.user));
 		return c.json({ lot, action });
@@ -63,7 +82,12 @@ export function lotMasterRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		const r = await deleteLot(db, { product, lot }, actorOf(c.var.user));
 		if (r.ok) return c.json({ deleted: { product, lot } });
 		if (r.code === 'LOT_UNKNOWN') return apiError(c, 404, 'LOT_UNKNOWN', 'このロットは登録されていません。');
-		return apiError(c, 409, 'LOT_IN_USE', `このロットの記録が ${r.records} 件あるため削除できません。有効期限や納品先を訂正してください。`);
+		return apiError(
+			c,
+			409,
+			'LOT_IN_USE',
+			`このロットの記録が ${r.records} 件あるため削除できません。有効期限や納品先を訂正してください。`
+		);
 	});
 
 	// Preview: what each line would do, and every line's errors. Nothing is stored.
@@ -72,7 +96,13 @@ export function lotMasterRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		if (!file.ok) return file.response;
 		const { parsed } = file;
 		const plan = await planLots(db, parsed.lots);
-		return c.json({ sha256: parsed.sha256, encoding: parsed.encoding, totalLines: parsed.totalLines, errors: parsed.errors, lots: plan });
+		return c.json({
+			sha256: parsed.sha256,
+			encoding: parsed.encoding,
+			totalLines: parsed.totalLines,
+			errors: parsed.errors,
+			lots: plan
+		});
 	});
 
 	// Commit: only a file without errors; applying it twice changes nothing the second time.
@@ -81,11 +111,30 @@ export function lotMasterRoutes(deps: { ledger: Ledger; catalogs: Catalogs }) {
 		if (!file.ok) return file.response;
 		const { parsed } = file;
 		if (parsed.errors.length > 0) {
-			return c.json({ error: { code: 'LINE_ERRORS', message: `${parsed.errors.length}件のエラーがあるため取り込みません（何も保存していません）。修正してからもう一度取り込んでください。`, errors: parsed.errors } }, 400);
+			return c.json(
+				{
+					error: {
+						code: 'LINE_ERRORS',
+						message: `${parsed.errors.length}件のエラーがあるため取り込みません（何も保存していません）。修正してからもう一度取り込んでください。`,
+						errors: parsed.errors
+					}
+				},
+				400
+			);
 		}
 		const expected = c.req.query('sha256');
-		if (expected !== undefined && expected !== parsed.sha256) return apiError(c, 409, 'FILE_CHANGED', 'プレビューしたファイルと内容が異なります。もう一度プレビューしてください。');
-		const counts = await applyLotFile(db, { sha256: parsed.sha256, lots: parsed.lots, fileName: file.fileName }, actorOf(c.var.user));
+		if (expected !== undefined && expected !== parsed.sha256)
+			return apiError(
+				c,
+				409,
+				'FILE_CHANGED',
+				'プレビューしたファイルと内容が異なります。もう一度プレビューしてください。'
+			);
+		const counts = await applyLotFile(
+			db,
+			{ sha256: parsed.sha256, lots: parsed.lots, fileName: file.fileName },
+			actorOf(c.var.user)
+		);
 		return c.json({ sha256: parsed.sha256, ...counts });
 	});
 

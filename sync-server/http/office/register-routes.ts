@@ -47,16 +47,30 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 	app.post(
 		'/imports',
 		importer,
-		bodyLimit({ maxSize: REGISTER_UPLOAD_LIMIT, onError: (c) => apiError(c, 413, 'FILE_TOO_LARGE', 'ファイルが大きすぎます（上限 32 MiB）。ファイルを分けて取り込んでください。') }),
+		bodyLimit({
+			maxSize: REGISTER_UPLOAD_LIMIT,
+			onError: (c) =>
+				apiError(
+					c,
+					413,
+					'FILE_TOO_LARGE',
+					'ファイルが大きすぎます（上限 32 MiB）。ファイルを分けて取り込んでください。'
+				)
+		}),
 		async (c) => {
 			const name = (c.req.query('name') ?? '').trim();
-			if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) return apiError(c, 400, 'BAD_FILE_NAME', 'ファイル名（name）は1〜200文字で指定してください。');
+			if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name))
+				return apiError(c, 400, 'BAD_FILE_NAME', 'ファイル名（name）は1〜200文字で指定してください。');
 			const bytes = new Uint8Array(await c.req.arrayBuffer());
 			if (bytes.length === 0) return apiError(c, 400, 'EMPTY_FILE', 'ファイルが空です。');
 			const parsed = await parseRegisterFile(bytes);
 			if (!parsed.ok) {
 				// The refusal is audited by its code and size only: no name, no hash, no content.
-				await audit(deps.ledger.db, { actor: actorOf(c.var.user), action: 'register.refused', detail: { code: parsed.code, fileBytes: bytes.length } });
+				await audit(deps.ledger.db, {
+					actor: actorOf(c.var.user),
+					action: 'register.refused',
+					detail: { code: parsed.code, fileBytes: bytes.length }
+				});
 				return apiError(c, 400, parsed.code, parsed.message);
 			}
 			return c.json({ import: await store.stage(parsed, name, bytes.length, actorOf(c.var.user)) }, 201);
@@ -77,13 +91,26 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 		const result = await store.commit(id, actorOf(c.var.user), { skipInvalid: body.value.skipInvalid ?? false });
 		if (result.ok) return c.json({ import: result.summary });
 		if (result.error === 'IMPORT_UNKNOWN') return apiError(c, 404, 'IMPORT_UNKNOWN', 'この取り込みは見つかりません。');
-		if (result.error === 'IMPORT_DISCARDED') return apiError(c, 409, 'IMPORT_DISCARDED', 'この取り込みは取り消されています。ファイルをもう一度選んでください。');
-		return apiError(c, 409, 'HAS_ERRORS', 'エラーのある行があります。直したファイルを取り込み直すか、エラーの行を除いて取り込んでください（skipInvalid）。');
+		if (result.error === 'IMPORT_DISCARDED')
+			return apiError(
+				c,
+				409,
+				'IMPORT_DISCARDED',
+				'この取り込みは取り消されています。ファイルをもう一度選んでください。'
+			);
+		return apiError(
+			c,
+			409,
+			'HAS_ERRORS',
+			'エラーのある行があります。直したファイルを取り込み直すか、エラーの行を除いて取り込んでください（skipInvalid）。'
+		);
 	});
 
 	app.post('/imports/:id/discard', importer, async (c) => {
 		const id = idOf(c.req.param('id'));
-		const result = id ? await store.discard(id, actorOf(c.var.user)) : ({ ok: false, error: 'IMPORT_UNKNOWN' } as const);
+		const result = id
+			? await store.discard(id, actorOf(c.var.user))
+			: ({ ok: false, error: 'IMPORT_UNKNOWN' } as const);
 		if (result.ok) return c.json({ import: result.summary });
 		return result.error === 'IMPORT_UNKNOWN'
 			? apiError(c, 404, 'IMPORT_UNKNOWN', 'この取り込みは見つかりません。')
@@ -92,13 +119,21 @@ export function registerRoutes(deps: { ledger: Ledger }) {
 
 	app.get('/tickets/:municipality/:ticketNumber', viewer, async (c) => {
 		const { municipality, ticketNumber } = c.req.param();
-		if (!isValidMunicipalityCode(municipality) || !/^\d{6}$/.test(municipality)) return apiError(c, 400, 'BAD_MUNICIPALITY', '市町村コードは検査数字の合う6桁の数字です。');
+		if (!isValidMunicipalityCode(municipality) || !/^\d{6}$/.test(municipality))
+			return apiError(c, 400, 'BAD_MUNICIPALITY', '市町村コードは検査数字の合う6桁の数字です。');
 		if (!/^\d{10}$/.test(ticketNumber)) return apiError(c, 400, 'BAD_TICKET_NUMBER', '券番号は10桁の数字です。');
 		const ticket = await store.ticket(municipality, ticketNumber);
 		// A look-up tells whether a resident moved out or died: audited like a history view,
 		// found or not.
-		await audit(deps.ledger.db, { actor: actorOf(c.var.user), action: 'register.view', target: `${municipality}/${ticketNumber}`, detail: { found: ticket !== null } });
-		return ticket ? c.json({ ticket }) : apiError(c, 404, 'NOT_IN_REGISTER', 'この券番号は台帳にありません（未発行か、台帳が未取り込みです）。');
+		await audit(deps.ledger.db, {
+			actor: actorOf(c.var.user),
+			action: 'register.view',
+			target: `${municipality}/${ticketNumber}`,
+			detail: { found: ticket !== null }
+		});
+		return ticket
+			? c.json({ ticket })
+			: apiError(c, 404, 'NOT_IN_REGISTER', 'この券番号は台帳にありません（未発行か、台帳が未取り込みです）。');
 	});
 
 	return app;

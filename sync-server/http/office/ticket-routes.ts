@@ -14,12 +14,17 @@ import { requireRole, type OfficeEnv } from './guard';
  * The full history of one ticket (disclosure requests), under /api/office/tickets, and its
  * 接種記録の証明 (the printable record of its doses). Every view and every print is audited.
  */
-export function ticketRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config: { municipality: string; municipalityName: string } }) {
+export function ticketRoutes(deps: {
+	ledger: Ledger;
+	catalogs: Catalogs;
+	config: { municipality: string; municipalityName: string };
+}) {
 	const app = new Hono<OfficeEnv>();
 	const keyOf = (c: Context<OfficeEnv>) => {
 		const municipality = c.req.param('municipality') ?? '';
 		const ticket = c.req.param('ticket') ?? '';
-		if (!/^\d{6}$/.test(municipality) || !isValidMunicipalityCode(municipality)) return { error: apiError(c, 400, 'BAD_MUNICIPALITY', '市町村コードが正しくありません（6桁、検査数字）。') };
+		if (!/^\d{6}$/.test(municipality) || !isValidMunicipalityCode(municipality))
+			return { error: apiError(c, 400, 'BAD_MUNICIPALITY', '市町村コードが正しくありません（6桁、検査数字）。') };
 		if (!/^\d{10}$/.test(ticket)) return { error: apiError(c, 400, 'BAD_TICKET', '券番号は10桁の数字です。') };
 		return { municipality, ticket };
 	};
@@ -30,8 +35,18 @@ export function ticketRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config:
 		if ('error' in key) return key.error;
 		const { municipality, ticket } = key;
 		const name = municipality === deps.config.municipality ? deps.config.municipalityName : '';
-		const record = await vaccinationRecord(deps.ledger.db, { code: municipality, name }, ticket, (await deps.catalogs.current()).catalog);
-		await audit(deps.ledger.db, { actor: actorOf(c.var.user), action: 'ticket.record-print', target: `${municipality}/${ticket}`, detail: { doses: record.doses.length } });
+		const record = await vaccinationRecord(
+			deps.ledger.db,
+			{ code: municipality, name },
+			ticket,
+			(await deps.catalogs.current()).catalog
+		);
+		await audit(deps.ledger.db, {
+			actor: actorOf(c.var.user),
+			action: 'ticket.record-print',
+			target: `${municipality}/${ticket}`,
+			detail: { doses: record.doses.length }
+		});
 		return c.json(record);
 	});
 
@@ -40,7 +55,12 @@ export function ticketRoutes(deps: { ledger: Ledger; catalogs: Catalogs; config:
 		if ('error' in key) return key.error;
 		const { municipality, ticket } = key;
 		const history = await ticketHistory(deps.ledger.db, municipality, ticket);
-		await audit(deps.ledger.db, { actor: actorOf(c.var.user), action: 'ticket.view', target: `${municipality}/${ticket}`, detail: { events: history.events.length } });
+		await audit(deps.ledger.db, {
+			actor: actorOf(c.var.user),
+			action: 'ticket.view',
+			target: `${municipality}/${ticket}`,
+			detail: { events: history.events.length }
+		});
 		return c.json(history);
 	});
 	return app;

@@ -9,8 +9,17 @@ import { CAN, ROLES } from '#shared/office/roles';
 import { apiError, readJson } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
 
-const NewUser = v.strictObject({ username: USERNAME, displayName: DISPLAY_NAME, role: v.picklist(ROLES), password: PASSWORD });
-const UserChange = v.strictObject({ role: v.optional(v.picklist(ROLES)), displayName: v.optional(DISPLAY_NAME), disabled: v.optional(v.boolean()) });
+const NewUser = v.strictObject({
+	username: USERNAME,
+	displayName: DISPLAY_NAME,
+	role: v.picklist(ROLES),
+	password: PASSWORD
+});
+const UserChange = v.strictObject({
+	role: v.optional(v.picklist(ROLES)),
+	displayName: v.optional(DISPLAY_NAME),
+	disabled: v.optional(v.boolean())
+});
 const ResetPassword = v.strictObject({ password: PASSWORD });
 
 /** Account administration (admin only). Mounted behind the session guard. */
@@ -50,7 +59,9 @@ export function userRoutes(deps: { accounts: Accounts }) {
 		if (!body.ok) return body.response;
 		const problem = passwordProblem(body.value.password);
 		if (problem) return apiError(c, 400, problem, PASSWORD_MESSAGES[problem]);
-		return (await deps.accounts.setPassword(id, body.value.password, actorOf(c.var.user))) ? c.json({ ok: true }) : apiError(c, 404, 'USER_UNKNOWN', 'no such user');
+		return (await deps.accounts.setPassword(id, body.value.password, actorOf(c.var.user)))
+			? c.json({ ok: true })
+			: apiError(c, 404, 'USER_UNKNOWN', 'no such user');
 	});
 
 	for (const [path, run] of [
@@ -60,7 +71,9 @@ export function userRoutes(deps: { accounts: Accounts }) {
 		app.post(`/:id/${path}`, async (c) => {
 			const id = c.req.param('id');
 			if (!isUuid(id)) return apiError(c, 400, 'BAD_REQUEST', 'user id must be a UUID');
-			return (await run(id, actorOf(c.var.user))) ? c.json({ ok: true }) : apiError(c, 404, 'USER_UNKNOWN', 'no such user');
+			return (await run(id, actorOf(c.var.user)))
+				? c.json({ ok: true })
+				: apiError(c, 404, 'USER_UNKNOWN', 'no such user');
 		});
 	}
 	return app;

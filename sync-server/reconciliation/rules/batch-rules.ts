@@ -20,7 +20,12 @@ export interface BatchCloseFacts {
  */
 export function tallyRule(b: BatchCloseFacts): Finding[] {
 	if (b.paperTally === b.activeRecords) return [];
-	return [batchFinding('tally-mismatch', `${b.closeEventId}:${b.activeRecords}`, b.batchId, b.closeEventId, { paperTally: b.paperTally, records: b.activeRecords })];
+	return [
+		batchFinding('tally-mismatch', `${b.closeEventId}:${b.activeRecords}`, b.batchId, b.closeEventId, {
+			paperTally: b.paperTally,
+			records: b.activeRecords
+		})
+	];
 }
 
 export interface LateAfterCloseFacts {
@@ -41,7 +46,12 @@ export interface LateAfterCloseFacts {
  */
 export function lateAfterCloseRule(b: LateAfterCloseFacts): Finding[] {
 	if (b.lateEvents === 0) return [];
-	return [batchFinding('late-after-close', `${b.closeEventId}:late:${b.lateEvents}`, b.batchId, b.closeEventId, { lateEvents: b.lateEvents, newRecords: b.newRecords })];
+	return [
+		batchFinding('late-after-close', `${b.closeEventId}:late:${b.lateEvents}`, b.batchId, b.closeEventId, {
+			lateEvents: b.lateEvents,
+			newRecords: b.newRecords
+		})
+	];
 }
 
 export interface RefusedUpdateFacts {
@@ -78,7 +88,13 @@ export interface RefusedEventFacts {
  */
 export function refusedRule(r: RefusedUpdateFacts): Finding[] {
 	if (!r.events || r.events.length === 0) {
-		return [batchFinding('refused-update', `refused:${r.id}`, r.batchId, null, { refusedUpdateId: r.id, code: r.code, eventIds: r.eventIds })];
+		return [
+			batchFinding('refused-update', `refused:${r.id}`, r.batchId, null, {
+				refusedUpdateId: r.id,
+				code: r.code,
+				eventIds: r.eventIds
+			})
+		];
 	}
 	return r.events.map((e) => ({
 		...batchFinding('refused-update', `refused-event:${e.eventId}`, r.batchId, null, {

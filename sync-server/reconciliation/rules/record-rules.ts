@@ -23,19 +23,24 @@ export function recordRules(r: RecordFacts, tenant: string): Finding[] {
 			if (reg.eligibleDoses !== null && !reg.eligibleDoses.includes(r.doseNumber)) {
 				out.push(recordFinding('ticket-not-in-register', r, { issued: true, eligibleDoses: reg.eligibleDoses }));
 			}
-			if (reg.movedOutOn !== null && reg.movedOutOn <= day) out.push(recordFinding('holder-moved-out', r, { movedOutOn: reg.movedOutOn, doseDay: day }));
-			if (reg.deceasedOn !== null && reg.deceasedOn <= day) out.push(recordFinding('holder-deceased', r, { deceasedOn: reg.deceasedOn, doseDay: day }));
+			if (reg.movedOutOn !== null && reg.movedOutOn <= day)
+				out.push(recordFinding('holder-moved-out', r, { movedOutOn: reg.movedOutOn, doseDay: day }));
+			if (reg.deceasedOn !== null && reg.deceasedOn <= day)
+				out.push(recordFinding('holder-deceased', r, { deceasedOn: reg.deceasedOn, doseDay: day }));
 		}
 	}
 
 	if (r.outcome === 'dose' && r.product !== null && r.lot !== null) {
 		if (r.lotMaster === null) {
 			const others = r.lotProducts.filter((p) => p !== r.product);
-			if (others.length > 0) out.push(recordFinding('lot-wrong-product', r, { lot: r.lot, product: r.product, lotProducts: others }));
+			if (others.length > 0)
+				out.push(recordFinding('lot-wrong-product', r, { lot: r.lot, product: r.product, lotProducts: others }));
 			else out.push(recordFinding('lot-unknown', r, { lot: r.lot, product: r.product }));
 		} else {
-			if (r.lotMaster.expiry < day) out.push(recordFinding('lot-expired', r, { lot: r.lot, expiry: r.lotMaster.expiry, doseDay: day }));
-			if (!r.lotMaster.sites.includes(r.siteCode)) out.push(recordFinding('lot-not-delivered', r, { lot: r.lot, siteCode: r.siteCode, sites: r.lotMaster.sites }));
+			if (r.lotMaster.expiry < day)
+				out.push(recordFinding('lot-expired', r, { lot: r.lot, expiry: r.lotMaster.expiry, doseDay: day }));
+			if (!r.lotMaster.sites.includes(r.siteCode))
+				out.push(recordFinding('lot-not-delivered', r, { lot: r.lot, siteCode: r.siteCode, sites: r.lotMaster.sites }));
 		}
 	}
 	return out;

@@ -21,19 +21,32 @@ export function ticketRules(records: readonly RecordFacts[], catalog: VaccineCat
 		// recorded by hundreds of devices must not make every item carry hundreds of ids).
 		for (const r of group) {
 			const others = group.filter((o) => o !== r);
-			out.push(recordFinding('duplicate', r, { records: group.length, others: others.slice(0, 5).map((o) => o.recordId) }));
+			out.push(
+				recordFinding('duplicate', r, { records: group.length, others: others.slice(0, 5).map((o) => o.recordId) })
+			);
 		}
 	}
 	for (const next of doses) {
 		if (next.doseNumber < 2 || next.product === null) continue;
 		const previous = doses.filter(
-			(p) => p.municipality === next.municipality && p.ticketNumber === next.ticketNumber && p.doseNumber === next.doseNumber - 1
+			(p) =>
+				p.municipality === next.municipality &&
+				p.ticketNumber === next.ticketNumber &&
+				p.doseNumber === next.doseNumber - 1
 		);
 		if (previous.length === 0) continue; // dose n−1 may have been given elsewhere (another system)
 		// Against the latest dose n−1 on record: the strictest comparison when there are several.
 		const latest = previous.reduce((a, b) => (serviceDateOf(a.givenAt)! >= serviceDateOf(b.givenAt)! ? a : b));
-		const problem = doseSequenceProblem(latest, { givenAt: next.givenAt, doseNumber: next.doseNumber, product: next.product }, catalog);
-		const details = { previousRecordId: latest.recordId, previousDay: serviceDateOf(latest.givenAt), doseDay: serviceDateOf(next.givenAt) };
+		const problem = doseSequenceProblem(
+			latest,
+			{ givenAt: next.givenAt, doseNumber: next.doseNumber, product: next.product },
+			catalog
+		);
+		const details = {
+			previousRecordId: latest.recordId,
+			previousDay: serviceDateOf(latest.givenAt),
+			doseDay: serviceDateOf(next.givenAt)
+		};
 		if (problem === 'DOSE_BEFORE_PREVIOUS') out.push(recordFinding('dose-out-of-order', next, details));
 		else if (problem === 'DOSE_INTERVAL_TOO_SHORT') out.push(recordFinding('interval-too-short', next, details));
 	}

@@ -59,6 +59,22 @@ export function recordFinding(reason: Reason, r: RecordFacts, details: Record<st
 }
 
 /** A finding about a whole batch (its tally, a refusal, late events): no record, ticket or dose of its own. */
-export function batchFinding(reason: Reason, subject: string, batchId: string, eventId: string | null, details: Record<string, unknown>): Finding {
-	return { reason, subject, batchId, recordId: null, eventId, municipality: null, ticketNumber: null, doseNumber: null, details };
+export function batchFinding(
+	reason: Reason,
+	subject: string,
+	batchId: string,
+	eventId: string | null,
+	details: Record<string, unknown>
+): Finding {
+	return {
+		reason,
+		subject,
+		batchId,
+		recordId: null,
+		eventId,
+		municipality: null,
+		ticketNumber: null,
+		doseNumber: null,
+		details
+	};
 }

@@ -131,8 +131,13 @@ export const auditJa = {
 	verify: 'ハッシュチェーンを検査する',
 	verifying: '検査中…',
 	intact: (n: number) => `改ざんは検出されませんでした（${n} 件すべて一致）。`,
-	broken: (seq: number, reason: string) => `改ざんを検出しました：${seq} 番の記録が一致しません（${reason}）。この記録以降は信頼できません。`,
-	reasons: { hash: '内容が書き換えられています', link: '前の記録とのつながりが切れています', gap: '記録が欠落しています' } as Record<string, string>,
+	broken: (seq: number, reason: string) =>
+		`改ざんを検出しました：${seq} 番の記録が一致しません（${reason}）。この記録以降は信頼できません。`,
+	reasons: {
+		hash: '内容が書き換えられています',
+		link: '前の記録とのつながりが切れています',
+		gap: '記録が欠落しています'
+	} as Record<string, string>,
 	families: FAMILIES_JA,
 	actionLabel: (action: string) => label(ACTIONS_JA, FAMILIES_JA, action)
 };
@@ -163,8 +168,13 @@ export const auditEn: AuditMessages = {
 	verify: 'Check the hash chain',
 	verifying: 'Checking…',
 	intact: (n: number) => `No tampering found (all ${n} entries match).`,
-	broken: (seq: number, reason: string) => `Tampering found: entry ${seq} does not match (${reason}). Nothing from there on can be trusted.`,
-	reasons: { hash: 'its content was changed', link: 'its link to the previous entry is broken', gap: 'entries are missing' } as Record<string, string>,
+	broken: (seq: number, reason: string) =>
+		`Tampering found: entry ${seq} does not match (${reason}). Nothing from there on can be trusted.`,
+	reasons: {
+		hash: 'its content was changed',
+		link: 'its link to the previous entry is broken',
+		gap: 'entries are missing'
+	} as Record<string, string>,
 	families: FAMILIES_EN,
 	actionLabel: (action: string) => label(ACTIONS_EN, FAMILIES_EN, action)
 };

@@ -1,7 +1,8 @@
 /** Strings of the exports page. Japanese first; English for visiting staff. */
 export const exportsJa = {
 	title: '出力（健康管理システム・VRS）',
-	intro: '承認済みのバッチの記録をCSVで出力します。出力したバッチは「出力済」になります。出力したファイルは保存され、履歴からいつでも同じ内容で再ダウンロードできます。',
+	intro:
+		'承認済みのバッチの記録をCSVで出力します。出力したバッチは「出力済」になります。出力したファイルは保存され、履歴からいつでも同じ内容で再ダウンロードできます。',
 	formTitle: '出力の条件',
 	layout: 'ファイルの形式',
 	layouts: {
@@ -12,7 +13,8 @@ export const exportsJa = {
 	vrsNote:
 		'VRS形式は、接種券（市町村コードと券番号）ごとに1行で、1回目から最大接種回数までの各回に8項目（接種履歴登録日時・接種日・券番号・接種自治体コード・接種会場名・接種医師名・ワクチンメーカー・ワクチンロット番号）を書きます。個別宛名番号は空欄です（健康管理システムで付けます）。差分ではなく台帳の写しです：ファイルに入る接種券については、以前に出力した回も含めて、出力済みのバッチと今回のバッチにある有効な接種をすべて毎回書き出します。接種自治体コードは接種券の市町村なので、他の市町村の接種券はその市町村を選んで別のファイルに出力します（出力済みのバッチにあっても、その市町村のVRS形式にまだ出していない接種は対象に残ります）。',
 	municipality: '市町村（接種券の市町村コード）',
-	municipalityOption: (code: string, lines: number, home: boolean) => `${code}${home ? '（この自治体）' : ''}：${lines}行`,
+	municipalityOption: (code: string, lines: number, home: boolean) =>
+		`${code}${home ? '（この自治体）' : ''}：${lines}行`,
 	municipalityDoses: 'この市町村の接種',
 	encoding: '文字コード',
 	encodings: { shift_jis: 'Shift_JIS', 'utf-8-bom': 'UTF-8（BOM付き）' } as Record<string, string>,
@@ -22,7 +24,8 @@ export const exportsJa = {
 	includeExported: '出力済みのバッチも含める（再出力）',
 	pendingTitle: '出力の対象になるバッチ',
 	noBatches: '条件に合う承認済みのバッチはありません。',
-	noVrsBatches: (code: string) => `市町村コード ${code} の接種券で、まだVRS形式で出力していない接種を含むバッチはありません。`,
+	noVrsBatches: (code: string) =>
+		`市町村コード ${code} の接種券で、まだVRS形式で出力していない接種を含むバッチはありません。`,
 	rows: (n: number) => `出力する行数：${n}`,
 	vrsRows: (n: number) => `出力する行数（接種券の数）：${n}`,
 	rowCount: '行数',
@@ -55,7 +58,8 @@ export type ExportsMessages = typeof exportsJa;
 
 export const exportsEn: ExportsMessages = {
 	title: 'Exports (health system, VRS)',
-	intro: 'Exports the records of approved batches as CSV. Exported batches become "exported". Every file is kept and can be downloaded again, byte for byte, from the history.',
+	intro:
+		'Exports the records of approved batches as CSV. Exported batches become "exported". Every file is kept and can be downloaded again, byte for byte, from the history.',
 	formTitle: 'What to export',
 	layout: 'File layout',
 	layouts: {
@@ -89,7 +93,8 @@ export const exportsEn: ExportsMessages = {
 	doses: 'Doses',
 	notVaccinated: 'Not vaccinated',
 	voided: 'Voided',
-	missing: (sites: string, doctors: string) => `Some codes have no name (sites: ${sites || 'none'}; doctors: ${doctors || 'none'}). Add them on the Lots page.`,
+	missing: (sites: string, doctors: string) =>
+		`Some codes have no name (sites: ${sites || 'none'}; doctors: ${doctors || 'none'}). Add them on the Lots page.`,
 	export: 'Export and download',
 	exporting: 'Exporting…',
 	done: (name: string) => `${name} exported.`,

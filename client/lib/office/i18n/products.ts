@@ -39,14 +39,21 @@ export const productsJa = {
 	makersTitle: '製造販売業者',
 	makerCode: '製造販売業者コード',
 	makerName: '製造販売業者名',
-	makerHelp: '新しいコードで追加、既存のコードで名称を変更します。名称は出力（ワクチンメーカー）に使い、VRS形式に書けるのは20文字までです。',
+	makerHelp:
+		'新しいコードで追加、既存のコードで名称を変更します。名称は出力（ワクチンメーカー）に使い、VRS形式に書けるのは20文字までです。',
 	makerSave: '登録する',
 	makerSaved: (code: string, v: number) => `製造販売業者 ${code} を登録しました（版 ${v}）。`,
 	importTitle: 'CSVから取り込む',
 	importFormat:
 		'見出し行：製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日。1行に1製品。GTIN・接種量・部位・方法・接種間隔日は「;」区切りで複数。部位は 左上腕・右上腕・左大腿・右大腿、方法は 筋肉内注射・皮下注射。接種間隔日は2回目から最大接種回数までの日数を順に（例：21;90;90）。製造販売業者名を書くと業者を追加・名称変更します。ファイルにない製品は変わりません。文字コードは UTF-8（BOM付き可）か Shift_JIS。',
-	imported: (i: number, u: number, n: number, v: number) => `取り込みました（追加 ${i} 件、変更 ${u} 件、変更なし ${n} 件、版 ${v}）。`,
-	siteLabels: { 'left-deltoid': '左上腕（三角筋）', 'right-deltoid': '右上腕（三角筋）', 'left-thigh': '左大腿（前外側部）', 'right-thigh': '右大腿（前外側部）' } as Record<string, string>,
+	imported: (i: number, u: number, n: number, v: number) =>
+		`取り込みました（追加 ${i} 件、変更 ${u} 件、変更なし ${n} 件、版 ${v}）。`,
+	siteLabels: {
+		'left-deltoid': '左上腕（三角筋）',
+		'right-deltoid': '右上腕（三角筋）',
+		'left-thigh': '左大腿（前外側部）',
+		'right-thigh': '右大腿（前外側部）'
+	} as Record<string, string>,
 	routeLabels: { intramuscular: '筋肉内注射', subcutaneous: '皮下注射' } as Record<string, string>
 };
 
@@ -91,13 +98,20 @@ export const productsEn: ProductsMessages = {
 	makersTitle: 'Makers',
 	makerCode: 'Maker code',
 	makerName: 'Maker name',
-	makerHelp: 'A new code adds a maker; an existing code renames it. The name goes into exports (ワクチンメーカー); the VRS layout holds at most 20 characters.',
+	makerHelp:
+		'A new code adds a maker; an existing code renames it. The name goes into exports (ワクチンメーカー); the VRS layout holds at most 20 characters.',
 	makerSave: 'Save',
 	makerSaved: (code: string, v: number) => `Maker ${code} saved (version ${v}).`,
 	importTitle: 'Import from CSV',
 	importFormat:
 		'Header: 製品コード,製品名,製造販売業者コード,製造販売業者名,GTIN,接種量mL,部位,方法,最大接種回数,接種間隔日. One product per line. GTINs, volumes, sites, routes and intervals take several values separated by ";". Sites: 左上腕・右上腕・左大腿・右大腿 (or left-deltoid…); routes: 筋肉内注射・皮下注射. Intervals: the days before doses 2 up to the highest dose number, in order (e.g. 21;90;90). A maker name adds or renames the maker. Products not in the file stay as they are. UTF-8 (BOM allowed) or Shift_JIS.',
-	imported: (i: number, u: number, n: number, v: number) => `Imported (${i} added, ${u} changed, ${n} unchanged; version ${v}).`,
-	siteLabels: { 'left-deltoid': 'Left upper arm (deltoid)', 'right-deltoid': 'Right upper arm (deltoid)', 'left-thigh': 'Left thigh (anterolateral)', 'right-thigh': 'Right thigh (anterolateral)' },
+	imported: (i: number, u: number, n: number, v: number) =>
+		`Imported (${i} added, ${u} changed, ${n} unchanged; version ${v}).`,
+	siteLabels: {
+		'left-deltoid': 'Left upper arm (deltoid)',
+		'right-deltoid': 'Right upper arm (deltoid)',
+		'left-thigh': 'Left thigh (anterolateral)',
+		'right-thigh': 'Right thigh (anterolateral)'
+	},
 	routeLabels: { intramuscular: 'Intramuscular', subcutaneous: 'Subcutaneous' }
 };

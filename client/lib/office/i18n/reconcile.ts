@@ -2,7 +2,8 @@ import type { BatchState, ItemStatus, Reason } from '#shared/office/reconciliati
 import { UPDATE_REFUSAL_CODES } from '#shared/protocol/refusals';
 import { ERROR_TEXT } from '#shared/errors/catalogue';
 
-const refusalTexts = (locale: 'ja' | 'en'): Record<string, string> => Object.fromEntries(UPDATE_REFUSAL_CODES.map((c) => [c, ERROR_TEXT[c][locale]]));
+const refusalTexts = (locale: 'ja' | 'en'): Record<string, string> =>
+	Object.fromEntries(UPDATE_REFUSAL_CODES.map((c) => [c, ERROR_TEXT[c][locale]]));
 
 /** Strings of the reconciliation pages (batches, queue, ticket history). Japanese first. */
 export const reconcileJa = {
@@ -105,13 +106,16 @@ export const reconcileJa = {
 		actions: '操作',
 		deviceStatuses: { active: '', retired: '使用終了', revoked: '無効化済' } as Record<string, string>,
 		closedByDevice: '締め：端末から（会場での予診票の枚数）',
-		closedByOffice: (by: string, at: string, reason: string) => `締め：${by} が端末に代わって締めました（${at}、理由：${reason}）`,
-		officeCloseSuperseded: (by: string, tally: number) => `${by} が代理で締めた後、端末からの締めが届きました（代理の締めの予診票の枚数：${tally}）。端末の枚数で照合しています。`,
+		closedByOffice: (by: string, at: string, reason: string) =>
+			`締め：${by} が端末に代わって締めました（${at}、理由：${reason}）`,
+		officeCloseSuperseded: (by: string, tally: number) =>
+			`${by} が代理で締めた後、端末からの締めが届きました（代理の締めの予診票の枚数：${tally}）。端末の枚数で照合しています。`,
 		closeForDevice: '端末に代わって締める',
 		closeTitle: '端末に代わってバッチを締めますか？',
 		closeHelp: (label: string, day: string, records: number) =>
 			`「${label}」の ${day} のバッチは端末から締め（予診票の枚数）が届いていません。端末の紛失・故障・盗難などで締められないときは、このバッチの紙の予診票を数え、枚数と理由を入力して締めてください。台帳にある記録は ${records} 件です。`,
-		closeLateNote: '締めた後に端末から記録が届いた場合も受け付け、照合キューに「代理で締めた後に端末から届いた記録」として入ります。そのときバッチは受領済に戻り、確認・承認・出力をやり直します。',
+		closeLateNote:
+			'締めた後に端末から記録が届いた場合も受け付け、照合キューに「代理で締めた後に端末から届いた記録」として入ります。そのときバッチは受領済に戻り、確認・承認・出力をやり直します。',
 		closeTally: '予診票の枚数（紙で数えた枚数）',
 		closeReason: '理由（例：端末の紛失）',
 		closeConfirm: '締める',
@@ -129,7 +133,8 @@ export const reconcileJa = {
 		actions: '操作',
 		none: '該当する確認事項はありません。',
 		run: '照合を再実行',
-		ran: (found: number, created: number, cleared: number) => `照合しました（該当 ${found} 件、新規 ${created} 件、解消 ${cleared} 件）。`,
+		ran: (found: number, created: number, cleared: number) =>
+			`照合しました（該当 ${found} 件、新規 ${created} 件、解消 ${cleared} 件）。`,
 		accept: '了承（メモ）',
 		void: '取消',
 		correct: '訂正',
@@ -150,13 +155,18 @@ export const reconcileJa = {
 		dismiss: '却下',
 		recordReason: '記録し直す理由（予診票で確認した内容など）',
 		dismissReason: '却下の理由（記録しない理由）',
-		recordHint: '端末から届いた内容で記録し直します。誤っている項目だけを入力してください（空欄の項目は届いた内容のままです）。',
+		recordHint:
+			'端末から届いた内容で記録し直します。誤っている項目だけを入力してください（空欄の項目は届いた内容のままです）。',
 		municipality: '市町村コード（6桁）',
 		expiry: '有効期限',
 		givenAt: '接種日時',
 		refusedRecord: '受付拒否された記録',
 		problems: '問題点',
-		withheld: { 'my-number': '個人番号と思われる数字を含んでいたため、内容は保存していません（項目名のみ）。予診票から記録するか、却下してください。', 'too-large': '内容が大きすぎるため保存していません。' } as Record<string, string>,
+		withheld: {
+			'my-number':
+				'個人番号と思われる数字を含んでいたため、内容は保存していません（項目名のみ）。予診票から記録するか、却下してください。',
+			'too-large': '内容が大きすぎるため保存していません。'
+		} as Record<string, string>,
 		myNumberField: (field: string) => `個人番号らしき数字があった項目: ${field}`,
 		resolved: (by: string | null, at: string | null) => (by ? `${by}（${at ?? ''}）` : (at ?? '')),
 		history: '履歴'
@@ -180,7 +190,14 @@ export const reconcileJa = {
 		what: '内容',
 		device: (label: string | null, operator: string | null) => `端末 ${label ?? ''}／担当 ${operator ?? ''}`,
 		office: (user: string | null, name: string | null) => `保健センター ${name ?? ''}（${user ?? ''}）`,
-		types: { dose: '接種', 'not-vaccinated': '接種不適当', correction: '訂正', void: '取消', 'batch-close': '締め', 'batch-reopen': '締めの取消（再開）' } as Record<string, string>,
+		types: {
+			dose: '接種',
+			'not-vaccinated': '接種不適当',
+			correction: '訂正',
+			void: '取消',
+			'batch-close': '締め',
+			'batch-reopen': '締めの取消（再開）'
+		} as Record<string, string>,
 		printedAt: (at: string) => `印刷日時: ${at}`,
 		vaccinationRecord: '接種記録の証明（本人用・A4）'
 	}
@@ -198,14 +215,29 @@ export const reconcileEn: typeof reconcileJa = {
 		'other-municipality': "Another municipality's ticket",
 		'lot-unknown': 'Unknown lot',
 		'lot-expired': 'Lot expired on the dose date',
-		'lot-wrong-product': "Lot of another product",
+		'lot-wrong-product': 'Lot of another product',
 		'lot-not-delivered': 'Lot not delivered to the venue',
 		'tally-mismatch': 'Paper tally differs from the records',
 		'refused-update': 'Refused update',
 		'late-after-close': 'Records the device sent after the office closed its batch'
 	},
-	statuses: { open: 'Open', accepted: 'Accepted (note)', voided: 'Voided', corrected: 'Corrected', reported: 'Reported', cleared: 'Cleared (no longer applies)', dismissed: 'Dismissed (not recorded)' },
-	states: { open: 'Receiving', closed: 'Closed', received: 'Received', checked: 'Checked', approved: 'Approved', exported: 'Exported' },
+	statuses: {
+		open: 'Open',
+		accepted: 'Accepted (note)',
+		voided: 'Voided',
+		corrected: 'Corrected',
+		reported: 'Reported',
+		cleared: 'Cleared (no longer applies)',
+		dismissed: 'Dismissed (not recorded)'
+	},
+	states: {
+		open: 'Receiving',
+		closed: 'Closed',
+		received: 'Received',
+		checked: 'Checked',
+		approved: 'Approved',
+		exported: 'Exported'
+	},
 	refusalCodes: refusalTexts('en'),
 	detailKeys: {
 		paperTally: 'Paper tally',
@@ -271,12 +303,14 @@ export const reconcileEn: typeof reconcileJa = {
 		deviceStatuses: { active: '', retired: 'retired', revoked: 'revoked' },
 		closedByDevice: 'Closed by the device (the venue’s paper tally)',
 		closedByOffice: (by, at, reason) => `Closed by ${by} on the device’s behalf (${at}; reason: ${reason})`,
-		officeCloseSuperseded: (by, tally) => `After ${by} closed it on the device’s behalf, the device’s own close arrived (office tally: ${tally}). The device’s tally is used.`,
+		officeCloseSuperseded: (by, tally) =>
+			`After ${by} closed it on the device’s behalf, the device’s own close arrived (office tally: ${tally}). The device’s tally is used.`,
 		closeForDevice: 'Close for the device',
 		closeTitle: 'Close this batch on its device’s behalf?',
 		closeHelp: (label, day, records) =>
 			`The batch of "${label}" for ${day} has no close (paper tally) from its device. When the device is lost, broken or stolen, count this batch’s paper screening forms and close it with that count and the reason. The ledger holds ${records} records for it.`,
-		closeLateNote: 'Records the device sends after this close are still accepted and go to the queue as “records the device sent after the office closed its batch”; the batch then returns to received to be checked, approved and exported again.',
+		closeLateNote:
+			'Records the device sends after this close are still accepted and go to the queue as “records the device sent after the office closed its batch”; the batch then returns to received to be checked, approved and exported again.',
 		closeTally: 'Paper screening forms (counted)',
 		closeReason: 'Reason (e.g. device lost)',
 		closeConfirm: 'Close',
@@ -315,13 +349,18 @@ export const reconcileEn: typeof reconcileJa = {
 		dismiss: 'Dismiss',
 		recordReason: 'Why it is recorded again (what the paper form shows)',
 		dismissReason: 'Why it is dismissed (not recorded)',
-		recordHint: 'Records it again from what the device sent. Fill in only the fields that are wrong (empty fields keep what was sent).',
+		recordHint:
+			'Records it again from what the device sent. Fill in only the fields that are wrong (empty fields keep what was sent).',
 		municipality: 'Municipality code (6 digits)',
 		expiry: 'Expiry',
 		givenAt: 'Given at',
 		refusedRecord: 'Refused record',
 		problems: 'Problems',
-		withheld: { 'my-number': 'It held a number that looks like a My Number, so its content was not kept (only the field). Record it from the paper form, or dismiss it.', 'too-large': 'Its content was too large to keep.' },
+		withheld: {
+			'my-number':
+				'It held a number that looks like a My Number, so its content was not kept (only the field). Record it from the paper form, or dismiss it.',
+			'too-large': 'Its content was too large to keep.'
+		},
 		myNumberField: (field) => `Field that held a My Number-like number: ${field}`,
 		resolved: (by, at) => (by ? `${by} (${at ?? ''})` : (at ?? '')),
 		history: 'History'
@@ -345,7 +384,14 @@ export const reconcileEn: typeof reconcileJa = {
 		what: 'Content',
 		device: (label, operator) => `Device ${label ?? ''} / operator ${operator ?? ''}`,
 		office: (user, name) => `Back office ${name ?? ''} (${user ?? ''})`,
-		types: { dose: 'Dose', 'not-vaccinated': 'Not vaccinated', correction: 'Correction', void: 'Void', 'batch-close': 'Close', 'batch-reopen': 'Reopen' },
+		types: {
+			dose: 'Dose',
+			'not-vaccinated': 'Not vaccinated',
+			correction: 'Correction',
+			void: 'Void',
+			'batch-close': 'Close',
+			'batch-reopen': 'Reopen'
+		},
 		printedAt: (at) => `Printed ${at}`,
 		vaccinationRecord: 'Vaccination record (for the resident, A4)'
 	}

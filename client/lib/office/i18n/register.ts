@@ -1,8 +1,10 @@
 /** Strings of the ticket register import page. Japanese first; English for visiting staff. */
 export const registerJa = {
 	title: '接種券台帳の取り込み',
-	intro: '市町村の健康管理システムから出力した発行済み接種券の台帳（CSV）を取り込みます。取り込む前に内容を確認できます。個人番号（マイナンバー）を含むファイルは取り込めません。',
-	format: '見出し行：券番号,市町村コード,接種可能回数,転出日,死亡日（接種可能回数は「1-3」や「1,2,3」、日付は YYYY-MM-DD か YYYY/MM/DD）。文字コードは UTF-8（BOM付き可）か Shift_JIS。',
+	intro:
+		'市町村の健康管理システムから出力した発行済み接種券の台帳（CSV）を取り込みます。取り込む前に内容を確認できます。個人番号（マイナンバー）を含むファイルは取り込めません。',
+	format:
+		'見出し行：券番号,市町村コード,接種可能回数,転出日,死亡日（接種可能回数は「1-3」や「1,2,3」、日付は YYYY-MM-DD か YYYY/MM/DD）。文字コードは UTF-8（BOM付き可）か Shift_JIS。',
 	file: 'CSVファイル',
 	uploading: 'ファイルを送信中',
 	previewTitle: '取り込み前の確認',
@@ -16,7 +18,8 @@ export const registerJa = {
 	ignoredColumns: '読み込まない列',
 	sameFile: (at: string) => `同じファイルを ${at} に取り込み済みです。もう一度取り込んでも台帳は変わりません。`,
 	errorsTitle: '行ごとのエラー',
-	errorsMore: (shown: number, total: number) => `最初の ${shown} 件を表示しています（エラーのある行は全部で ${total} 行）。`,
+	errorsMore: (shown: number, total: number) =>
+		`最初の ${shown} 件を表示しています（エラーのある行は全部で ${total} 行）。`,
 	line: '行',
 	column: '列',
 	wholeLine: '行全体',
@@ -32,13 +35,17 @@ export const registerJa = {
 	discard: '取り消す',
 	discarded: '取り込みを取り消しました。',
 	progress: '取り込みの進み具合',
-	progressText: (done: number, total: number) => `${done.toLocaleString('ja-JP')} / ${total.toLocaleString('ja-JP')} 行`,
+	progressText: (done: number, total: number) =>
+		`${done.toLocaleString('ja-JP')} / ${total.toLocaleString('ja-JP')} 行`,
 	result: (i: number, u: number, s: number) => `取り込みました：新規 ${i} 件、更新 ${u} 件、変更なし ${s} 件。`,
 	historyTitle: '取り込みの履歴',
 	when: '日時',
 	who: '担当',
 	state: '状態',
-	states: { previewed: '確認中', committing: '取り込み中', committed: '取り込み済み', discarded: '取り消し' } as Record<string, string>,
+	states: { previewed: '確認中', committing: '取り込み中', committed: '取り込み済み', discarded: '取り消し' } as Record<
+		string,
+		string
+	>,
 	counts: '行数（新規・更新・変更なし／エラー）',
 	resume: '続きを取り込む',
 	lookupTitle: '台帳で接種券を調べる',
@@ -52,8 +59,10 @@ export type RegisterMessages = typeof registerJa;
 
 export const registerEn: RegisterMessages = {
 	title: 'Ticket register import',
-	intro: 'Import the register of issued vaccination tickets (CSV) exported from the municipal health system. You can check its contents before importing. Files containing a My Number are refused.',
-	format: 'Header: 券番号,市町村コード,接種可能回数,転出日,死亡日 (doses as "1-3" or "1,2,3"; dates YYYY-MM-DD or YYYY/MM/DD). Encoding UTF-8 (with or without BOM) or Shift_JIS.',
+	intro:
+		'Import the register of issued vaccination tickets (CSV) exported from the municipal health system. You can check its contents before importing. Files containing a My Number are refused.',
+	format:
+		'Header: 券番号,市町村コード,接種可能回数,転出日,死亡日 (doses as "1-3" or "1,2,3"; dates YYYY-MM-DD or YYYY/MM/DD). Encoding UTF-8 (with or without BOM) or Shift_JIS.',
 	file: 'CSV file',
 	uploading: 'Uploading the file',
 	previewTitle: 'Check before importing',

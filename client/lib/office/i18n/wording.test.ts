@@ -19,16 +19,37 @@ function strings(value: unknown): string[] {
 	return [];
 }
 
-const ALL_JA = { stationJa, auditJa, csvImportJa, dashboardJa, devicesJa, exportsJa, lotsJa, productsJa, reconcileJa, registerJa, shellJa };
+const ALL_JA = {
+	stationJa,
+	auditJa,
+	csvImportJa,
+	dashboardJa,
+	devicesJa,
+	exportsJa,
+	lotsJa,
+	productsJa,
+	reconcileJa,
+	registerJa,
+	shellJa
+};
 
 describe('one word for one thing across the station and the office', () => {
 	it('"stop without doing it" is やめる everywhere, never キャンセル', () => {
-		const found = Object.entries(ALL_JA).flatMap(([name, cat]) => strings(cat).filter((s) => s.includes('キャンセル')).map((s) => `${name}: ${s}`));
+		const found = Object.entries(ALL_JA).flatMap(([name, cat]) =>
+			strings(cat)
+				.filter((s) => s.includes('キャンセル'))
+				.map((s) => `${name}: ${s}`)
+		);
 		expect(found).toEqual([]);
 	});
 
 	it('staff 了承 a queue item; only a supervisor 承認 a batch', () => {
-		const queue = [reconcileJa.statuses.accepted, reconcileJa.queue.accept, reconcileJa.queue.note, auditJa.actionLabel('reconcile.accept')];
+		const queue = [
+			reconcileJa.statuses.accepted,
+			reconcileJa.queue.accept,
+			reconcileJa.queue.note,
+			auditJa.actionLabel('reconcile.accept')
+		];
 		for (const s of queue) {
 			expect(s).toContain('了承');
 			expect(s).not.toContain('承認');
