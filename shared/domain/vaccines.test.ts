@@ -15,9 +15,23 @@ import {
 	type VaccineCatalog
 } from './vaccines';
 
-/** A deep copy of the default catalog that a test may change. */
-const editable = (): { -readonly [K in keyof VaccineCatalog]: any } =>
-	JSON.parse(JSON.stringify(DEFAULT_VACCINE_CATALOG));
+/** A product as plain JSON that a test may break in any way (wrong values, unknown fields). */
+type LooseProduct = {
+	[field: string]: unknown;
+	code: string;
+	maker: string;
+	gtins: string[];
+	volumesMl: number[];
+	sites: string[];
+	routes: string[];
+	maxDoseNumber: number;
+	minIntervalDays: Record<string, number>;
+};
+/** A deep copy of the default catalog that a test may change (it has at least two products). */
+const editable = (): Omit<VaccineCatalog, 'products' | 'maxDoseNumber'> & {
+	maxDoseNumber: number;
+	products: [LooseProduct, LooseProduct, ...LooseProduct[]];
+} => JSON.parse(JSON.stringify(DEFAULT_VACCINE_CATALOG));
 
 describe('vaccine catalog', () => {
 	it('the default catalog passes its own schema', () => {
@@ -70,7 +84,7 @@ describe('vaccine catalog', () => {
 
 	const broken: [string, (c: ReturnType<typeof editable>) => void][] = [
 		['a duplicate product code', (c) => (c.products[1].code = c.products[0].code)],
-		['a GTIN on two products', (c) => c.products[1].gtins.push(c.products[0].gtins[0])],
+		['a GTIN on two products', (c) => c.products[1].gtins.push(c.products[0].gtins[0]!)],
 		['a GTIN with a wrong check digit', (c) => (c.products[0].gtins[0] = '09520000001011')],
 		['a GTIN-13', (c) => (c.products[0].gtins[0] = '4901234567894')],
 		['an unknown maker', (c) => (c.products[0].maker = 'acme')],
@@ -82,7 +96,7 @@ describe('vaccine catalog', () => {
 		['an unknown site', (c) => (c.products[0].sites = ['left-ear'])],
 		['an unknown route', (c) => (c.products[0].routes = ['oral'])],
 		['an unknown field', (c) => (c.products[0].colour = 'blue')],
-		['no products', (c) => (c.products = [])]
+		['no products', (c) => (c.products.length = 0)]
 	];
 	it.each(broken)('refuses a catalog with %s', (_, change) => {
 		const c = editable();
@@ -96,8 +110,8 @@ describe('vaccine catalog', () => {
 	// device's check of a pushed catalogue refuse with the same code and text.
 	const coded: [string, (c: ReturnType<typeof editable>) => void, string][] = [
 		['a duplicate product code', (c) => (c.products[1].code = c.products[0].code), 'PRODUCT_DUPLICATE'],
-		['a GTIN on two products', (c) => c.products[1].gtins.push(c.products[0].gtins[0]), 'GTIN_TAKEN'],
-		['a GTIN twice on one product', (c) => c.products[0].gtins.push(c.products[0].gtins[0]), 'GTIN_DUPLICATE'],
+		['a GTIN on two products', (c) => c.products[1].gtins.push(c.products[0].gtins[0]!), 'GTIN_TAKEN'],
+		['a GTIN twice on one product', (c) => c.products[0].gtins.push(c.products[0].gtins[0]!), 'GTIN_DUPLICATE'],
 		['a GTIN with a wrong check digit', (c) => (c.products[0].gtins[0] = '09520000001011'), 'GTIN_INVALID'],
 		['an unknown maker', (c) => (c.products[0].maker = 'acme'), 'MAKER_UNKNOWN'],
 		['a product limit above the catalog limit', (c) => (c.products[0].maxDoseNumber = 7), 'INTERVALS_INVALID'],

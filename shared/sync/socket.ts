@@ -45,12 +45,15 @@ export const CLOSE = {
 	SERVER_ERROR: 4500
 } as const;
 
+/** What the adapter reads of a socket's events: `message` carries data, `close` a code and reason. */
+type SocketEvent = { type: string; data?: unknown; code?: number; reason?: string };
+
 /** Adapts anything shaped like the WHATWG WebSocket (browser, or `ws` in Node). */
 export function fromWhatwgSocket(ws: {
 	binaryType: string;
 	send(data: Uint8Array<ArrayBuffer>): void;
 	close(code?: number, reason?: string): void;
-	addEventListener(type: string, listener: (ev: any) => void): void;
+	addEventListener(type: string, listener: (ev: SocketEvent) => void): void;
 }): MinimalSocket {
 	ws.binaryType = 'arraybuffer';
 	// A failed connection is reported by 'close' (which drives the backoff); 'error' carries
@@ -62,9 +65,9 @@ export function fromWhatwgSocket(ws: {
 		close: (code, reason) => ws.close(code, reason),
 		onOpen: (h) => ws.addEventListener('open', () => h()),
 		onMessage: (h) =>
-			ws.addEventListener('message', (ev: { data: unknown }) => {
+			ws.addEventListener('message', (ev) => {
 				if (ev.data instanceof ArrayBuffer) h(new Uint8Array(ev.data));
 			}),
-		onClose: (h) => ws.addEventListener('close', (ev: { code: number; reason: string }) => h(ev.code, ev.reason))
+		onClose: (h) => ws.addEventListener('close', (ev) => h(ev.code ?? 1006, ev.reason ?? ''))
 	};
 }

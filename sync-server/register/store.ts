@@ -171,16 +171,14 @@ export class RegisterStore {
 			);
 			for (let i = 0; i < parsed.rows.length; i += REGISTER_BATCH) {
 				if (i > 0) await yieldToEventLoop();
-				const batch = parsed.rows
-					.slice(i, i + REGISTER_BATCH)
-					.map((r) => ({
-						l: r.line,
-						m: r.municipality,
-						t: r.ticketNumber,
-						e: r.eligibleDoses,
-						o: r.movedOutOn,
-						d: r.deceasedOn
-					}));
+				const batch = parsed.rows.slice(i, i + REGISTER_BATCH).map((r) => ({
+					l: r.line,
+					m: r.municipality,
+					t: r.ticketNumber,
+					e: r.eligibleDoses,
+					o: r.movedOutOn,
+					d: r.deceasedOn
+				}));
 				// One parameter per batch (a JSON array) rather than 7 × 5000 placeholders.
 				await tx.query(
 					`INSERT INTO register_staging (import_id, line, municipality, ticket_number, eligible_doses, moved_out_on, deceased_on)

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
-import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
+import { enrolStation, fillSession, scanTicket } from './station-steps';
 import { useServer } from './server-fixture';
 
 const server = useServer();

@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './chromium';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
 import { issueEnrolmentCode, ROOT, startServerProcess } from '../helpers/server-process';
-import { enrolStation, fillSession, scanTicket, unlockStation } from './station-steps';
+import { enrolStation, fillSession, scanTicket } from './station-steps';
 
 await buildClientIfStale(ROOT);
 const server = await startServerProcess();

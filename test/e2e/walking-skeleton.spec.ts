@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { pgliteRows } from '../helpers/ledger-rows';
-import { enrolStation, fillSession, scanTicket, typeTicket, unlockStation } from './station-steps';
+import { enrolStation, fillSession, typeTicket, unlockStation } from './station-steps';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { useServer } from './server-fixture';
 
