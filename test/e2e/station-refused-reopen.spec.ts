@@ -31,6 +31,9 @@ test('a refused record is shown with its reason in Japanese and recorded again f
 	await expect(item).toContainText(
 		'サーバーが受付を拒否しました：実施日が未来の日付です。端末の日付・時計の誤りの可能性があります。'
 	);
+	// The header never says "all stored on the server" while this device holds the only copy.
+	await expect(page.getByTestId('sync-refused')).toHaveText('受付拒否 1 件（この端末だけに保存）');
+	await expect(page.getByTestId('sync-indicator')).not.toContainText('すべてサーバーに保存済み');
 
 	// The clock put right, the dose is recorded again from the refused record, the same day.
 	await page.clock.setFixedTime(new Date());

@@ -229,6 +229,7 @@ export const ja = {
 		stalledHint: '記録はこの端末に保存されています。記録を続けてください。自動で再送します。',
 		waiting: (n: number) => `未受領 ${n} 件`,
 		allSafe: 'すべてサーバーに保存済み',
+		refused: (n: number) => `受付拒否 ${n} 件（この端末だけに保存）`,
 		lastReceipt: (t: string) => `最終受領 ${t}`,
 		progress: '送信の進み具合'
 	}
@@ -460,6 +461,7 @@ export const en: Messages = {
 		stalledHint: 'Records are saved on this device. Keep recording; they are sent again by themselves.',
 		waiting: (n: number) => `${n} not receipted`,
 		allSafe: 'All stored on the server',
+		refused: (n: number) => `${n} refused (only on this device)`,
 		lastReceipt: (t: string) => `last receipt ${t}`,
 		progress: 'Sync progress'
 	}
