@@ -5,6 +5,7 @@ import { loadConfig } from '../../sync-server/config';
 import { createLogger } from '../../sync-server/logger';
 import { startServer, type RunningServer, type ServerOptions } from '../../sync-server/server';
 import { removeTestKeyFile, testKeyFile } from './key-file';
+import { backendEnv, type Backend } from './postgres';
 import { setUpTestAdmin } from './office-client';
 
 export interface TestServer extends RunningServer {
@@ -51,6 +52,35 @@ export async function startTestServer(
 			if (ownDir) {
 				await rm(ownDir, { recursive: true, force: true });
 				if (!env.DATABASE_URL && !env.SERVER_KEY_FILE) await removeTestKeyFile(keyFile);
+			}
+		}
+	};
+}
+
+/**
+ * startTestServer on a backend: on PostgreSQL with a database of its own, which dispose() drops
+ * after the server is closed.
+ */
+export async function startBackendServer(
+	backend: Backend,
+	env: Record<string, string> = {},
+	options: ServerOptions = {}
+): Promise<TestServer> {
+	const db = await backendEnv(backend);
+	let server: TestServer;
+	try {
+		server = await startTestServer({ ...db.env, ...env }, options);
+	} catch (e) {
+		await db.cleanup();
+		throw e;
+	}
+	return {
+		...server,
+		dispose: async () => {
+			try {
+				await server.dispose();
+			} finally {
+				await db.cleanup();
 			}
 		}
 	};

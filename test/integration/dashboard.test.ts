@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '#shared/ids';
 import { sampleDose, sampleVoid } from '#shared/domain/testing/fixtures';
 import type { Dashboard } from '../../sync-server/office/dashboard';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { backendEnv, BACKENDS } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 const DAY = '2026-11-22';
@@ -16,17 +16,13 @@ const given = (iso: string) => ({ givenAt: iso, recordedAt: new Date(Date.parse(
 
 describe.each(BACKENDS)('dashboard figures (%s)', (backend) => {
 	let server: TestServer;
-	let cleanup: () => Promise<void>;
 	let admin: OfficeClient;
 	beforeEach(async () => {
-		const b = await backendEnv(backend);
-		cleanup = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 	});
 	afterEach(async () => {
 		await server.dispose();
-		await cleanup();
 	});
 
 	it('counts synced doses per venue and JST hour and per lot, lists device lag and reports, and open items by reason', async () => {

@@ -12,10 +12,10 @@ import { DOSES_COLUMNS, FULL_COLUMNS } from '#shared/office/exports';
 import { downloadExport, listExports } from '../../sync-server/exports/store';
 import { migrate } from '../../sync-server/ledger/migrate';
 import { openDatabase } from '../../sync-server/ledger/open';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { backendEnv, BACKENDS, createTestDatabase } from '../helpers/postgres';
+import { BACKENDS, createTestDatabase } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 /**
@@ -142,7 +142,6 @@ function vrsFile(lines: string[][]): Buffer {
 
 describe.each(BACKENDS)('exports on %s', (backend) => {
 	let server: TestServer;
-	let cleanup: () => Promise<void>;
 	let admin: OfficeClient;
 	let supervisor: OfficeClient;
 	let staff: OfficeClient;
@@ -197,9 +196,7 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 		) as DoseRecordEvent;
 
 	beforeAll(async () => {
-		const be = await backendEnv(backend);
-		cleanup = be.cleanup;
-		server = await startTestServer(be.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 		supervisor = await admin.createUser('supervisor');
 		staff = await admin.createUser('staff');
@@ -223,7 +220,6 @@ describe.each(BACKENDS)('exports on %s', (backend) => {
 	});
 	afterAll(async () => {
 		await server.dispose();
-		await cleanup();
 	});
 
 	it('lets only supervisors export or read exports', async () => {

@@ -1,9 +1,9 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { backendEnv, BACKENDS } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 /**
@@ -30,7 +30,6 @@ const FILE = [
 
 describe.each(BACKENDS)('lot master on %s', (backend) => {
 	let server: TestServer;
-	let cleanup: () => Promise<void>;
 	let admin: OfficeClient;
 	let staff: OfficeClient;
 	let supervisor: OfficeClient;
@@ -51,16 +50,13 @@ describe.each(BACKENDS)('lot master on %s', (backend) => {
 		).rows.map((r) => r.action);
 
 	beforeAll(async () => {
-		const be = await backendEnv(backend);
-		cleanup = be.cleanup;
-		server = await startTestServer(be.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		supervisor = await admin.createUser('supervisor');
 	});
 	afterAll(async () => {
 		await server.dispose();
-		await cleanup();
 	});
 
 	it('previews a file line by line, imports it once, and changes nothing when it comes again', async () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRow, ChainCheck } from '../../sync-server/audit/audit-log';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { backendEnv, BACKENDS } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 type Page = { entries: AuditRow[]; nextBefore: number | null };
@@ -13,14 +13,11 @@ const jstDay = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0
 
 describe.each(BACKENDS)('audit log viewer API (%s)', (backend) => {
 	let server: TestServer;
-	let cleanup: () => Promise<void>;
 	let admin: OfficeClient;
 	let supervisor: OfficeClient;
 	let deviceId: string;
 	beforeEach(async () => {
-		const b = await backendEnv(backend);
-		cleanup = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 		supervisor = await admin.createUser('supervisor');
 		const d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
@@ -29,7 +26,6 @@ describe.each(BACKENDS)('audit log viewer API (%s)', (backend) => {
 	});
 	afterEach(async () => {
 		await server.dispose();
-		await cleanup();
 	});
 
 	const list = (as: OfficeClient, query: Record<string, string | number> = {}) =>

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '#shared/ids';
 import type { BatchSummary, Item } from '#shared/office/reconciliation-api';
 import { rebuildProjections } from '../../sync-server/ledger/rebuild';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { batchClose } from '../helpers/reconcile';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -33,7 +33,6 @@ interface OpenBatch {
  */
 describe.each(BACKENDS)('closing a batch for its device on %s', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	let admin: OfficeClient;
 	let staff: OfficeClient;
 	let supervisor: OfficeClient;
@@ -96,9 +95,7 @@ describe.each(BACKENDS)('closing a batch for its device on %s', (backend) => {
 	};
 
 	beforeAll(async () => {
-		const env = await backendEnv(backend);
-		cleanupDb = env.cleanup;
-		server = await startTestServer(env.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		supervisor = await admin.createUser('supervisor');
@@ -109,7 +106,6 @@ describe.each(BACKENDS)('closing a batch for its device on %s', (backend) => {
 	afterAll(async () => {
 		for (const d of devices) d.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('refuses bad closes with specific codes, and lets only supervisors close; nothing changes', async () => {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_UNRECEIPTED, MSG_UNRECEIPTED } from '#shared/protocol/messages';
 import { CLOSE } from '#shared/sync/socket';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { backendEnv, BACKENDS } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { connectRaw } from '../helpers/raw-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -29,17 +29,13 @@ const ACCEPT_UPDATES = `DROP TRIGGER test_refuse_updates ON sync_updates; DROP F
 
 describe.each(BACKENDS)('devices as the back office sees them (%s)', (backend) => {
 	let server: TestServer;
-	let cleanup: () => Promise<void>;
 	let admin: OfficeClient;
 	beforeEach(async () => {
-		const b = await backendEnv(backend);
-		cleanup = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 	});
 	afterEach(async () => {
 		await server.dispose();
-		await cleanup();
 	});
 
 	const listed = async (id: string) =>

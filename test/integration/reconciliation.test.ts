@@ -5,10 +5,10 @@ import { rebuildProjections } from '../../sync-server/ledger/rebuild';
 import type { Item } from '../../sync-server/reconciliation/items';
 import type { BatchSummary } from '../../sync-server/reconciliation/batches';
 import type { TicketHistory } from '../../sync-server/reconciliation/ticket-history';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { batchClose, putRegister } from '../helpers/reconcile';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -30,7 +30,6 @@ const on = (d: MemoryDevice, day: string) => ({
  */
 describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	let admin: OfficeClient;
 	let staff: OfficeClient;
 	let supervisor: OfficeClient;
@@ -54,9 +53,7 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 	const count = async (sql: string) => (await server.ledger.db.query<{ n: number }>(sql)).rows[0]!.n;
 
 	beforeAll(async () => {
-		const env = await backendEnv(backend);
-		cleanupDb = env.cleanup;
-		server = await startTestServer(env.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		supervisor = await admin.createUser('supervisor');
@@ -80,7 +77,6 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
 	afterAll(async () => {
 		for (const d of devices) d.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('raises an item for every reason from doses synced by real devices', async () => {

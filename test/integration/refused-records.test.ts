@@ -3,10 +3,10 @@ import type { DoseRecordEvent } from '#shared/index';
 import type { BatchSummary, Item, TicketHistory } from '#shared/office/reconciliation-api';
 import { listAudit } from '../../sync-server/audit/audit-log';
 import { rebuildProjections } from '../../sync-server/ledger/rebuild';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { batchClose } from '../helpers/reconcile';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -23,7 +23,6 @@ const MY_NUMBER = '123456789018';
  */
 describe.each(BACKENDS)('refused records on %s', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	let staff: OfficeClient;
 	let device: MemoryDevice;
 	const ids = { good: '', twoFaults: '', myNumber: '' };
@@ -46,9 +45,7 @@ describe.each(BACKENDS)('refused records on %s', (backend) => {
 	const count = async (sql: string) => (await server.ledger.db.query<{ n: number }>(sql)).rows[0]!.n;
 
 	beforeAll(async () => {
-		const env = await backendEnv(backend);
-		cleanupDb = env.cleanup;
-		server = await startTestServer(env.env);
+		server = await startBackendServer(backend);
 		const admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		device = await MemoryDevice.enrol(
@@ -78,7 +75,6 @@ describe.each(BACKENDS)('refused records on %s', (backend) => {
 	afterAll(async () => {
 		device?.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('keeps each refused event with every problem, each with its code and Japanese text; of a My Number only the field', async () => {

@@ -9,9 +9,9 @@ import {
 	type ImportPreview,
 	type ImportSummary
 } from '../../sync-server/register/store';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 
 const HEADER = '券番号,市町村コード,接種可能回数,転出日,死亡日';
 const MY_NUMBER = `12345678901${myNumberCheckDigit('12345678901')}`;
@@ -21,20 +21,16 @@ const csv = (lines: string[], header = HEADER) => [header, ...lines].join('\r\n'
 
 describe.each(BACKENDS)('register import on %s', (backend) => {
 	let server: TestServer;
-	let cleanup: () => Promise<void>;
 	let admin: OfficeClient;
 	let staff: OfficeClient;
 
 	beforeAll(async () => {
-		const b = await backendEnv(backend);
-		cleanup = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 		admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 	});
 	afterAll(async () => {
 		await server?.dispose();
-		await cleanup?.();
 	});
 
 	const upload = (body: string | Uint8Array, name = 'register.csv', as: OfficeClient = staff) =>

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../../sync-server/reconciliation/items';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 /** 2026-11-22 10:00 in Japan, whatever the day the suite runs. */
@@ -22,21 +22,17 @@ const on = (d: MemoryDevice, day: string) => ({
  */
 describe.each(BACKENDS)('future service days on %s', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	let admin: OfficeClient;
 	let d: MemoryDevice;
 
 	beforeAll(async () => {
-		const env = await backendEnv(backend);
-		cleanupDb = env.cleanup;
-		server = await startTestServer(env.env, { now: () => SERVER_NOW });
+		server = await startBackendServer(backend, {}, { now: () => SERVER_NOW });
 		admin = await OfficeClient.login(server.url);
 		d = await MemoryDevice.enrol(await issueEnrolmentCode(server.url, undefined, admin));
 	});
 	afterAll(async () => {
 		d.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('refuses the future batch, receipts the others, and queues the refusal for the office', async () => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '#shared/ids';
 import type { BatchReopenEvent } from '#shared/index';
 import type { BatchSummary, Item } from '#shared/office/reconciliation-api';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { batchClose } from '../helpers/reconcile';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -18,7 +18,6 @@ const DAY = '2026-11-22';
  */
 describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	let staff: OfficeClient;
 	let device: MemoryDevice;
 
@@ -50,9 +49,7 @@ describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 		device.doseEvent({ batch: device.batchFor(DAY), givenAt: at, recordedAt: at }, String(n).padStart(10, '0'));
 
 	beforeAll(async () => {
-		const env = await backendEnv(backend);
-		cleanupDb = env.cleanup;
-		server = await startTestServer(env.env);
+		server = await startBackendServer(backend);
 		const admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		device = await MemoryDevice.enrol(
@@ -63,7 +60,6 @@ describe.each(BACKENDS)('reopening a closed day on %s', (backend) => {
 	afterAll(async () => {
 		device?.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('a close by mistake, reopened with its reason: the batch is open again and its reopen is in the ledger', async () => {

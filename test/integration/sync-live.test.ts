@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { NODE_HANDSHAKE } from '../helpers/node-handshake-crypto';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 /**
@@ -11,18 +11,14 @@ import { issueEnrolmentCode } from '../helpers/server-process';
  */
 describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	const devices: MemoryDevice[] = [];
 
 	beforeEach(async () => {
-		const b = await backendEnv(backend);
-		cleanupDb = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 	});
 	afterEach(async () => {
 		for (const d of devices.splice(0)) d.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	async function online(): Promise<MemoryDevice> {

@@ -7,9 +7,9 @@ import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, type AppMessage } from '#sha
 import { updateSigningBytes } from '#shared/protocol/signing';
 import { sealFrame } from '#shared/protocol/frame';
 import { CLOSE } from '#shared/sync/socket';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { closeCodeOf, connectRaw } from '../helpers/raw-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -17,18 +17,14 @@ const MY_NUMBER = '123456789018'; // check digit 8 is valid
 
 describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	const devices: MemoryDevice[] = [];
 
 	beforeEach(async () => {
-		const b = await backendEnv(backend);
-		cleanupDb = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 	});
 	afterEach(async () => {
 		for (const d of devices.splice(0)) d.stop();
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	async function device(siteCode = 'V001'): Promise<MemoryDevice> {

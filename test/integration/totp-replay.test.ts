@@ -1,8 +1,8 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { OfficeClient, TEST_ADMIN } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 
 /**
  * A TOTP code is accepted once. Several logins carrying the same code at the same moment (an
@@ -11,16 +11,12 @@ import { BACKENDS, backendEnv } from '../helpers/postgres';
  */
 describe.each(BACKENDS)('one TOTP code, many concurrent logins (%s)', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 
 	beforeEach(async () => {
-		const b = await backendEnv(backend);
-		cleanupDb = b.cleanup;
-		server = await startTestServer(b.env);
+		server = await startBackendServer(backend);
 	});
 	afterEach(async () => {
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('opens exactly one session', async () => {

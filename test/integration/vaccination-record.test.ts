@@ -3,10 +3,10 @@ import { newId } from '#shared/ids';
 import type { DoseRecordEvent } from '#shared/index';
 import type { VaccinationRecord } from '#shared/office/reconciliation-api';
 import { listAudit } from '../../sync-server/audit/audit-log';
-import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
 import { OfficeClient } from '../helpers/office-client';
-import { BACKENDS, backendEnv } from '../helpers/postgres';
+import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
 /**
@@ -16,13 +16,10 @@ import { issueEnrolmentCode } from '../helpers/server-process';
  */
 describe.each(BACKENDS)('the vaccination record of a ticket on %s', (backend) => {
 	let server: TestServer;
-	let cleanupDb: () => Promise<void>;
 	let staff: OfficeClient;
 
 	beforeAll(async () => {
-		const env = await backendEnv(backend);
-		cleanupDb = env.cleanup;
-		server = await startTestServer({ ...env.env, MUNICIPALITY_NAME: '千代田区' });
+		server = await startBackendServer(backend, { MUNICIPALITY_NAME: '千代田区' });
 		const admin = await OfficeClient.login(server.url);
 		staff = await admin.createUser('staff');
 		await admin.json('PUT', '/api/office/sites', { code: 'V001', name: '市民体育館' });
@@ -83,7 +80,6 @@ describe.each(BACKENDS)('the vaccination record of a ticket on %s', (backend) =>
 	});
 	afterAll(async () => {
 		await server.dispose();
-		await cleanupDb();
 	});
 
 	it('lists each active dose, as corrected, with maker, product, lot, date and site name; not voided ones nor screenings', async () => {
