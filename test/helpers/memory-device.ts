@@ -7,7 +7,13 @@ import { decodeEnrolmentCode } from '#shared/protocol/enrolment-code';
 import { generateKeyPairs } from '#shared/protocol/keys';
 import type { ServerKeyPins } from '#shared/protocol/server-keys';
 import type { DeviceIdentity, HandshakeCrypto } from '#shared/sync/device-channel';
-import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '#shared/sync/device-sync';
+import {
+	DeviceSync,
+	type DeviceSyncOptions,
+	type DeviceSyncStore,
+	type LiveUpdate,
+	type SyncStatus
+} from '#shared/sync/device-sync';
 import { coveredBy } from '#shared/sync/yjs-state';
 import { rebaseBatch } from '#shared/sync/rebase';
 import { fromWhatwgSocket, type MinimalSocket } from '#shared/sync/socket';
@@ -18,7 +24,9 @@ interface Held {
 	client: number;
 	clock: number;
 	state: 'local' | 'sent' | 'receipted' | 'refused';
+	/** The server's refusal code and message, as the station keeps them. */
 	refusal?: string;
+	refusalMessage?: string;
 }
 
 /**
@@ -90,11 +98,11 @@ export class MemoryDevice implements DeviceSyncStore {
 		return doseEvent({ deviceId, siteCode, municipality, batch: this.batchFor() }, ticketNumber, overrides);
 	}
 
-	/** Appends a raw value (valid event or not) to a batch's log, as a device would. */
+	/** Appends a raw value (valid event or not) to a batch's log, as a device would; returns its live update. */
 	append(
 		value: DoseEvent | Record<string, unknown>,
 		batch = (value as { batch?: string }).batch ?? this.batchFor()
-	): void {
+	): LiveUpdate {
 		const doc = this.docFor(batch);
 		const client = doc.clientID;
 		const clock = Y.getState(doc.store, client);
@@ -107,7 +115,9 @@ export class MemoryDevice implements DeviceSyncStore {
 			this.updatesOf(batch).push(update);
 			this.storedState.set(batch, Y.encodeStateVector(doc));
 		}
-		void this.sync?.push(batch, { update, stateBefore, stateAfter: Y.encodeStateVector(doc) });
+		const live = { update, stateBefore, stateAfter: Y.encodeStateVector(doc) };
+		void this.sync?.push(batch, live);
+		return live;
 	}
 
 	/** Each batch's updates as saved: one per append, or the whole log after a rebase. */
@@ -327,7 +337,19 @@ export class MemoryDevice implements DeviceSyncStore {
 		}
 		this.notify();
 	}
-	async markRefused(r: { batchId: string; code: string; eventIds: string[]; stateVector: Uint8Array }): Promise<void> {
+	async keepServerContent(batch: string, update: Uint8Array): Promise<void> {
+		// storedUpdates picks it up as content that reached the document by other ways.
+		Y.applyUpdate(this.docFor(batch), update, 'server');
+	}
+	async markRefused(r: {
+		batchId: string;
+		code: string;
+		message: string;
+		eventIds: string[];
+		stateVector: Uint8Array;
+	}): Promise<void> {
+		// As the station: a refusal naming no event changes nothing (no rebase).
+		if (r.eventIds.length === 0) return;
 		const { doc, moved } = rebaseBatch(this.docFor(r.batchId), r.stateVector, new Set(r.eventIds));
 		this.docs.set(r.batchId, doc);
 		// The rebased log replaces the stored one, as the station stores it.
@@ -338,6 +360,7 @@ export class MemoryDevice implements DeviceSyncStore {
 			if (e) {
 				e.state = 'refused';
 				e.refusal = r.code;
+				e.refusalMessage = r.message;
 			}
 		}
 		for (const m of moved) Object.assign(this.events.get(m.id)!, { client: m.client, clock: m.clock, state: 'local' });
