@@ -42,6 +42,6 @@ export function joinStateVectors(a: Uint8Array, b: Uint8Array): Uint8Array {
  * version in package.json for it, and yjs-state.test.ts fails if the field stops being the
  * array's head (chunkedDiff would cut no chunk, and the server's check would read no event).
  */
-export function firstItem(array: Y.Array<unknown>): Y.Item | null {
+export function firstItem<T>(array: Y.Array<T>): Y.Item | null {
 	return (array as unknown as { _start: Y.Item | null })._start;
 }

@@ -39,8 +39,8 @@ describe("BatchStore: the server's content when IndexedDB refuses the write", ()
 
 		const add = station.db.updates.add.bind(station.db.updates);
 		let failures = 1;
-		station.db.updates.add = (...args: Parameters<typeof add>) =>
-			failures-- > 0 ? Promise.reject(new Error('QuotaExceededError')) : add(...args);
+		station.db.updates.add = ((...args: Parameters<typeof add>) =>
+			failures-- > 0 ? Promise.reject(new Error('QuotaExceededError')) : add(...args)) as typeof add;
 
 		await expect(station.store.keepServerContent(batch, update)).rejects.toThrow('QuotaExceededError');
 		// Memory never runs ahead of the disk: the document holds what is stored.

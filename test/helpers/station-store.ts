@@ -26,36 +26,44 @@ const PIN = '482913';
 // Real PBKDF2, with fewer rounds than the station's 600 000: the wrapping is what is tested, not its cost.
 const ITERATIONS = 1_000;
 
+/** Who the store belongs to: a new device by default, or one enrolled through the API (keys given). */
+export type StationStoreOwner = Pick<StationIdentity, 'deviceId' | 'siteCode' | 'municipality'> &
+	Partial<Pick<StationIdentity, 'keys' | 'serverKeys' | 'serverUrl'>>;
+
 export async function openStationStore(
-	identity: Pick<StationIdentity, 'deviceId' | 'siteCode' | 'municipality'> = {
-		deviceId: newId(),
-		siteCode: 'V001',
-		municipality: '131016'
-	}
+	owner: StationStoreOwner = { deviceId: newId(), siteCode: 'V001', municipality: '131016' },
+	/** Told after every change of the events' states (BatchStore's onChange, as the station's screens are). */
+	onChange: () => void = () => undefined
 ): Promise<StationStore> {
 	const name = `station-${newId()}`;
 	const db = new StationDb(name);
 	const { vault, wrapped } = await Vault.create(STAFF, PIN, ITERATIONS);
 	const server = generateKeyPairs();
-	const full: StationIdentity = {
-		...identity,
+	const identity: StationIdentity = {
 		keys: generateKeyPairs(),
 		serverKeys: { box: server.box.publicKey, sign: server.sign.publicKey },
 		serverUrl: 'http://127.0.0.1:1',
+		...owner,
 		setting: 'mass',
 		label: '会場1'
 	};
-	await db.meta.put({ key: 'identity', value: await sealIdentity(vault, { ...full, keys: full.keys }) });
+	await db.meta.put({ key: 'identity', value: await sealIdentity(vault, identity) });
 	await db.meta.put({ key: 'operators', value: [wrapped] });
-	return opened(name, db, vault, full);
+	return opened(name, db, vault, identity, onChange);
 }
 
-function opened(name: string, db: StationDb, vault: Vault, identity: StationIdentity): StationStore {
+function opened(
+	name: string,
+	db: StationDb,
+	vault: Vault,
+	identity: StationIdentity,
+	onChange: () => void
+): StationStore {
 	return {
 		db,
 		vault,
 		identity,
-		store: new BatchStore(db, vault),
+		store: new BatchStore(db, vault, onChange),
 		close: () => db.close(),
 		async reopen() {
 			db.close();
@@ -63,7 +71,7 @@ function opened(name: string, db: StationDb, vault: Vault, identity: StationIden
 			const operators = (await again.meta.get('operators'))?.value as WrappedKey[];
 			const unlocked = await Vault.unlock(operators[0]!, PIN);
 			if (!unlocked) throw new Error('the stored data key did not unlock with the same PIN');
-			return opened(name, again, unlocked, identity);
+			return opened(name, again, unlocked, identity, onChange);
 		}
 	};
 }
