@@ -18,7 +18,8 @@ export class StationDevice extends SimulatedDevice {
 	 * events.size` never holds while an append is still on its way to disk.
 	 */
 	readonly events = new Map<string, { state: HeldState }>();
-	private station!: StationStore;
+	/** The device's store and database (a test may reach into IndexedDB, e.g. to fail a write). */
+	station!: StationStore;
 
 	private constructor(identity: SimulatedIdentity, serverUrl: string) {
 		super(identity, serverUrl);
@@ -26,6 +27,11 @@ export class StationDevice extends SimulatedDevice {
 
 	static async enrol(code: string): Promise<StationDevice> {
 		const { identity, serverUrl } = await enrolOverHttp(code);
+		return StationDevice.withIdentity(identity, serverUrl);
+	}
+
+	/** A device already enrolled, with an empty store of its own (e.g. a station restored from an older copy). */
+	static async withIdentity(identity: SimulatedIdentity, serverUrl: string): Promise<StationDevice> {
 		const device = new StationDevice(identity, serverUrl);
 		device.station = await openStationStore({ ...identity, serverUrl }, () => void device.refresh());
 		// Read once, the list of events stays in BatchStore's memory and follows every change.
