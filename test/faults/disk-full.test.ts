@@ -45,7 +45,8 @@ describe('a full ledger disk is seen, said and survived (PGlite)', () => {
 		let ticket = 0;
 		const record = (perDevice: number) => {
 			for (const d of devices)
-				for (let i = 0; i < perDevice; i++) d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')));
+				// Not awaited: a venue records on; a failed append rejects unhandled and fails the run.
+				for (let i = 0; i < perDevice; i++) void d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')));
 		};
 		const receipted = () => eventIdsIn(devices, 'receipted');
 		const allReceipted = () => Promise.all(devices.map((d) => d.until(() => d.count('receipted') === d.events.size)));

@@ -100,7 +100,7 @@ describe('a stuck ledger is detected, reported and recovered without restarting 
 		const device = await StationDevice.enrol(await issueEnrolmentCode(again.url));
 		device.start();
 		cleanups.push(() => device.close());
-		device.append(device.doseEvent());
+		await device.append(device.doseEvent());
 		await device.until(() => device.count('receipted') === 1);
 	});
 });
