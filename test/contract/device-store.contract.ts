@@ -134,19 +134,27 @@ export function deviceStoreContract(
 			expect((await states()).get(c.id)).toBe('receipted');
 		});
 
-		it('a refusal keeps the refused event with its reason and rebases the rest onto the server', async () => {
+		/** Three events appended and sent (the refusal cases: the server takes the first, refuses the second). */
+		const sendThree = async () => {
 			const [a, b, c] = [dose(), dose(), dose()];
 			const accepted = await s.append(a);
 			await s.append(b);
-			const moved = await s.append(c);
-			await s.store.markSent(batch(), moved.stateAfter);
-			await s.store.markRefused({
+			const last = await s.append(c);
+			await s.store.markSent(batch(), last.stateAfter);
+			return { a, b, c, accepted };
+		};
+		const refuse = (b: DoseEvent, accepted: LiveUpdate) =>
+			s.store.markRefused({
 				batchId: batch(),
 				code: 'EVENT_SCHEMA',
 				message: 'bad field',
 				eventIds: [b.id],
 				stateVector: accepted.stateAfter
 			});
+
+		it('a refusal keeps the refused event with its reason and rebases the rest onto the server', async () => {
+			const { a, b, c, accepted } = await sendThree();
+			await refuse(b, accepted);
 			const held = await s.held();
 			expect(held.get(b.id)).toEqual({
 				state: 'refused',
@@ -226,19 +234,9 @@ export function deviceStoreContract(
 
 		if (has.persistence)
 			it('reads the state an event was left in after it is opened again', async () => {
-				const [a, b, c] = [dose(), dose(), dose()];
-				const accepted = await s.append(a);
-				await s.append(b);
-				const last = await s.append(c);
-				await s.store.markSent(batch(), last.stateAfter);
+				const { a, b, c, accepted } = await sendThree();
 				await receipt(accepted.stateAfter);
-				await s.store.markRefused({
-					batchId: batch(),
-					code: 'EVENT_SCHEMA',
-					message: 'bad field',
-					eventIds: [b.id],
-					stateVector: accepted.stateAfter
-				});
+				await refuse(b, accepted);
 				const elsewhere = new Y.Doc({ gc: false });
 				elsewhere.getArray(BATCH_EVENTS).push([dose(batch('2026-11-21'))]);
 				await s.store.keepServerContent(batch('2026-11-21'), Y.encodeStateAsUpdate(elsewhere));

@@ -165,12 +165,7 @@ export class MemoryDevice extends SimulatedDevice implements DeviceSyncStore {
 		this.serverKeyPins = pins;
 		this.notify();
 	}
-	async saveReceipt(r: {
-		batchId: string;
-		stateVector: Uint8Array;
-		eventCount: number;
-		signature: Uint8Array;
-	}): Promise<void> {
+	async saveReceipt(r: Parameters<DeviceSyncStore['saveReceipt']>[0]): Promise<void> {
 		this.receipts.push({
 			batchId: r.batchId,
 			stateVector: r.stateVector,
@@ -188,13 +183,7 @@ export class MemoryDevice extends SimulatedDevice implements DeviceSyncStore {
 		// storedUpdates picks it up as content that reached the document by other ways.
 		Y.applyUpdate(this.docFor(batch), update, 'server');
 	}
-	async markRefused(r: {
-		batchId: string;
-		code: string;
-		message: string;
-		eventIds: string[];
-		stateVector: Uint8Array;
-	}): Promise<void> {
+	async markRefused(r: Parameters<DeviceSyncStore['markRefused']>[0]): Promise<void> {
 		// As the station: a refusal naming no event changes nothing (no rebase).
 		if (r.eventIds.length === 0) return;
 		const { doc, moved } = rebaseBatch(this.docFor(r.batchId), r.stateVector, new Set(r.eventIds));

@@ -1,44 +1,20 @@
 import WebSocket from 'ws';
 import { batchId, type DoseEvent } from '#shared/index';
-import { toB64 } from '#shared/protocol/bytes';
-import { decodeEnrolmentCode } from '#shared/protocol/enrolment-code';
-import { generateKeyPairs } from '#shared/protocol/keys';
 import type { ServerKeyPins } from '#shared/protocol/server-keys';
 import type { DeviceIdentity, HandshakeCrypto } from '#shared/sync/device-channel';
 import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '#shared/sync/device-sync';
 import { fromWhatwgSocket, type MinimalSocket } from '#shared/sync/socket';
+import { enrolDevice } from '../../client/lib/sync/enrol';
 import { doseEvent } from './fixtures';
 
 export type SimulatedIdentity = DeviceIdentity & { siteCode: string; municipality: string };
 export type HeldState = 'local' | 'sent' | 'receipted' | 'refused';
 
-/** Enrols a device through the real API: its keys made here, the server's pinned from the code. */
+/** Enrols a device through the real API with the station's own code (its keys made here, the server's pinned from the code). */
 export async function enrolOverHttp(code: string): Promise<{ identity: SimulatedIdentity; serverUrl: string }> {
-	const decoded = decodeEnrolmentCode(code);
-	if (!decoded) throw new Error('bad enrolment code');
-	const keys = generateKeyPairs();
-	const res = await fetch(`${decoded.serverUrl}/api/enrol`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({
-			enrolmentId: decoded.enrolmentId,
-			secret: decoded.secret,
-			boxPublic: toB64(keys.box.publicKey),
-			signPublic: toB64(keys.sign.publicKey)
-		})
-	});
-	if (res.status !== 201) throw new Error(`enrol failed: ${res.status} ${await res.text()}`);
-	const body = (await res.json()) as { deviceId: string; siteCode: string; municipality: string };
-	return {
-		identity: {
-			deviceId: body.deviceId,
-			keys,
-			serverKeys: decoded.serverKeys,
-			siteCode: body.siteCode,
-			municipality: body.municipality
-		},
-		serverUrl: decoded.serverUrl
-	};
+	const r = await enrolDevice(code);
+	if (!r.ok) throw new Error(`enrol failed: ${r.code} ${r.message ?? ''}`);
+	return { identity: r.identity, serverUrl: r.identity.serverUrl };
 }
 
 /**
