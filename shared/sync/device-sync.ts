@@ -58,8 +58,9 @@ export interface DeviceSyncStore {
 	/**
 	 * Content of this device's own batch that the server holds and the device lacks (a device
 	 * restored from an older copy): applied to the live document and stored before it resolves.
-	 * A write that fails rejects, and the document is left as stored: the server offers the
-	 * content again at the next connection, and nothing is kept in memory only.
+	 * A write that fails rejects, and the document is left as stored: nothing is kept in memory
+	 * only, and the server sends the content again when the device next offers the batch by
+	 * SyncStep1 (at a connection while the batch holds unreceipted events).
 	 */
 	keepServerContent(batchId: string, update: Uint8Array): Promise<void>;
 	/** Everything up to this state vector has been handed to the socket. */
