@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS } from '../domain/batch';
-import { hasContent } from './yjs-state';
+import { firstItem, hasContent } from './yjs-state';
 
 /** Below the server's frame limit with room for the envelope and signature. */
 export const MAX_UPDATE_BYTES = 512 * 1024;
@@ -19,7 +19,7 @@ export function chunkedDiff(doc: Y.Doc, from: Uint8Array, maxBytes = MAX_UPDATE_
 
 	// Clock at which each array position ends, in array order.
 	const ends: [client: number, clockEnd: number][] = [];
-	let item = (doc.getArray(BATCH_EVENTS) as unknown as { _start: Y.Item | null })._start;
+	let item = firstItem(doc.getArray(BATCH_EVENTS));
 	for (; item; item = item.right) {
 		for (let i = 1; i <= item.length; i++) ends.push([item.id.client, item.id.clock + i]);
 	}

@@ -55,6 +55,14 @@ export interface DeviceSyncStore {
 	 * an append: what it returns is on disk.
 	 */
 	storedUpdates?(batchId: string): Promise<Uint8Array[]>;
+	/**
+	 * Content of this device's own batch that the server holds and the device lacks (a device
+	 * restored from an older copy): applied to the live document and stored before it resolves.
+	 * A write that fails rejects, and the document is left as stored: nothing is kept in memory
+	 * only, and the server sends the content again when the device next offers the batch by
+	 * SyncStep1 (at a connection while the batch holds unreceipted events).
+	 */
+	keepServerContent(batchId: string, update: Uint8Array): Promise<void>;
 	/** Everything up to this state vector has been handed to the socket. */
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void>;
 	/** The server committed everything up to this state vector (receipt signature verified). */
@@ -466,8 +474,8 @@ export class DeviceSync {
 					if (m.kind !== messageYjsSyncStep1) await store.venueUpdate?.(m.doc, m.payload);
 					return;
 				}
-				const doc = await store.batchDoc(m.doc);
 				if (m.kind === messageYjsSyncStep1) {
+					const doc = await store.batchDoc(m.doc);
 					// The server's state vector: answer with everything it lacks, signed, in
 					// frame-sized pieces, each sent as soon as it is made. From the stored
 					// per-event updates merged when the store has them (linear in what is sent);
@@ -491,7 +499,8 @@ export class DeviceSync {
 				} else {
 					// What the server holds of our own batch that we lack (a device restored
 					// from an older copy): take it back rather than write a divergent history.
-					Y.applyUpdate(doc, m.payload, 'server');
+					// Awaited: a failed write reaches onError instead of being lost silently.
+					await store.keepServerContent(m.doc, m.payload);
 				}
 				return;
 			}

@@ -35,3 +35,13 @@ export function joinStateVectors(a: Uint8Array, b: Uint8Array): Uint8Array {
 	}
 	return encoding.toUint8Array(e);
 }
+
+/**
+ * The first item of a Y.Array, to walk its items in array order (item.right). Yjs has no public
+ * accessor: this reads its private `_start`, the one place that does. yjs is pinned to an exact
+ * version in package.json for it, and yjs-state.test.ts fails if the field stops being the
+ * array's head (chunkedDiff would cut no chunk, and the server's check would read no event).
+ */
+export function firstItem<T>(array: Y.Array<T>): Y.Item | null {
+	return (array as unknown as { _start: Y.Item | null })._start;
+}

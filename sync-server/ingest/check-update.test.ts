@@ -230,4 +230,24 @@ describe('checkUpdate: the batch log is append-only plain JSON of this batch', (
 		expect(r).toMatchObject({ ok: true, changes: true });
 		expect(r.ok && r.events.map((e) => e.id)).toEqual([next.id, fix.id]);
 	});
+
+	it('reads in array order an update whose new events are not one run (the walk from the head)', () => {
+		const server = new Y.Doc({ gc: false });
+		const device = new Y.Doc({ gc: false });
+		const first = doseEvent({ deviceId, batch }, '0000000001');
+		device.getArray(BATCH_EVENTS).push([first]);
+		expect(checkUpdate(server, diff(device, server), ctx)).toMatchObject({ ok: true, changes: true });
+		// Under a new client id (as after a reload), an event appended, then one inserted before
+		// the old one: the first new item by clock is not the leftmost and the old item between
+		// them is not new, so integrate walks from the array's head (Yjs's private _start).
+		const reloaded = new Y.Doc({ gc: false });
+		Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(device));
+		const later = doseEvent({ deviceId, batch }, '0000000003');
+		const before = doseEvent({ deviceId, batch }, '0000000002');
+		reloaded.getArray(BATCH_EVENTS).push([later]);
+		reloaded.getArray(BATCH_EVENTS).insert(0, [before]);
+		const r = checkUpdate(server, diff(reloaded, server), { ...ctx, knownEventIds: new Set([first.id]) });
+		expect(r).toMatchObject({ ok: true, changes: true });
+		expect(r.ok && r.events.map((e) => e.id)).toEqual([before.id, later.id]);
+	});
 });

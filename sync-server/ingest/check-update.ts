@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
+import { firstItem } from '#shared/sync/yjs-state';
 import {
 	BATCH_EVENTS,
 	containsMyNumber,
@@ -131,7 +132,7 @@ export function integrate(
 		}
 	};
 	walk(first ?? null);
-	if (values.length !== count) walk((events as unknown as { _start: Y.Item | null })._start);
+	if (values.length !== count) walk(firstItem(events));
 	return { ok: true, values, added };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryDevice } from '../helpers/memory-device';
+import { StationDevice } from '../helpers/station-device';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { mountTmpfs } from '../helpers/tmpfs';
 import { eventIdsIn } from '../helpers/workload';
@@ -38,14 +38,15 @@ describe('a full ledger disk is seen, said and survived (PGlite)', () => {
 		cleanups.push(() => fs.unmount());
 		const server: ServerProcess = await startServerProcess({ HANDSHAKE_BURST: '10000', ...env }, fs.dir);
 		cleanups.push(() => server.kill());
-		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url)));
-		cleanups.push(() => devices.forEach((d) => d.stop()));
+		const devices: StationDevice[] = [];
+		for (let i = 0; i < DEVICES; i++) devices.push(await StationDevice.enrol(await issueEnrolmentCode(server.url)));
+		cleanups.push(() => devices.forEach((d) => d.close()));
 		for (const d of devices) d.start({ receiptTimeoutMs: 60_000 });
 		let ticket = 0;
 		const record = (perDevice: number) => {
 			for (const d of devices)
-				for (let i = 0; i < perDevice; i++) d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')));
+				// Not awaited: a venue records on; a failed append rejects unhandled and fails the run.
+				for (let i = 0; i < perDevice; i++) void d.append(d.doseEvent({}, String(++ticket).padStart(10, '0')));
 		};
 		const receipted = () => eventIdsIn(devices, 'receipted');
 		const allReceipted = () => Promise.all(devices.map((d) => d.until(() => d.count('receipted') === d.events.size)));

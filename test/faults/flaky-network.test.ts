@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryDevice } from '../helpers/memory-device';
+import { StationDevice } from '../helpers/station-device';
 import { faultSeed, seededRandom } from '../helpers/seeded-random';
 import { issueEnrolmentCode, startServerProcess } from '../helpers/server-process';
 import { startTcpProxy } from '../helpers/tcp-proxy';
@@ -24,9 +24,9 @@ describe('a network that cuts connections mid-frame and delays traffic', () => {
 		// before the chaos starts: enrolling is not what this test is about.
 		const proxy = await startTcpProxy(Number(new URL(server.url).port));
 		cleanups.push(() => proxy.close());
-		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(proxy.url)));
-		cleanups.push(() => devices.forEach((d) => d.stop()));
+		const devices: StationDevice[] = [];
+		for (let i = 0; i < DEVICES; i++) devices.push(await StationDevice.enrol(await issueEnrolmentCode(proxy.url)));
+		cleanups.push(() => devices.forEach((d) => d.close()));
 		// Every 15th chunk is cut part-way (a WebSocket frame arrives half-written, then the
 		// connection is gone); every chunk waits up to 20 ms.
 		proxy.setChaos({ random, maxDelayMs: 20, cutEvery: 15 });

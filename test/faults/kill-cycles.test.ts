@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryDevice } from '../helpers/memory-device';
+import { StationDevice } from '../helpers/station-device';
 import { BACKENDS, createTestDatabase, type Backend } from '../helpers/postgres';
 import { faultSeed, seededRandom } from '../helpers/seeded-random';
 import { issueEnrolmentCode, startServerProcess, type ServerProcess } from '../helpers/server-process';
@@ -34,9 +34,9 @@ describe.each(BACKENDS)('kill -9 of the server at random moments during ingest (
 		// Devices keep one address while the server behind it dies and comes back on another port.
 		const front = await startTcpProxy(Number(new URL(server.url).port));
 		cleanups.push(() => front.close());
-		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(front.url)));
-		cleanups.push(() => devices.forEach((d) => d.stop()));
+		const devices: StationDevice[] = [];
+		for (let i = 0; i < DEVICES; i++) devices.push(await StationDevice.enrol(await issueEnrolmentCode(front.url)));
+		cleanups.push(() => devices.forEach((d) => d.close()));
 		for (const d of devices) d.start();
 		const total = DEVICES * DOSES;
 		const done = recordWhileSyncing(devices, DOSES, random);

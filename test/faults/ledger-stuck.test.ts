@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryDevice } from '../helpers/memory-device';
+import { StationDevice } from '../helpers/station-device';
 import { issueEnrolmentCode, startServerProcess } from '../helpers/server-process';
 import { eventIdsIn } from '../helpers/workload';
 import { doseEventIds } from './dose-ids';
@@ -29,9 +29,9 @@ describe('a stuck ledger is detected, reported and recovered without restarting 
 			dataDir
 		);
 		cleanups.push(() => server.kill());
-		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(server.url)));
-		cleanups.push(() => devices.forEach((d) => d.stop()));
+		const devices: StationDevice[] = [];
+		for (let i = 0; i < DEVICES; i++) devices.push(await StationDevice.enrol(await issueEnrolmentCode(server.url)));
+		cleanups.push(() => devices.forEach((d) => d.close()));
 		for (const d of devices) d.start({ receiptTimeoutMs: 60_000 });
 		let ticket = 0;
 		const record = (n: number) =>
@@ -97,10 +97,10 @@ describe('a stuck ledger is detected, reported and recovered without restarting 
 		cleanups.push(() => again.kill());
 		expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
 		// And it writes: a device enrols and its dose is receipted.
-		const device = await MemoryDevice.enrol(await issueEnrolmentCode(again.url));
+		const device = await StationDevice.enrol(await issueEnrolmentCode(again.url));
 		device.start();
-		cleanups.push(() => device.stop());
-		device.append(device.doseEvent());
+		cleanups.push(() => device.close());
+		await device.append(device.doseEvent());
 		await device.until(() => device.count('receipted') === 1);
 	});
 });

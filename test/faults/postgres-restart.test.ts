@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryDevice } from '../helpers/memory-device';
+import { StationDevice } from '../helpers/station-device';
 import { startPrivatePostgres } from '../helpers/private-postgres';
 import { faultSeed, seededRandom } from '../helpers/seeded-random';
 import { issueEnrolmentCode, startServerProcess } from '../helpers/server-process';
@@ -32,13 +33,14 @@ describe('PostgreSQL restarted during ingest', () => {
 		for (const s of [one, two]) s.child.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
 
 		// A watcher on process 2 follows the venue: its notices connection drops at each restart.
+		// It only reads the venue view (MemoryDevice's, synchronously); the recording devices run BatchStore.
 		const watcher = await MemoryDevice.enrol(await issueEnrolmentCode(two.url));
 		watcher.venueDay = '2026-11-22';
 		watcher.start();
 		cleanups.push(() => watcher.stop());
-		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++) devices.push(await MemoryDevice.enrol(await issueEnrolmentCode(one.url)));
-		cleanups.push(() => devices.forEach((d) => d.stop()));
+		const devices: StationDevice[] = [];
+		for (let i = 0; i < DEVICES; i++) devices.push(await StationDevice.enrol(await issueEnrolmentCode(one.url)));
+		cleanups.push(() => devices.forEach((d) => d.close()));
 		for (const d of devices) d.start();
 		// A timeout says only that something waited too long: say what and where.
 		onTestFailed(() => {

@@ -1,4 +1,4 @@
-import type { MemoryDevice } from './memory-device';
+import type { SimulatedDevice } from './simulated-device';
 
 /**
  * Each device records `doses` doses as a venue does while online: a few at a time, never more
@@ -7,7 +7,7 @@ import type { MemoryDevice } from './memory-device';
  * Devices must already be started; recording goes on while they are offline (as on a tablet).
  */
 export async function recordWhileSyncing(
-	devices: MemoryDevice[],
+	devices: SimulatedDevice[],
 	doses: number,
 	random: () => number,
 	inFlight = 4
@@ -26,12 +26,12 @@ export async function recordWhileSyncing(
 }
 
 /** Resolves once the devices together hold at least `n` receipted doses. */
-export function receiptedAtLeast(devices: MemoryDevice[], n: number): Promise<void> {
+export function receiptedAtLeast(devices: SimulatedDevice[], n: number): Promise<void> {
 	const total = () => devices.reduce((sum, d) => sum + d.count('receipted'), 0);
 	return Promise.race(devices.map((d) => d.until(() => total() >= n)));
 }
 
 /** Ids of the doses the devices hold in a state. */
-export function eventIdsIn(devices: MemoryDevice[], state: 'local' | 'sent' | 'receipted' | 'refused'): string[] {
+export function eventIdsIn(devices: SimulatedDevice[], state: 'local' | 'sent' | 'receipted' | 'refused'): string[] {
 	return devices.flatMap((d) => [...d.events.entries()].filter(([, e]) => e.state === state).map(([id]) => id));
 }

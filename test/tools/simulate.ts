@@ -1,13 +1,15 @@
 /**
- * `npm run simulate -- --url <server> --user U --devices N --doses M [--offline-first]`
+ * `npm run simulate -- --url <server> --user U --devices N --doses M [--offline-first] [--store memory]`
  *
  * Enrols N simulated devices through the real API and protocol (the PWA's shared/ sync engine
- * with the batch documents in memory), records M doses on each, syncs, and prints as its last
- * line `receipted X/Y doses in S s`. --user is a back-office admin; the password comes from
- * ADMIN_PASSWORD.
+ * over the store the PWA ships, BatchStore on fake-indexeddb; `--store memory` for MemoryDevice's
+ * maps), records M doses on each, syncs, and prints as its last line `receipted X/Y doses in S s`.
+ * --user is a back-office admin; the password comes from ADMIN_PASSWORD.
  */
 import { parseArgs } from 'node:util';
 import { MemoryDevice } from '../helpers/memory-device';
+import type { SimulatedDevice } from '../helpers/simulated-device';
+import { StationDevice } from '../helpers/station-device';
 import { OfficeClient, TEST_ADMIN } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -40,15 +42,21 @@ export async function simulate(opts: {
 	devices: number;
 	doses: number;
 	offlineFirst: boolean;
+	/**
+	 * The devices' store: the PWA's BatchStore (default), or MemoryDevice's maps, which the
+	 * device-store contract (test/contract/device-store-*.test.ts) proves behave the same.
+	 */
+	store?: 'station' | 'memory';
 	timeoutMs?: number;
 }): Promise<SimulationResult> {
-	const devices: MemoryDevice[] = [];
+	const devices: SimulatedDevice[] = [];
 	const admin = await OfficeClient.login(opts.url, opts.admin ?? TEST_ADMIN);
-	for (let i = 0; i < opts.devices; i++) devices.push(await MemoryDevice.enrol(await issueCode(admin, i)));
+	const enrol = opts.store === 'memory' ? MemoryDevice.enrol : StationDevice.enrol;
+	for (let i = 0; i < opts.devices; i++) devices.push(await enrol(await issueCode(admin, i)));
 	const start = performance.now();
 	const perDeviceMs: number[] = [];
 	const perDoseMs: number[] = [];
-	const record = (d: MemoryDevice) => {
+	const record = (d: SimulatedDevice) => {
 		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(j + 1).padStart(10, '0')));
 	};
 	if (opts.offlineFirst) devices.forEach(record);
@@ -75,7 +83,7 @@ export async function simulate(opts: {
 	await Promise.race([Promise.all(done), timeout]);
 	clearTimeout(timer);
 	const seconds = (performance.now() - start) / 1000;
-	for (const d of devices) d.stop();
+	for (const d of devices) d.close();
 	return {
 		receipted: devices.reduce((n, d) => n + d.count('receipted'), 0),
 		total: opts.devices * opts.doses,
@@ -93,13 +101,15 @@ async function main() {
 			devices: { type: 'string', default: '10' },
 			doses: { type: 'string', default: '50' },
 			'offline-first': { type: 'boolean', default: false },
+			store: { type: 'string', default: 'station' },
 			user: { type: 'string' }
 		}
 	});
 	const password = process.env.ADMIN_PASSWORD;
-	if (!values.url || !values.user || !password) {
+	const store = values.store;
+	if (!values.url || !values.user || !password || (store !== 'station' && store !== 'memory')) {
 		console.error(
-			'usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first]'
+			'usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first] [--store station|memory]'
 		);
 		process.exit(2);
 	}
@@ -108,7 +118,8 @@ async function main() {
 		admin: { username: values.user, password },
 		devices: Number(values.devices),
 		doses: Number(values.doses),
-		offlineFirst: values['offline-first']
+		offlineFirst: values['offline-first'],
+		store
 	});
 	console.log(`receipted ${r.receipted}/${r.total} doses in ${r.seconds.toFixed(1)} s`);
 	process.exit(r.receipted === r.total ? 0 : 1);

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS, parseBatchId, type DoseEvent, type VaccineCatalog } from '#shared/index';
 import type { DeviceSyncStore, LiveUpdate } from '#shared/sync/device-sync';
-import { coveredBy } from '#shared/sync/yjs-state';
+import { coveredBy, hasContent } from '#shared/sync/yjs-state';
 import { rebaseBatch } from '#shared/sync/rebase';
 import type { EventRow, EventView, StationDb } from './db';
 import type { SealedBox, Vault } from './vault';
@@ -70,7 +70,7 @@ export class BatchStore implements DeviceSyncStore {
 		const rows = await this.db.updates.where('batchId').equals(batchId).sortBy('seq');
 		const updates = await Promise.all(rows.map((r) => this.vault.open(r.sealed)));
 		if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), 'storage');
-		return this.persistServerContent(batchId, doc);
+		return doc;
 	}
 
 	/** The batch's stored updates in saving order, for the upload (DeviceSyncStore.storedUpdates). */
@@ -81,12 +81,29 @@ export class BatchStore implements DeviceSyncStore {
 		});
 	}
 
-	/** Content the server sends back (a device restored from an older copy) is kept too. */
-	private persistServerContent(batchId: string, doc: Y.Doc): Y.Doc {
-		doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin === 'server') void this.vault.seal(update).then((sealed) => this.db.updates.add({ batchId, sealed }));
+	/**
+	 * Content the server sends back (a device restored from an older copy), stored before it
+	 * resolves (DeviceSyncStore.keepServerContent). Sealed before it reaches the document, as an
+	 * append is: if the write fails the document is dropped and reloaded from disk, so memory
+	 * never holds what storage lost, and the rejection reaches the sync engine's onError.
+	 */
+	keepServerContent(batchId: string, update: Uint8Array): Promise<void> {
+		return this.exclusive(batchId, async () => {
+			const doc = await this.liveDoc(batchId);
+			const before = Y.encodeStateVector(doc);
+			Y.applyUpdate(doc, update, 'server');
+			// Only what was new to the document is stored (a repeated offer stores nothing).
+			const added = Y.encodeStateAsUpdate(doc, before);
+			if (!hasContent(added)) return;
+			try {
+				const sealed = await this.vault.seal(added);
+				await this.db.updates.add({ batchId, sealed });
+			} catch (e) {
+				this.docs.delete(batchId);
+				doc.destroy();
+				throw e;
+			}
 		});
-		return doc;
 	}
 
 	/**
@@ -371,7 +388,7 @@ export class BatchStore implements DeviceSyncStore {
 				.modify({ state: 'refused', refusal: { code: r.code, message: r.message } });
 			for (const m of moved) await this.db.events.update(m.id, { client: m.client, clock: m.clock, state: 'local' });
 		});
-		this.docs.set(r.batchId, Promise.resolve(this.persistServerContent(r.batchId, doc)));
+		this.docs.set(r.batchId, Promise.resolve(doc));
 		old.destroy();
 		await this.changeViews((views) => {
 			for (const id of r.eventIds) {

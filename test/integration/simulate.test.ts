@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/in-process-server';
+import { simulate } from '../tools/simulate';
+
+/**
+ * `npm run simulate` records on the store the PWA ships (BatchStore) by default, and on
+ * MemoryDevice's maps when asked (the load run and the bench): both end with every dose in the ledger.
+ */
+describe('the simulator', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startTestServer();
+	});
+	afterAll(() => server?.dispose());
+
+	it.each([
+		{ store: 'station', offlineFirst: true },
+		{ store: 'station', offlineFirst: false },
+		{ store: 'memory', offlineFirst: true }
+	] as const)('receipts every dose on the $store store (offline first: $offlineFirst)', async (opts) => {
+		const r = await simulate({ url: server.url, devices: 3, doses: 5, timeoutMs: 50_000, ...opts });
+		expect(r.receipted).toBe(15);
+		const { rows } = await server.ledger.db.query<{ event_id: string }>('SELECT event_id FROM dose_events');
+		const stored = new Set(rows.map((row) => row.event_id));
+		expect(r.eventIds.filter((id) => !stored.has(id))).toEqual([]);
+		expect(new Set(r.eventIds).size).toBe(15);
+	});
+});
