@@ -1,4 +1,5 @@
 import { recordOf, type CorrectedRecord } from '#shared/index';
+import { chainRoots } from './record-chains';
 import type { EventState, EventView } from './storage/db';
 
 /**
@@ -30,42 +31,6 @@ const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
  */
 const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * The dose or screening each correction and void goes back to, following `replaces` links
- * whatever their order in time: a correction of a correction may carry an earlier recordedAt
- * (the tablet's clock was set back, or both share a second and the ids decide), and it still
- * belongs to the record, as in the ledger (sync-server/ledger/projection.ts).
- */
-function chainRoots(events: readonly EventView[]): Map<string, string> {
-	const byId = new Map(events.map((e) => [e.id, e.event]));
-	const rootOf = new Map<string, string | null>();
-	const resolve = (id: string): string | null => {
-		const path: string[] = [];
-		let at: string | undefined = id;
-		let root: string | null = null;
-		while (at !== undefined) {
-			const known = rootOf.get(at);
-			if (known !== undefined) {
-				root = known;
-				break;
-			}
-			const ev = byId.get(at);
-			if (!ev) break;
-			if (ev.type === 'dose' || ev.type === 'not-vaccinated') {
-				root = ev.id;
-				break;
-			}
-			if ((ev.type !== 'correction' && ev.type !== 'void') || path.includes(at)) break;
-			path.push(at);
-			at = ev.replaces;
-		}
-		for (const p of path) rootOf.set(p, root);
-		return root;
-	};
-	for (const e of events) resolve(e.id);
-	return new Map([...rootOf].filter((entry): entry is [string, string] => entry[1] !== null));
-}
-
 export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 	const byRoot = new Map<string, EventView[]>();
 	const sorted = [...events].sort((a, b) => ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id));
@@ -73,7 +38,7 @@ export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 		const ev = e.event;
 		if (ev.type === 'dose' || ev.type === 'not-vaccinated') byRoot.set(ev.id, [e]);
 	}
-	const rootOf = chainRoots(sorted);
+	const rootOf = chainRoots(sorted.map((e) => e.event));
 	for (const e of sorted) {
 		const ev = e.event;
 		if (ev.type !== 'correction' && ev.type !== 'void') continue;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentRecords } from '../../client/lib/records';
+import { standingDoses } from '../../client/lib/warnings';
 import type { EventView } from '../../client/lib/storage/db';
 import { sampleDose, sampleNotVaccinated } from '#shared/domain/testing/fixtures';
 import { batchId, recordOf, type CorrectedRecord, type DoseEvent } from '#shared/index';
@@ -16,8 +17,9 @@ import { Sealer } from '../../sync-server/secrets/sealer';
 import { ServerKeyring } from '../../sync-server/secrets/server-keyring';
 
 /**
- * The "current record" rule lives twice: in the station (client/lib/records.ts, for today's
- * list) and in the ledger (sync-server/ledger/projection.ts, dose_records). Both must give the
+ * The "current record" rule lives in the station (client/lib/records.ts for today's list,
+ * client/lib/warnings.ts for "already recorded") and in the ledger
+ * (sync-server/ledger/projection.ts, dose_records). Both must give the
  * same record for every history of doses, corrections and voids, whatever order the events
  * arrive in and however the device's clock moved between them. Each generated history goes to
  * the station rule as the device holds it and to a real ledger through commitUpdates, the
@@ -253,7 +255,17 @@ describe.each(BACKENDS)('current record: the station rule and the ledger project
 		await fc.assert(
 			fc.asyncProperty(historyArb, async (h) => {
 				const events = eventsOf(h, deviceId);
-				expect(await ledgerView(events, h.arrival, h.cuts, h.groups)).toEqual(stationView(events));
+				const inLedger = await ledgerView(events, h.arrival, h.cuts, h.groups);
+				expect(inLedger).toEqual(stationView(events));
+				// The confirmation screen's "already recorded" reads the same rule (warnings.ts).
+				const key = (r: { municipality: string; ticketNumber: string; doseNumber: number }) =>
+					`${r.municipality} ${r.ticketNumber} ${r.doseNumber}`;
+				expect(standingDoses(events).map(key).sort()).toEqual(
+					inLedger
+						.filter((r) => r.status === 'active' && r.record.type === 'dose')
+						.map((r) => key(r.record))
+						.sort()
+				);
 			}),
 			{ numRuns: 200 }
 		);
