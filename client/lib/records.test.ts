@@ -59,6 +59,13 @@ describe('current records', () => {
 		expect(totalsByLot(currentRecords([view(dose), view(correction), view(voiding)]))).toEqual([]);
 	});
 
+	it('keeps a void of a correction that the clock puts before the correction (as the ledger does)', () => {
+		// The tablet's clock was set back between the correction and its void.
+		const early = { ...voiding, recordedAt: '2025-10-01T01:59:00.000Z' } as DoseEvent;
+		const [r] = currentRecords([view(dose), view(correction), view(early)]);
+		expect(r).toMatchObject({ id: dose.id, voided: true, corrected: true, versions: 3 });
+	});
+
 	it("carries the server's refusal reason to the record", () => {
 		const refused = { ...view(dose, 'refused'), refusal: { code: 'EVENT_SCHEMA', message: 'x' } };
 		expect(currentRecords([refused])[0]).toMatchObject({ state: 'refused', refusal: { code: 'EVENT_SCHEMA' } });

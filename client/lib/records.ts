@@ -1,4 +1,5 @@
 import { recordOf, type CorrectedRecord } from '#shared/index';
+import { chainRoots } from './record-chains';
 import type { EventState, EventView } from './storage/db';
 
 /**
@@ -11,6 +12,8 @@ export interface CurrentRecord {
 	record: CorrectedRecord;
 	voided: boolean;
 	corrected: boolean;
+	/** How many events make the record: the dose or screening, its corrections and voids. */
+	versions: number;
 	/** The least advanced sync state among the record's events. */
 	state: EventState;
 	savedAt: string;
@@ -29,23 +32,18 @@ const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
 const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
-	const rootOf = new Map<string, string>();
 	const byRoot = new Map<string, EventView[]>();
 	const sorted = [...events].sort((a, b) => ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id));
 	for (const e of sorted) {
 		const ev = e.event;
-		if (ev.type === 'dose' || ev.type === 'not-vaccinated') {
-			rootOf.set(ev.id, ev.id);
-			byRoot.set(ev.id, [e]);
-		}
+		if (ev.type === 'dose' || ev.type === 'not-vaccinated') byRoot.set(ev.id, [e]);
 	}
+	const rootOf = chainRoots(sorted.map((e) => e.event));
 	for (const e of sorted) {
 		const ev = e.event;
 		if (ev.type !== 'correction' && ev.type !== 'void') continue;
-		const root = rootOf.get(ev.replaces);
-		if (!root) continue;
-		rootOf.set(ev.id, root);
-		byRoot.get(root)!.push(e);
+		const root = rootOf.get(ev.id);
+		if (root) byRoot.get(root)!.push(e);
 	}
 	const out: CurrentRecord[] = [];
 	for (const [id, chain] of byRoot) {
@@ -56,6 +54,7 @@ export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 			record: recordOf(latest.event)!,
 			voided: chain.some((e) => e.event.type === 'void'),
 			corrected: corrections.length > 0,
+			versions: chain.length,
 			state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
 			savedAt: chain[0]!.savedAt,
 			latestId: chain.at(-1)!.id,

@@ -114,4 +114,9 @@ describe('warnings read the records as they stand (after corrections and voids)'
 		expect(standingDoses([voidCorrection, toDose3, dose2, dose1]).map((r) => r.doseNumber)).toEqual([1]);
 		expect(standingDoses([toDose3, dose2]).map((r) => r.doseNumber)).toEqual([3]);
 	});
+	it('a void of a correction counts even when the clock puts it before the correction (as in the ledger)', () => {
+		// The tablet's clock was set back between the correction and its void.
+		const early = { ...voidCorrection, recordedAt: '2025-10-01T03:00:00.000Z' } as DoseEvent;
+		expect(standingDoses([dose1, dose2, toDose3, early]).map((r) => r.doseNumber)).toEqual([1]);
+	});
 });

@@ -1,5 +1,6 @@
 import type { DoseEvent, Ticket } from '#shared/index';
 import type { LotWarning } from './lot-check';
+import { chainRoots } from './record-chains';
 
 /**
  * What the confirmation screen warns about before a save. Warnings never block: the person
@@ -26,22 +27,19 @@ const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function standingDoses(events: readonly DoseEvent[]): Recorded[] {
 	const current = new Map<string, Recorded | null>();
-	const rootOf = new Map<string, string>();
 	const changes: DoseEvent[] = [];
 	for (const e of events) {
-		if (e.type === 'dose' || e.type === 'not-vaccinated') {
-			current.set(e.id, e.type === 'dose' ? e : null);
-			rootOf.set(e.id, e.id);
-		} else if (e.type === 'correction' || e.type === 'void') changes.push(e);
+		if (e.type === 'dose' || e.type === 'not-vaccinated') current.set(e.id, e.type === 'dose' ? e : null);
+		else if (e.type === 'correction' || e.type === 'void') changes.push(e);
 	}
-	// Few events are corrections or voids: only those need their order (each names the one before).
+	// Few events are corrections or voids: only those need their order (the latest correction counts).
 	changes.sort((a, b) => ordinal(a.recordedAt, b.recordedAt) || ordinal(a.id, b.id));
+	const rootOf = chainRoots(events);
 	const voided = new Set<string>();
 	for (const e of changes) {
 		if (e.type !== 'correction' && e.type !== 'void') continue;
-		const root = rootOf.get(e.replaces);
+		const root = rootOf.get(e.id);
 		if (root === undefined) continue;
-		rootOf.set(e.id, root);
 		if (e.type === 'void') voided.add(root);
 		else current.set(root, e.record.type === 'dose' ? e.record : null);
 	}

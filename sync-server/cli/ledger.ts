@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { rebuildProjections } from '../ledger/rebuild';
 import { diskUsage } from '../ledger/disk-usage';
 import { scanLedgerForMyNumbers } from '../ledger/scan-my-number';
+import { tableCounts } from '../ledger/table-counts';
 import { runCommand, withLedger } from './run-command';
 
 /**
@@ -52,12 +53,8 @@ async function main(): Promise<number> {
 			}
 			console.log(`no My Number found: ${s.rows} rows of ${s.tables} tables read`);
 		} else {
-			const { rows } = await ledger.db.query<Record<string, number>>(
-				`SELECT (SELECT count(*) FROM devices)::int AS devices, (SELECT count(*) FROM batches)::int AS batches,
-				        (SELECT count(*) FROM sync_updates)::int AS updates, (SELECT count(*) FROM dose_events)::int AS events`
-			);
 			console.log(
-				Object.entries(rows[0]!)
+				Object.entries(await tableCounts(ledger))
 					.map(([k, v]) => `${k} ${v}`)
 					.join('\n')
 			);

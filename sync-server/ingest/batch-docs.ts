@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { BATCH_EVENTS } from '#shared/index';
 import type { Ledger } from '../ledger/ledger';
+import { integrate } from './check-update';
 
 export interface BatchEntry {
 	doc: Y.Doc;
@@ -36,13 +37,17 @@ export class BatchDocs {
 	/**
 	 * Applies an update another process committed to the cached copy, if there is one, so this
 	 * process's venue snapshots and checks follow the shared ledger. An uncached batch is
-	 * rebuilt from the ledger when next used.
+	 * rebuilt from the ledger when next used. Reads only what the update added (integrate visits
+	 * the new structs), never the batch's whole array: a busy batch gets one of these per dose
+	 * recorded on another process. An update that arrives before one it depends on adds nothing
+	 * yet (Yjs holds it pending); the events of both count when the missing one is absorbed.
 	 */
 	absorb(batchId: string, update: Uint8Array): Promise<void> {
 		if (!this.entries.has(batchId)) return Promise.resolve();
 		return this.withBatch(batchId, async ({ doc, eventIds }) => {
-			Y.applyUpdate(doc, update);
-			for (const ev of doc.getArray<{ id: string }>(BATCH_EVENTS).toArray()) eventIds.add(ev.id);
+			const integrated = integrate(doc, update);
+			if (!integrated.ok) return;
+			for (const ev of integrated.values as { id: string }[]) eventIds.add(ev.id);
 		});
 	}
 

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { DoseEvent } from '#shared/index';
 import { integrate } from '../ingest/check-update';
 import { projectEvents } from './projection';
-import { projectOfficeEvents } from '../reconciliation/office-events';
+import { projectOfficeEvents } from './office-projection';
 import type { SqlDatabase } from './sql';
 
 /**

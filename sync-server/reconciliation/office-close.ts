@@ -6,7 +6,8 @@ import type { BatchState } from '#shared/office/reconciliation';
 import { appendAudit, type AuditActor } from '../audit/audit-log';
 import type { SqlDatabase } from '../ledger/sql';
 import { listBatches } from './batches';
-import { OFFICE_OPERATOR, projectOfficeEvent, type OfficeAuthor } from './office-events';
+import { projectOfficeEvent } from '../ledger/office-projection';
+import { OFFICE_OPERATOR, type OfficeAuthor } from './office-events';
 import { batchScope, runRules } from './run';
 import { ADVISORY_LOCKS } from '../ledger/advisory-locks';
 

@@ -8,7 +8,8 @@ import {
 } from '#shared/index';
 import { loadRefusedEvents } from '../ledger/refused-events';
 import type { SqlExecutor } from '../ledger/sql';
-import { applyChanges, OFFICE_OPERATOR, projectOfficeEvent, type OfficeAuthor } from './office-events';
+import { projectOfficeEvent } from '../ledger/office-projection';
+import { applyChanges, OFFICE_OPERATOR, type OfficeAuthor } from './office-events';
 
 /**
  * The office records a refused record again (issue 13): a new dose or 接種不適当 event built from

@@ -1,6 +1,7 @@
-import pg from 'pg';
 import { backoffDelay } from '#shared/sync/backoff';
+import { openNoticeConnection, type NoticeConnection } from '../ledger/notice-connection';
 import type { SqlExecutor } from '../ledger/sql';
+import { latestUpdateSeq, readUpdates, type RemoteUpdate } from '../ledger/update-feed';
 import type { Logger } from '../logger';
 
 /** The channel the sync_updates trigger announces on (migration 0006_update_notices.sql). */
@@ -16,14 +17,7 @@ export const MASTER_CHANNEL = 'master_data';
  */
 const CATCH_UP_MARGIN = 256;
 
-export interface RemoteUpdate {
-	seq: number;
-	batchId: string;
-	deviceId: string;
-	siteCode: string;
-	serviceDay: string;
-	update: Uint8Array;
-}
+export type { RemoteUpdate };
 
 export interface VenueNotifyOptions {
 	/** The shared database, without an application_name of its own. */
@@ -54,7 +48,7 @@ export function withApplicationName(databaseUrl: string, name: string): string {
  * up by seq on what it missed (and reports a possible master-data change).
  */
 export class VenueNotify {
-	private client: pg.Client | null = null;
+	private client: NoticeConnection | null = null;
 	private lastSeq = 0;
 	private attempt = 0;
 	private timer: ReturnType<typeof setTimeout> | null = null;
@@ -73,8 +67,7 @@ export class VenueNotify {
 	static async start(opts: VenueNotifyOptions): Promise<VenueNotify> {
 		const n = new VenueNotify(opts);
 		await n.connect();
-		const { rows } = await opts.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM sync_updates');
-		n.lastSeq = Number(rows[0]?.seq ?? 0);
+		n.lastSeq = await latestUpdateSeq(opts.db);
 		return n;
 	}
 
@@ -88,33 +81,30 @@ export class VenueNotify {
 	}
 
 	private async connect(): Promise<void> {
-		const client = new pg.Client({
-			connectionString: withApplicationName(this.opts.databaseUrl, `${this.opts.origin}-listen`)
+		// Until it is this.client, a failure is the rejection below, which alone schedules the next
+		// try (conn is unset while connecting: a `let`, so the handlers may read it before then).
+		let conn: NoticeConnection | undefined = undefined;
+		conn = await openNoticeConnection({
+			connectionString: withApplicationName(this.opts.databaseUrl, `${this.opts.origin}-listen`),
+			channels: [NOTICE_CHANNEL, MASTER_CHANNEL],
+			onLost: () => this.lost(conn),
+			onNotice: (channel, payload) => {
+				if (conn !== this.client) return;
+				if (channel === NOTICE_CHANNEL) this.onNotice(payload);
+				else if (channel === MASTER_CHANNEL) this.opts.onMastersChanged?.();
+			}
 		});
-		// Without an error listener a dropped connection would crash the process. Until it is
-		// this.client, a failure is the rejection below, which alone schedules the next try.
-		client.on('error', () => this.lost(client));
-		client.on('end', () => this.lost(client));
-		client.on('notification', (n) => {
-			if (client !== this.client) return;
-			if (n.channel === NOTICE_CHANNEL) this.onNotice(n.payload ?? '');
-			else if (n.channel === MASTER_CHANNEL) this.opts.onMastersChanged?.();
-		});
-		try {
-			await client.connect();
-			await client.query(`LISTEN ${NOTICE_CHANNEL}; LISTEN ${MASTER_CHANNEL}`);
-			// Closed while connecting: nobody would end this connection otherwise.
-			if (this.closed) throw new Error('closed');
-		} catch (e) {
-			await client.end().catch(() => undefined);
-			throw e;
+		// Closed while connecting: nobody would end this connection otherwise.
+		if (this.closed) {
+			await conn.end().catch(() => undefined);
+			throw new Error('closed');
 		}
-		this.client = client;
+		this.client = conn;
 		this.attempt = 0;
 	}
 
-	private lost(client: pg.Client): void {
-		if (this.closed || client !== this.client) return;
+	private lost(client: NoticeConnection | undefined): void {
+		if (this.closed || client === undefined || client !== this.client) return;
 		this.client = null;
 		void client.end().catch(() => undefined);
 		this.opts.log.warn('notice connection lost; reconnecting', { attempt: this.attempt });
@@ -129,7 +119,7 @@ export class VenueNotify {
 				this.connect().then(
 					() => {
 						this.opts.log.info('notice connection back; catching up', { after: this.lastSeq });
-						this.enqueue('u.seq > $1', [Math.max(0, this.lastSeq - CATCH_UP_MARGIN)]);
+						this.enqueue({ after: Math.max(0, this.lastSeq - CATCH_UP_MARGIN) });
 						// A master-data change may have committed while nobody listened.
 						this.opts.onMastersChanged?.();
 					},
@@ -149,35 +139,16 @@ export class VenueNotify {
 			this.lastSeq = Math.max(this.lastSeq, seq);
 			return;
 		}
-		this.enqueue('u.seq = $1', [seq]);
+		this.enqueue({ seq });
 	}
 
-	private enqueue(where: string, params: unknown[]): void {
+	private enqueue(which: { seq: number } | { after: number }): void {
 		this.chain = this.chain
 			.then(async () => {
 				if (this.closed) return;
-				const { rows } = await this.opts.db.query<{
-					seq: number;
-					batch_id: string;
-					device_id: string;
-					update: Uint8Array;
-					site_code: string;
-					service_day: string;
-				}>(
-					`SELECT u.seq, u.batch_id, u.device_id, u.update, b.site_code, to_char(b.service_day, 'YYYY-MM-DD') AS service_day
-					 FROM sync_updates u JOIN batches b ON b.id = u.batch_id WHERE ${where} ORDER BY u.seq`,
-					params
-				);
-				for (const r of rows) {
-					this.lastSeq = Math.max(this.lastSeq, Number(r.seq));
-					this.opts.onUpdate({
-						seq: Number(r.seq),
-						batchId: r.batch_id,
-						deviceId: r.device_id,
-						siteCode: r.site_code,
-						serviceDay: r.service_day,
-						update: new Uint8Array(r.update)
-					});
+				for (const u of await readUpdates(this.opts.db, which)) {
+					this.lastSeq = Math.max(this.lastSeq, u.seq);
+					this.opts.onUpdate(u);
 				}
 			})
 			.catch((e: unknown) => {

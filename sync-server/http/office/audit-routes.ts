@@ -4,6 +4,7 @@ import { daysBetween, isIsoDate } from '#shared/domain/dates';
 import { japanMidnight } from '#shared/domain/japan-time';
 import { CAN } from '#shared/office/roles';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log';
+import { auditActors } from '../../ledger/audit-actors';
 import type { Ledger } from '../../ledger/ledger';
 import { apiError } from '../errors';
 import { requireRole, type OfficeEnv } from './guard';
@@ -71,10 +72,7 @@ export function auditRoutes(deps: { ledger: Ledger }) {
 
 	// The accounts that can appear as actors, for the viewer's filter (supervisors cannot list users).
 	app.get('/actors', async (c) => {
-		const { rows } = await deps.ledger.db.query<{ id: string; username: string; displayName: string }>(
-			'SELECT id, username, display_name AS "displayName" FROM office_users ORDER BY username'
-		);
-		return c.json({ actors: rows });
+		return c.json({ actors: await auditActors(deps.ledger) });
 	});
 
 	app.get('/verify', async (c) => c.json(await verifyAuditChain(deps.ledger.db)));
