@@ -28,16 +28,28 @@ const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
  */
 const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
+/** The order the derivation reads events in: by recordedAt, then id. */
+export const eventOrder = (a: EventView, b: EventView): number =>
+	ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id);
+
+/** A dose or screening starts a record; corrections and voids name the event they replace. */
+export const isRecordRoot = (e: EventView): boolean => e.event.type === 'dose' || e.event.type === 'not-vaccinated';
+
+/**
+ * Each record's chain (its first event, then its corrections and voids in event order), from
+ * events already in event order: every root first, then each change joined to the chain of the
+ * event it replaces, if that one is known by then. Changes naming nothing known are dropped.
+ */
+export function chainsOf(sorted: readonly EventView[]): {
+	byRoot: Map<string, EventView[]>;
+	rootOf: Map<string, string>;
+} {
 	const rootOf = new Map<string, string>();
 	const byRoot = new Map<string, EventView[]>();
-	const sorted = [...events].sort((a, b) => ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id));
 	for (const e of sorted) {
-		const ev = e.event;
-		if (ev.type === 'dose' || ev.type === 'not-vaccinated') {
-			rootOf.set(ev.id, ev.id);
-			byRoot.set(ev.id, [e]);
-		}
+		if (!isRecordRoot(e)) continue;
+		rootOf.set(e.id, e.id);
+		byRoot.set(e.id, [e]);
 	}
 	for (const e of sorted) {
 		const ev = e.event;
@@ -47,22 +59,35 @@ export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 		rootOf.set(ev.id, root);
 		byRoot.get(root)!.push(e);
 	}
-	const out: CurrentRecord[] = [];
-	for (const [id, chain] of byRoot) {
-		const corrections = chain.filter((e) => e.event.type === 'correction');
-		const latest = corrections.at(-1) ?? chain[0]!;
-		out.push({
-			id,
-			record: recordOf(latest.event)!,
-			voided: chain.some((e) => e.event.type === 'void'),
-			corrected: corrections.length > 0,
-			state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
-			savedAt: chain[0]!.savedAt,
-			latestId: chain.at(-1)!.id,
-			refusal: chain.find((e) => e.refusal)?.refusal ?? null
-		});
-	}
-	return out.sort((a, b) => ordinal(b.savedAt, a.savedAt));
+	return { byRoot, rootOf };
+}
+
+/** One record as it stands after its chain (first event, then changes in event order). */
+export function recordOfChain(chain: readonly EventView[]): CurrentRecord {
+	const corrections = chain.filter((e) => e.event.type === 'correction');
+	const latest = corrections.at(-1) ?? chain[0]!;
+	return {
+		id: chain[0]!.id,
+		record: recordOf(latest.event)!,
+		voided: chain.some((e) => e.event.type === 'void'),
+		corrected: corrections.length > 0,
+		state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
+		savedAt: chain[0]!.savedAt,
+		latestId: chain.at(-1)!.id,
+		refusal: chain.find((e) => e.refusal)?.refusal ?? null
+	};
+}
+
+/** Newest saved first; records saved at the same moment stay in event order (the sort is stable). */
+export const newestSavedFirst = (a: CurrentRecord, b: CurrentRecord): number => ordinal(b.savedAt, a.savedAt);
+
+/**
+ * The one definition of today's current records (RecordBook in record-book.ts keeps the same
+ * result up to date one event at a time, and is tested equal to it).
+ */
+export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
+	const { byRoot } = chainsOf([...events].sort(eventOrder));
+	return [...byRoot.values()].map(recordOfChain).sort(newestSavedFirst);
 }
 
 /** Vaccinated doses that stand (not voided), counted by product and lot. */
