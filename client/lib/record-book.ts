@@ -118,8 +118,12 @@ export class RecordBook {
 		return root;
 	}
 
-	/** Every event held (in no particular order). */
-	events(): IterableIterator<EventView> {
-		return this.views.values();
+	has(id: string): boolean {
+		return this.views.has(id);
+	}
+
+	/** An event held, with its sync state. */
+	view(id: string): EventView | undefined {
+		return this.views.get(id);
 	}
 }
