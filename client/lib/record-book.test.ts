@@ -9,7 +9,7 @@ import {
 } from '#shared/domain/testing/fixtures';
 import type { DoseEvent } from '#shared/index';
 import { RecordBook } from './record-book';
-import { currentRecords } from './records';
+import { currentRecords, totalsByLot } from './records';
 import type { EventState, EventView } from './storage/db';
 
 /**
@@ -118,7 +118,7 @@ function play(steps: Step[]): EventView[][] {
 }
 
 describe('RecordBook: incremental current records', () => {
-	it('equals the full derivation after every chunk of changes, on generated histories', () => {
+	it('equals the full derivation (records, lot totals) after every chunk of changes, on generated histories', () => {
 		fc.assert(
 			fc.property(
 				fc.array(step, { maxLength: 60 }),
@@ -132,6 +132,7 @@ describe('RecordBook: incremental current records', () => {
 					for (const [v] of changes.slice(0, start)) all.set(v!.id, v!);
 					const book = new RecordBook([...all.values()]);
 					expect(book.records).toEqual(currentRecords([...all.values()]));
+					expect(book.totals).toEqual(totalsByLot(book.records));
 					let at = start;
 					for (const size of [...chunks, changes.length]) {
 						if (at >= changes.length) break;
@@ -139,7 +140,9 @@ describe('RecordBook: incremental current records', () => {
 						at += size;
 						for (const v of chunk) all.set(v.id, v);
 						book.apply(chunk);
-						expect(book.records).toEqual(currentRecords([...all.values()]));
+						const derived = currentRecords([...all.values()]);
+						expect(book.records).toEqual(derived);
+						expect(book.totals).toEqual(totalsByLot(derived));
 					}
 				}
 			),

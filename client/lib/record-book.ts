@@ -1,4 +1,15 @@
-import { chainsOf, eventOrder, isRecordRoot, newestSavedFirst, recordOfChain, type CurrentRecord } from './records';
+import {
+	byProductAndLot,
+	chainsOf,
+	eventOrder,
+	isRecordRoot,
+	lotCounted,
+	newestSavedFirst,
+	recordOfChain,
+	totalsByLot,
+	type CurrentRecord,
+	type LotTotal
+} from './records';
 import type { EventView } from './storage/db';
 
 /**
@@ -25,6 +36,9 @@ export class RecordBook {
 	private byRoot = new Map<string, CurrentRecord>();
 	/** As currentRecords returns them: newest saved first. Replaced whole at each change, never changed in place. */
 	records: readonly CurrentRecord[] = [];
+	/** As totalsByLot(records) returns them; replaced whole when a count changes. */
+	totals: readonly LotTotal[] = [];
+	private counts = new Map<string, LotTotal>();
 
 	constructor(views: readonly EventView[] = []) {
 		this.reset(views);
@@ -45,6 +59,19 @@ export class RecordBook {
 		this.last = sorted.at(-1) ?? null;
 		this.byRoot = new Map([...byRoot].map(([id, chain]) => [id, recordOfChain(chain)]));
 		this.records = [...this.byRoot.values()].sort(newestSavedFirst);
+		this.totals = totalsByLot(this.records);
+		this.counts = new Map(this.totals.map((t) => [`${t.product}\u0000${t.lot}`, { ...t }]));
+	}
+
+	/** One record counted in or out of the lot totals; whether a count changed. */
+	private count(r: CurrentRecord | undefined, by: 1 | -1): boolean {
+		const at = r && lotCounted(r);
+		if (!at) return false;
+		const entry = this.counts.get(at.key) ?? { product: at.product, lot: at.lot, count: 0 };
+		entry.count += by;
+		if (entry.count === 0) this.counts.delete(at.key);
+		else this.counts.set(at.key, entry);
+		return true;
 	}
 
 	/**
@@ -68,12 +95,16 @@ export class RecordBook {
 		}
 		if (touched.size === 0) return;
 		const next = [...this.records];
+		let counted = false;
 		for (const root of touched) {
 			const record = recordOfChain(this.chains.get(root)!);
 			const before = this.byRoot.get(root);
 			this.byRoot.set(root, record);
 			if (before) next[next.indexOf(before)] = record;
+			counted = this.count(before, -1) || counted;
+			counted = this.count(record, 1) || counted;
 		}
+		if (counted) this.totals = [...this.counts.values()].map((t) => ({ ...t })).sort(byProductAndLot);
 		// New records, in event order: each goes after those saved at the same moment or later.
 		for (const root of added) {
 			const record = this.byRoot.get(root)!;

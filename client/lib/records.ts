@@ -90,17 +90,34 @@ export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
 	return [...byRoot.values()].map(recordOfChain).sort(newestSavedFirst);
 }
 
+export interface LotTotal {
+	product: string;
+	lot: string;
+	count: number;
+}
+
+/** The product and lot a record counts under, or null: only vaccinated doses that stand count. */
+export function lotCounted(r: CurrentRecord): { key: string; product: string; lot: string } | null {
+	if (r.voided || r.record.type !== 'dose') return null;
+	const { product, lot } = r.record.vaccine;
+	return { key: `${product}\u0000${lot}`, product, lot };
+}
+
+/** Totals in the order the list shows them: by product, then lot. */
+export const byProductAndLot = (a: LotTotal, b: LotTotal): number =>
+	a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot);
+
 /** Vaccinated doses that stand (not voided), counted by product and lot. */
-export function totalsByLot(records: readonly CurrentRecord[]): { product: string; lot: string; count: number }[] {
-	const counts = new Map<string, { product: string; lot: string; count: number }>();
+export function totalsByLot(records: readonly CurrentRecord[]): LotTotal[] {
+	const counts = new Map<string, LotTotal>();
 	for (const r of records) {
-		if (r.voided || r.record.type !== 'dose') continue;
-		const key = `${r.record.vaccine.product}\u0000${r.record.vaccine.lot}`;
-		const entry = counts.get(key) ?? { product: r.record.vaccine.product, lot: r.record.vaccine.lot, count: 0 };
+		const at = lotCounted(r);
+		if (!at) continue;
+		const entry = counts.get(at.key) ?? { product: at.product, lot: at.lot, count: 0 };
 		entry.count++;
-		counts.set(key, entry);
+		counts.set(at.key, entry);
 	}
-	return [...counts.values()].sort((a, b) => a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot));
+	return [...counts.values()].sort(byProductAndLot);
 }
 
 /**

@@ -21,7 +21,7 @@ import type { RecordingSession } from './session';
 import { BatchStore, type StoredCatalog } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
 import { RecordBook } from './record-book';
-import type { CurrentRecord } from './records';
+import type { CurrentRecord, LotTotal } from './records';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
 import { isAcceptablePin, PBKDF2_ITERATIONS, Vault, type SealedBox, type WrappedKey } from './storage/vault';
 import { PIN_ERASE_AFTER, PinGuard } from './storage/pin-guard';
@@ -98,6 +98,8 @@ export class Station {
 	records = $state.raw<EventView[]>([]);
 	/** Today's list: the current records (records.ts), kept up to date per event by the book. */
 	current = $state.raw<readonly CurrentRecord[]>([]);
+	/** Standing doses by product and lot (totalsByLot of current), kept up to date with it. */
+	totals = $state.raw<readonly LotTotal[]>([]);
 	private book = new RecordBook();
 	/** The day's closes and reopens, apart: whether the day stands closed is asked at every change. */
 	private dayEvents = $state.raw(new Map<string, EventView>());
@@ -340,6 +342,7 @@ export class Station {
 		this.operator = null;
 		this.records = [];
 		this.current = [];
+		this.totals = [];
 		this.book = new RecordBook();
 		this.dayEvents = new Map();
 		this.lastReceiptAt = null;
@@ -409,6 +412,7 @@ export class Station {
 		this.dayEvents = new Map(views.filter((v) => isDayEvent(v)).map((v) => [v.id, v]));
 		this.records = views;
 		this.current = this.book.records;
+		this.totals = this.book.totals;
 		await this.readLastReceipt();
 	}
 
@@ -425,6 +429,7 @@ export class Station {
 		const replacing = added.length < byId.size;
 		this.book.apply(changed);
 		this.current = this.book.records;
+		this.totals = this.book.totals;
 		const dayEvents = [...byId.values()].filter(isDayEvent);
 		if (dayEvents.length > 0)
 			this.dayEvents = new Map([...this.dayEvents, ...dayEvents.map((v) => [v.id, v] as const)]);
