@@ -28,7 +28,7 @@ import { PIN_ERASE_AFTER, PinGuard } from './storage/pin-guard';
 import { enrolDevice, fetchDevicePolicy } from './sync/enrol';
 import { credentialProblem, type CredentialProblem } from './credentials';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '#shared/protocol/messages';
-import { confirmationWarnings, expectedDose, type Warning } from './warnings';
+import { confirmationWarnings, expectedDose, standingInRecords, type Warning } from './warnings';
 import { lotWarnings } from './lot-check';
 
 /** Asks the browser not to evict this site's storage; false when refused or not offered. */
@@ -450,14 +450,18 @@ export class Station {
 		if (!this.store || !this.identity || !this.session) throw new Error('station locked or not set up');
 		// A refused record is not in the ledger: it does not count as recorded (the dose is
 		// recorded again from it, see RefusedRecords.svelte).
-		const here = this.records.filter((r) => r.state !== 'refused').map((r) => r.event);
+		const events = () => this.records.filter((r) => r.state !== 'refused').map((r) => r.event);
 		const venue = await this.store.venueEvents();
-		const doseNumber = expectedDose(ticket, [...here, ...venue]);
+		const doseNumber =
+			ticket.dose !== null && ticket.dose > 0 ? ticket.dose : expectedDose(ticket, [...events(), ...venue]);
+		// The doses standing here are read from today's records (kept per save) rather than
+		// derived again from the day's events at every scan, unless one of them was refused.
+		const standing = standingInRecords(this.current);
 		const warnings = confirmationWarnings({
 			ticket,
 			doseNumber,
 			homeMunicipality: this.identity.municipality,
-			here,
+			here: standing ? { standing } : events(),
 			venue,
 			lotExpiry: this.session.expiry,
 			today: serviceDay()
