@@ -9,6 +9,7 @@ import {
 } from '#shared/domain/testing/fixtures';
 import type { DoseEvent } from '#shared/index';
 import { RecordBook } from './record-book';
+import { eventView } from './testing/event-view';
 import { currentRecords, totalsByLot } from './records';
 import type { EventState, EventView } from './storage/db';
 
@@ -152,15 +153,7 @@ describe('RecordBook: incremental current records', () => {
 
 	it('a save in time order joins its record without deriving the day again', () => {
 		const dose = sampleDose({ recordedAt: '2025-10-01T01:00:00.000Z' });
-		const view = (event: DoseEvent, state: EventState = 'local'): EventView => ({
-			id: event.id,
-			batchId: event.batch,
-			client: 1,
-			clock: 0,
-			state,
-			event,
-			savedAt: event.recordedAt
-		});
+		const view = (event: DoseEvent, state: EventState = 'local') => eventView(event, state);
 		const book = new RecordBook([view(dose)]);
 		const before = book.records[0];
 		const other = sampleNotVaccinated({ id: idOf(1), recordedAt: '2025-10-01T02:00:00.000Z' });

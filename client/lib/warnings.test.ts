@@ -4,6 +4,7 @@ import type { DoseEvent } from '#shared/index';
 import { confirmationWarnings, expectedDose, standingDoses, standingInRecords } from './warnings';
 import { currentRecords } from './records';
 import type { EventState } from './storage/db';
+import { eventView } from './testing/event-view';
 
 const ticket = { kind: '1', dose: 2, municipality: '131016', number: '0000012345' };
 const dose1 = sampleDose({ ticketNumber: '0000012345', doseNumber: 1, municipality: '131016' });
@@ -113,16 +114,7 @@ describe('warnings read the records as they stand (after corrections and voids)'
 		expect(expectedDose(nw7, [dose1, dose2, toDose3])).toBe(4);
 	});
 	it('the doses standing among current records are those standingDoses finds in their events', () => {
-		const views = (events: DoseEvent[], state: EventState = 'local') =>
-			events.map((event) => ({
-				id: event.id,
-				batchId: event.batch,
-				client: 1,
-				clock: 0,
-				state,
-				event,
-				savedAt: event.recordedAt
-			}));
+		const views = (events: DoseEvent[], state: EventState = 'local') => events.map((e) => eventView(e, state));
 		const dose = (r: { municipality: string; ticketNumber: string; doseNumber: number }) =>
 			`${r.municipality}/${r.ticketNumber}/${r.doseNumber}`;
 		for (const day of [
