@@ -284,7 +284,11 @@ export class Station {
 
 	private async open(vault: Vault, staffCode: string): Promise<void> {
 		this.vault = vault;
-		this.store = new BatchStore(this.db, vault, (changed) => this.storeChanged(changed));
+		// A store of an earlier unlock may still report a change in flight: only this one's count.
+		const store: BatchStore = new BatchStore(this.db, vault, (changed) => {
+			if (this.store === store) this.storeChanged(changed);
+		});
+		this.store = store;
 		this.store.onLots = (lots) => (this.lots = lots);
 		this.lots = await this.store.loadLots();
 		this.store.onCatalog = (entry) => this.useCatalog(entry);
