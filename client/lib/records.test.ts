@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { sampleDose, sampleNotVaccinated } from '#shared/domain/testing/fixtures';
 import type { DoseEvent } from '#shared/index';
 import { currentRecords, municipalityGroups, totalsByLot } from './records';
-import type { EventView } from './storage/db';
+import { eventView } from './testing/event-view';
 
-const view = (event: DoseEvent, state: EventView['state'] = 'receipted'): EventView => ({
-	id: event.id,
-	batchId: event.batch,
-	client: 1,
-	clock: 0,
-	state,
-	event,
-	savedAt: event.recordedAt
-});
+const view = eventView;
 
 describe('current records', () => {
 	const dose = sampleDose();

@@ -31,50 +31,96 @@ const ORDER: EventState[] = ['refused', 'local', 'sent', 'receipted'];
  */
 const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
+/** The order the derivation reads events in: by recordedAt, then id. */
+export const eventOrder = (a: EventView, b: EventView): number =>
+	ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id);
+
+/** A dose or screening starts a record; corrections and voids name the event they replace. */
+export const isRecordRoot = (e: EventView): boolean => e.event.type === 'dose' || e.event.type === 'not-vaccinated';
+
+/**
+ * Each record's chain (its first event, then its corrections and voids in event order), from
+ * events already in event order. A change joins the record its `replaces` links lead back to,
+ * whatever their order in time (chainRoots in record-chains.ts, as the ledger does); a change
+ * whose links reach no dose or screening here is left out. `rootOf` maps every event in a chain,
+ * roots included, to its record's id.
+ */
+export function chainsOf(sorted: readonly EventView[]): {
+	byRoot: Map<string, EventView[]>;
+	rootOf: Map<string, string>;
+} {
 	const byRoot = new Map<string, EventView[]>();
-	const sorted = [...events].sort((a, b) => ordinal(a.event.recordedAt, b.event.recordedAt) || ordinal(a.id, b.id));
-	for (const e of sorted) {
-		const ev = e.event;
-		if (ev.type === 'dose' || ev.type === 'not-vaccinated') byRoot.set(ev.id, [e]);
-	}
 	const rootOf = chainRoots(sorted.map((e) => e.event));
 	for (const e of sorted) {
-		const ev = e.event;
-		if (ev.type !== 'correction' && ev.type !== 'void') continue;
-		const root = rootOf.get(ev.id);
+		if (!isRecordRoot(e)) continue;
+		rootOf.set(e.id, e.id);
+		byRoot.set(e.id, [e]);
+	}
+	for (const e of sorted) {
+		if (isRecordRoot(e)) continue;
+		const root = rootOf.get(e.id);
 		if (root) byRoot.get(root)!.push(e);
 	}
-	const out: CurrentRecord[] = [];
-	for (const [id, chain] of byRoot) {
-		const corrections = chain.filter((e) => e.event.type === 'correction');
-		const latest = corrections.at(-1) ?? chain[0]!;
-		out.push({
-			id,
-			record: recordOf(latest.event)!,
-			voided: chain.some((e) => e.event.type === 'void'),
-			corrected: corrections.length > 0,
-			versions: chain.length,
-			state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
-			savedAt: chain[0]!.savedAt,
-			latestId: chain.at(-1)!.id,
-			refusal: chain.find((e) => e.refusal)?.refusal ?? null
-		});
-	}
-	return out.sort((a, b) => ordinal(b.savedAt, a.savedAt));
+	return { byRoot, rootOf };
 }
 
+/** One record as it stands after its chain (first event, then changes in event order). */
+export function recordOfChain(chain: readonly EventView[]): CurrentRecord {
+	const corrections = chain.filter((e) => e.event.type === 'correction');
+	const latest = corrections.at(-1) ?? chain[0]!;
+	return {
+		id: chain[0]!.id,
+		record: recordOf(latest.event)!,
+		voided: chain.some((e) => e.event.type === 'void'),
+		corrected: corrections.length > 0,
+		versions: chain.length,
+		state: chain.map((e) => e.state).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!,
+		savedAt: chain[0]!.savedAt,
+		latestId: chain.at(-1)!.id,
+		refusal: chain.find((e) => e.refusal)?.refusal ?? null
+	};
+}
+
+/** Newest saved first; records saved at the same moment stay in event order (the sort is stable). */
+export const newestSavedFirst = (a: CurrentRecord, b: CurrentRecord): number => ordinal(b.savedAt, a.savedAt);
+
+/**
+ * The one definition of today's current records (RecordBook in record-book.ts keeps the same
+ * result up to date one event at a time, and is tested equal to it).
+ */
+export function currentRecords(events: readonly EventView[]): CurrentRecord[] {
+	const { byRoot } = chainsOf([...events].sort(eventOrder));
+	return [...byRoot.values()].map(recordOfChain).sort(newestSavedFirst);
+}
+
+export interface LotTotal {
+	product: string;
+	lot: string;
+	count: number;
+}
+
+/** The product and lot a record counts under, or null: only vaccinated doses that stand count. */
+export function lotCounted(r: CurrentRecord): { key: string; product: string; lot: string } | null {
+	if (r.voided || r.record.type !== 'dose') return null;
+	const { product, lot } = r.record.vaccine;
+	return { key: `${product}\u0000${lot}`, product, lot };
+}
+
+/** Totals in the order the list shows them: by product, then lot. */
+export const byProductAndLot = (a: LotTotal, b: LotTotal): number =>
+	a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot);
+
 /** Vaccinated doses that stand (not voided), counted by product and lot. */
-export function totalsByLot(records: readonly CurrentRecord[]): { product: string; lot: string; count: number }[] {
-	const counts = new Map<string, { product: string; lot: string; count: number }>();
+export function totalsByLot(records: readonly CurrentRecord[]): LotTotal[] {
+	const counts = new Map<string, LotTotal>();
 	for (const r of records) {
-		if (r.voided || r.record.type !== 'dose') continue;
-		const key = `${r.record.vaccine.product}\u0000${r.record.vaccine.lot}`;
-		const entry = counts.get(key) ?? { product: r.record.vaccine.product, lot: r.record.vaccine.lot, count: 0 };
+		const at = lotCounted(r);
+		if (!at) continue;
+		const entry = counts.get(at.key) ?? { product: at.product, lot: at.lot, count: 0 };
 		entry.count++;
-		counts.set(key, entry);
+		counts.set(at.key, entry);
 	}
-	return [...counts.values()].sort((a, b) => a.product.localeCompare(b.product) || a.lot.localeCompare(b.lot));
+	return [...counts.values()].sort(byProductAndLot);
 }
 
 /**

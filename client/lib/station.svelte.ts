@@ -20,13 +20,15 @@ import { holdStationLock } from './single-tab';
 import type { RecordingSession } from './session';
 import { BatchStore, type StoredCatalog } from './storage/batch-store';
 import { StationDb, type EventView } from './storage/db';
+import { RecordBook } from './record-book';
+import type { CurrentRecord, LotTotal } from './records';
 import { loadIdentity, sealIdentity, type StationIdentity } from './storage/identity';
 import { isAcceptablePin, PBKDF2_ITERATIONS, Vault, type SealedBox, type WrappedKey } from './storage/vault';
 import { PIN_ERASE_AFTER, PinGuard } from './storage/pin-guard';
 import { enrolDevice, fetchDevicePolicy } from './sync/enrol';
 import { credentialProblem, type CredentialProblem } from './credentials';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy, type LotEntry } from '#shared/protocol/messages';
-import { confirmationWarnings, expectedDose, type Warning } from './warnings';
+import { confirmationWarnings, expectedDose, standingInRecords, type Warning } from './warnings';
 import { lotWarnings } from './lot-check';
 
 /** Asks the browser not to evict this site's storage; false when refused or not offered. */
@@ -38,6 +40,9 @@ async function askPersistentStorage(): Promise<boolean> {
 async function storagePersisted(): Promise<boolean> {
 	return (await navigator.storage?.persisted?.()) ?? false;
 }
+
+/** A close or reopen of a day's batch. */
+const isDayEvent = (v: EventView): boolean => v.event.type === 'batch-close' || v.event.type === 'batch-reopen';
 
 /** The service day (Japan's calendar date) of a moment, as the event schema checks it. */
 export function serviceDay(now = new Date()): string {
@@ -86,10 +91,18 @@ export class Station {
 	identity = $state<StationIdentity | null>(null);
 	operator = $state<string | null>(null);
 	/**
-	 * Replaced whole at each refresh, never changed in place: raw, so a day of 10,000 records is
-	 * not wrapped in deep proxies that every list, count and check then reads through.
+	 * Every event held with its sync state, newest first. Replaced whole at each change, never
+	 * changed in place: raw, so a day of 10,000 records is not wrapped in deep proxies that every
+	 * list, count and check then reads through.
 	 */
 	records = $state.raw<EventView[]>([]);
+	/** Today's list: the current records (records.ts), kept up to date per event by the book. */
+	current = $state.raw<readonly CurrentRecord[]>([]);
+	/** Standing doses by product and lot (totalsByLot of current), kept up to date with it. */
+	totals = $state.raw<readonly LotTotal[]>([]);
+	private book = new RecordBook();
+	/** The day's closes and reopens, apart: whether the day stands closed is asked at every change. */
+	private dayEvents = $state.raw(new Map<string, EventView>());
 	sync = $state<SyncStatus>({ state: 'offline', retryInMs: null });
 	session = $state<RecordingSession | null>(null);
 	/** When the server last confirmed a commit (the newest receipt), ISO time. */
@@ -271,7 +284,11 @@ export class Station {
 
 	private async open(vault: Vault, staffCode: string): Promise<void> {
 		this.vault = vault;
-		this.store = new BatchStore(this.db, vault, () => void this.refresh());
+		// A store of an earlier unlock may still report a change in flight: only this one's count.
+		const store: BatchStore = new BatchStore(this.db, vault, (changed) => {
+			if (this.store === store) this.storeChanged(changed);
+		});
+		this.store = store;
 		this.store.onLots = (lots) => (this.lots = lots);
 		this.lots = await this.store.loadLots();
 		this.store.onCatalog = (entry) => this.useCatalog(entry);
@@ -295,7 +312,7 @@ export class Station {
 		this.now = Date.now();
 		// Past days that the server has fully receipted leave the device.
 		await this.store.purgeSettledBefore(serviceDay(new Date(this.now - this.policy.retentionDays * 86_400_000)));
-		await this.refresh();
+		await this.reload();
 		this.storageNotPersisted = !(await storagePersisted());
 		this.phase = 'unlocked';
 		this.stopWatching = watchForLock(() => this.lock(), this.policy.idleLockMinutes * 60_000);
@@ -328,6 +345,10 @@ export class Station {
 		this.session = null;
 		this.operator = null;
 		this.records = [];
+		this.current = [];
+		this.totals = [];
+		this.book = new RecordBook();
+		this.dayEvents = new Map();
 		this.lastReceiptAt = null;
 		this.lots = [];
 		this.sync = { state: 'offline', retryInMs: null };
@@ -387,9 +408,40 @@ export class Station {
 		this.session = session;
 	}
 
-	async refresh(): Promise<void> {
+	/** The whole day read again (at unlock, after a purge): every record derived from its events. */
+	private async reload(): Promise<void> {
 		if (!this.store) return;
-		this.records = await this.store.listEvents();
+		const views = await this.store.listEvents();
+		this.book.reset(views);
+		this.dayEvents = new Map(views.filter((v) => isDayEvent(v)).map((v) => [v.id, v]));
+		this.records = views;
+		this.current = this.book.records;
+		this.totals = this.book.totals;
+		await this.readLastReceipt();
+	}
+
+	/**
+	 * What the store changed: events saved or whose state changed are applied to what is held
+	 * (the book updates the records they touch); anything else (a receipt stored, the venue
+	 * view) may move the last receipt time.
+	 */
+	private storeChanged(changed?: readonly EventView[]): void {
+		if (!changed) return void this.readLastReceipt();
+		if (changed.length === 0 || !this.store) return;
+		const byId = new Map(changed.map((v) => [v.id, v]));
+		const added = [...byId.values()].filter((v) => !this.book.has(v.id)).reverse();
+		const replacing = added.length < byId.size;
+		this.book.apply(changed);
+		this.current = this.book.records;
+		this.totals = this.book.totals;
+		const dayEvents = [...byId.values()].filter(isDayEvent);
+		if (dayEvents.length > 0)
+			this.dayEvents = new Map([...this.dayEvents, ...dayEvents.map((v) => [v.id, v] as const)]);
+		const kept = replacing ? this.records.map((r) => byId.get(r.id) ?? r) : this.records;
+		this.records = added.length > 0 ? [...added, ...kept] : kept;
+	}
+
+	private async readLastReceipt(): Promise<void> {
 		const receipts = await this.db.receipts.toArray();
 		this.lastReceiptAt = receipts.reduce<string | null>(
 			(latest, r) => (latest === null || r.receivedAt > latest ? r.receivedAt : latest),
@@ -402,14 +454,18 @@ export class Station {
 		if (!this.store || !this.identity || !this.session) throw new Error('station locked or not set up');
 		// A refused record is not in the ledger: it does not count as recorded (the dose is
 		// recorded again from it, see RefusedRecords.svelte).
-		const here = this.records.filter((r) => r.state !== 'refused').map((r) => r.event);
+		const events = () => this.records.filter((r) => r.state !== 'refused').map((r) => r.event);
 		const venue = await this.store.venueEvents();
-		const doseNumber = expectedDose(ticket, [...here, ...venue]);
+		const doseNumber =
+			ticket.dose !== null && ticket.dose > 0 ? ticket.dose : expectedDose(ticket, [...events(), ...venue]);
+		// The doses standing here are read from today's records (kept per save) rather than
+		// derived again from the day's events at every scan, unless one of them was refused.
+		const standing = standingInRecords(this.current);
 		const warnings = confirmationWarnings({
 			ticket,
 			doseNumber,
 			homeMunicipality: this.identity.municipality,
-			here,
+			here: standing ? { standing } : events(),
 			venue,
 			lotExpiry: this.session.expiry,
 			today: serviceDay()
@@ -444,12 +500,17 @@ export class Station {
 		return batchId({ deviceId: this.identity.deviceId, siteCode: this.identity.siteCode, serviceDay: serviceDay(now) });
 	}
 
+	/** Whether a record (by its id) is of today's batch: only those may be corrected, voided and counted at the close. */
+	isTodays(id: string): boolean {
+		return this.identity !== null && this.book.view(id)?.batchId === this.todayBatch();
+	}
+
 	/** Today's close or reopen in force: the latest recorded (a refused one never took effect). */
 	private get lastDayEvent() {
 		if (!this.identity) return null;
 		const batch = this.todayBatch();
 		let last: EventView | null = null;
-		for (const r of this.records) {
+		for (const r of this.dayEvents.values()) {
 			if (
 				r.batchId !== batch ||
 				r.state === 'refused' ||

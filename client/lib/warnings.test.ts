@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDose } from '#shared/domain/testing/fixtures';
 import type { DoseEvent } from '#shared/index';
-import { confirmationWarnings, expectedDose, standingDoses } from './warnings';
+import { confirmationWarnings, expectedDose, standingDoses, standingInRecords } from './warnings';
+import { currentRecords } from './records';
+import type { EventState } from './storage/db';
+import { eventView } from './testing/event-view';
 
 const ticket = { kind: '1', dose: 2, municipality: '131016', number: '0000012345' };
 const dose1 = sampleDose({ ticketNumber: '0000012345', doseNumber: 1, municipality: '131016' });
@@ -109,6 +112,25 @@ describe('warnings read the records as they stand (after corrections and voids)'
 		expect(expectedDose(nw7, [dose1, dose2])).toBe(3);
 		expect(expectedDose(nw7, [dose1, dose2, voiding])).toBe(2);
 		expect(expectedDose(nw7, [dose1, dose2, toDose3])).toBe(4);
+	});
+	it('the doses standing among current records are those standingDoses finds in their events', () => {
+		const views = (events: DoseEvent[], state: EventState = 'local') => events.map((e) => eventView(e, state));
+		const dose = (r: { municipality: string; ticketNumber: string; doseNumber: number }) =>
+			`${r.municipality}/${r.ticketNumber}/${r.doseNumber}`;
+		for (const day of [
+			[dose1, dose2],
+			[dose1, dose2, voiding],
+			[dose1, dose2, toDose3],
+			[dose1, dose2, toDose3, voidCorrection],
+			[toDose3, dose2]
+		])
+			expect(
+				standingInRecords(currentRecords(views(day)))!
+					.map(dose)
+					.sort()
+			).toEqual(standingDoses(day).map(dose).sort());
+		// A refused event is left out of the events standingDoses is given: the records cannot say it.
+		expect(standingInRecords(currentRecords([...views([dose1, dose2]), ...views([toDose3], 'refused')]))).toBeNull();
 	});
 	it('standingDoses keeps the latest version of each record, whatever order the events come in', () => {
 		expect(standingDoses([voidCorrection, toDose3, dose2, dose1]).map((r) => r.doseNumber)).toEqual([1]);

@@ -1,6 +1,7 @@
 import type { DoseEvent, Ticket } from '#shared/index';
 import type { LotWarning } from './lot-check';
 import { chainRoots } from './record-chains';
+import type { CurrentRecord } from './records';
 
 /**
  * What the confirmation screen warns about before a save. Warnings never block: the person
@@ -48,18 +49,34 @@ export function standingDoses(events: readonly DoseEvent[]): Recorded[] {
 	return out;
 }
 
+/**
+ * The doses that stand among current records (records.ts), as standingDoses finds them in the
+ * records' events: the same rule, without deriving the day again. Only for records of which no
+ * event was refused: standingDoses is given the events the server did not refuse, and without
+ * a refused correction its record's chain reads otherwise.
+ */
+export function standingInRecords(records: readonly CurrentRecord[]): Recorded[] | null {
+	const out: Recorded[] = [];
+	for (const r of records) {
+		if (r.state === 'refused') return null;
+		if (!r.voided && r.record.type === 'dose') out.push(r.record);
+	}
+	return out;
+}
+
 export function confirmationWarnings(args: {
 	ticket: Ticket;
 	doseNumber: number;
 	homeMunicipality: string;
-	here: readonly DoseEvent[];
+	/** This device's events, or the doses that already stand among them (standingInRecords). */
+	here: readonly DoseEvent[] | { standing: readonly Recorded[] };
 	venue: readonly DoseEvent[];
 	lotExpiry: string;
 	today: string;
 }): Warning[] {
 	const { ticket } = args;
 	const same = (r: Recorded) => r.municipality === ticket.municipality && r.ticketNumber === ticket.number;
-	const here = standingDoses(args.here).filter(same);
+	const here = ('standing' in args.here ? args.here.standing : standingDoses(args.here)).filter(same);
 	const venue = standingDoses(args.venue).filter(same);
 	const history = [...here, ...venue].map((r) => r.doseNumber);
 	const warnings: Warning[] = [];

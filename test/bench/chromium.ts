@@ -9,7 +9,7 @@
  *   ticket field (the PIN's key derivation and the day's 10,000 records opened).
  */
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClientIfStale } from '../../sync-server/cli/build-client';
@@ -97,12 +97,28 @@ function groupForList(ticket: string): string {
 	return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`;
 }
 
-async function scanToSaved(page: Page, firstTicket = 900_000_000): Promise<number[]> {
+/**
+ * The samples after the warm-ups, sorted. With `profile` (a file path), the page's CPU is
+ * profiled over the samples through the DevTools protocol and written there (.cpuprofile, for
+ * DevTools' Performance panel or test/bench/profile-summary.ts).
+ */
+async function scanToSaved(page: Page, firstTicket = 900_000_000, profile?: string): Promise<number[]> {
 	const times: number[] = [];
+	const cdp = profile ? await page.context().newCDPSession(page) : null;
 	for (let i = 0; i < WARMUP + SAMPLES; i++) {
+		if (cdp && i === WARMUP) {
+			await cdp.send('Profiler.enable');
+			await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+			await cdp.send('Profiler.start');
+		}
 		const ticket = `111310160${String(firstTicket + i)}`;
 		const ms = await scanAndTime(page, ticket);
 		if (i >= WARMUP) times.push(ms);
+	}
+	if (cdp && profile) {
+		const { profile: data } = await cdp.send('Profiler.stop');
+		await writeFile(profile, JSON.stringify(data));
+		await cdp.detach();
 	}
 	return times.sort((a, b) => a - b);
 }
@@ -125,7 +141,12 @@ async function stampStartup(context: BrowserContext): Promise<void> {
 	});
 }
 
-export async function chromiumFigures(print: Print): Promise<void> {
+/**
+ * `profileDir`: when set (BENCH_CHROMIUM_PROFILE in run.ts), the scan-to-saved samples are
+ * profiled and written there as scan-300.cpuprofile and scan-10000.cpuprofile. The figures of a
+ * profiled run are slower than an unprofiled one's: take figures and profiles apart.
+ */
+export async function chromiumFigures(print: Print, profileDir?: string): Promise<void> {
 	await buildClientIfStale(ROOT, () => undefined);
 	const server = await startTestServer({ LOG_LEVEL: 'warn', STATIC_DIR: join(ROOT, 'build') });
 	const profile = await mkdtemp(join(tmpdir(), 'vacc-bench-chromium-'));
@@ -151,11 +172,13 @@ export async function chromiumFigures(print: Print): Promise<void> {
 		// Early in the day, then the same station with the rest of a 10,000-dose day.
 		let stored = await seed(STORED_EARLY, 0);
 		if (stored !== STORED_EARLY) throw new Error(`seeded ${String(stored)} events`);
-		print('chromium_scan_to_saved_300_stored_p95', percentile(await scanToSaved(page, 800_000_000), 95), 'ms');
+		const early = await scanToSaved(page, 800_000_000, profileDir && join(profileDir, 'scan-300.cpuprofile'));
+		print('chromium_scan_to_saved_300_stored_p50', percentile(early, 50), 'ms');
+		print('chromium_scan_to_saved_300_stored_p95', percentile(early, 95), 'ms');
 		stored = await seed(STORED - STORED_EARLY - WARMUP - SAMPLES, STORED_EARLY);
 		if (stored !== STORED) throw new Error(`seeded ${String(stored)} events`);
 
-		const times = await scanToSaved(page);
+		const times = await scanToSaved(page, 900_000_000, profileDir && join(profileDir, 'scan-10000.cpuprofile'));
 		print('chromium_scan_to_saved_10000_stored_p50', percentile(times, 50), 'ms');
 		print('chromium_scan_to_saved_10000_stored_p95', percentile(times, 95), 'ms');
 		await context.close();

@@ -2,6 +2,9 @@
  * `npm run bench`: figures one per line, `bench <name> <value> <unit>`.
  * Each backend gets a fresh server in this process (PGlite in a temporary directory,
  * PostgreSQL in a temporary database).
+ *
+ * `npm run bench -- chromium` (or another part's name: pglite, postgres, peer, storm) runs only
+ * the parts named, so one figure can be taken again alone without the half hour of the rest.
  */
 import { cpus, totalmem } from 'node:os';
 import { startTestServer } from '../helpers/in-process-server';
@@ -38,14 +41,25 @@ async function onBackend(name: 'pglite' | 'postgres') {
 	}
 }
 
+const PARTS = ['pglite', 'postgres', 'peer', 'storm', 'chromium'] as const;
+type Part = (typeof PARTS)[number];
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !(PARTS as readonly string[]).includes(a));
+if (unknown.length > 0) {
+	console.error(`unknown bench part: ${unknown.join(', ')} (known: ${PARTS.join(', ')})`);
+	process.exit(2);
+}
+/** Whether this run includes a part: every part when none is named. */
+const runs = (part: Part) => asked.length === 0 || asked.includes(part);
+
 console.log(
 	`# ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`
 );
-await onBackend('pglite');
-await onBackend('postgres');
+if (runs('pglite')) await onBackend('pglite');
+if (runs('postgres')) await onBackend('postgres');
 // Against a peer sync server (Hocuspocus 3), same updates, same machine, same run.
-await benchPeer(print);
+if (runs('peer')) await benchPeer(print);
 // 500 up-to-date devices reconnecting at once.
-await benchReconnectStorm(print);
-// The station in Debian's Chromium: scan-to-saved with 10,000 doses stored, offline cold start.
-await (await import('./chromium')).chromiumFigures(print);
+if (runs('storm')) await benchReconnectStorm(print);
+// The station in Debian's Chromium: scan-to-saved with 300 and 10,000 doses stored, offline cold start.
+if (runs('chromium')) await (await import('./chromium')).chromiumFigures(print, process.env.BENCH_CHROMIUM_PROFILE);

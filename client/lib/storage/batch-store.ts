@@ -39,10 +39,15 @@ export class BatchStore implements DeviceSyncStore {
 		return run;
 	}
 
+	/**
+	 * onChange is told after each change: with the event views added or replaced (a save, a
+	 * state change), so the station updates its records without re-reading the day; without
+	 * them when only something else changed (a receipt stored, the venue view).
+	 */
 	constructor(
 		private readonly db: StationDb,
 		private readonly vault: Vault,
-		private readonly onChange: () => void = () => undefined
+		private readonly onChange: (changed?: readonly EventView[]) => void = () => undefined
 	) {}
 
 	/**
@@ -149,7 +154,7 @@ export class BatchStore implements DeviceSyncStore {
 		const view: EventView = { id: event.id, batchId: event.batch, client, clock, state: 'local', event, savedAt };
 		// The list in memory gains the row the transaction just stored: no re-read of the day.
 		if (this.views) void this.views.then((views) => views.set(view.id, view));
-		this.onChange();
+		this.onChange([view]);
 		return {
 			view,
 			live: { update, stateBefore: before, stateAfter: Y.encodeStateVector(doc) }
@@ -300,9 +305,21 @@ export class BatchStore implements DeviceSyncStore {
 		return [...views.values()].reverse();
 	}
 
-	/** Applies a change already stored to the views in memory (if read), then tells the station. */
-	private async changeViews(change: (views: Map<string, EventView>) => void): Promise<void> {
-		if (this.views) change(await this.views);
+	/**
+	 * Applies a change already stored to the views in memory (if read). Returns the views it
+	 * added or replaced, for onChange; undefined if none were read (the station then has none).
+	 */
+	private async changeViews(
+		change: (views: Map<string, EventView>, put: (v: EventView) => void) => void
+	): Promise<EventView[] | undefined> {
+		if (!this.views) return undefined;
+		const views = await this.views;
+		const changed: EventView[] = [];
+		change(views, (v) => {
+			views.set(v.id, v);
+			changed.push(v);
+		});
+		return changed;
 	}
 
 	/** Events the server has not receipted yet, for the report the back office sees. */
@@ -328,12 +345,11 @@ export class BatchStore implements DeviceSyncStore {
 			.filter((r) => from.includes(r.state) && covered(r.client, r.clock))
 			.modify({ state: to });
 		if (changed === 0) return;
-		await this.changeViews((views) => {
+		const views = await this.changeViews((views, put) => {
 			for (const v of views.values())
-				if (v.batchId === batchId && from.includes(v.state) && covered(v.client, v.clock))
-					views.set(v.id, { ...v, state: to });
+				if (v.batchId === batchId && from.includes(v.state) && covered(v.client, v.clock)) put({ ...v, state: to });
 		});
-		this.onChange();
+		this.onChange(views);
 	}
 
 	markSent(batchId: string, stateVector: Uint8Array): Promise<void> {
@@ -390,16 +406,16 @@ export class BatchStore implements DeviceSyncStore {
 		});
 		this.docs.set(r.batchId, Promise.resolve(doc));
 		old.destroy();
-		await this.changeViews((views) => {
+		const views = await this.changeViews((views, put) => {
 			for (const id of r.eventIds) {
 				const v = views.get(id);
-				if (v) views.set(id, { ...v, state: 'refused', refusal: { code: r.code, message: r.message } });
+				if (v) put({ ...v, state: 'refused', refusal: { code: r.code, message: r.message } });
 			}
 			for (const m of moved) {
 				const v = views.get(m.id);
-				if (v) views.set(m.id, { ...v, client: m.client, clock: m.clock, state: 'local' });
+				if (v) put({ ...v, client: m.client, clock: m.clock, state: 'local' });
 			}
 		});
-		this.onChange();
+		this.onChange(views);
 	}
 }
