@@ -198,6 +198,10 @@ export class Ledger {
 		alsoInTransaction?: (tx: SqlExecutor, device: DeviceRecord) => Promise<unknown>
 	): Promise<DeviceRecord | null> {
 		return this.db.transaction(async (tx) => {
+			// FOR UPDATE, which an UPDATE of non-key columns does not take by itself: it conflicts
+			// with the key-share lock commitUpdates holds on the device's row, so a commit in flight
+			// ends before the status changes, and one starting later sees the new status.
+			await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [id]);
 			const { rows } = await tx.query<DeviceRow>(
 				`UPDATE devices SET status = $2, retired_at = CASE WHEN $2 = 'retired' THEN now() ELSE retired_at END
 				 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
@@ -253,9 +257,14 @@ export class Ledger {
 			// Checked inside the transaction: a revocation that commits first wins, whatever
 			// the connection believed at its handshake. A retired device uploads what it
 			// recorded up to the (Japanese) day it was retired, nothing of later days.
+			// FOR KEY SHARE, not FOR SHARE: it still waits for (and then sees) a status change,
+			// which locks the row FOR UPDATE (setDeviceStatus), but not for the last-seen and
+			// unreceipted-count updates every connected device makes. With FOR SHARE each of
+			// those waited for the group commit in flight, holding a pool connection and its
+			// device's frame queue meanwhile: the offline-ingest regression of the group commit.
 			const devices = [...new Set(us.map((u) => u.deviceId))];
 			const status = await tx.query<{ id: string; status: string; retired_day: string | null }>(
-				`SELECT id, status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = ANY($1::uuid[]) FOR SHARE`,
+				`SELECT id, status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = ANY($1::uuid[]) FOR KEY SHARE`,
 				[devices]
 			);
 			const byId = new Map(status.rows.map((r) => [r.id, r]));
