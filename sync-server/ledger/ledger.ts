@@ -293,17 +293,33 @@ export class Ledger {
 					]
 				);
 			}
-			// Byte arrays travel as hex text: both drivers pass text[] the same way.
+			// The updates and signatures travel as one bytea (binary on both drivers), cut apart by
+			// offsets: as hex text[] they doubled in size and were escaped element by element.
 			const hashes = admitted.map(({ u }) => sha256(u.update).toString('hex'));
+			const blob = Buffer.concat(admitted.flatMap(({ u }) => [u.update, u.signature]));
+			const [updateAt, updateLen, signatureAt, signatureLen]: number[][] = [[], [], [], []];
+			let at = 1; // substring() counts from 1
+			for (const { u } of admitted) {
+				updateAt!.push(at);
+				updateLen!.push(u.update.length);
+				at += u.update.length;
+				signatureAt!.push(at);
+				signatureLen!.push(u.signature.length);
+				at += u.signature.length;
+			}
 			const stored = await tx.query<{ seq: number; batch_id: string; hash: string }>(
 				`INSERT INTO sync_updates (batch_id, device_id, update, signature, update_hash)
-				 SELECT b, d, decode(u, 'hex'), decode(s, 'hex'), decode(h, 'hex') FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(b, d, u, s, h)
+				 SELECT b, d, substring($3::bytea FROM uo FOR ul), substring($3::bytea FROM so FOR sl), decode(h, 'hex')
+				 FROM unnest($1::text[], $2::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[]) AS t(b, d, uo, ul, so, sl, h)
 				 ON CONFLICT (batch_id, update_hash) DO NOTHING RETURNING seq, batch_id, encode(update_hash, 'hex') AS hash`,
 				[
 					admitted.map(({ u }) => u.batchId),
 					admitted.map(({ u }) => u.deviceId),
-					admitted.map(({ u }) => Buffer.from(u.update).toString('hex')),
-					admitted.map(({ u }) => Buffer.from(u.signature).toString('hex')),
+					blob,
+					updateAt,
+					updateLen,
+					signatureAt,
+					signatureLen,
 					hashes
 				]
 			);
