@@ -122,9 +122,11 @@ interface Span {
 /** Spans (in the folded text) of the 12-digit candidates that pass the check digit. */
 function myNumberSpans(folded: string): Span[] {
 	const found: Span[] = [];
-	const aside = asideMask(folded);
+	// Made only when a chain holds a candidate: most text has none, and the mask is the dearest step.
+	let aside: Uint8Array | null = null;
+	let inChain: Span[] = [];
 	const consider = (digits: string, start: number, end: number) => {
-		if (digits.length === 12 && passesCheck(digits)) found.push({ start, end });
+		if (digits.length === 12 && passesCheck(digits)) inChain.push({ start, end });
 	};
 	for (const chain of folded.matchAll(CHAIN)) {
 		const start = chain.index;
@@ -132,8 +134,7 @@ function myNumberSpans(folded: string): Span[] {
 		for (const g of chain[0].matchAll(/\d+/g))
 			groups.push({ digits: g[0], start: start + g.index, end: start + g.index + g[0].length });
 		const seps: string[] = [];
-		// A chain made only of dates, times, addresses… is read as those, and nothing else.
-		if (groups.every((g) => aside[g.start] === 1 && aside[g.end - 1] === 1)) continue;
+		inChain = [];
 		for (let i = 1; i < groups.length; i++) seps.push(folded.slice(groups[i - 1]!.end, groups[i]!.start));
 		const joined = (from: number, to: number) =>
 			groups
@@ -170,6 +171,12 @@ function myNumberSpans(folded: string): Span[] {
 			}
 			i = j;
 		}
+		if (inChain.length === 0) continue;
+		// A chain made only of dates, times, addresses… is read as those, and nothing else.
+		aside ??= asideMask(folded);
+		const mask = aside;
+		if (groups.every((g) => mask[g.start] === 1 && mask[g.end - 1] === 1)) continue;
+		found.push(...inChain);
 	}
 	return found;
 }

@@ -3,9 +3,25 @@ import { BATCH_EVENTS } from '#shared/index';
 import type { Ledger } from '../ledger/ledger';
 import { integrate } from './check-update';
 
+/**
+ * The commits of one cached copy that are queued or running, in order. Each was checked against
+ * the document as the previous ones left it, so once one fails none after it may commit: the
+ * group commit reads `failed` before it commits any update of the chain (group-commit.ts).
+ */
+export interface CommitChain {
+	/** Set, synchronously, by the group commit when an update of this chain fails to commit. */
+	failed: { error: unknown } | null;
+	/** Settles when the last commit queued so far has settled (never rejects). */
+	tail: Promise<void>;
+	/** Commits queued and not yet settled. */
+	inFlight: number;
+}
+
 export interface BatchEntry {
 	doc: Y.Doc;
+	/** Ids of the events in `doc`, committed or queued for commit on `chain`. */
 	eventIds: Set<string>;
+	chain: CommitChain;
 }
 
 /**
@@ -15,6 +31,8 @@ export interface BatchEntry {
  */
 export class BatchDocs {
 	private readonly entries = new Map<string, Promise<BatchEntry>>();
+	/** The loaded entry behind each cached promise: to drop only the copy a failure concerns. */
+	private readonly loaded = new Map<string, BatchEntry>();
 	private readonly queues = new Map<string, Promise<unknown>>();
 
 	constructor(
@@ -32,6 +50,24 @@ export class BatchDocs {
 			if (this.queues.get(batchId) === settled) this.queues.delete(batchId);
 		});
 		return run;
+	}
+
+	/**
+	 * Runs fn with exclusive access to the batch's document once everything queued for commit on
+	 * it has settled, so what fn reads of it (a receipt, a snapshot) is committed: the document
+	 * otherwise holds updates checked and still committing (pipelining, see Ingest.submit). A
+	 * failed commit drops the copy, and fn gets the one rebuilt from the ledger.
+	 */
+	withSettledBatch<T>(batchId: string, fn: (entry: BatchEntry) => Promise<T>): Promise<T> {
+		return this.withBatch(batchId, async (first) => {
+			let entry = first;
+			// Nothing new is queued on the batch meanwhile: this section holds it.
+			while (entry.chain.inFlight > 0) {
+				await entry.chain.tail;
+				entry = await this.load(batchId);
+			}
+			return fn(entry);
+		});
 	}
 
 	/**
@@ -60,6 +96,12 @@ export class BatchDocs {
 	 */
 	discard(batchId: string): void {
 		this.entries.delete(batchId);
+		this.loaded.delete(batchId);
+	}
+
+	/** Like discard, but only if `entry` is still the cached copy (a later one may be loaded already). */
+	discardEntry(batchId: string, entry: BatchEntry): void {
+		if (this.loaded.get(batchId) === entry) this.discard(batchId);
 	}
 
 	private load(batchId: string): Promise<BatchEntry> {
@@ -70,8 +112,16 @@ export class BatchDocs {
 			this.entries.set(batchId, entry);
 			return entry;
 		}
-		entry = this.rebuild(batchId);
-		entry.catch(() => this.entries.delete(batchId));
+		const built = this.rebuild(batchId);
+		entry = built;
+		built.then(
+			(e) => {
+				if (this.entries.get(batchId) === built) this.loaded.set(batchId, e);
+			},
+			() => {
+				if (this.entries.get(batchId) === built) this.entries.delete(batchId);
+			}
+		);
 		this.entries.set(batchId, entry);
 		this.evict();
 		return entry;
@@ -83,14 +133,16 @@ export class BatchDocs {
 		if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => u.update)));
 		const eventIds = new Set<string>();
 		for (const ev of doc.getArray<{ id: string }>(BATCH_EVENTS).toArray()) eventIds.add(ev.id);
-		return { doc, eventIds };
+		return { doc, eventIds, chain: { failed: null, tail: Promise.resolve(), inFlight: 0 } };
 	}
 
 	private evict(): void {
 		for (const [id, entry] of this.entries) {
 			if (this.entries.size <= this.maxCached) return;
-			if (this.queues.has(id)) continue;
+			// In use, or with commits queued: rebuilt now, the copy would lack what is committing.
+			if (this.queues.has(id) || (this.loaded.get(id)?.chain.inFlight ?? 0) > 0) continue;
 			this.entries.delete(id);
+			this.loaded.delete(id);
 			void entry.then((e) => e.doc.destroy());
 		}
 	}

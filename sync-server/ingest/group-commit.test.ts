@@ -77,4 +77,25 @@ describe('GroupCommit', () => {
 		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
 		expect(l.groups).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
 	});
+
+	it('never commits an update whose chain failed before it, in the same group or a later one', async () => {
+		const l = recordingLedger((u) => u.batchId === 'bad');
+		const gc = new GroupCommit(l.ledger, { windowMs: 1, maxUpdates: 100 });
+		const chain = { failed: null };
+		// 'bad' then 'after' were checked against one document: 'after' builds on 'bad'.
+		l.hold();
+		const together = [gc.commit(update('bad'), chain), gc.commit(update('after'), chain), gc.commit(update('other'))];
+		await new Promise<void>((resolve) => {
+			const poll = () => (l.groups.length === 1 ? resolve() : setImmediate(poll));
+			poll();
+		});
+		const later = gc.commit(update('later'), chain);
+		l.release();
+		const results = await Promise.allSettled([...together, later]);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'rejected']);
+		// The chain's updates fail with the error that broke it, and never reach the database again.
+		for (const r of [results[1], results[3]])
+			expect((r as PromiseRejectedResult).reason).toEqual(new Error('refused by the database'));
+		expect(l.groups).toEqual([['bad', 'after', 'other'], ['bad'], ['other']]);
+	});
 });

@@ -1,5 +1,10 @@
 import type { CommitOutcome, Ledger, UpdateToCommit } from '../ledger/ledger';
 
+/** Updates that must commit in order, each only if all before it did (see BatchDocs' CommitChain). */
+export interface Chain {
+	failed: { error: unknown } | null;
+}
+
 export interface GroupCommitOptions {
 	/** How long the first update of a group waits for others when the writer is idle (ms). */
 	windowMs: number;
@@ -9,6 +14,7 @@ export interface GroupCommitOptions {
 
 interface Waiting {
 	update: UpdateToCommit;
+	chain: Chain | null;
 	resolve: (outcome: CommitOutcome) => void;
 	reject: (error: unknown) => void;
 }
@@ -21,7 +27,9 @@ interface Waiting {
  * and an idle server adds at most `windowMs` to a dose.
  *
  * A failed group is committed again one update at a time, so one update the database refuses
- * fails only its own connection; a database that is down fails each of them.
+ * fails only its own connection (and the updates queued behind it on its chain); a database
+ * that is down fails each of them. An update whose chain failed before it is never committed:
+ * it was checked against a document that held what did not commit.
  */
 export class GroupCommit {
 	private waiting: Waiting[] = [];
@@ -35,9 +43,9 @@ export class GroupCommit {
 		private readonly opts: GroupCommitOptions = { windowMs: 2, maxUpdates: 256 }
 	) {}
 
-	commit(update: UpdateToCommit): Promise<CommitOutcome> {
+	commit(update: UpdateToCommit, chain: Chain | null = null): Promise<CommitOutcome> {
 		return new Promise((resolve, reject) => {
-			this.waiting.push({ update, resolve, reject });
+			this.waiting.push({ update, chain, resolve, reject });
 			this.schedule();
 		});
 	}
@@ -69,7 +77,13 @@ export class GroupCommit {
 		}
 	}
 
-	private async commitGroup(group: Waiting[]): Promise<void> {
+	private async commitGroup(all: Waiting[]): Promise<void> {
+		const group = all.filter((w) => {
+			if (!w.chain?.failed) return true;
+			w.reject(w.chain.failed.error);
+			return false;
+		});
+		if (group.length === 0) return;
 		let outcomes: CommitOutcome[];
 		try {
 			outcomes = await this.ledger.commitUpdates(
@@ -77,7 +91,12 @@ export class GroupCommit {
 				this.knownBatches
 			);
 		} catch (error) {
-			if (group.length === 1) return group[0]!.reject(error);
+			if (group.length === 1) {
+				// Before anything else runs: the next group must see it.
+				const w = group[0]!;
+				if (w.chain) w.chain.failed ??= { error };
+				return w.reject(error);
+			}
 			for (const w of group) await this.commitGroup([w]);
 			return;
 		}

@@ -1,15 +1,16 @@
 import * as Y from 'yjs';
 import type { KeyObject } from 'node:crypto';
-import { parseBatchId, serviceDateAt } from '#shared/index';
+import { parseBatchId, serviceDateAt, type BatchKey, type DoseEvent } from '#shared/index';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '#shared/protocol/signing';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';
-import { BatchDocs } from './batch-docs';
+import { BatchDocs, type BatchEntry } from './batch-docs';
 import { checkEvents, integrate } from './check-update';
 import { GroupCommit } from './group-commit';
 import type { RefusedEvent } from '../ledger/refused-events';
+import { venueBatchIds } from '../ledger/update-feed';
 
 export interface Receipt {
 	doc: string;
@@ -76,13 +77,17 @@ export class Ingest {
 
 	/** Current state of the other devices' batches of this device's site on a service day. */
 	async venueSnapshot(device: DeviceRecord, serviceDay: string): Promise<{ batchId: string; update: Uint8Array }[]> {
-		const { rows } = await this.ledger.db.query<{ id: string }>(
-			'SELECT id FROM batches WHERE site_code = $1 AND service_day = $2 AND device_id <> $3 ORDER BY id',
-			[device.siteCode, serviceDay, device.id]
-		);
+		const ids = await venueBatchIds(this.ledger.db, {
+			siteCode: device.siteCode,
+			serviceDay,
+			exceptDevice: device.id
+		});
 		const out: { batchId: string; update: Uint8Array }[] = [];
-		for (const { id } of rows)
-			out.push({ batchId: id, update: await this.docs.withBatch(id, async ({ doc }) => Y.encodeStateAsUpdate(doc)) });
+		for (const id of ids)
+			out.push({
+				batchId: id,
+				update: await this.docs.withSettledBatch(id, async ({ doc }) => Y.encodeStateAsUpdate(doc))
+			});
 		return out;
 	}
 
@@ -116,7 +121,8 @@ export class Ingest {
 	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array, receiptKey: KeyObject) {
 		if (!this.ownBatch(device, docId))
 			return { ok: false as const, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device' };
-		return this.docs.withBatch(docId, async ({ doc, eventIds }) => {
+		// Settled: the receipt covers only what is committed, not updates still committing.
+		return this.docs.withSettledBatch(docId, async ({ doc, eventIds }) => {
 			let missing: Uint8Array;
 			try {
 				missing = Y.encodeStateAsUpdate(doc, deviceStateVector);
@@ -132,6 +138,7 @@ export class Ingest {
 		});
 	}
 
+	/** An update start to end: see submit. */
 	async ingest(
 		device: DeviceRecord,
 		docId: string,
@@ -139,108 +146,190 @@ export class Ingest {
 		signature: Uint8Array,
 		receiptKey: KeyObject
 	): Promise<IngestResult> {
+		return (await this.submit(device, docId, update, signature, receiptKey)).result;
+	}
+
+	/**
+	 * Verifies, integrates and checks an update, and queues it for commit; resolves as soon as it
+	 * is queued, so a connection checks its next update while this one commits (pipelining).
+	 * `result` settles after the commit, with the receipt; the caller answers in order. An
+	 * update checked against one still committing commits only if that one did (CommitChain).
+	 */
+	async submit(
+		device: DeviceRecord,
+		docId: string,
+		update: Uint8Array,
+		signature: Uint8Array,
+		receiptKey: KeyObject
+	): Promise<{ result: Promise<IngestResult> }> {
 		const key = this.ownBatch(device, docId);
 		const none = Uint8Array.of(0); // empty state vector: nothing of this document was touched
+		const now = (r: IngestResult) => ({ result: Promise.resolve(r) });
 		if (!key)
-			return {
+			return now({
 				ok: false,
 				code: 'NOT_YOUR_BATCH',
 				message: 'the document is not a batch of this device',
 				eventIds: [],
 				stateVector: none
-			};
+			});
 		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
-			return {
+			return now({
 				ok: false,
 				code: 'BAD_SIGNATURE',
 				message: 'the update signature does not verify',
 				eventIds: [],
 				stateVector: none
-			};
+			});
 		}
 		return this.docs.withBatch(docId, async (entry) => {
-			const before = Y.encodeStateVector(entry.doc);
-			// The update is integrated into the batch's document once, here; if it is refused or
-			// its commit does not happen, the document is dropped and rebuilt from the ledger at
-			// its next use, so outside this exclusive section it never leads the ledger.
-			const integrated = integrate(entry.doc, update);
-			if (!integrated.ok) {
-				this.docs.discard(docId);
-				return { ...integrated, stateVector: before };
+			try {
+				return await this.admit(entry, device, key, docId, update, signature, receiptKey);
+			} catch (error) {
+				// The document may hold the update, unchecked or uncommitted.
+				this.docs.discardEntry(docId, entry);
+				throw error;
 			}
-			const ctx = {
-				key,
-				batchId: docId,
-				knownEventIds: entry.eventIds,
-				validate: this.catalogs.validateAny,
-				today: serviceDateAt(this.now())
-			};
-			let checked = checkEvents(integrated.values, ctx, integrated.added > 0);
-			// Refused by the schema or catalogue under every version this process holds: another
-			// process (or the office, a moment ago) may have stored a newer catalogue the device
-			// already recorded under. Look, and check the same values again if there is one.
-			if (!checked.ok && checked.code === 'EVENT_SCHEMA' && (await this.catalogs.refresh())) {
-				checked = checkEvents(integrated.values, ctx, integrated.added > 0);
-			}
-			if (!checked.ok) {
-				this.docs.discard(docId);
-				return { ...checked, stateVector: before };
-			}
-			let stored = false;
-			if (checked.changes) {
-				let result: CommitOutcome;
-				try {
-					result = await this.commits.commit({
-						batchId: docId,
-						deviceId: device.id,
-						municipality: device.municipality,
-						siteCode: key.siteCode,
-						serviceDay: key.serviceDay,
-						update,
-						signature,
-						events: checked.events
-					});
-				} catch (error) {
-					this.docs.discard(docId);
-					throw error;
-				}
-				if ('revoked' in result) {
-					this.docs.discard(docId);
-					return {
-						ok: false,
-						code: 'DEVICE_REVOKED',
-						message: 'the device is revoked',
-						eventIds: [],
-						stateVector: before
-					};
-				}
-				if ('retired' in result) {
-					this.docs.discard(docId);
-					return {
-						ok: false,
-						code: 'DEVICE_RETIRED',
-						message: 'the device was retired before this service day',
-						eventIds: checked.events.map((e) => e.id),
-						stateVector: before
-					};
-				}
-				stored = !('duplicate' in result);
-				for (const ev of checked.events) entry.eventIds.add(ev.id);
-				const committed = {
-					batchId: docId,
-					deviceId: device.id,
-					siteCode: key.siteCode,
-					serviceDay: key.serviceDay,
-					update
-				};
-				for (const listener of this.committedListeners) listener(committed);
-			}
-			return {
-				ok: true,
-				stored,
-				newEvents: checked.events.length,
-				receipt: this.receipt(docId, entry.doc, entry.eventIds.size, receiptKey)
-			};
 		});
+	}
+
+	/** submit's part with the batch held: integrate, check, queue the commit. */
+	private async admit(
+		entry: BatchEntry,
+		device: DeviceRecord,
+		key: BatchKey,
+		docId: string,
+		update: Uint8Array,
+		signature: Uint8Array,
+		receiptKey: KeyObject
+	): Promise<{ result: Promise<IngestResult> }> {
+		const before = Y.encodeStateVector(entry.doc);
+		// Refused: the document is dropped and rebuilt from the ledger at its next use, once
+		// what is committing on it has landed (rebuilt earlier, it would lack that).
+		const refuse = async (r: Extract<IngestResult, { ok: false }>) => {
+			await entry.chain.tail;
+			this.docs.discardEntry(docId, entry);
+			return { result: Promise.resolve(r) };
+		};
+		// The update is integrated into the batch's document once, here; if it is refused or
+		// its commit does not happen, the document is dropped and rebuilt from the ledger at
+		// its next use, so outside this exclusive section it never leads the ledger for long.
+		const integrated = integrate(entry.doc, update);
+		if (!integrated.ok) return refuse({ ...integrated, stateVector: before });
+		const ctx = {
+			key,
+			batchId: docId,
+			knownEventIds: entry.eventIds,
+			validate: this.catalogs.validateAny,
+			today: serviceDateAt(this.now())
+		};
+		let checked = checkEvents(integrated.values, ctx, integrated.added > 0);
+		// Refused by the schema or catalogue under every version this process holds: another
+		// process (or the office, a moment ago) may have stored a newer catalogue the device
+		// already recorded under. Look, and check the same values again if there is one.
+		if (!checked.ok && checked.code === 'EVENT_SCHEMA' && (await this.catalogs.refresh())) {
+			checked = checkEvents(integrated.values, ctx, integrated.added > 0);
+		}
+		if (!checked.ok) return refuse({ ...checked, stateVector: before });
+		// What the receipt will cover: this update and everything before it, all committed by
+		// the time it is signed (the chain commits in order, or not at all).
+		const stateVector = Y.encodeStateVector(entry.doc);
+		if (!checked.changes) {
+			const result = entry.chain.tail.then(() => {
+				const failed = entry.chain.failed;
+				if (failed) throw failed.error;
+				return this.receipted(docId, stateVector, entry.eventIds.size, receiptKey, false, 0);
+			});
+			return { result };
+		}
+		const events = checked.events;
+		for (const ev of events) entry.eventIds.add(ev.id);
+		const eventCount = entry.eventIds.size;
+		const chain = entry.chain;
+		chain.inFlight++;
+		const committing = this.commits.commit(
+			{
+				batchId: docId,
+				deviceId: device.id,
+				municipality: device.municipality,
+				siteCode: key.siteCode,
+				serviceDay: key.serviceDay,
+				update,
+				signature,
+				events
+			},
+			chain
+		);
+		const result = committing.then(
+			(outcome) =>
+				this.settle(entry, device, key, docId, update, events, outcome, before, stateVector, eventCount, receiptKey),
+			(error: unknown) => {
+				this.docs.discardEntry(docId, entry);
+				throw error;
+			}
+		);
+		chain.tail = result.then(
+			() => void chain.inFlight--,
+			() => void chain.inFlight--
+		);
+		return { result };
+	}
+
+	/** After the commit: what became of the update, and its receipt. */
+	private settle(
+		entry: BatchEntry,
+		device: DeviceRecord,
+		key: BatchKey,
+		docId: string,
+		update: Uint8Array,
+		events: DoseEvent[],
+		outcome: CommitOutcome,
+		before: Uint8Array,
+		stateVector: Uint8Array,
+		eventCount: number,
+		receiptKey: KeyObject
+	): IngestResult {
+		if ('revoked' in outcome || 'retired' in outcome) {
+			// Every update behind it on the chain gets the same answer (same device, same day).
+			this.docs.discardEntry(docId, entry);
+			const revoked = 'revoked' in outcome;
+			return {
+				ok: false,
+				code: revoked ? 'DEVICE_REVOKED' : 'DEVICE_RETIRED',
+				message: revoked ? 'the device is revoked' : 'the device was retired before this service day',
+				eventIds: revoked ? [] : events.map((e) => e.id),
+				stateVector: before
+			};
+		}
+		const committed = {
+			batchId: docId,
+			deviceId: device.id,
+			siteCode: key.siteCode,
+			serviceDay: key.serviceDay,
+			update
+		};
+		for (const listener of this.committedListeners) listener(committed);
+		return this.receipted(docId, stateVector, eventCount, receiptKey, !('duplicate' in outcome), events.length);
+	}
+
+	private receipted(
+		docId: string,
+		stateVector: Uint8Array,
+		eventCount: number,
+		receiptKey: KeyObject,
+		stored: boolean,
+		newEvents: number
+	): IngestResult {
+		return {
+			ok: true,
+			stored,
+			newEvents,
+			receipt: {
+				doc: docId,
+				stateVector,
+				eventCount,
+				signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), receiptKey)
+			}
+		};
 	}
 }

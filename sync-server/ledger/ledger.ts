@@ -198,6 +198,10 @@ export class Ledger {
 		alsoInTransaction?: (tx: SqlExecutor, device: DeviceRecord) => Promise<unknown>
 	): Promise<DeviceRecord | null> {
 		return this.db.transaction(async (tx) => {
+			// FOR UPDATE, which an UPDATE of non-key columns does not take by itself: it conflicts
+			// with the key-share lock commitUpdates holds on the device's row, so a commit in flight
+			// ends before the status changes, and one starting later sees the new status.
+			await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [id]);
 			const { rows } = await tx.query<DeviceRow>(
 				`UPDATE devices SET status = $2, retired_at = CASE WHEN $2 = 'retired' THEN now() ELSE retired_at END
 				 WHERE id = $1 AND (status = 'active' OR (status = 'retired' AND $2 = 'revoked')) RETURNING *`,
@@ -253,9 +257,14 @@ export class Ledger {
 			// Checked inside the transaction: a revocation that commits first wins, whatever
 			// the connection believed at its handshake. A retired device uploads what it
 			// recorded up to the (Japanese) day it was retired, nothing of later days.
+			// FOR KEY SHARE, not FOR SHARE: it still waits for (and then sees) a status change,
+			// which locks the row FOR UPDATE (setDeviceStatus), but not for the last-seen and
+			// unreceipted-count updates every connected device makes. With FOR SHARE each of
+			// those waited for the group commit in flight, holding a pool connection and its
+			// device's frame queue meanwhile: the offline-ingest regression of the group commit.
 			const devices = [...new Set(us.map((u) => u.deviceId))];
 			const status = await tx.query<{ id: string; status: string; retired_day: string | null }>(
-				`SELECT id, status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = ANY($1::uuid[]) FOR SHARE`,
+				`SELECT id, status, to_char(retired_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS retired_day FROM devices WHERE id = ANY($1::uuid[]) FOR KEY SHARE`,
 				[devices]
 			);
 			const byId = new Map(status.rows.map((r) => [r.id, r]));
@@ -284,17 +293,33 @@ export class Ledger {
 					]
 				);
 			}
-			// Byte arrays travel as hex text: both drivers pass text[] the same way.
+			// The updates and signatures travel as one bytea (binary on both drivers), cut apart by
+			// offsets: as hex text[] they doubled in size and were escaped element by element.
 			const hashes = admitted.map(({ u }) => sha256(u.update).toString('hex'));
+			const blob = Buffer.concat(admitted.flatMap(({ u }) => [u.update, u.signature]));
+			const [updateAt, updateLen, signatureAt, signatureLen]: number[][] = [[], [], [], []];
+			let at = 1; // substring() counts from 1
+			for (const { u } of admitted) {
+				updateAt!.push(at);
+				updateLen!.push(u.update.length);
+				at += u.update.length;
+				signatureAt!.push(at);
+				signatureLen!.push(u.signature.length);
+				at += u.signature.length;
+			}
 			const stored = await tx.query<{ seq: number; batch_id: string; hash: string }>(
 				`INSERT INTO sync_updates (batch_id, device_id, update, signature, update_hash)
-				 SELECT b, d, decode(u, 'hex'), decode(s, 'hex'), decode(h, 'hex') FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(b, d, u, s, h)
+				 SELECT b, d, substring($3::bytea FROM uo FOR ul), substring($3::bytea FROM so FOR sl), decode(h, 'hex')
+				 FROM unnest($1::text[], $2::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[]) AS t(b, d, uo, ul, so, sl, h)
 				 ON CONFLICT (batch_id, update_hash) DO NOTHING RETURNING seq, batch_id, encode(update_hash, 'hex') AS hash`,
 				[
 					admitted.map(({ u }) => u.batchId),
 					admitted.map(({ u }) => u.deviceId),
-					admitted.map(({ u }) => Buffer.from(u.update).toString('hex')),
-					admitted.map(({ u }) => Buffer.from(u.signature).toString('hex')),
+					blob,
+					updateAt,
+					updateLen,
+					signatureAt,
+					signatureLen,
 					hashes
 				]
 			);

@@ -36,7 +36,10 @@ export function projectEvents(tx: SqlExecutor, u: UpdateEvents): Promise<void> {
  * voids, rare, refresh their record one by one.
  */
 export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEvents[]): Promise<void> {
-	const cols: unknown[][] = Array.from({ length: 12 }, () => []);
+	const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+	// The events' JSON travels once, as one jsonb array joined to the other columns by position:
+	// a jsonb[] would be quoted and escaped element by element on the way, and parsed so again.
+	const payloads: DoseEvent[] = [];
 	for (const u of updates) {
 		for (const ev of u.events) {
 			const rec = recordOf(ev);
@@ -52,20 +55,24 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 				rec?.doseNumber ?? null,
 				rec?.givenAt ?? null,
 				ev.recordedAt,
-				replaces,
-				JSON.stringify(ev)
+				replaces
 			];
-			for (let c = 0; c < 12; c++) cols[c]!.push(row[c]);
+			for (let c = 0; c < 11; c++) cols[c]!.push(row[c]);
+			payloads.push(ev);
 		}
 	}
-	if (cols[0]!.length === 0) return;
+	if (payloads.length === 0) return;
 	const inserted = await tx.query<{ event_id: string }>(
 		`INSERT INTO dose_events (event_id, batch_id, device_id, update_seq, type, municipality, ticket_number,
 		   dose_number, given_at, recorded_at, replaces, payload)
-		 SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::text[], $6::char(6)[], $7::char(10)[],
-		   $8::smallint[], $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::jsonb[])
+		 SELECT t.event_id, t.batch_id, t.device_id, t.update_seq, t.type, t.municipality, t.ticket_number,
+		   t.dose_number, t.given_at, t.recorded_at, t.replaces, j.payload
+		 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::text[], $6::char(6)[], $7::char(10)[],
+		   $8::smallint[], $9::timestamptz[], $10::timestamptz[], $11::uuid[]) WITH ORDINALITY
+		   AS t(event_id, batch_id, device_id, update_seq, type, municipality, ticket_number, dose_number, given_at, recorded_at, replaces, n)
+		 JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS j(payload, n) ON j.n = t.n
 		 ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-		cols
+		[...cols, JSON.stringify(payloads)]
 	);
 	const fresh = new Set(inserted.rows.map((r) => r.event_id));
 	const events: { batchId: string; ev: DoseEvent }[] = [];
@@ -111,11 +118,22 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 		: new Set<string>();
 	const plain = roots.filter((r) => !corrected.has(r.id));
 	if (plain.length > 0) {
-		const values: unknown[][] = Array.from({ length: 13 }, () => []);
-		for (const ev of plain) recordRow(ev.id, ev.id, false, recordOf(ev)!, 1).forEach((v, c) => values[c]!.push(v));
+		// The record of a new dose is its event without the event's own fields (recordOf), taken
+		// from the payload just stored rather than sent again.
+		const values: unknown[][] = Array.from({ length: 12 }, () => []);
+		for (const ev of plain)
+			recordRow(ev.id, ev.id, false, recordOf(ev)!, 1).forEach((v, c) => {
+				if (c < 11) values[c]!.push(v);
+				else if (c === 12) values[11]!.push(v);
+			});
 		await tx.query(
-			`INSERT INTO dose_records (${RECORD_COLUMNS}) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::char(6)[], $6::char(10)[],
-			   $7::smallint[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::int[])`,
+			`INSERT INTO dose_records (${RECORD_COLUMNS})
+			 SELECT t.record_id, t.current_event_id, t.status, t.outcome, t.municipality, t.ticket_number, t.dose_number,
+			   t.given_at, t.site_code, t.product, t.lot, e.payload ${EVENT_OWN_FIELDS}, t.versions
+			 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::char(6)[], $6::char(10)[],
+			   $7::smallint[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::int[])
+			   AS t(record_id, current_event_id, status, outcome, municipality, ticket_number, dose_number, given_at, site_code, product, lot, versions)
+			 JOIN dose_events e ON e.event_id = t.current_event_id`,
 			values
 		);
 	}
@@ -127,6 +145,9 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 	}
 	for (const root of toRefresh) await refreshRecord(tx, root);
 }
+
+/** recordOf of a dose or not-vaccinated event, in SQL: the payload without the event's own fields. */
+const EVENT_OWN_FIELDS = "- 'id' - 'batch' - 'device' - 'operator' - 'recordedAt'";
 
 const RECORD_COLUMNS =
 	'record_id, current_event_id, status, outcome, municipality, ticket_number, dose_number, given_at, site_code, product, lot, record, versions';

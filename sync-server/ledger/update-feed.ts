@@ -43,3 +43,15 @@ export async function readUpdates(
 		update: new Uint8Array(r.update)
 	}));
 }
+
+/** The batches of a site's service day written by devices other than this one: a venue view's documents. */
+export async function venueBatchIds(
+	db: SqlExecutor,
+	venue: { siteCode: string; serviceDay: string; exceptDevice: string }
+): Promise<string[]> {
+	const { rows } = await db.query<{ id: string }>(
+		'SELECT id FROM batches WHERE site_code = $1 AND service_day = $2 AND device_id <> $3 ORDER BY id',
+		[venue.siteCode, venue.serviceDay, venue.exceptDevice]
+	);
+	return rows.map((r) => r.id);
+}

@@ -62,6 +62,13 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_FRAMES_IN_FLIGHT = 4096;
 
+/**
+ * Signed updates of one connection checked and waiting for their commit, at most: the next
+ * frame is handled once the answers fall below it. Enough to fill a group commit from a few
+ * devices; few enough that a refusal finds little queued behind it.
+ */
+export const MAX_PIPELINED = 256;
+
 /** Yjs encoding of an empty state vector. */
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
@@ -107,6 +114,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	let offeredGeneration: number | null = null;
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
+	// Answers to signed updates, in the order the updates came; each waits for its commit while
+	// the queue above goes on to check the next update (at most MAX_PIPELINED ahead).
+	let replies: Promise<void> = Promise.resolve();
+	let pipelined = 0;
 	let unsubscribeVenue: (() => void) | null = null;
 	const stopHeartbeat = startHeartbeat(ws, (ctx.devicePolicy.pingSeconds ?? DEFAULT_PING_SECONDS) * 1000, () =>
 		ctx.log.info('device link dead: no answer to ping', { device: device?.id })
@@ -258,7 +269,43 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		await dispatch(device!, message);
 	}
 
+	/** The answer to one signed update, once it is committed or refused. */
+	async function answerSigned(
+		dev: DeviceRecord,
+		doc: string,
+		r: Awaited<ReturnType<Ingest['ingest']>> | { retry: AppMessage }
+	) {
+		if ('retry' in r) return send(r.retry);
+		if (!r.ok) {
+			if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
+			ctx.log.warn('update refused', { device: dev.id, code: r.code });
+			await ctx.ledger.logRefusal({
+				deviceId: dev.id,
+				batchId: doc,
+				code: r.code,
+				message: r.message,
+				eventIds: r.eventIds,
+				refused: r.refused
+			});
+			// Only a real batch id of this device and site: anything else a peer sends is not a batch to judge.
+			const key = parseBatchId(doc);
+			if (key?.deviceId === dev.id && key.siteCode === dev.siteCode) ctx.onRefused?.(doc);
+			return send({
+				type: MSG_REFUSED,
+				doc,
+				code: r.code,
+				message: r.message,
+				eventIds: r.eventIds,
+				stateVector: r.stateVector
+			});
+		}
+		if (r.stored) ctx.log.info('update stored', { device: dev.id, doc, events: r.newEvents });
+		return send({ type: MSG_RECEIPT, ...r.receipt });
+	}
+
 	async function dispatch(dev: DeviceRecord, m: AppMessage) {
+		// Anything but a signed update is handled after the answers to the updates before it.
+		if (m.type !== MSG_SIGNED_SYNC) await answered();
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
 			if (!step1s.take()) return close(CLOSE.RATE_LIMITED, 'too many sync requests');
 			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload, serverKeys!.signKey).catch((e: unknown) => {
@@ -284,39 +331,28 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (m.type === MSG_SIGNED_SYNC) {
 			// Failures that will pass are answered on this connection (retryable, no event named).
 			const full = refusalWhileFull(ctx.disk, m.doc);
-			if (full) return send(full);
-			const r = await ctx.ingest.ingest(dev, m.doc, m.payload, m.signature, serverKeys!.signKey).catch((e: unknown) => {
-				ctx.ingest.forget(m.doc);
+			if (full) return inOrder(async () => send(full));
+			const retryable = (e: unknown) => {
 				const retry = refusalForFailure(e, m.doc, ctx.disk);
 				if (retry) return { retry };
 				throw e;
+			};
+			// Checked and queued now; answered when committed, behind what was sent before it,
+			// while the next frames are checked (pipelining: Ingest.submit). Ingest drops the
+			// batch's copy itself when a check or commit fails.
+			const submitted = await ctx.ingest
+				.submit(dev, m.doc, m.payload, m.signature, serverKeys!.signKey)
+				.then((s) => ({ result: s.result.catch(retryable) }), retryable);
+			// Settled into a value at once: a failure waiting behind other answers is not unhandled.
+			const result = ('retry' in submitted ? Promise.resolve(submitted) : submitted.result).then(
+				(r) => ({ r }),
+				(error: unknown) => ({ error })
+			);
+			return inOrder(async () => {
+				const settled = await result;
+				if ('error' in settled) throw settled.error;
+				return answerSigned(dev, m.doc, settled.r);
 			});
-			if ('retry' in r) return send(r.retry);
-			if (!r.ok) {
-				if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
-				ctx.log.warn('update refused', { device: dev.id, code: r.code });
-				await ctx.ledger.logRefusal({
-					deviceId: dev.id,
-					batchId: m.doc,
-					code: r.code,
-					message: r.message,
-					eventIds: r.eventIds,
-					refused: r.refused
-				});
-				// Only a real batch id of this device and site: anything else a peer sends is not a batch to judge.
-				const key = parseBatchId(m.doc);
-				if (key?.deviceId === dev.id && key.siteCode === dev.siteCode) ctx.onRefused?.(m.doc);
-				return send({
-					type: MSG_REFUSED,
-					doc: m.doc,
-					code: r.code,
-					message: r.message,
-					eventIds: r.eventIds,
-					stateVector: r.stateVector
-				});
-			}
-			if (r.stored) ctx.log.info('update stored', { device: dev.id, doc: m.doc, events: r.newEvents });
-			return send({ type: MSG_RECEIPT, ...r.receipt });
 		}
 		if (m.type === MSG_VENUE) {
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(m.serviceDay)) return close(CLOSE.FRAME_MALFORMED, 'bad service day');
@@ -357,6 +393,24 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		close(CLOSE.PROTOCOL, m.type === MSG_SYNC ? 'updates must be signed' : 'unexpected message');
 	}
 
+	/** Sends an answer after every earlier one; returns once few enough are waiting. */
+	async function inOrder(answer: () => Promise<void>) {
+		pipelined++;
+		replies = replies
+			.then(() => (state === 'closed' ? undefined : answer()))
+			.catch(onFailure)
+			.finally(() => void pipelined--);
+		if (pipelined >= MAX_PIPELINED) await replies;
+	}
+	const answered = () => replies;
+
+	function onFailure(error: unknown) {
+		// The ledger failing for a reason that will pass is no fault of this connection.
+		if (state === 'ready' && isRetryableLedgerError(error)) return ctx.disk?.noteFailure(error);
+		ctx.log.error('connection error', { device: device?.id, error: String(error) });
+		close(CLOSE.SERVER_ERROR, 'server error');
+	}
+
 	const bytes = new TokenBucket(ctx.byteBudget.burst, ctx.byteBudget.perSecond);
 	let inFlight = 0;
 	ws.on('message', (data, isBinary) => {
@@ -372,11 +426,6 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 				if (state === 'auth') return onAuth(frame);
 				return onSealed(frame);
 			})
-			.catch((error: unknown) => {
-				// The ledger failing for a reason that will pass is no fault of this connection.
-				if (state === 'ready' && isRetryableLedgerError(error)) return ctx.disk?.noteFailure(error);
-				ctx.log.error('connection error', { device: device?.id, error: String(error) });
-				close(CLOSE.SERVER_ERROR, 'server error');
-			});
+			.catch(onFailure);
 	});
 }

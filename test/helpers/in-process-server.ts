@@ -37,7 +37,9 @@ export async function startTestServer(
 	const logs: string[] = [];
 	const server = await startServer(
 		config,
-		createLogger((l) => logs.push(l)),
+		// LOG_LEVEL as the real server reads it: a bench asking for warnings only must not pay
+		// for (and keep in memory) an info line per stored update.
+		createLogger((l) => logs.push(l), config.logLevel),
 		options
 	);
 	const token = server.setupToken();
