@@ -1,3 +1,4 @@
+import { isUuid } from './codes';
 import { digitsOf } from './digits';
 import { foldForReading } from './reading';
 
@@ -102,9 +103,6 @@ const ASIDE: { pattern: RegExp; valid: (m: RegExpExecArray) => boolean }[] = [
 	}
 ];
 
-/** A whole value that is one UUID (8-4-4-4-12 hex): an identifier, not a number a person wrote. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Marks the characters that belong to something that reads as other than an identity number. */
 function asideMask(text: string): Uint8Array {
 	const mask = new Uint8Array(text.length);
@@ -193,7 +191,7 @@ function tooFewDigits(text: string): boolean {
 }
 
 function spansIn(text: string): { spans: Span[]; origin: (i: number) => number } {
-	if (tooFewDigits(text) || UUID.test(text)) return { spans: [], origin: (i) => i };
+	if (tooFewDigits(text) || isUuid(text.toLowerCase())) return { spans: [], origin: (i) => i };
 	const folded = foldForReading(text);
 	if (folded.digitCount < 12) return { spans: [], origin: folded.origin };
 	return { spans: myNumberSpans(folded.text), origin: folded.origin };

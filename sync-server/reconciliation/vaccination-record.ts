@@ -1,5 +1,6 @@
 import type { VaccineCatalog } from '#shared/index';
 import type { VaccinationRecord } from '#shared/office/reconciliation-api';
+import { JAPAN_TIME_ZONE } from '#shared/domain/japan-time';
 import type { SqlExecutor } from '../ledger/sql';
 
 /**
@@ -21,7 +22,7 @@ export async function vaccinationRecord(
 		site_name: string | null;
 		record: unknown;
 	}>(
-		`SELECT r.dose_number, to_char(r.given_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS given_day, r.site_code, s.name AS site_name, r.record
+		`SELECT r.dose_number, to_char(r.given_at AT TIME ZONE '${JAPAN_TIME_ZONE}', 'YYYY-MM-DD') AS given_day, r.site_code, s.name AS site_name, r.record
 		 FROM dose_records r LEFT JOIN sites s ON s.code = r.site_code
 		 WHERE r.municipality = $1 AND r.ticket_number = $2 AND r.status = 'active' AND r.outcome = 'dose'
 		 ORDER BY r.dose_number, r.given_at`,

@@ -1,4 +1,5 @@
 import { DOSE_NUMBER_LIMIT, isIsoDate, isValidMunicipalityCode } from '#shared/index';
+import { japanDateAt } from '#shared/domain/japan-time';
 
 /**
  * The register CSV (one row per issued ticket), as the municipal health system exports it:
@@ -117,5 +118,5 @@ export function readDate(cell: string, label: string, today: string): FieldResul
 
 /** Today's date in Japan (the register's dates are Japanese calendar dates). */
 export function todayInJapan(now: Date = new Date()): string {
-	return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+	return japanDateAt(now);
 }
