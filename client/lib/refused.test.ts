@@ -3,17 +3,9 @@ import { sampleDose } from '#shared/domain/testing/fixtures';
 import type { DoseEvent } from '#shared/index';
 import { currentRecords } from './records';
 import { openRefusals, recordedAgain, refusedRecords } from './refused';
-import type { EventView } from './storage/db';
+import { eventView } from './testing/event-view';
 
-const view = (event: DoseEvent, state: EventView['state']): EventView => ({
-	id: event.id,
-	batchId: event.batch,
-	client: 1,
-	clock: 0,
-	state,
-	event,
-	savedAt: event.recordedAt
-});
+const view = eventView;
 const dose = (id: string, ticketNumber: string, doseNumber = 1) =>
 	({ ...sampleDose(), id: `01936f60-0000-7000-8000-${id.padStart(12, '0')}`, ticketNumber, doseNumber }) as DoseEvent;
 
