@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { removeTestKeyFile, testKeyFile } from './key-file';
 import { OfficeClient, setUpTestAdmin } from './office-client';
@@ -34,6 +34,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
 	const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'vacc-e2e-')));
 	const keyFile = testKeyFile(env, dir);
+	if (!dataDir) await fromLedgerTemplate(env, dir, keyFile);
 	// One process (tsx as a loader, not its CLI wrapper), so kill -9 kills the server itself.
 	const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/start.ts'), '--no-build'], {
 		cwd: ROOT,
@@ -94,6 +95,40 @@ export async function startServerProcess(
 			}
 		}
 	};
+}
+
+/** Where makeLedgerTemplate's ledger is, for the server processes of this test run. */
+const TEMPLATE_ENV = 'VACC_TEST_LEDGER_TEMPLATE';
+/** Settings that shape what a first start writes into a new ledger: such a server starts from nothing. */
+const FIRST_START_ENV = ['DATA_DIR', 'DATABASE_URL', 'SERVER_KEY_FILE', 'MUNICIPALITY', 'MUNICIPALITY_NAME'];
+
+/**
+ * A PGlite ledger as a first start leaves it (initialised, migrated, server keys made and sealed,
+ * no account yet), made once per test run and copied, with its key file, into each new server's
+ * data directory: the first start costs about 6 s of the 9 a server takes to listen, which every
+ * e2e test paid. Each copy is a ledger of its own; only the server keys are the same. Returns
+ * the teardown.
+ */
+export async function useLedgerTemplate(): Promise<() => Promise<void>> {
+	const dir = await mkdtemp(join(tmpdir(), 'vacc-template-'));
+	const first = await startServerProcess({}, dir, { setUpAdmin: false });
+	await first.stop();
+	process.env[TEMPLATE_ENV] = dir;
+	return async () => {
+		delete process.env[TEMPLATE_ENV];
+		await rm(dir, { recursive: true, force: true });
+		await removeTestKeyFile(testKeyFile({}, dir));
+	};
+}
+
+/** Fills a new data directory from the run's ledger template, when there is one and env allows it. */
+async function fromLedgerTemplate(env: Record<string, string>, dir: string, keyFile: string): Promise<void> {
+	const template = process.env[TEMPLATE_ENV];
+	if (!template || FIRST_START_ENV.some((k) => k in env)) return;
+	await cp(template, dir, { recursive: true });
+	// The key file's checks want a 0600 file in a 0700 directory: copyFile keeps the file's mode.
+	await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
+	await copyFile(testKeyFile({}, template), keyFile);
 }
 
 /** Issues a one-time enrolment code as the test administrator. */
