@@ -511,12 +511,8 @@ export class Station {
 		const batch = this.todayBatch();
 		let last: EventView | null = null;
 		for (const r of this.dayEvents.values()) {
-			if (
-				r.batchId !== batch ||
-				r.state === 'refused' ||
-				(r.event.type !== 'batch-close' && r.event.type !== 'batch-reopen')
-			)
-				continue;
+			// dayEvents holds closes and reopens only.
+			if (r.batchId !== batch || r.state === 'refused') continue;
 			if (
 				!last ||
 				r.event.recordedAt > last.event.recordedAt ||
