@@ -359,4 +359,23 @@ describe('the guard, both ways (properties)', () => {
 			{ numRuns: 2000 }
 		);
 	});
+
+	it('reads ASCII text the same with and without the quick exit', () => {
+		// The quick exit (no chain of twelve digits in ASCII text) skips the full reading; a
+		// zero-width space appended, which folding drops, forces the full reading of the same text.
+		const piece = fc.oneof(
+			digitString(1).chain((d) => fc.constant(d)),
+			fc.integer({ min: 1, max: 6 }).chain((n) => digitString(n)),
+			validMyNumber,
+			fc.constantFrom('-', '.', '/', ' ', ':', '  ', '--', '----', '\t', 'a', 'Z', 'No.', '+', '(17)', 'T')
+		);
+		fc.assert(
+			fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+				const text = pieces.join('');
+				expect(containsMyNumber(text)).toBe(containsMyNumber(`${text}\u200b`));
+				expect(locateMyNumber({ a: [text] })).toBe(containsMyNumber(text) ? 'a.0' : null);
+			}),
+			{ numRuns: 3000 }
+		);
+	});
 });

@@ -179,19 +179,35 @@ function myNumberSpans(folded: string): Span[] {
 	return found;
 }
 
-/** Quick exit: fewer than twelve ASCII digits in an ASCII string cannot hold a My Number. */
-function tooFewDigits(text: string): boolean {
+const NO_SPANS = { spans: [] as Span[], origin: (i: number) => i };
+
+/**
+ * Quick exit for ASCII text, which folding leaves as it is: every candidate lies inside one
+ * chain (digit groups joined by 1–3 separators; in ASCII a separator is anything but a letter or
+ * digit), so text whose every chain holds fewer than twelve digits holds no My Number. This
+ * is most text the guard reads (timestamps, codes, ids, lots), and it allocates nothing.
+ * Null for text that is not ASCII: that is read in full.
+ */
+function asciiWithoutTwelveDigitChain(text: string): boolean | null {
 	let digits = 0;
+	let separators = 0;
 	for (let i = 0; i < text.length; i++) {
 		const c = text.charCodeAt(i);
-		if (c > 0x7f) return false;
-		if (c >= 48 && c <= 57 && ++digits >= 12) return false;
+		if (c > 0x7f) return null;
+		if (c >= 48 && c <= 57) {
+			if (separators > 3) digits = 0;
+			separators = 0;
+			if (++digits >= 12) return false;
+		} else if ((c | 0x20) >= 97 && (c | 0x20) <= 122) {
+			digits = 0;
+			separators = 0;
+		} else separators++;
 	}
 	return true;
 }
 
 function spansIn(text: string): { spans: Span[]; origin: (i: number) => number } {
-	if (tooFewDigits(text) || isUuid(text.toLowerCase())) return { spans: [], origin: (i) => i };
+	if (asciiWithoutTwelveDigitChain(text) === true || isUuid(text.toLowerCase())) return NO_SPANS;
 	const folded = foldForReading(text);
 	if (folded.digitCount < 12) return { spans: [], origin: folded.origin };
 	return { spans: myNumberSpans(folded.text), origin: folded.origin };
@@ -222,50 +238,70 @@ export function redactMyNumbers(text: string): string {
 	return out + text.slice(at);
 }
 
+/** A value the walk of locateMyNumber reaches, and how: its key in its parent. */
+interface Visit {
+	value: unknown;
+	key: string | number;
+	parent: Visit | null;
+}
+
+/** The dot path of a visit, made only for the one value where a My Number was found. */
+function pathOf(visit: Visit): string {
+	const keys: (string | number)[] = [];
+	for (let at: Visit | null = visit; at?.parent; at = at.parent) keys.push(at.key);
+	return keys.reverse().join('.');
+}
+
 /**
  * Where the first My Number sits in a value: a dot path such as `vaccine.lot` or `items.2`
  * ('' for the value itself), or null when there is none. When the number is inside an object
  * key, the path is that of the object, so the key (which holds the number) is never repeated.
  * Walks strings, numbers, bigints, arrays, plain objects (keys too), Maps and Sets, iteratively
  * (deep nesting cannot overflow the stack) and visiting each object once. Binary data is skipped.
+ * It runs on every event of every update, so it builds no path until it finds something.
  */
 export function locateMyNumber(value: unknown): string | null {
 	const seen = new Set<object>();
-	const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
-	const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
+	const stack: Visit[] = [{ value, key: '', parent: null }];
 	while (stack.length > 0) {
-		const { value: v, path } = stack.pop()!;
+		const visit = stack.pop()!;
+		const v = visit.value;
 		if (typeof v === 'string') {
-			if (stringContainsMyNumber(v)) return path;
+			if (stringContainsMyNumber(v)) return pathOf(visit);
 			continue;
 		}
 		if (typeof v === 'number' || typeof v === 'bigint') {
-			if (stringContainsMyNumber(String(v))) return path;
+			if (stringContainsMyNumber(String(v))) return pathOf(visit);
 			continue;
 		}
 		if (v === null || typeof v !== 'object' || seen.has(v)) continue;
 		seen.add(v);
 		if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
-		const children: { value: unknown; path: string }[] = [];
+		const from = stack.length;
 		if (Array.isArray(v)) {
-			v.forEach((item, i) => children.push({ value: item, path: join(path, String(i)) }));
+			for (let i = 0; i < v.length; i++) stack.push({ value: v[i], key: i, parent: visit });
 		} else if (v instanceof Map) {
 			let i = 0;
 			for (const [k, item] of v) {
-				children.push({ value: k, path: join(path, String(i)) }, { value: item, path: join(path, String(i)) });
+				stack.push({ value: k, key: i, parent: visit }, { value: item, key: i, parent: visit });
 				i++;
 			}
 		} else if (v instanceof Set) {
 			let i = 0;
-			for (const item of v) children.push({ value: item, path: join(path, String(i++)) });
+			for (const item of v) stack.push({ value: item, key: i++, parent: visit });
 		} else {
-			for (const [k, item] of Object.entries(v)) {
-				if (stringContainsMyNumber(k)) return path;
-				children.push({ value: item, path: join(path, k) });
+			for (const k of Object.keys(v)) {
+				// Keys are checked as their object is visited.
+				if (stringContainsMyNumber(k)) return pathOf(visit);
+				stack.push({ value: (v as Record<string, unknown>)[k], key: k, parent: visit });
 			}
 		}
-		// Keys are checked as their object is visited; values are walked in document order.
-		for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+		// Children are walked in document order: the first pushed is popped first.
+		for (let i = from, j = stack.length - 1; i < j; i++, j--) {
+			const first = stack[i]!;
+			stack[i] = stack[j]!;
+			stack[j] = first;
+		}
 	}
 	return null;
 }

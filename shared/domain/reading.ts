@@ -62,7 +62,20 @@ export interface Reading {
 	origin(i: number): number;
 }
 
+/** ASCII reads as it is written: the reading of an ASCII value is the value itself. */
+function asciiReading(value: string): Reading | null {
+	let digitCount = 0;
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c > 0x7f) return null;
+		if (c >= 48 && c <= 57) digitCount++;
+	}
+	return { text: value, digitCount, origin: (at) => at };
+}
+
 export function foldForReading(value: string): Reading {
+	const ascii = asciiReading(value);
+	if (ascii) return ascii;
 	let text = '';
 	let digitCount = 0;
 	const origins: number[] = [];

@@ -34,16 +34,17 @@ export interface DeviceIdentity {
 	earlierServerKeys?: PublicKeys[];
 	/** The generation of `serverKeys`, once learnt from a key change (null: the enrolment code's). */
 	serverKeyGeneration?: number | null;
-	/** The handshake's primitives; tweetnacl's unless given (see HandshakeCrypto). */
-	crypto?: HandshakeCrypto;
+	/** The device's signatures and key agreement; tweetnacl's unless given (see DeviceCrypto). */
+	crypto?: DeviceCrypto;
 }
 
 /**
- * The handshake's key agreement and signatures. The station uses tweetnacl's; the load and
- * bench simulators pass node:crypto's (same bytes), so that a storm of simulated devices
+ * The device's key agreement and signatures: the handshake's, its updates' and the check of
+ * the server's receipts. The station uses tweetnacl's; the load and bench simulators pass
+ * node:crypto's (same bytes), so that a crowd of simulated devices in the server's process
  * measures the server rather than the simulator's JavaScript crypto.
  */
-export interface HandshakeCrypto {
+export interface DeviceCrypto {
 	/** A fresh ephemeral X25519 pair: its public key, and `nacl.box.before` with its secret. */
 	ephemeral(): { publicKey: Uint8Array; before(peerPublic: Uint8Array): Uint8Array };
 	/** `nacl.box.before(peerPublic, ownSecret)`. */
@@ -53,7 +54,7 @@ export interface HandshakeCrypto {
 	verify(data: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
 }
 
-export const TWEETNACL_HANDSHAKE: HandshakeCrypto = {
+export const TWEETNACL_CRYPTO: DeviceCrypto = {
 	ephemeral() {
 		const pair = nacl.box.keyPair();
 		return { publicKey: pair.publicKey, before: (peer) => nacl.box.before(peer, pair.secretKey) };
@@ -100,7 +101,7 @@ export interface ChannelHandlers {
  * having synced nothing over this connection.
  */
 export function openDeviceChannel(socket: MinimalSocket, identity: DeviceIdentity, handlers: ChannelHandlers): void {
-	const crypto = identity.crypto ?? TWEETNACL_HANDSHAKE;
+	const crypto = identity.crypto ?? TWEETNACL_CRYPTO;
 	const ephemeral = crypto.ephemeral();
 	let state: 'hello' | 'auth' | 'rekey' | 'ready' | 'closed' = 'hello';
 	let sealKey: Uint8Array | null = null;

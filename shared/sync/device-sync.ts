@@ -1,4 +1,3 @@
-import nacl from 'tweetnacl';
 import * as Y from 'yjs';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { parseBatchId } from '../domain/batch';
@@ -36,7 +35,13 @@ import { ReceiptWatch, type StallReason } from './receipt-watch';
 import { chunkedDiff, mergedChunks } from './chunk';
 import { covers, hasContent, joinStateVectors } from './yjs-state';
 import { Liveness } from './liveness';
-import { openDeviceChannel, type DeviceIdentity, type KeyChangeDecision, type SecureChannel } from './device-channel';
+import {
+	openDeviceChannel,
+	TWEETNACL_CRYPTO,
+	type DeviceIdentity,
+	type KeyChangeDecision,
+	type SecureChannel
+} from './device-channel';
 import { CLOSE, type MinimalSocket, type OpenSocket } from './socket';
 
 /**
@@ -270,8 +275,8 @@ export class DeviceSync {
 		const known = this.serverHas.get(batchId) ?? EMPTY_STATE_VECTOR;
 		if (live && covers(known, live.stateAfter)) return; // already on its way in an earlier frame
 		if (live && covers(known, live.stateBefore)) {
-			const { deviceId, keys } = this.opts.identity;
-			const signature = nacl.sign.detached(updateSigningBytes(batchId, deviceId, live.update), keys.sign.secretKey);
+			const { deviceId, keys, crypto = TWEETNACL_CRYPTO } = this.opts.identity;
+			const signature = crypto.sign(updateSigningBytes(batchId, deviceId, live.update), keys.sign.secretKey);
 			channel.send({ type: MSG_SIGNED_SYNC, doc: batchId, kind: messageYjsUpdate, payload: live.update, signature });
 			this.serverHas.set(batchId, joinStateVectors(known, live.stateAfter));
 			await this.opts.store.markSent(batchId, live.stateAfter);
@@ -485,7 +490,7 @@ export class DeviceSync {
 					let sent = m.payload;
 					for (const diff of merged ?? chunkedDiff(doc, m.payload)) {
 						if (!hasContent(diff)) continue;
-						const signature = nacl.sign.detached(
+						const signature = (identity.crypto ?? TWEETNACL_CRYPTO).sign(
 							updateSigningBytes(m.doc, identity.deviceId, diff),
 							identity.keys.sign.secretKey
 						);
@@ -508,7 +513,7 @@ export class DeviceSync {
 				// Signed with the keys that proved this connection (a key change takes effect at the next).
 				const ok =
 					!!this.connectionKeys &&
-					nacl.sign.detached.verify(
+					(identity.crypto ?? TWEETNACL_CRYPTO).verify(
 						receiptSigningBytes(m.doc, m.stateVector, m.eventCount),
 						m.signature,
 						this.connectionKeys.sign

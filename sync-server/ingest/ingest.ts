@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { parseBatchId, serviceDateAt, type BatchKey, type DoseEvent } from '#shared/index';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '#shared/protocol/signing';
-import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import { ed25519PublicKey, ed25519SignAsync, ed25519VerifyAsync } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs, type BatchEntry } from './batch-docs';
@@ -12,11 +12,25 @@ import { GroupCommit } from './group-commit';
 import type { RefusedEvent } from '../ledger/refused-events';
 import { venueBatchIds } from '../ledger/update-feed';
 
-export interface Receipt {
+/** What a receipt says (PROTOCOL.md §9.3), before it is signed. */
+export interface ReceiptBody {
 	doc: string;
 	stateVector: Uint8Array;
 	eventCount: number;
+}
+
+export interface Receipt extends ReceiptBody {
 	signature: Uint8Array;
+}
+
+/**
+ * Signs a receipt with the server key of the connection's generation (the one the device proved
+ * the connection with, and so checks it against). Signed when sent, on the thread pool: a
+ * receipt that a later one covers is never sent (transport/answer-queue.ts), so never signed.
+ */
+export async function signReceipt(body: ReceiptBody, key: KeyObject): Promise<Receipt> {
+	const signature = await ed25519SignAsync(receiptSigningBytes(body.doc, body.stateVector, body.eventCount), key);
+	return { ...body, signature };
 }
 
 export interface CommittedUpdate {
@@ -28,7 +42,7 @@ export interface CommittedUpdate {
 }
 
 export type IngestResult =
-	| { ok: true; receipt: Receipt; stored: boolean; newEvents: number }
+	| { ok: true; receipt: ReceiptBody; stored: boolean; newEvents: number }
 	| {
 			ok: false;
 			code: UpdateRefusalCode | 'DEVICE_REVOKED';
@@ -39,10 +53,9 @@ export type IngestResult =
 	  };
 
 /**
- * Verifies, checks, commits and applies device updates, and signs receipts. The receipt is
- * made only after the ledger transaction committed, so a receipted event is never lost. Receipts
- * are signed with the server key of the connection's generation (`receiptKey`): the one the
- * device proved the connection with, and so the one it checks them against.
+ * Verifies, checks, commits and applies device updates, and says what their receipts cover. The
+ * receipt is made only after the ledger transaction committed, so a receipted event is never
+ * lost; the connection signs it as it sends it (signReceipt).
  */
 export class Ingest {
 	private readonly docs: BatchDocs;
@@ -107,18 +120,8 @@ export class Ingest {
 		return key;
 	}
 
-	private receipt(docId: string, doc: Y.Doc, eventCount: number, receiptKey: KeyObject): Receipt {
-		const stateVector = Y.encodeStateVector(doc);
-		return {
-			doc: docId,
-			stateVector,
-			eventCount,
-			signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), receiptKey)
-		};
-	}
-
 	/** The device's SyncStep1 for one of its batches: what it lacks, what we have, a receipt. */
-	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array, receiptKey: KeyObject) {
+	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array) {
 		if (!this.ownBatch(device, docId))
 			return { ok: false as const, code: 'NOT_YOUR_BATCH', message: 'the document is not a batch of this device' };
 		// Settled: the receipt covers only what is committed, not updates still committing.
@@ -133,20 +136,14 @@ export class Ingest {
 				ok: true as const,
 				missing,
 				serverStateVector: Y.encodeStateVector(doc),
-				receipt: this.receipt(docId, doc, eventIds.size, receiptKey)
+				receipt: { doc: docId, stateVector: Y.encodeStateVector(doc), eventCount: eventIds.size }
 			};
 		});
 	}
 
 	/** An update start to end: see submit. */
-	async ingest(
-		device: DeviceRecord,
-		docId: string,
-		update: Uint8Array,
-		signature: Uint8Array,
-		receiptKey: KeyObject
-	): Promise<IngestResult> {
-		return (await this.submit(device, docId, update, signature, receiptKey)).result;
+	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array): Promise<IngestResult> {
+		return (await this.submit(device, docId, update, signature)).result;
 	}
 
 	/**
@@ -159,8 +156,7 @@ export class Ingest {
 		device: DeviceRecord,
 		docId: string,
 		update: Uint8Array,
-		signature: Uint8Array,
-		receiptKey: KeyObject
+		signature: Uint8Array
 	): Promise<{ result: Promise<IngestResult> }> {
 		const key = this.ownBatch(device, docId);
 		const none = Uint8Array.of(0); // empty state vector: nothing of this document was touched
@@ -173,7 +169,7 @@ export class Ingest {
 				eventIds: [],
 				stateVector: none
 			});
-		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
+		if (!(await ed25519VerifyAsync(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device)))) {
 			return now({
 				ok: false,
 				code: 'BAD_SIGNATURE',
@@ -184,7 +180,7 @@ export class Ingest {
 		}
 		return this.docs.withBatch(docId, async (entry) => {
 			try {
-				return await this.admit(entry, device, key, docId, update, signature, receiptKey);
+				return await this.admit(entry, device, key, docId, update, signature);
 			} catch (error) {
 				// The document may hold the update, unchecked or uncommitted.
 				this.docs.discardEntry(docId, entry);
@@ -200,8 +196,7 @@ export class Ingest {
 		key: BatchKey,
 		docId: string,
 		update: Uint8Array,
-		signature: Uint8Array,
-		receiptKey: KeyObject
+		signature: Uint8Array
 	): Promise<{ result: Promise<IngestResult> }> {
 		const before = Y.encodeStateVector(entry.doc);
 		// Refused: the document is dropped and rebuilt from the ledger at its next use, once
@@ -238,7 +233,7 @@ export class Ingest {
 			const result = entry.chain.tail.then(() => {
 				const failed = entry.chain.failed;
 				if (failed) throw failed.error;
-				return this.receipted(docId, stateVector, entry.eventIds.size, receiptKey, false, 0);
+				return this.receipted(docId, stateVector, entry.eventIds.size, false, 0);
 			});
 			return { result };
 		}
@@ -261,8 +256,7 @@ export class Ingest {
 			chain
 		);
 		const result = committing.then(
-			(outcome) =>
-				this.settle(entry, device, key, docId, update, events, outcome, before, stateVector, eventCount, receiptKey),
+			(outcome) => this.settle(entry, device, key, docId, update, events, outcome, before, stateVector, eventCount),
 			(error: unknown) => {
 				this.docs.discardEntry(docId, entry);
 				throw error;
@@ -286,8 +280,7 @@ export class Ingest {
 		outcome: CommitOutcome,
 		before: Uint8Array,
 		stateVector: Uint8Array,
-		eventCount: number,
-		receiptKey: KeyObject
+		eventCount: number
 	): IngestResult {
 		if ('revoked' in outcome || 'retired' in outcome) {
 			// Every update behind it on the chain gets the same answer (same device, same day).
@@ -309,14 +302,13 @@ export class Ingest {
 			update
 		};
 		for (const listener of this.committedListeners) listener(committed);
-		return this.receipted(docId, stateVector, eventCount, receiptKey, !('duplicate' in outcome), events.length);
+		return this.receipted(docId, stateVector, eventCount, !('duplicate' in outcome), events.length);
 	}
 
 	private receipted(
 		docId: string,
 		stateVector: Uint8Array,
 		eventCount: number,
-		receiptKey: KeyObject,
 		stored: boolean,
 		newEvents: number
 	): IngestResult {
@@ -324,12 +316,7 @@ export class Ingest {
 			ok: true,
 			stored,
 			newEvents,
-			receipt: {
-				doc: docId,
-				stateVector,
-				eventCount,
-				signature: ed25519Sign(receiptSigningBytes(docId, stateVector, eventCount), receiptKey)
-			}
+			receipt: { doc: docId, stateVector, eventCount }
 		};
 	}
 }

@@ -36,11 +36,12 @@ import {
 } from '#shared/protocol/messages';
 import { parseBatchId } from '#shared/domain/batch';
 import { CLOSE } from '#shared/sync/socket';
-import { hasContent } from '#shared/sync/yjs-state';
+import { covers, hasContent } from '#shared/sync/yjs-state';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import { boxBefore, x25519KeyPair } from '../crypto/x25519';
 import type { Catalogs } from '../catalog/catalogs';
-import type { Ingest } from '../ingest/ingest';
+import { signReceipt, type Ingest, type IngestResult, type ReceiptBody } from '../ingest/ingest';
+import { AnswerQueue } from './answer-queue';
 import type { DeviceRecord, Ledger } from '../ledger/ledger';
 import type { Logger } from '../logger';
 import type { ServerKeyGeneration, ServerKeyring } from '../secrets/server-keyring';
@@ -68,6 +69,15 @@ export const MAX_FRAMES_IN_FLIGHT = 4096;
  * devices; few enough that a refusal finds little queued behind it.
  */
 export const MAX_PIPELINED = 256;
+
+/** The answer to one signed update: its result, or a refusal that will pass (retry). */
+interface SignedAnswer {
+	dev: DeviceRecord;
+	doc: string;
+	r: IngestResult | { retry: AppMessage };
+}
+
+const isReceipt = (r: SignedAnswer['r']): r is Extract<IngestResult, { ok: true }> => !('retry' in r) && r.ok;
 
 /** Yjs encoding of an empty state vector. */
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
@@ -114,10 +124,6 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	let offeredGeneration: number | null = null;
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
-	// Answers to signed updates, in the order the updates came; each waits for its commit while
-	// the queue above goes on to check the next update (at most MAX_PIPELINED ahead).
-	let replies: Promise<void> = Promise.resolve();
-	let pipelined = 0;
 	let unsubscribeVenue: (() => void) | null = null;
 	const stopHeartbeat = startHeartbeat(ws, (ctx.devicePolicy.pingSeconds ?? DEFAULT_PING_SECONDS) * 1000, () =>
 		ctx.log.info('device link dead: no answer to ping', { device: device?.id })
@@ -132,6 +138,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		ws.close(code, reason);
 		// A peer that never completes the closing handshake is cut off.
 		setTimeout(() => ws.terminate(), 5000).unref();
+	};
+	const sendReceipt = async (body: ReceiptBody) => {
+		if (state === 'closed') return;
+		send({ type: MSG_RECEIPT, ...(await signReceipt(body, serverKeys!.signKey)) });
 	};
 	const send = (m: AppMessage) => {
 		if (state === 'closed' || !sealKey) return;
@@ -270,11 +280,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	}
 
 	/** The answer to one signed update, once it is committed or refused. */
-	async function answerSigned(
-		dev: DeviceRecord,
-		doc: string,
-		r: Awaited<ReturnType<Ingest['ingest']>> | { retry: AppMessage }
-	) {
+	async function answerSigned({ dev, doc, r }: SignedAnswer) {
 		if ('retry' in r) return send(r.retry);
 		if (!r.ok) {
 			if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
@@ -300,7 +306,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			});
 		}
 		if (r.stored) ctx.log.info('update stored', { device: dev.id, doc, events: r.newEvents });
-		return send({ type: MSG_RECEIPT, ...r.receipt });
+		return sendReceipt(r.receipt);
 	}
 
 	async function dispatch(dev: DeviceRecord, m: AppMessage) {
@@ -308,7 +314,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (m.type !== MSG_SIGNED_SYNC) await answered();
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
 			if (!step1s.take()) return close(CLOSE.RATE_LIMITED, 'too many sync requests');
-			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload, serverKeys!.signKey).catch((e: unknown) => {
+			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload).catch((e: unknown) => {
 				const retry = refusalForFailure(e, m.doc, ctx.disk);
 				if (retry) return { retry };
 				throw e;
@@ -325,13 +331,12 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 				});
 			if (hasContent(r.missing)) send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep2, payload: r.missing });
 			send({ type: MSG_SYNC, doc: m.doc, kind: messageYjsSyncStep1, payload: r.serverStateVector });
-			send({ type: MSG_RECEIPT, ...r.receipt });
-			return;
+			return sendReceipt(r.receipt);
 		}
 		if (m.type === MSG_SIGNED_SYNC) {
 			// Failures that will pass are answered on this connection (retryable, no event named).
 			const full = refusalWhileFull(ctx.disk, m.doc);
-			if (full) return inOrder(async () => send(full));
+			if (full) return inOrder(Promise.resolve({ dev, doc: m.doc, r: { retry: full } }));
 			const retryable = (e: unknown) => {
 				const retry = refusalForFailure(e, m.doc, ctx.disk);
 				if (retry) return { retry };
@@ -341,18 +346,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 			// while the next frames are checked (pipelining: Ingest.submit). Ingest drops the
 			// batch's copy itself when a check or commit fails.
 			const submitted = await ctx.ingest
-				.submit(dev, m.doc, m.payload, m.signature, serverKeys!.signKey)
+				.submit(dev, m.doc, m.payload, m.signature)
 				.then((s) => ({ result: s.result.catch(retryable) }), retryable);
-			// Settled into a value at once: a failure waiting behind other answers is not unhandled.
-			const result = ('retry' in submitted ? Promise.resolve(submitted) : submitted.result).then(
-				(r) => ({ r }),
-				(error: unknown) => ({ error })
-			);
-			return inOrder(async () => {
-				const settled = await result;
-				if ('error' in settled) throw settled.error;
-				return answerSigned(dev, m.doc, settled.r);
-			});
+			const result = 'retry' in submitted ? Promise.resolve(submitted) : submitted.result;
+			return inOrder(result.then((r) => ({ dev, doc: m.doc, r })));
 		}
 		if (m.type === MSG_VENUE) {
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(m.serviceDay)) return close(CLOSE.FRAME_MALFORMED, 'bad service day');
@@ -393,16 +390,24 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		close(CLOSE.PROTOCOL, m.type === MSG_SYNC ? 'updates must be signed' : 'unexpected message');
 	}
 
+	// Answers to signed updates, in the order the updates came; each waits for its commit while
+	// the queue above goes on to check the next update (at most MAX_PIPELINED ahead).
+	const answers = new AnswerQueue<SignedAnswer>({
+		answer: answerSigned,
+		coveredBy: (earlier, later) =>
+			isReceipt(earlier.r) &&
+			isReceipt(later.r) &&
+			earlier.doc === later.doc &&
+			covers(later.r.receipt.stateVector, earlier.r.receipt.stateVector),
+		onFailure,
+		closed: () => state === 'closed'
+	});
 	/** Sends an answer after every earlier one; returns once few enough are waiting. */
-	async function inOrder(answer: () => Promise<void>) {
-		pipelined++;
-		replies = replies
-			.then(() => (state === 'closed' ? undefined : answer()))
-			.catch(onFailure)
-			.finally(() => void pipelined--);
-		if (pipelined >= MAX_PIPELINED) await replies;
+	async function inOrder(answer: Promise<SignedAnswer>) {
+		answers.push(answer);
+		if (answers.length >= MAX_PIPELINED) await answers.drained();
 	}
-	const answered = () => replies;
+	const answered = () => answers.drained();
 
 	function onFailure(error: unknown) {
 		// The ledger failing for a reason that will pass is no fault of this connection.

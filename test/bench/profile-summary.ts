@@ -66,7 +66,8 @@ export function summarise(profile: Profile, top = 25): string[] {
 	];
 }
 
+const TOP = Number(process.env.TOP ?? 25);
 for (const file of process.argv.slice(2)) {
 	console.log(`# ${file}`);
-	for (const line of summarise(JSON.parse(await readFile(file, 'utf8')) as Profile)) console.log(line);
+	for (const line of summarise(JSON.parse(await readFile(file, 'utf8')) as Profile, TOP)) console.log(line);
 }

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { batchId, type DoseEvent } from '#shared/index';
 import type { ServerKeyPins } from '#shared/protocol/server-keys';
-import type { DeviceIdentity, HandshakeCrypto } from '#shared/sync/device-channel';
+import type { DeviceIdentity, DeviceCrypto } from '#shared/sync/device-channel';
 import { DeviceSync, type DeviceSyncOptions, type DeviceSyncStore, type SyncStatus } from '#shared/sync/device-sync';
 import { fromWhatwgSocket, type MinimalSocket } from '#shared/sync/socket';
 import { enrolDevice } from '../../client/lib/sync/enrol';
@@ -70,10 +70,10 @@ export abstract class SimulatedDevice {
 		return n;
 	}
 
-	/** `crypto`: the handshake's primitives (tweetnacl's, as on the station, unless given). */
+	/** `crypto`: the device's signatures and key agreement (tweetnacl's, as on the station, unless given). */
 	start(
 		options: Pick<DeviceSyncOptions, 'handshakeTimeoutMs' | 'receiptTimeoutMs' | 'reportIntervalMs'> & {
-			crypto?: HandshakeCrypto;
+			crypto?: DeviceCrypto;
 		} = {}
 	): void {
 		const url = `${this.serverUrl.replace(/^http/, 'ws')}/sync`;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBackendServer, type TestServer } from '../helpers/in-process-server';
 import { MemoryDevice } from '../helpers/memory-device';
-import { NODE_HANDSHAKE } from '../helpers/node-handshake-crypto';
+import { NODE_DEVICE_CRYPTO } from '../helpers/node-device-crypto';
 import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
 
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('live doses into the %s ledger', (backend) => {
 			await issueEnrolmentCode(server.url, { setting: 'mass', siteCode: 'V001', label: 'V001' })
 		);
 		devices.push(d);
-		d.start({ crypto: NODE_HANDSHAKE });
+		d.start({ crypto: NODE_DEVICE_CRYPTO });
 		await d.until(() => d.status.state === 'online');
 		d.append(d.doseEvent());
 		await d.until(() => d.count('receipted') === 1);

@@ -1,9 +1,9 @@
 import nacl from 'tweetnacl';
 import * as Y from 'yjs';
-import { messageYjsSyncStep2 } from 'y-protocols/sync';
+import { messageYjsSyncStep1, messageYjsSyncStep2 } from 'y-protocols/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_EVENTS } from '#shared/index';
-import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, type AppMessage } from '#shared/protocol/messages';
+import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC, MSG_SYNC, type AppMessage } from '#shared/protocol/messages';
 import { updateSigningBytes } from '#shared/protocol/signing';
 import { sealFrame } from '#shared/protocol/frame';
 import { CLOSE } from '#shared/sync/socket';
@@ -75,10 +75,19 @@ describe.each(BACKENDS)('sync over a real WebSocket into the %s ledger', (backen
 		);
 		for (let i = 0; i < 3; i++)
 			raw.channel.send({ type: MSG_SIGNED_SYNC, doc: batch, kind: messageYjsSyncStep2, payload: update, signature });
-		for (let i = 0; i < 3; i++) {
-			const r = await raw.next((m) => m.type === MSG_RECEIPT);
-			expect(r.type === MSG_RECEIPT && r.eventCount).toBe(1);
-		}
+		// A SyncStep1 is answered only after every signed update before it: its answer means
+		// all three were. Each is receipted, alone or with one receipt for those that committed
+		// together (PROTOCOL.md §9.3); none is refused.
+		raw.channel.send({
+			type: MSG_SYNC,
+			doc: batch,
+			kind: messageYjsSyncStep1,
+			payload: Y.encodeStateVector(d.docFor(batch))
+		});
+		await raw.next((m) => m.type === MSG_SYNC && m.kind === messageYjsSyncStep1);
+		const answers = raw.messages.filter((m) => m.type === MSG_RECEIPT || m.type === MSG_REFUSED);
+		expect(answers.length).toBeGreaterThanOrEqual(1);
+		expect(answers.map((m) => m.type === MSG_RECEIPT && m.eventCount)).toEqual(answers.map(() => 1));
 		expect(await doseRows()).toHaveLength(1);
 		expect(await updateCount()).toBe(1);
 		raw.ws.close();

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { HandshakeCrypto } from '#shared/sync/device-channel';
+import type { DeviceCrypto } from '#shared/sync/device-channel';
 import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../sync-server/crypto/ed25519';
 import { boxBefore, x25519KeyPair, x25519PrivateKey } from '../../sync-server/crypto/x25519';
 
@@ -22,7 +22,7 @@ const signPublic = cached(ed25519PublicKey);
  * bench): the same bytes as tweetnacl's, so the server cannot tell, and the simulator's own
  * crypto no longer dominates what is measured.
  */
-export const NODE_HANDSHAKE: HandshakeCrypto = {
+export const NODE_DEVICE_CRYPTO: DeviceCrypto = {
 	ephemeral() {
 		const pair = x25519KeyPair();
 		return { publicKey: pair.publicKey, before: (peer) => boxBefore(peer, pair.secretKey) };
