@@ -3,7 +3,8 @@ import type { KeyObject } from 'node:crypto';
 import { parseBatchId, serviceDateAt, type BatchKey, type DoseEvent } from '#shared/index';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '#shared/protocol/signing';
-import { ed25519PublicKey, ed25519SignAsync, ed25519VerifyAsync } from '../crypto/ed25519';
+import { ed25519SignAsync } from '../crypto/ed25519';
+import { SignatureVerifier } from '../crypto/signature-verifier';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs, type BatchEntry } from './batch-docs';
@@ -60,14 +61,15 @@ export type IngestResult =
 export class Ingest {
 	private readonly docs: BatchDocs;
 	private readonly commits: GroupCommit;
-	private readonly deviceKeys = new Map<string, KeyObject>();
 	private readonly committedListeners: ((u: CommittedUpdate) => void)[] = [];
 
 	constructor(
 		private readonly ledger: Ledger,
 		private readonly catalogs: Catalogs,
 		/** The server's clock (epoch ms): which service days lie in the future. Injected by tests. */
-		private readonly now: () => number = Date.now
+		private readonly now: () => number = Date.now,
+		/** Checks the devices' signatures: the server's runs a thread of its own (server.ts). */
+		private readonly verifier: SignatureVerifier = new SignatureVerifier(true)
 	) {
 		this.docs = new BatchDocs(ledger);
 		this.commits = new GroupCommit(ledger);
@@ -108,15 +110,6 @@ export class Ingest {
 		const key = parseBatchId(docId);
 		if (!key || key.deviceId !== device.id) return null;
 		if (key.siteCode !== device.siteCode) return null;
-		return key;
-	}
-
-	private verifyKey(device: DeviceRecord): KeyObject {
-		let key = this.deviceKeys.get(device.id);
-		if (!key) {
-			key = ed25519PublicKey(device.keys.sign);
-			this.deviceKeys.set(device.id, key);
-		}
 		return key;
 	}
 
@@ -169,7 +162,7 @@ export class Ingest {
 				eventIds: [],
 				stateVector: none
 			});
-		if (!(await ed25519VerifyAsync(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device)))) {
+		if (!(await this.verifier.verify(updateSigningBytes(docId, device.id, update), signature, device.keys.sign))) {
 			return now({
 				ok: false,
 				code: 'BAD_SIGNATURE',

@@ -293,10 +293,12 @@ export class Ledger {
 					]
 				);
 			}
-			// The updates and signatures travel as one bytea (binary on both drivers), cut apart by
-			// offsets: as hex text[] they doubled in size and were escaped element by element.
+			// The updates and signatures travel as one base64 text, decoded once and cut apart by
+			// offsets. A bytea parameter, or a bytea[] of hex, crosses into PGlite byte by byte
+			// (800 ms for 2 MB, where base64 takes 26 ms); on PostgreSQL base64 costs a third
+			// more bytes and nothing else noticeable.
 			const hashes = admitted.map(({ u }) => sha256(u.update).toString('hex'));
-			const blob = Buffer.concat(admitted.flatMap(({ u }) => [u.update, u.signature]));
+			const blob = Buffer.concat(admitted.flatMap(({ u }) => [u.update, u.signature])).toString('base64');
 			const [updateAt, updateLen, signatureAt, signatureLen]: number[][] = [[], [], [], []];
 			let at = 1; // substring() counts from 1
 			for (const { u } of admitted) {
@@ -308,9 +310,10 @@ export class Ledger {
 				at += u.signature.length;
 			}
 			const stored = await tx.query<{ seq: number; batch_id: string; hash: string }>(
-				`INSERT INTO sync_updates (batch_id, device_id, update, signature, update_hash)
-				 SELECT b, d, substring($3::bytea FROM uo FOR ul), substring($3::bytea FROM so FOR sl), decode(h, 'hex')
-				 FROM unnest($1::text[], $2::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[]) AS t(b, d, uo, ul, so, sl, h)
+				`WITH blob AS (SELECT decode($3::text, 'base64') AS bytes)
+				 INSERT INTO sync_updates (batch_id, device_id, update, signature, update_hash)
+				 SELECT b, d, substring(blob.bytes FROM uo FOR ul), substring(blob.bytes FROM so FOR sl), decode(h, 'hex')
+				 FROM blob, unnest($1::text[], $2::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[]) AS t(b, d, uo, ul, so, sl, h)
 				 ON CONFLICT (batch_id, update_hash) DO NOTHING RETURNING seq, batch_id, encode(update_hash, 'hex') AS hash`,
 				[
 					admitted.map(({ u }) => u.batchId),

@@ -12,6 +12,8 @@ type Print = (name: string, value: number, unit: string) => void;
 
 const DEVICES = 20;
 const DOSES = 250;
+const WARM_UP_DEVICES = 10;
+const WARM_UP_DOSES = 100;
 
 /**
  * Against a peer, in the same run on the same machine: 20 devices × 250 doses, one document per
@@ -28,31 +30,43 @@ export async function benchPeer(print: Print): Promise<void> {
 	const server = await startTestServer({ DATABASE_URL: ourDb.url, LOG_LEVEL: 'warn', HANDSHAKE_BURST: '100000' });
 	try {
 		const admin = await OfficeClient.login(server.url);
-		const devices: MemoryDevice[] = [];
-		for (let i = 0; i < DEVICES; i++)
-			devices.push(
-				await MemoryDevice.enrol(
-					await issueEnrolmentCode(
-						server.url,
-						{ setting: 'mass', siteCode: `P${String(i).padStart(3, '0')}`, label: `peer ${i}` },
-						admin
+		const enrol = async (prefix: string, count: number) => {
+			const devices: MemoryDevice[] = [];
+			for (let i = 0; i < count; i++)
+				devices.push(
+					await MemoryDevice.enrol(
+						await issueEnrolmentCode(
+							server.url,
+							{ setting: 'mass', siteCode: `${prefix}${String(i).padStart(3, '0')}`, label: `peer ${prefix}${i}` },
+							admin
+						)
 					)
-				)
-			);
-		const workload = buildWorkload(devices, DOSES);
+				);
+			return devices;
+		};
+		const workload = buildWorkload(await enrol('P', DEVICES), DOSES);
 		const total = DEVICES * DOSES;
+		// Each server first runs a smaller workload of other documents, untimed: the figure is
+		// a server that has been running, not the JIT compiling its code (whichever ran first
+		// paid for compiling what the others share: ws, yjs, pg).
+		const warmUp = buildWorkload(await enrol('W', WARM_UP_DEVICES), WARM_UP_DOSES);
+		const warmUpNames = (suffix: string) => warmUp.map((b) => ({ ...b, doc: `${b.doc}${suffix}` }));
 
+		await runOurs(server.url, warmUp);
 		const ours = total / (await runOurs(server.url, workload));
 		print('peer_ours_per_dose_updates_doses_per_s_postgres', ours, 'doses/s');
+		await runHocuspocus(theirDb.url, warmUpNames('-warm'));
 		const theirs = total / (await runHocuspocus(theirDb.url, workload));
 		print('peer_hocuspocus3_doses_per_s_postgres', theirs, 'doses/s');
 		print('peer_ratio_ours_over_hocuspocus3', ours / theirs, 'x');
 		// Hocuspocus stores 2 s after the last change by default; storing on every change is
 		// the durability our receipts promise.
+		await runHocuspocus(theirDb.url, warmUpNames('-warm-every'), 0);
 		const everyChange = total / (await runHocuspocus(theirDb.url, workload, 0));
 		print('peer_hocuspocus3_store_every_change_doses_per_s_postgres', everyChange, 'doses/s');
 		print('peer_ratio_ours_over_hocuspocus3_store_every_change', ours / everyChange, 'x');
 		// y-websocket's own server appending each update to PostgreSQL as it is applied.
+		await runYWebsocketServer(theirDb.url, warmUpNames('-warm'));
 		const yws = total / (await runYWebsocketServer(theirDb.url, workload));
 		print('peer_y_websocket_server_doses_per_s_postgres', yws, 'doses/s');
 		print('peer_ratio_ours_over_y_websocket_server', ours / yws, 'x');

@@ -29,8 +29,8 @@ function syncMessage(kind: number, payload: Uint8Array): Uint8Array {
 
 /**
  * Runs the workload through y-websocket's server; returns seconds from the first update sent
- * until the database holds every update of every document. Once per process: the server keeps
- * its documents in a module-level map.
+ * until the database holds every update of every document. The server keeps its documents in a
+ * module-level map: each call in one process must use document names of its own.
  */
 export async function runYWebsocketServer(databaseUrl: string, batches: BatchWorkload[]): Promise<number> {
 	const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
