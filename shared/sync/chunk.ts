@@ -70,8 +70,11 @@ export function mergedChunks(
 	maxBytes = MAX_UPDATE_BYTES
 ): Iterable<Uint8Array> | null {
 	const diffs: Uint8Array[] = [];
+	// A server holding nothing of the batch (a day recorded offline, uploaded for the first
+	// time) lacks every update whole: cutting each would only decode and re-encode it.
+	const fromNothing = Y.decodeStateVector(from).size === 0;
 	for (const u of updates) {
-		const d = Y.diffUpdate(u, from);
+		const d = fromNothing ? u : Y.diffUpdate(u, from);
 		if (d.length > maxBytes) return null;
 		if (hasContent(d)) diffs.push(d);
 	}
