@@ -32,7 +32,7 @@ import {
 import { isRetryableRefusal } from '../protocol/refusals';
 import { backoffDelay } from './backoff';
 import { ReceiptWatch, type StallReason } from './receipt-watch';
-import { chunkedDiff, mergedChunks } from './chunk';
+import { chunkedDiff, MAX_UPDATE_BYTES, mergedChunks } from './chunk';
 import { covers, hasContent, joinStateVectors } from './yjs-state';
 import { Liveness } from './liveness';
 import {
@@ -486,7 +486,11 @@ export class DeviceSync {
 					// per-event updates merged when the store has them (linear in what is sent);
 					// otherwise cut from the document.
 					this.serverHas.set(m.doc, m.payload);
-					const merged = store.storedUpdates ? mergedChunks(await store.storedUpdates(m.doc), m.payload) : null;
+					// A batch whose stored updates fit in one frame goes whole, encoded from the
+					// document once (merging a day's per-event updates costs more than that).
+					const stored = store.storedUpdates ? await store.storedUpdates(m.doc) : null;
+					const fits = stored !== null && stored.reduce((n, u) => n + u.length, 0) <= MAX_UPDATE_BYTES;
+					const merged = stored && !fits ? mergedChunks(stored, m.payload) : null;
 					let sent = m.payload;
 					for (const diff of merged ?? chunkedDiff(doc, m.payload)) {
 						if (!hasContent(diff)) continue;
