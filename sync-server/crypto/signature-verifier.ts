@@ -17,10 +17,10 @@ interface Job {
  * Posting the jobs' own arrays would copy each one's whole underlying buffer, which for a view
  * into a received frame is far more than the view.
  */
-function pack(jobs: readonly Job[]): Uint8Array {
+function pack(jobs: readonly Job[]): Uint8Array<ArrayBuffer> {
 	let size = 0;
 	for (const j of jobs) size += 4 + j.data.length + 96;
-	const packed = new Uint8Array(size);
+	const packed = new Uint8Array(new ArrayBuffer(size));
 	const view = new DataView(packed.buffer);
 	let at = 0;
 	for (const j of jobs) {
