@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
+import { toHex } from './bytes';
 import { FrameOpener, sealFrame } from './frame';
 
 describe('sealed frames', () => {
@@ -13,6 +14,13 @@ describe('sealed frames', () => {
 				expect(opened).toEqual({ ok: true, plaintext: payload });
 			})
 		);
+	});
+
+	it('never repeats a nonce, across draws of the nonce pool', () => {
+		// More frames than one draw holds (1,024 nonces): every nonce is new, the pool's refills included.
+		const seen = new Set<string>();
+		for (let i = 0; i < 3000; i++) seen.add(toHex(sealFrame(key, Uint8Array.of(i & 0xff)).subarray(1, 25)));
+		expect(seen.size).toBe(3000);
 	});
 
 	it('refuses a repeated nonce on the same connection', () => {

@@ -16,8 +16,27 @@ export function handshakeFrame(payload: Uint8Array): Uint8Array {
 	return concatBytes(Uint8Array.of(FRAME_HANDSHAKE), payload);
 }
 
+/**
+ * Random nonces drawn a thousand at a time: the system's random source costs about as much for
+ * 24 bytes as for 24 KB, and a device or server seals a frame per dose and per receipt. Each
+ * nonce is random and used once, as before; only the draw is shared.
+ */
+const NONCES_PER_DRAW = 1024;
+const nonces = { pool: new Uint8Array(0), at: 0 };
+
+function freshNonce(): Uint8Array {
+	const length = nacl.secretbox.nonceLength;
+	if (nonces.at + length > nonces.pool.length) {
+		nonces.pool = nacl.randomBytes(length * NONCES_PER_DRAW);
+		nonces.at = 0;
+	}
+	const nonce = nonces.pool.slice(nonces.at, nonces.at + length);
+	nonces.at += length;
+	return nonce;
+}
+
 export function sealFrame(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
-	const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
+	const nonce = freshNonce();
 	return concatBytes(Uint8Array.of(FRAME_SEALED), nonce, nacl.secretbox(plaintext, nonce, key));
 }
 
