@@ -22,7 +22,7 @@ export function handshakeFrame(payload: Uint8Array): Uint8Array {
  * nonce is random and used once, as before; only the draw is shared.
  */
 const NONCES_PER_DRAW = 1024;
-const nonces = { pool: new Uint8Array(0), at: 0 };
+const nonces: { pool: Uint8Array; at: number } = { pool: new Uint8Array(0), at: 0 };
 
 function freshNonce(): Uint8Array {
 	const length = nacl.secretbox.nonceLength;

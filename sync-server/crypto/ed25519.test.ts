@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-	ed25519PrivateKey,
-	ed25519PublicKey,
-	ed25519Sign,
-	ed25519SignAsync,
-	ed25519Verify,
-	ed25519VerifyAsync
-} from './ed25519';
+import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify } from './ed25519';
 
 /**
  * The server signs and verifies with node:crypto, the device with tweetnacl: the server's side
@@ -47,23 +40,6 @@ describe('Ed25519 through node:crypto, against the protocol test vectors', () =>
 		).toBe(false);
 		expect(
 			ed25519Verify(bytes(vectors.update.signingBytes), bytes(vectors.update.signature).subarray(0, 63), deviceKey)
-		).toBe(false);
-	});
-
-	it('gives the same answers on the thread pool', async () => {
-		expect(hex(await ed25519SignAsync(bytes(vectors.receipt.signingBytes), serverKey))).toBe(vectors.receipt.signature);
-		expect(
-			await ed25519VerifyAsync(bytes(vectors.update.signingBytes), bytes(vectors.update.signature), deviceKey)
-		).toBe(true);
-		expect(
-			await ed25519VerifyAsync(bytes(vectors.receipt.signingBytes), bytes(vectors.update.signature), deviceKey)
-		).toBe(false);
-		expect(
-			await ed25519VerifyAsync(
-				bytes(vectors.update.signingBytes),
-				bytes(vectors.update.signature).subarray(1),
-				deviceKey
-			)
 		).toBe(false);
 	});
 });

@@ -28,22 +28,3 @@ export function ed25519Verify(data: Uint8Array, signature: Uint8Array, key: KeyO
 export function ed25519Sign(data: Uint8Array, key: KeyObject): Uint8Array {
 	return new Uint8Array(sign(null, data, key));
 }
-
-/**
- * The same check on libuv's thread pool: the event loop goes on with other connections while
- * OpenSSL verifies (about 70 µs of CPU a signature here), so on a machine with a core to spare
- * signature checks stop being the ingest path's bottleneck. Same answer as ed25519Verify.
- */
-export function ed25519VerifyAsync(data: Uint8Array, signature: Uint8Array, key: KeyObject): Promise<boolean> {
-	if (signature.length !== 64) return Promise.resolve(false);
-	return new Promise((resolve, reject) =>
-		verify(null, data, key, signature, (error, ok) => (error ? reject(error) : resolve(ok)))
-	);
-}
-
-/** ed25519Sign on libuv's thread pool (see ed25519VerifyAsync). */
-export function ed25519SignAsync(data: Uint8Array, key: KeyObject): Promise<Uint8Array> {
-	return new Promise((resolve, reject) =>
-		sign(null, data, key, (error, signature) => (error ? reject(error) : resolve(new Uint8Array(signature))))
-	);
-}

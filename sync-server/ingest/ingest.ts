@@ -3,8 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { parseBatchId, serviceDateAt, type BatchKey, type DoseEvent } from '#shared/index';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '#shared/protocol/signing';
-import { ed25519SignAsync } from '../crypto/ed25519';
-import { SignatureVerifier } from '../crypto/signature-verifier';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs, type BatchEntry } from './batch-docs';
@@ -26,12 +25,13 @@ export interface Receipt extends ReceiptBody {
 
 /**
  * Signs a receipt with the server key of the connection's generation (the one the device proved
- * the connection with, and so checks it against). Signed when sent, on the thread pool: a
- * receipt that a later one covers is never sent (transport/answer-queue.ts), so never signed.
+ * the connection with, and so checks it against). Signed when sent: a receipt that a later one
+ * covers is never sent (transport/answer-queue.ts), so never signed. On the event loop: libuv's
+ * pool (crypto's async API) preempted the loop at every wake-up on this 2-core machine and made
+ * the peer bench about a fifth slower (README, issue 14).
  */
-export async function signReceipt(body: ReceiptBody, key: KeyObject): Promise<Receipt> {
-	const signature = await ed25519SignAsync(receiptSigningBytes(body.doc, body.stateVector, body.eventCount), key);
-	return { ...body, signature };
+export function signReceipt(body: ReceiptBody, key: KeyObject): Receipt {
+	return { ...body, signature: ed25519Sign(receiptSigningBytes(body.doc, body.stateVector, body.eventCount), key) };
 }
 
 export interface CommittedUpdate {
@@ -61,15 +61,14 @@ export type IngestResult =
 export class Ingest {
 	private readonly docs: BatchDocs;
 	private readonly commits: GroupCommit;
+	private readonly deviceKeys = new Map<string, KeyObject>();
 	private readonly committedListeners: ((u: CommittedUpdate) => void)[] = [];
 
 	constructor(
 		private readonly ledger: Ledger,
 		private readonly catalogs: Catalogs,
 		/** The server's clock (epoch ms): which service days lie in the future. Injected by tests. */
-		private readonly now: () => number = Date.now,
-		/** Checks the devices' signatures: the server's runs a thread of its own (server.ts). */
-		private readonly verifier: SignatureVerifier = new SignatureVerifier(true)
+		private readonly now: () => number = Date.now
 	) {
 		this.docs = new BatchDocs(ledger);
 		// Two writers on PostgreSQL, which runs each transaction on one core; PGlite runs one
@@ -110,6 +109,15 @@ export class Ingest {
 				update: await this.docs.withSettledBatch(id, async ({ doc }) => Y.encodeStateAsUpdate(doc))
 			});
 		return out;
+	}
+
+	private verifyKey(device: DeviceRecord): KeyObject {
+		let key = this.deviceKeys.get(device.id);
+		if (!key) {
+			key = ed25519PublicKey(device.keys.sign);
+			this.deviceKeys.set(device.id, key);
+		}
+		return key;
 	}
 
 	private ownBatch(device: DeviceRecord, docId: string) {
@@ -168,7 +176,7 @@ export class Ingest {
 				eventIds: [],
 				stateVector: none
 			});
-		if (!(await this.verifier.verify(updateSigningBytes(docId, device.id, update), signature, device.keys.sign))) {
+		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
 			return now({
 				ok: false,
 				code: 'BAD_SIGNATURE',

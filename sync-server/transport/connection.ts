@@ -139,9 +139,9 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		// A peer that never completes the closing handshake is cut off.
 		setTimeout(() => ws.terminate(), 5000).unref();
 	};
-	const sendReceipt = async (body: ReceiptBody) => {
+	const sendReceipt = (body: ReceiptBody) => {
 		if (state === 'closed') return;
-		send({ type: MSG_RECEIPT, ...(await signReceipt(body, serverKeys!.signKey)) });
+		send({ type: MSG_RECEIPT, ...signReceipt(body, serverKeys!.signKey) });
 	};
 	const send = (m: AppMessage) => {
 		if (state === 'closed' || !sealKey) return;
