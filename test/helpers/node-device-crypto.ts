@@ -18,9 +18,10 @@ const signSecret = cached(ed25519PrivateKey);
 const signPublic = cached(ed25519PublicKey);
 
 /**
- * The device side of the handshake through node:crypto, for simulated devices (the storm
- * bench): the same bytes as tweetnacl's, so the server cannot tell, and the simulator's own
- * crypto no longer dominates what is measured.
+ * A device's crypto (handshake, update signatures, receipt checks) through node:crypto, for
+ * simulated devices (the storm and ingest benches, sync-live tests): the same bytes as
+ * tweetnacl's, so the server cannot tell, and the simulator's own crypto no longer dominates
+ * what is measured.
  */
 export const NODE_DEVICE_CRYPTO: DeviceCrypto = {
 	ephemeral() {
