@@ -98,24 +98,4 @@ describe('GroupCommit', () => {
 			expect((r as PromiseRejectedResult).reason).toEqual(new Error('refused by the database'));
 		expect(l.groups).toEqual([['bad', 'after', 'other'], ['bad'], ['other']]);
 	});
-
-	it('with two writers, commits a second group while the first runs, never with a batch the first holds', async () => {
-		const l = recordingLedger();
-		const gc = new GroupCommit(l.ledger, { windowMs: 1, maxUpdates: 100, writers: 2 });
-		const groupsReach = (n: number) =>
-			new Promise<void>((resolve) => {
-				const poll = () => (l.groups.length >= n ? resolve() : setImmediate(poll));
-				poll();
-			});
-		l.hold();
-		const first = ['a', 'b'].map((b) => gc.commit(update(b)));
-		await groupsReach(1);
-		// 'a' again builds on the 'a' still committing: it waits; 'c' goes beside the first group.
-		const second = [gc.commit(update('a')), gc.commit(update('c'))];
-		await groupsReach(2);
-		expect(l.groups).toEqual([['a', 'b'], ['c']]);
-		l.release();
-		await Promise.all([...first, ...second]);
-		expect(l.groups).toEqual([['a', 'b'], ['c'], ['a']]);
-	});
 });

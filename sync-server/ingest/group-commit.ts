@@ -10,13 +10,6 @@ export interface GroupCommitOptions {
 	windowMs: number;
 	/** Most updates in one transaction; a full group is committed at once. */
 	maxUpdates: number;
-	/**
-	 * Transactions in flight at once (default 1). Groups running together never share a batch,
-	 * so each batch's updates still commit in order, one group after the other. PostgreSQL runs
-	 * each transaction on one core: a second writer keeps another core busy while the first
-	 * commits. PGlite runs one statement at a time, so it gains nothing there.
-	 */
-	writers?: number;
 }
 
 interface Waiting {
@@ -27,8 +20,8 @@ interface Waiting {
 }
 
 /**
- * The writer for the checked updates of every connection (or two, `writers`): it takes what has
- * arrived (waiting `windowMs` when idle, or until `maxUpdates`), commits it in one transaction with set-based
+ * One writer for the checked updates of every connection: it takes what has arrived (waiting
+ * `windowMs` when idle, or until `maxUpdates`), commits it in one transaction with set-based
  * SQL (Ledger.commitUpdates), and only then tells each caller, which applies and receipts.
  * While a transaction runs the next group gathers, so under load groups grow by themselves
  * and an idle server adds at most `windowMs` to a dose.
@@ -40,9 +33,7 @@ interface Waiting {
  */
 export class GroupCommit {
 	private waiting: Waiting[] = [];
-	/** Transactions in flight, and the batches they hold (no other group may take those). */
-	private running = 0;
-	private readonly busyBatches = new Set<string>();
+	private running = false;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	/** Batch rows known to exist (they are never deleted): their insert is skipped. */
 	private readonly knownBatches = new Set<string>();
@@ -60,9 +51,8 @@ export class GroupCommit {
 	}
 
 	private schedule(): void {
-		// A running flush starts the next group when it ends; a free writer waits for the window.
-		if (this.running >= (this.opts.writers ?? 1)) return;
-		if (this.running === 0 && this.waiting.length >= this.opts.maxUpdates) {
+		if (this.running) return; // the running flush starts the next group when it ends
+		if (this.waiting.length >= this.opts.maxUpdates) {
 			if (this.timer) clearTimeout(this.timer);
 			this.timer = null;
 			void this.flush();
@@ -74,33 +64,16 @@ export class GroupCommit {
 		}
 	}
 
-	/** Takes the next group: waiting updates of batches no running group holds, in order. */
-	private takeGroup(): Waiting[] {
-		const group: Waiting[] = [];
-		const rest: Waiting[] = [];
-		for (const w of this.waiting) {
-			if (group.length < this.opts.maxUpdates && !this.busyBatches.has(w.update.batchId)) group.push(w);
-			else rest.push(w);
-		}
-		this.waiting = rest;
-		return group;
-	}
-
 	private async flush(): Promise<void> {
-		if (this.running >= (this.opts.writers ?? 1) || this.waiting.length === 0) return;
-		const group = this.takeGroup();
-		if (group.length === 0) return; // every waiting update's batch is in a running group
-		this.running++;
-		const batches = new Set(group.map((w) => w.update.batchId));
-		for (const b of batches) this.busyBatches.add(b);
+		if (this.running || this.waiting.length === 0) return;
+		this.running = true;
+		const group = this.waiting.splice(0, this.opts.maxUpdates);
 		try {
 			await this.commitGroup(group);
 		} finally {
-			this.running--;
-			for (const b of batches) this.busyBatches.delete(b);
+			this.running = false;
 			// What gathered meanwhile has waited a transaction already: no window for it.
 			if (this.waiting.length > 0) void this.flush();
-			this.schedule();
 		}
 	}
 

@@ -17,7 +17,6 @@ import { Ingest } from './ingest';
 function heldLedger() {
 	const commits: { updates: UpdateToCommit[]; release: (error?: Error) => void }[] = [];
 	const ledger = {
-		db: { backend: 'pglite' },
 		batchUpdates: async () => [],
 		commitUpdates: (us: readonly UpdateToCommit[]) =>
 			new Promise<CommitOutcome[]>((resolve, reject) =>

@@ -71,13 +71,7 @@ export class Ingest {
 		private readonly now: () => number = Date.now
 	) {
 		this.docs = new BatchDocs(ledger);
-		// Two writers on PostgreSQL, which runs each transaction on one core; PGlite runs one
-		// statement at a time, so a second writer there would only split the groups.
-		this.commits = new GroupCommit(ledger, {
-			windowMs: 2,
-			maxUpdates: 256,
-			writers: ledger.db.backend === 'postgres' ? 2 : 1
-		});
+		this.commits = new GroupCommit(ledger);
 	}
 
 	/** Called after each update that changed the ledger has committed. */
