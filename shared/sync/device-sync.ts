@@ -38,6 +38,7 @@ import { Liveness } from './liveness';
 import {
 	openDeviceChannel,
 	TWEETNACL_CRYPTO,
+	type DeviceCrypto,
 	type DeviceIdentity,
 	type KeyChangeDecision,
 	type SecureChannel
@@ -186,6 +187,8 @@ export class DeviceSync {
 	/** The unreceipted count last sent on the current connection. */
 	private reported: number | null = null;
 	private readonly opts: DeviceSyncOptions;
+	/** Signs this device's updates and checks the server's receipts (the identity's, else tweetnacl's). */
+	private readonly crypto: DeviceCrypto;
 	/** The server keys this device trusts (from its identity, then from each key change it accepted). */
 	private pins: ServerKeyPins;
 	/** The pinned keys the server proved the current connection with: receipts are checked against them. */
@@ -202,6 +205,7 @@ export class DeviceSync {
 
 	constructor(opts: DeviceSyncOptions) {
 		this.opts = opts;
+		this.crypto = opts.identity.crypto ?? TWEETNACL_CRYPTO;
 		this.watch = new ReceiptWatch({
 			receiptTimeoutMs: opts.receiptTimeoutMs ?? 20_000,
 			random: opts.random ?? Math.random,
@@ -275,8 +279,8 @@ export class DeviceSync {
 		const known = this.serverHas.get(batchId) ?? EMPTY_STATE_VECTOR;
 		if (live && covers(known, live.stateAfter)) return; // already on its way in an earlier frame
 		if (live && covers(known, live.stateBefore)) {
-			const { deviceId, keys, crypto = TWEETNACL_CRYPTO } = this.opts.identity;
-			const signature = crypto.sign(updateSigningBytes(batchId, deviceId, live.update), keys.sign.secretKey);
+			const { deviceId, keys } = this.opts.identity;
+			const signature = this.crypto.sign(updateSigningBytes(batchId, deviceId, live.update), keys.sign.secretKey);
 			channel.send({ type: MSG_SIGNED_SYNC, doc: batchId, kind: messageYjsUpdate, payload: live.update, signature });
 			this.serverHas.set(batchId, joinStateVectors(known, live.stateAfter));
 			await this.opts.store.markSent(batchId, live.stateAfter);
@@ -494,7 +498,7 @@ export class DeviceSync {
 					let sent = m.payload;
 					for (const diff of merged ?? chunkedDiff(doc, m.payload)) {
 						if (!hasContent(diff)) continue;
-						const signature = (identity.crypto ?? TWEETNACL_CRYPTO).sign(
+						const signature = this.crypto.sign(
 							updateSigningBytes(m.doc, identity.deviceId, diff),
 							identity.keys.sign.secretKey
 						);
@@ -517,7 +521,7 @@ export class DeviceSync {
 				// Signed with the keys that proved this connection (a key change takes effect at the next).
 				const ok =
 					!!this.connectionKeys &&
-					(identity.crypto ?? TWEETNACL_CRYPTO).verify(
+					this.crypto.verify(
 						receiptSigningBytes(m.doc, m.stateVector, m.eventCount),
 						m.signature,
 						this.connectionKeys.sign

@@ -105,19 +105,19 @@ export class Ingest {
 		return out;
 	}
 
+	private ownBatch(device: DeviceRecord, docId: string) {
+		const key = parseBatchId(docId);
+		if (!key || key.deviceId !== device.id) return null;
+		if (key.siteCode !== device.siteCode) return null;
+		return key;
+	}
+
 	private verifyKey(device: DeviceRecord): KeyObject {
 		let key = this.deviceKeys.get(device.id);
 		if (!key) {
 			key = ed25519PublicKey(device.keys.sign);
 			this.deviceKeys.set(device.id, key);
 		}
-		return key;
-	}
-
-	private ownBatch(device: DeviceRecord, docId: string) {
-		const key = parseBatchId(docId);
-		if (!key || key.deviceId !== device.id) return null;
-		if (key.siteCode !== device.siteCode) return null;
 		return key;
 	}
 
@@ -140,11 +140,6 @@ export class Ingest {
 				receipt: { doc: docId, stateVector: Y.encodeStateVector(doc), eventCount: eventIds.size }
 			};
 		});
-	}
-
-	/** An update start to end: see submit. */
-	async ingest(device: DeviceRecord, docId: string, update: Uint8Array, signature: Uint8Array): Promise<IngestResult> {
-		return (await this.submit(device, docId, update, signature)).result;
 	}
 
 	/**
