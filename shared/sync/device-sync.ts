@@ -550,6 +550,14 @@ export class DeviceSync {
 					this.serverHas.delete(m.doc);
 					return this.watch.retryable(m.doc, m.code);
 				}
+				// Built on an update the server did not store (sent before its refusal arrived):
+				// nothing against these events. Marking them refused or forgetting them would
+				// leave them unsent until the next dose or reconnection: offer the batch again.
+				if (m.code === 'UPDATE_MISSING_BASE') {
+					this.serverHas.delete(m.doc);
+					if (this.watch.baseMissing(m.doc)) await this.sendStep1(channel, m.doc);
+					return;
+				}
 				this.opts.onError?.(new Error(`refused ${m.doc}: ${m.code}`));
 				this.watch.answered(m.doc);
 				// What the server holds is no longer known: the next event goes by SyncStep1.

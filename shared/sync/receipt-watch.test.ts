@@ -72,6 +72,34 @@ describe('ReceiptWatch', () => {
 		expect(events.at(-1)).toBe('recovered');
 	});
 
+	it('keeps the wait of a retryable refusal when an update sent behind it is refused for its missing base', () => {
+		const { w, events, retried } = watch();
+		w.sent('b1', stateVectorOf(2));
+		w.retryable('b1', 'LEDGER_UNAVAILABLE');
+		// The second update, in flight when the first was refused, built on it: the pending
+		// retry offers the batch again; it is not offered twice, nor given up.
+		expect(w.baseMissing('b1')).toBe(false);
+		vi.advanceTimersByTime(retryDelay(0, () => 0.5));
+		expect(retried).toEqual([['b1']]);
+		w.receipt('b1', stateVectorOf(2));
+		expect(events).toEqual([['LEDGER_UNAVAILABLE', retryDelay(0, () => 0.5)], 'recovered']);
+	});
+
+	it('offers a batch again once after a missing-base refusal, and again only after a receipt', () => {
+		const { w, events } = watch();
+		w.sent('b1', stateVectorOf(3));
+		expect(w.baseMissing('b1')).toBe(true);
+		// Refusals of the updates sent behind it: the one offer carries them all.
+		expect(w.baseMissing('b1')).toBe(false);
+		w.receipt('b1', stateVectorOf(3));
+		w.sent('b1', stateVectorOf(5));
+		expect(w.baseMissing('b1')).toBe(true);
+		// Never receipted: the station says the server is not answering rather than loop.
+		expect(w.baseMissing('b1')).toBe(false);
+		vi.advanceTimersByTime(20_000);
+		expect(events).toEqual([['NO_RECEIPT', null]]);
+	});
+
 	it('never retries at once and caps the wait at a minute', () => {
 		expect(retryDelay(0, () => 0)).toBe(500);
 		expect(retryDelay(30, () => 0.999)).toBeLessThanOrEqual(60_000);

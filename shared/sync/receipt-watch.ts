@@ -44,6 +44,8 @@ export class ReceiptWatch {
 	private stalled: StallReason | null = null;
 	/** The last receipt of each batch on this connection: a new one that covers more is progress. */
 	private readonly lastReceipt = new Map<string, Uint8Array>();
+	/** Batches offered again after a missing-base refusal, until their next receipt. */
+	private readonly reoffered = new Set<string>();
 
 	constructor(private readonly opts: ReceiptWatchOptions) {}
 
@@ -70,6 +72,7 @@ export class ReceiptWatch {
 	 * state again (the answer to a SyncStep1 of a server storing nothing) is not.
 	 */
 	receipt(batchId: string, stateVector: Uint8Array): void {
+		this.reoffered.delete(batchId);
 		const previous = this.lastReceipt.get(batchId);
 		this.lastReceipt.set(batchId, stateVector);
 		const sent = this.waiting.get(batchId);
@@ -94,6 +97,20 @@ export class ReceiptWatch {
 		}
 	}
 
+	/**
+	 * A refusal naming no event because the update builds on one the server does not hold (an
+	 * earlier update of the batch it refused as retryable, or dropped). The events are not at
+	 * fault and stay waiting. Says whether to offer the batch again now: not while a retry is
+	 * pending (it offers every waiting batch), and once until the batch's next receipt, so a
+	 * server that keeps refusing cannot make the device loop (the stall timer then reports it).
+	 */
+	baseMissing(batchId: string): boolean {
+		if (!this.waiting.has(batchId)) this.waiting.set(batchId, Uint8Array.of(0));
+		if (this.retryTimer || this.reoffered.has(batchId)) return false;
+		this.reoffered.add(batchId);
+		return true;
+	}
+
 	/** A retryable refusal: wait, then offer every batch still waiting again. */
 	retryable(batchId: string, reason: 'LEDGER_FULL' | 'LEDGER_UNAVAILABLE'): void {
 		if (!this.waiting.has(batchId)) this.waiting.set(batchId, Uint8Array.of(0));
@@ -115,6 +132,7 @@ export class ReceiptWatch {
 		this.clearTimers();
 		this.waiting.clear();
 		this.lastReceipt.clear();
+		this.reoffered.clear();
 		this.attempt = 0;
 		this.stalled = null;
 	}

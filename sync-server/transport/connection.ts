@@ -34,6 +34,7 @@ import {
 	MSG_WELCOME,
 	type AppMessage
 } from '#shared/protocol/messages';
+import { isRetryableRefusal, type RetryableRefusalCode } from '#shared/protocol/refusals';
 import { parseBatchId } from '#shared/domain/batch';
 import { CLOSE } from '#shared/sync/socket';
 import { covers, hasContent } from '#shared/sync/yjs-state';
@@ -50,7 +51,7 @@ import { venueKey, type VenueHub } from './venue-hub';
 import { TokenBucket } from './rate-limit';
 import type { DiskGuard } from '../ledger/disk-guard';
 import { isRetryableLedgerError } from '../ledger/errors';
-import { refusalForFailure, refusalWhileFull, unlessRetryable } from './retryable';
+import { refusalForFailure, refusalWhileFull, retryableRefusal, unlessRetryable } from './retryable';
 
 /** Outgoing bytes queued for one peer before it is treated as not reading. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -122,6 +123,11 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 	let serverKeys: ServerKeyGeneration | null = null;
 	/** The generation offered in MSG_SERVER_KEYS, until the device acknowledges it. */
 	let offeredGeneration: number | null = null;
+	/**
+	 * Batches with a signed update refused on this connection, until the device offers the batch
+	 * again by SyncStep1: the code of a retryable refusal, or null for one that was logged.
+	 */
+	const refusedBefore = new Map<string, RetryableRefusalCode | null>();
 	// Messages of one connection are handled in order.
 	let queue: Promise<void> = Promise.resolve();
 	let unsubscribeVenue: (() => void) | null = null;
@@ -281,9 +287,30 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 
 	/** The answer to one signed update, once it is committed or refused. */
 	async function answerSigned({ dev, doc, r }: SignedAnswer) {
-		if ('retry' in r) return send(r.retry);
+		if ('retry' in r) {
+			if (r.retry.type === MSG_REFUSED && isRetryableRefusal(r.retry.code)) refusedBefore.set(doc, r.retry.code);
+			return send(r.retry);
+		}
 		if (!r.ok) {
 			if (r.code === 'DEVICE_REVOKED') return close(CLOSE.DEVICE_REVOKED, 'device revoked');
+			if (r.code === 'UPDATE_MISSING_BASE' && refusedBefore.has(doc)) {
+				// Sent before the device read the refusal of an earlier update of the batch, and
+				// built on it: nothing against this one, and not logged (it would put a refused
+				// update in the office's queue). The device offers the batch again by SyncStep1,
+				// which carries it. Behind a retryable refusal, answered as that one was.
+				const earlier = refusedBefore.get(doc);
+				if (earlier)
+					return send(retryableRefusal(doc, earlier, 'an earlier update of this batch was not stored; offer it again'));
+				return send({
+					type: MSG_REFUSED,
+					doc,
+					code: r.code,
+					message: r.message,
+					eventIds: [],
+					stateVector: r.stateVector
+				});
+			}
+			if (!refusedBefore.has(doc)) refusedBefore.set(doc, null);
 			ctx.log.warn('update refused', { device: dev.id, code: r.code });
 			await ctx.ledger.logRefusal({
 				deviceId: dev.id,
@@ -314,6 +341,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 		if (m.type !== MSG_SIGNED_SYNC) await answered();
 		if (m.type === MSG_SYNC && m.kind === messageYjsSyncStep1) {
 			if (!step1s.take()) return close(CLOSE.RATE_LIMITED, 'too many sync requests');
+			// Offered again: what the device sends next builds on what this exchange says we hold.
+			refusedBefore.delete(m.doc);
 			const r = await ctx.ingest.syncStep1(dev, m.doc, m.payload).catch((e: unknown) => {
 				const retry = refusalForFailure(e, m.doc, ctx.disk);
 				if (retry) return { retry };

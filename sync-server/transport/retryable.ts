@@ -5,7 +5,8 @@ import { isDiskFull, isRetryableLedgerError } from '../ledger/errors';
 
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
-const refusal = (doc: string, code: RetryableRefusalCode, message: string): AppMessage => ({
+/** A refusal that names no event and says nothing against the update: offer the batch again later. */
+export const retryableRefusal = (doc: string, code: RetryableRefusalCode, message: string): AppMessage => ({
 	type: MSG_REFUSED,
 	doc,
 	code,
@@ -20,7 +21,7 @@ const refusal = (doc: string, code: RetryableRefusalCode, message: string): AppM
  */
 export function refusalWhileFull(disk: DiskGuard | undefined, doc: string): AppMessage | null {
 	const reason = disk?.refusal();
-	return reason ? refusal(doc, 'LEDGER_FULL', reason) : null;
+	return reason ? retryableRefusal(doc, 'LEDGER_FULL', reason) : null;
 }
 
 /**
@@ -32,8 +33,8 @@ export function refusalForFailure(e: unknown, doc: string, disk: DiskGuard | und
 	if (!isRetryableLedgerError(e)) return null;
 	disk?.noteFailure(e);
 	return isDiskFull(e)
-		? refusal(doc, 'LEDGER_FULL', 'the ledger disk is full')
-		: refusal(doc, 'LEDGER_UNAVAILABLE', 'the ledger cannot store this now');
+		? retryableRefusal(doc, 'LEDGER_FULL', 'the ledger disk is full')
+		: retryableRefusal(doc, 'LEDGER_UNAVAILABLE', 'the ledger cannot store this now');
 }
 
 /** Ignores a failure that will pass (of a write nothing depends on), noting it; rethrows others. */

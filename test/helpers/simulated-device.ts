@@ -39,6 +39,8 @@ export abstract class SimulatedDevice {
 	readonly stalls: string[] = [];
 	/** WebSocket frames sent and received since start(), handshake included. */
 	readonly frames = { sent: 0, received: 0 };
+	/** Frames the device hands its socket that are lost on the way (counted as sent). */
+	framesToLose = 0;
 
 	protected constructor(
 		readonly identity: SimulatedIdentity,
@@ -119,7 +121,8 @@ export abstract class SimulatedDevice {
 			...socket,
 			send: (d) => {
 				this.frames.sent++;
-				socket.send(d);
+				if (this.framesToLose > 0) this.framesToLose--;
+				else socket.send(d);
 				this.notify();
 			},
 			onMessage: (h) =>
