@@ -5,7 +5,7 @@
  * 10,000-event day is seeded in seconds rather than one save at a time.
  */
 import * as Y from 'yjs';
-import { BATCH_EVENTS, batchId, serviceDateOf, validateEvent } from '#shared/index';
+import { BATCH_EVENTS, batchId, parseBatchId, serviceDateOf, validateEvent } from '#shared/index';
 import { StationDb, type EventRow } from '../../client/lib/storage/db';
 import { loadIdentity } from '../../client/lib/storage/identity';
 import { Vault, type WrappedKey } from '../../client/lib/storage/vault';
@@ -26,6 +26,12 @@ async function seedStation(staffCode: string, pin: string, count: number, offset
 			siteCode: identity.siteCode,
 			serviceDay: serviceDateOf(new Date().toISOString())!
 		});
+		// Recorded a moment ago, as a day's records are when the next scan comes. The fixture's
+		// 10:00 JST put them after every scan made before 10:00 in Japan, so each save sorted
+		// before the day and took the book's re-derive path (record-book.ts): the figure
+		// depended on the hour the bench ran.
+		const seededAt = new Date(Date.now() - 1000).toISOString();
+		const at = serviceDateOf(seededAt) === parseBatchId(batch)?.serviceDay ? seededAt : new Date().toISOString();
 		const doc = new Y.Doc({ gc: false });
 		const stored = await db.updates.where('batchId').equals(batch).sortBy('seq');
 		if (stored.length > 0)
@@ -35,7 +41,8 @@ async function seedStation(staffCode: string, pin: string, count: number, offset
 			const chunk = Array.from({ length: Math.min(CHUNK, count - start) }, (_, i) => {
 				const event = doseEvent(
 					{ deviceId: identity.deviceId, batch, siteCode: identity.siteCode, municipality: identity.municipality },
-					`5${String(offset + start + i).padStart(9, '0')}`
+					`5${String(offset + start + i).padStart(9, '0')}`,
+					{ givenAt: at, recordedAt: at }
 				);
 				const checked = validateEvent(event);
 				if (!checked.ok) throw new Error(`seed event invalid: ${checked.errors.map((e) => e.path).join(', ')}`);
