@@ -10,6 +10,7 @@ import { createApp } from './http/app';
 import { isRegisterUpload } from './http/office/register-routes';
 import { clientAddress } from './http/client-address';
 import { Ingest } from './ingest/ingest';
+import { SignatureVerifier } from './crypto/signature-verifier';
 import type { Ledger } from './ledger/ledger';
 import { openLedgerWithSecrets } from './secrets/open';
 import type { ServerKeyring } from './secrets/server-keyring';
@@ -90,7 +91,8 @@ export async function startServer(
 	// The vaccine catalogue: version 1 from the built-in default on a new ledger, then whatever the back office stores.
 	const catalogs = new Catalogs(ledger);
 	await catalogs.seed();
-	const ingest = new Ingest(ledger, catalogs, now);
+	// Device signatures are checked on a thread of their own, a group at a time (Ingest.submit).
+	const ingest = new Ingest(ledger, catalogs, now, new SignatureVerifier());
 	const connections = new DeviceConnections();
 	const venues = new VenueHub();
 	ingest.onCommitted((u) => venues.publish(venueKey(u.siteCode, u.serviceDay), u.deviceId, u.batchId, u.update));
@@ -205,6 +207,7 @@ export async function startServer(
 			await notices?.close();
 			await stopMasterNotices?.();
 			await reconciler.stop();
+			await ingest.close();
 			await ledger.db.close();
 		}
 	};

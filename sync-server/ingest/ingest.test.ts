@@ -7,6 +7,7 @@ import { doseEvent } from '../../test/helpers/fixtures';
 import { ed25519Sign } from '../crypto/ed25519';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger, UpdateToCommit } from '../ledger/ledger';
+import type { SignatureVerifier } from '../crypto/signature-verifier';
 import { Ingest } from './ingest';
 
 /**
@@ -35,10 +36,20 @@ const until = (cond: () => boolean) =>
 		poll();
 	});
 
-function setUp() {
+/** A verifier that answers only when told, to see what waits for it. */
+function heldVerifier() {
+	const asked: ((ok: boolean) => void)[] = [];
+	const verifier = {
+		verify: () => new Promise<boolean>((resolve) => asked.push(resolve)),
+		close: async () => undefined
+	} as unknown as SignatureVerifier;
+	return { verifier, asked };
+}
+
+function setUp(verifier?: SignatureVerifier) {
 	const { ledger, commits } = heldLedger();
 	const catalogs = { validateAny: validateEvent, refresh: async () => false } as unknown as Catalogs;
-	const ingest = new Ingest(ledger, catalogs, () => Date.parse('2026-11-22T03:00:00Z'));
+	const ingest = new Ingest(ledger, catalogs, () => Date.parse('2026-11-22T03:00:00Z'), verifier);
 	const deviceKeys = generateKeyPairSync('ed25519');
 	const raw = deviceKeys.publicKey.export({ format: 'jwk' }).x!;
 	const device: DeviceRecord = {
@@ -95,5 +106,36 @@ describe('Ingest.submit: checks the next update while one commits', () => {
 		// The batch's copy was dropped: rebuilt from the (empty) ledger, it receipts nothing.
 		const step1 = await ingest.syncStep1(device, batch, Uint8Array.of(0));
 		expect(step1.ok && step1.receipt.eventCount).toBe(0);
+	});
+
+	it('hands over the next updates before the first is verified, and checks them in order once they are', async () => {
+		const { verifier, asked } = heldVerifier();
+		const { commits, submit, updates } = setUp(verifier);
+		const results = updates.map((u) => submit(u).result);
+		// Every signature is with the verifier (one batch), nothing checked or committed yet.
+		expect(asked).toHaveLength(3);
+		await new Promise((r) => setImmediate(r));
+		expect(commits).toHaveLength(0);
+		// Answered out of order: the batch's updates are still checked in the order they came.
+		asked[2]!(true);
+		asked[1]!(true);
+		asked[0]!(true);
+		const releasing = setInterval(() => commits.forEach((c) => c.release()), 1);
+		const rs = await Promise.all(results);
+		clearInterval(releasing);
+		expect(rs.map((r) => r.ok && r.receipt.eventCount)).toEqual([1, 2, 3]);
+	});
+
+	it('refuses an update whose signature fails, and the one built on it for its missing base', async () => {
+		const { verifier, asked } = heldVerifier();
+		const { commits, submit, updates } = setUp(verifier);
+		const results = updates.map((u) => submit(u).result);
+		asked[0]!(true);
+		asked[1]!(false);
+		asked[2]!(true);
+		const releasing = setInterval(() => commits.forEach((c) => c.release()), 1);
+		const rs = await Promise.all(results);
+		clearInterval(releasing);
+		expect(rs.map((r) => (r.ok ? r.receipt.eventCount : r.code))).toEqual([1, 'BAD_SIGNATURE', 'UPDATE_MISSING_BASE']);
 	});
 });

@@ -3,7 +3,8 @@ import type { KeyObject } from 'node:crypto';
 import { parseBatchId, serviceDateAt, type BatchKey, type DoseEvent } from '#shared/index';
 import type { UpdateRefusalCode } from '#shared/protocol/refusals';
 import { receiptSigningBytes, updateSigningBytes } from '#shared/protocol/signing';
-import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../crypto/ed25519';
+import { ed25519Sign } from '../crypto/ed25519';
+import { SignatureVerifier } from '../crypto/signature-verifier';
 import type { Catalogs } from '../catalog/catalogs';
 import type { CommitOutcome, DeviceRecord, Ledger } from '../ledger/ledger';
 import { BatchDocs, type BatchEntry } from './batch-docs';
@@ -61,14 +62,15 @@ export type IngestResult =
 export class Ingest {
 	private readonly docs: BatchDocs;
 	private readonly commits: GroupCommit;
-	private readonly deviceKeys = new Map<string, KeyObject>();
 	private readonly committedListeners: ((u: CommittedUpdate) => void)[] = [];
 
 	constructor(
 		private readonly ledger: Ledger,
 		private readonly catalogs: Catalogs,
 		/** The server's clock (epoch ms): which service days lie in the future. Injected by tests. */
-		private readonly now: () => number = Date.now
+		private readonly now: () => number = Date.now,
+		/** Checks the devices' update signatures; the server's runs a thread of its own (server.ts). */
+		private readonly verifier: SignatureVerifier = new SignatureVerifier(true)
 	) {
 		this.docs = new BatchDocs(ledger);
 		this.commits = new GroupCommit(ledger);
@@ -82,6 +84,11 @@ export class Ingest {
 	/** An update another sync-server process committed (scale-out): see BatchDocs.absorb. */
 	absorb(batchId: string, update: Uint8Array): Promise<void> {
 		return this.docs.absorb(batchId, update);
+	}
+
+	/** Ends the signature thread (server shutdown); what it still held is checked here. */
+	close(): Promise<void> {
+		return this.verifier.close();
 	}
 
 	/** After a failed commit: the batch's copy is rebuilt from the ledger (see BatchDocs.discard). */
@@ -112,15 +119,6 @@ export class Ingest {
 		return key;
 	}
 
-	private verifyKey(device: DeviceRecord): KeyObject {
-		let key = this.deviceKeys.get(device.id);
-		if (!key) {
-			key = ed25519PublicKey(device.keys.sign);
-			this.deviceKeys.set(device.id, key);
-		}
-		return key;
-	}
-
 	/** The device's SyncStep1 for one of its batches: what it lacks, what we have, a receipt. */
 	async syncStep1(device: DeviceRecord, docId: string, deviceStateVector: Uint8Array) {
 		if (!this.ownBatch(device, docId))
@@ -143,17 +141,21 @@ export class Ingest {
 	}
 
 	/**
-	 * Verifies, integrates and checks an update, and queues it for commit; resolves as soon as it
-	 * is queued, so a connection checks its next update while this one commits (pipelining).
-	 * `result` settles after the commit, with the receipt; the caller answers in order. An
-	 * update checked against one still committing commits only if that one did (CommitChain).
+	 * Verifies, integrates and checks an update, and queues it for commit. Resolves at once with
+	 * `result`, which settles after the commit with the receipt (the caller answers in order),
+	 * so a connection hands over its next frames while this one is verified, checked and
+	 * committed (pipelining). The signature is checked by the verifier, which takes every
+	 * signature that arrives in one turn of the event loop in one batch; the check of the
+	 * update waits for it in the batch's queue, so a batch's updates are still checked, and
+	 * committed, in the order they came. An update checked against one still committing
+	 * commits only if that one did (CommitChain).
 	 */
-	async submit(
+	submit(
 		device: DeviceRecord,
 		docId: string,
 		update: Uint8Array,
 		signature: Uint8Array
-	): Promise<{ result: Promise<IngestResult> }> {
+	): { result: Promise<IngestResult> } {
 		const key = this.ownBatch(device, docId);
 		const none = Uint8Array.of(0); // empty state vector: nothing of this document was touched
 		const now = (r: IngestResult) => ({ result: Promise.resolve(r) });
@@ -165,16 +167,16 @@ export class Ingest {
 				eventIds: [],
 				stateVector: none
 			});
-		if (!ed25519Verify(updateSigningBytes(docId, device.id, update), signature, this.verifyKey(device))) {
-			return now({
-				ok: false,
-				code: 'BAD_SIGNATURE',
-				message: 'the update signature does not verify',
-				eventIds: [],
-				stateVector: none
-			});
-		}
-		return this.docs.withBatch(docId, async (entry) => {
+		const verified = this.verifier.verify(updateSigningBytes(docId, device.id, update), signature, device.keys.sign);
+		const admitted = this.docs.withBatch(docId, async (entry) => {
+			if (!(await verified))
+				return now({
+					ok: false,
+					code: 'BAD_SIGNATURE',
+					message: 'the update signature does not verify',
+					eventIds: [],
+					stateVector: none
+				});
 			try {
 				return await this.admit(entry, device, key, docId, update, signature);
 			} catch (error) {
@@ -183,6 +185,7 @@ export class Ingest {
 				throw error;
 			}
 		});
+		return { result: admitted.then((a) => a.result) };
 	}
 
 	/** submit's part with the batch held: integrate, check, queue the commit. */

@@ -371,13 +371,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 				if (retry) return { retry };
 				throw e;
 			};
-			// Checked and queued now; answered when committed, behind what was sent before it,
-			// while the next frames are checked (pipelining: Ingest.submit). Ingest drops the
-			// batch's copy itself when a check or commit fails.
-			const submitted = await ctx.ingest
-				.submit(dev, m.doc, m.payload, m.signature)
-				.then((s) => ({ result: s.result.catch(retryable) }), retryable);
-			const result = 'retry' in submitted ? Promise.resolve(submitted) : submitted.result;
+			// Verified, checked and committed while the next frames are handed over; answered
+			// when committed, behind what was sent before it (pipelining: Ingest.submit). Ingest
+			// drops the batch's copy itself when a check or commit fails.
+			const result = ctx.ingest.submit(dev, m.doc, m.payload, m.signature).result.catch(retryable);
 			return inOrder(result.then((r) => ({ dev, doc: m.doc, r })));
 		}
 		if (m.type === MSG_VENUE) {
