@@ -141,7 +141,7 @@ export class Ingest {
 	}
 
 	/**
-	 * Verifies, integrates and checks an update, and queues it for commit. Resolves at once with
+	 * Verifies, integrates and checks an update, and queues it for commit. Returns at once with
 	 * `result`, which settles after the commit with the receipt (the caller answers in order),
 	 * so a connection hands over its next frames while this one is verified, checked and
 	 * committed (pipelining). The signature is checked by the verifier, which takes every

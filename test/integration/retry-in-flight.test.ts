@@ -8,6 +8,7 @@ import { startBackendServer, type TestServer } from '../helpers/in-process-serve
 import { MemoryDevice } from '../helpers/memory-device';
 import { BACKENDS } from '../helpers/postgres';
 import { issueEnrolmentCode } from '../helpers/server-process';
+import type { Session } from '../hostile/hostile-client';
 import { sendSigned, sessionOf, signUpdate } from '../hostile/signed-session';
 
 /**
@@ -55,25 +56,34 @@ describe.each(BACKENDS)('updates in flight behind a failed commit (%s)', (backen
 			])
 		).rows[0]!.n;
 
+	/** Two doses of the device's batch as two updates, the second built on the first. */
+	function twoDoses(d: MemoryDevice, first: Record<string, unknown> = {}) {
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		doc.getArray(BATCH_EVENTS).push([d.doseEvent(first, '0000000001')]);
+		doc.getArray(BATCH_EVENTS).push([d.doseEvent({}, '0000000002')]);
+		return { doc, first: updates[0]!, second: updates[1]! };
+	}
+
+	/** Sends an update signed by the device and returns the server's answer to it. */
+	const send = (s: Session, d: MemoryDevice, update: Uint8Array) =>
+		sendSigned(s, d.batchFor(), update, signUpdate(d, d.batchFor(), update));
+
 	it('answers the update built on the unstored one as retryable, logs no refusal, and takes both when offered again', async () => {
 		const d = await enrol();
 		const s = await sessionOf(server.url, d);
 		const batch = d.batchFor();
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.getArray(BATCH_EVENTS).push([d.doseEvent({}, '0000000001')]);
-		doc.getArray(BATCH_EVENTS).push([d.doseEvent({}, '0000000002')]);
-		const [first, second] = updates as [Uint8Array, Uint8Array];
+		const { doc, first, second } = twoDoses(d);
 
 		failCommits(1);
-		expect(await sendSigned(s, batch, first, signUpdate(d, batch, first))).toMatchObject({
+		expect(await send(s, d, first)).toMatchObject({
 			type: MSG_REFUSED,
 			code: 'LEDGER_UNAVAILABLE',
 			eventIds: []
 		});
 		// Sent before the device could have read that answer.
-		expect(await sendSigned(s, batch, second, signUpdate(d, batch, second))).toMatchObject({
+		expect(await send(s, d, second)).toMatchObject({
 			type: MSG_REFUSED,
 			code: 'LEDGER_UNAVAILABLE',
 			eventIds: []
@@ -85,7 +95,7 @@ describe.each(BACKENDS)('updates in flight behind a failed commit (%s)', (backen
 		s.send({ type: MSG_SYNC, doc: batch, kind: messageYjsSyncStep1, payload: Y.encodeStateVector(new Y.Doc()) });
 		expect(await s.next((m) => m.type === MSG_RECEIPT)).toMatchObject({ eventCount: 0 });
 		const whole = Y.encodeStateAsUpdate(doc);
-		expect(await sendSigned(s, batch, whole, signUpdate(d, batch, whole))).toMatchObject({
+		expect(await send(s, d, whole)).toMatchObject({
 			type: MSG_RECEIPT,
 			eventCount: 2
 		});
@@ -96,17 +106,11 @@ describe.each(BACKENDS)('updates in flight behind a failed commit (%s)', (backen
 	it('does not log again an update sent behind one it refused and logged', async () => {
 		const d = await enrol();
 		const s = await sessionOf(server.url, d);
-		const batch = d.batchFor();
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.getArray(BATCH_EVENTS).push([d.doseEvent({ siteCode: 'V999' }, '0000000001')]);
-		doc.getArray(BATCH_EVENTS).push([d.doseEvent({}, '0000000002')]);
-		const [first, second] = updates as [Uint8Array, Uint8Array];
-		expect(await sendSigned(s, batch, first, signUpdate(d, batch, first))).toMatchObject({
+		const { first, second } = twoDoses(d, { siteCode: 'V999' });
+		expect(await send(s, d, first)).toMatchObject({
 			code: 'EVENT_NOT_OF_BATCH'
 		});
-		expect(await sendSigned(s, batch, second, signUpdate(d, batch, second))).toMatchObject({
+		expect(await send(s, d, second)).toMatchObject({
 			type: MSG_REFUSED,
 			code: 'UPDATE_MISSING_BASE',
 			eventIds: []
@@ -118,14 +122,8 @@ describe.each(BACKENDS)('updates in flight behind a failed commit (%s)', (backen
 	it('still refuses and logs an update whose base is missing for no reason of the server', async () => {
 		const d = await enrol();
 		const s = await sessionOf(server.url, d);
-		const batch = d.batchFor();
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.getArray(BATCH_EVENTS).push([d.doseEvent({}, '0000000001')]);
-		doc.getArray(BATCH_EVENTS).push([d.doseEvent({}, '0000000002')]);
-		const second = updates[1]!;
-		expect(await sendSigned(s, batch, second, signUpdate(d, batch, second))).toMatchObject({
+		const { second } = twoDoses(d);
+		expect(await send(s, d, second)).toMatchObject({
 			type: MSG_REFUSED,
 			code: 'UPDATE_MISSING_BASE'
 		});
