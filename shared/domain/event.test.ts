@@ -106,6 +106,19 @@ describe('validateEvent: valid events', () => {
 		expect(validateEvent(sampleNotVaccinated({ reason: 'fever', reasonNote: '37.8℃' })).ok).toBe(true);
 	});
 
+	it('accepts a site code ending in four digits on a day they would join into a My Number', () => {
+		// `C-0001/2026-11-18` read as one chain is 000120261118, which passes the check digit.
+		const batch = batchId({ deviceId: SAMPLE_DEVICE, siteCode: 'C-0001', serviceDay: '2026-11-18' });
+		const event = sampleDose({
+			batch,
+			siteCode: 'C-0001',
+			givenAt: '2026-11-18T01:30:00.000Z',
+			recordedAt: '2026-11-18T01:31:00.000Z',
+			vaccine: { ...sampleDose().vaccine, expiry: '2027-03-31' }
+		});
+		expect(validateEvent(event)).toEqual({ ok: true, event });
+	});
+
 	it('keeps the dose-number limit in the vaccine catalog', () => {
 		expect(MAX_DOSE_NUMBER).toBe(DEFAULT_VACCINE_CATALOG.maxDoseNumber);
 		expect(validateEvent(sampleDose({ doseNumber: MAX_DOSE_NUMBER, ticketDose: null })).ok).toBe(true);

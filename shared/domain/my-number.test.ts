@@ -9,6 +9,7 @@ import {
 	myNumberCheckDigit,
 	redactMyNumbers
 } from './my-number';
+import { MAX_RECORD_YEAR, MIN_RECORD_YEAR } from './dates';
 import { digitString, fullWidthDigits as fullWidth, validMyNumber } from './testing/arbitraries';
 /** Twelve digits whose last digit is not the check digit. */
 const invalidMyNumber = fc
@@ -209,6 +210,31 @@ describe('disguised My Numbers', () => {
 		expect(containsMyNumber(text)).toBe(false);
 	});
 
+	describe('a batch id, read as device id, site code and day', () => {
+		const device = '01a24870-f5a6-7045-b5ba-c823a9e46ee7';
+		// Site codes whose last four digits join 2026-11-18 into 000120261118, a valid My Number.
+		it.each([
+			['as a whole value', `${device}/C-0001/2026-11-18`],
+			['with an all-digit site code', `${device}/0001/2026-11-18`],
+			['in a request path', `/api/office/batches/${device}/C-0001/2026-11-18/check`],
+			['in a log line', `batch ${device}/V0001/2026-11-18 closed`]
+		])('leaves it alone %s', (_, text) => {
+			expect(containsMyNumber(text)).toBe(false);
+			expect(redactMyNumbers(text)).toBe(text);
+		});
+
+		it('still reads the site code on its own', () => {
+			expect(containsMyNumber(`${device}/123456789018/2026-11-18`)).toBe(true);
+			expect(containsMyNumber(`${device}/1234-5678-9018/2026-11-18`)).toBe(true);
+		});
+
+		it('reads the chain in full when it is not a batch id', () => {
+			expect(containsMyNumber('x/C-0001/2026-11-18')).toBe(true); // no device id
+			expect(containsMyNumber(`${device}/C-0001/2026-13-04`)).toBe(true); // no such day
+			expect(containsMyNumber(`${device}/C-0001/2026-11-18_x`)).toBe(true); // runs on
+		});
+	});
+
 	it('redacts every My Number in a line, disguises included, and leaves the rest', () => {
 		expect(redactMyNumbers('DELETE /api/office/lots/comirnaty/123456789018\u0000 failed')).toBe(
 			`DELETE /api/office/lots/comirnaty/${MY_NUMBER_REDACTED}\u0000 failed`
@@ -329,6 +355,15 @@ const legitimate = fc.oneof(
 	fc.tuple(fc.ipV4()).map(([ip]) => ip),
 	gtin13,
 	gtin13.map((g) => '0' + g), // GTIN-14
+	fc
+		.tuple(
+			// A device id as shared/ids.ts makes it; a site code of up to eleven digits, so that
+			// the code alone cannot hold a My Number.
+			fc.uuid().filter((u) => !containsMyNumber(`/${u}/`)),
+			fc.stringMatching(/^[A-Za-z]{0,3}[-_]?[0-9]{1,11}$/),
+			date.filter(({ y }) => y >= MIN_RECORD_YEAR && y <= MAX_RECORD_YEAR) // a service day
+		)
+		.map(([device, site, { y, m, d }]) => `${device}/${site}/${y}-${pad(m, 2)}-${pad(d, 2)}`), // a batch id
 	fc
 		.tuple(gtin13, date, fc.stringMatching(/^[0-9A-Z]{1,12}$/))
 		.map(([g, { y, m, d }, lot]) => `(01)0${g}(17)${pad(y % 100, 2)}${pad(m, 2)}${pad(d, 2)}(10)${lot}`),

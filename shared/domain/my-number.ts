@@ -1,4 +1,5 @@
 import { isUuid } from './codes';
+import { isIsoDate } from './dates';
 import { digitsOf } from './digits';
 import { foldForReading } from './reading';
 
@@ -51,7 +52,8 @@ const passesCheck = (twelve: string) => myNumberCheckDigit(twelve.slice(0, 11)) 
  *    numbers (`+81 90 1234 5678`). Each is only itself when it does not run on with its own
  *    separator into more digits (`12:34:56:78:90:18` is not a time), and a chain that mixes it
  *    with other digits is read in full (`1234 12:34 5678`). A whole value that is one UUID is an
- *    identifier (ids made here never hold a My Number even inside text: shared/ids.ts).
+ *    identifier (ids made here never hold a My Number even inside text: shared/ids.ts). A batch
+ *    id (`device UUID/site code/day`) is read as its three parts, not as one chain.
  * 4. A candidate is a My Number when its check digit holds.
  */
 const SEPARATOR_CHAR = String.raw`[\s\p{Z}\p{P}\p{S}\p{Cc}\u30fc]`;
@@ -206,7 +208,25 @@ function asciiWithoutTwelveDigitChain(text: string): boolean | null {
 	return true;
 }
 
-function spansIn(text: string): { spans: Span[]; origin: (i: number) => number } {
+/**
+ * A batch id, `device UUID/site code/YYYY-MM-DD` (shared/domain/batch.ts), wherever it sits: in
+ * an event, a request path, a log line. Its three parts are read apart, as a person reads them:
+ * a site code that ends in four digits would otherwise join the day into twelve digits
+ * (`C-0001/2026-11-18` reads 000120261118, which passes the check), and about one service day
+ * in eleven every dose of that site would be refused as a My Number, on the tablet and on the
+ * server. The site code itself is still read, on its own.
+ */
+const BATCH_ID_IN_TEXT =
+	/(?<![0-9A-Za-z_-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/[0-9A-Za-z_-]{1,20}\/(\d{4}-\d{2}-\d{2})(?![0-9A-Za-z_-])/g;
+
+/** The text with the slashes inside each batch id made into a letter, which ends a chain. Same length. */
+function readBatchIdsApart(text: string): string {
+	if (!text.includes('/')) return text;
+	return text.replace(BATCH_ID_IN_TEXT, (id: string, day: string) => (isIsoDate(day) ? id.replaceAll('/', 'x') : id));
+}
+
+function spansIn(original: string): { spans: Span[]; origin: (i: number) => number } {
+	const text = readBatchIdsApart(original);
 	if (asciiWithoutTwelveDigitChain(text) === true || isUuid(text.toLowerCase())) return NO_SPANS;
 	const folded = foldForReading(text);
 	if (folded.digitCount < 12) return { spans: [], origin: folded.origin };
