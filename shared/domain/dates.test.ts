@@ -73,6 +73,62 @@ describe('ISO timestamps', () => {
 	])('%s is not a timestamp', (ts) => {
 		expect(isIsoTimestamp(ts)).toBe(false);
 	});
+	it('property: reads every near-timestamp as the ISO 8601 pattern does', () => {
+		// The pattern the character-code reader replaced, with the same checks after it.
+		const pattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+		const reference = (text: string): number | null => {
+			const m = pattern.exec(text);
+			if (!m) return null;
+			const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+			if (!isIsoDate(`${m[1]}-${m[2]}-${m[3]}`) || h! > 23 || mi! > 59 || s! > 59) return null;
+			const zone = m[8]!;
+			const [oh, om] = zone === 'Z' ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+			if (oh > 14 || om > 59) return null;
+			const offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+			const fraction = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+			return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, fraction) - offset * 60_000;
+		};
+		const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
+		// Each part mostly well formed (so that many texts parse), sometimes not.
+		const mostly = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) =>
+			fc.oneof({ arbitrary: good, weight: 9 }, { arbitrary: bad, weight: 1 });
+		const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+		const near = fc
+			.tuple(
+				mostly(fc.integer({ min: 1990, max: 2110 }).map(String), digits(3, 5)),
+				mostly(fc.constant('-'), fc.constantFrom('/', '')),
+				mostly(two(13), digits(1, 3)),
+				mostly(two(32), digits(1, 3)),
+				mostly(fc.constant('T'), fc.constantFrom(' ', 't')),
+				mostly(two(24), digits(1, 3)),
+				mostly(two(60), digits(1, 3)),
+				mostly(two(60), digits(1, 3)),
+				fc.option(digits(0, 11)),
+				mostly(fc.constantFrom('Z', '+', '-'), fc.constantFrom('z', '', '+0')),
+				fc.tuple(
+					mostly(two(15), digits(1, 3)),
+					mostly(fc.constant(':'), fc.constant('')),
+					mostly(two(60), digits(1, 3))
+				)
+			)
+			.map(
+				([y, sep, mo, d, t, h, mi, s, frac, zone, [oh, colon, om]]) =>
+					`${y}${sep}${mo}-${d}${t}${h}:${mi}:${s}${frac === null ? '' : `.${frac}`}${zone}${
+						zone === 'Z' ? '' : `${oh}${colon}${om}`
+					}`
+			);
+		fc.assert(
+			fc.property(
+				fc.oneof({ arbitrary: near, weight: 4 }, { arbitrary: fc.string({ maxLength: 36 }), weight: 1 }),
+				(text) => {
+					const expected = reference(text);
+					expect(parseIsoTimestamp(text)).toBe(expected);
+				}
+			),
+			{ numRuns: 5000 }
+		);
+	});
+
 	it('property: every toISOString() in the record range parses back to its instant', () => {
 		fc.assert(
 			fc.property(

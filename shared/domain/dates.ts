@@ -12,7 +12,6 @@ export const MIN_RECORD_YEAR = 2000;
 export const MAX_RECORD_YEAR = 2099;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
 
 export function isLeapYear(year: number): boolean {
@@ -45,27 +44,65 @@ export function isIsoDate(value: string): boolean {
  * names a date or time that does not exist.
  */
 export function parseIsoTimestamp(value: string): number | null {
-	const m = TIMESTAMP.exec(value);
-	if (!m) return null;
-	const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-		number,
-		number,
-		number,
-		number,
-		number,
-		number
-	];
-	if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
-	let offset = 0;
-	const zone = m[8]!;
-	if (zone !== 'Z') {
-		const oh = Number(zone.slice(1, 3));
-		const om = Number(zone.slice(4, 6));
-		if (oh > 14 || om > 59) return null;
-		offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+	// Read by character codes: it runs several times on every event the server checks, and a
+	// regex match with its substrings was a tenth of what ingest allocated.
+	const n = value.length;
+	if (n < 20 || n > 35) return null;
+	const y = digitsAt(value, 0, 4);
+	const mo = digitsAt(value, 5, 2);
+	const d = digitsAt(value, 8, 2);
+	const h = digitsAt(value, 11, 2);
+	const mi = digitsAt(value, 14, 2);
+	const s = digitsAt(value, 17, 2);
+	if (
+		y < 0 ||
+		mo < 0 ||
+		d < 0 ||
+		h < 0 ||
+		mi < 0 ||
+		s < 0 ||
+		value[4] !== '-' ||
+		value[7] !== '-' ||
+		value[10] !== 'T' ||
+		value[13] !== ':' ||
+		value[16] !== ':'
+	)
+		return null;
+	let at = 19;
+	let fraction = 0;
+	if (value[at] === '.') {
+		let end = at + 1;
+		while (end < n && isDigitCode(value.charCodeAt(end))) end++;
+		if (end === at + 1 || end > at + 10) return null;
+		fraction = Math.floor(Number(`0.${value.slice(at + 1, end)}`) * 1000);
+		at = end;
 	}
-	const fraction = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+	let offset = 0;
+	if (value[at] === 'Z') {
+		if (at + 1 !== n) return null;
+	} else {
+		const sign = value[at];
+		const oh = digitsAt(value, at + 1, 2);
+		const om = digitsAt(value, at + 4, 2);
+		if ((sign !== '+' && sign !== '-') || oh < 0 || om < 0 || value[at + 3] !== ':' || at + 6 !== n) return null;
+		if (oh > 14 || om > 59) return null;
+		offset = (sign === '-' ? -1 : 1) * (oh * 60 + om);
+	}
+	if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
 	return Date.UTC(y, mo - 1, d, h, mi, s, fraction) - offset * 60_000;
+}
+
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+/** The number written by `count` ASCII digits at `from`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+	let value = 0;
+	for (let i = from; i < from + count; i++) {
+		const c = text.charCodeAt(i);
+		if (!isDigitCode(c)) return -1;
+		value = value * 10 + (c - 48);
+	}
+	return value;
 }
 
 export function isIsoTimestamp(value: string): boolean {

@@ -103,40 +103,29 @@ export async function projectUpdates(tx: SqlExecutor, updates: readonly UpdateEv
 		);
 	}
 
-	// New doses and screenings: their record is the event itself, unless corrections of them
-	// arrived earlier (another batch synced first); those go through the full refresh.
-	const roots = events.map((e) => e.ev).filter((ev) => ev.type === 'dose' || ev.type === 'not-vaccinated');
-	const corrected = roots.length
+	// New doses and screenings: their record is the event itself (recordOf, in SQL: the payload
+	// just stored, without the event's own fields), unless corrections of them arrived earlier
+	// (another batch synced first, or this same group); those go through the full refresh. One
+	// statement with one parameter: the rows come from dose_events, not sent again.
+	const roots = events.filter((e) => e.ev.type === 'dose' || e.ev.type === 'not-vaccinated').map((e) => e.ev.id);
+	const recorded = roots.length
 		? new Set(
 				(
-					await tx.query<{ replaces: string }>(
-						'SELECT DISTINCT replaces FROM dose_events WHERE replaces = ANY($1::uuid[])',
-						[roots.map((r) => r.id)]
+					await tx.query<{ record_id: string }>(
+						`INSERT INTO dose_records (${RECORD_COLUMNS})
+						 SELECT e.event_id, e.event_id, 'active', e.type, e.municipality, e.ticket_number, e.dose_number, e.given_at,
+						   e.payload->>'siteCode', e.payload->'vaccine'->>'product', e.payload->'vaccine'->>'lot',
+						   e.payload ${EVENT_OWN_FIELDS}, 1
+						 FROM dose_events e
+						 WHERE e.event_id = ANY($1::uuid[])
+						   AND NOT EXISTS (SELECT 1 FROM dose_events c WHERE c.replaces = e.event_id)
+						 RETURNING record_id`,
+						[roots]
 					)
-				).rows.map((r) => r.replaces)
+				).rows.map((r) => r.record_id)
 			)
 		: new Set<string>();
-	const plain = roots.filter((r) => !corrected.has(r.id));
-	if (plain.length > 0) {
-		// The record of a new dose is its event without the event's own fields (recordOf), taken
-		// from the payload just stored rather than sent again.
-		const values: unknown[][] = Array.from({ length: 12 }, () => []);
-		for (const ev of plain)
-			recordRow(ev.id, ev.id, false, recordOf(ev)!, 1).forEach((v, c) => {
-				if (c < 11) values[c]!.push(v);
-				else if (c === 12) values[11]!.push(v);
-			});
-		await tx.query(
-			`INSERT INTO dose_records (${RECORD_COLUMNS})
-			 SELECT t.record_id, t.current_event_id, t.status, t.outcome, t.municipality, t.ticket_number, t.dose_number,
-			   t.given_at, t.site_code, t.product, t.lot, e.payload ${EVENT_OWN_FIELDS}, t.versions
-			 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::char(6)[], $6::char(10)[],
-			   $7::smallint[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::int[])
-			   AS t(record_id, current_event_id, status, outcome, municipality, ticket_number, dose_number, given_at, site_code, product, lot, versions)
-			 JOIN dose_events e ON e.event_id = t.current_event_id`,
-			values
-		);
-	}
+	const corrected = roots.filter((id) => !recorded.has(id));
 	const toRefresh = new Set(corrected);
 	for (const { ev } of events) {
 		if (ev.type !== 'correction' && ev.type !== 'void') continue;
