@@ -35,7 +35,9 @@ export function findingsOf(
 	const byTicket = new Map<string, RecordFacts[]>();
 	for (const r of records) {
 		const key = `${r.municipality}/${r.ticketNumber}`;
-		byTicket.set(key, [...(byTicket.get(key) ?? []), r]);
+		const group = byTicket.get(key);
+		if (group) group.push(r);
+		else byTicket.set(key, [r]);
 	}
 	return [
 		...records.flatMap((r) => recordRules(r, tenant)),

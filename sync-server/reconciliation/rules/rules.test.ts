@@ -146,6 +146,23 @@ describe('ticket rules', () => {
 			)
 		).toEqual([...expected].sort());
 	});
+
+	it('names five of the other records of a duplicate and counts them all', () => {
+		const records = Array.from({ length: 8 }, (_, i) => rec({ batchId: `b${i}` }));
+		const findings = ticketRules(records, DEFAULT_VACCINE_CATALOG);
+		expect(findings.map((f) => [f.recordId, f.details])).toEqual(
+			records.map((r) => [
+				r.recordId,
+				{
+					records: 8,
+					others: records
+						.filter((o) => o !== r)
+						.slice(0, 5)
+						.map((o) => o.recordId)
+				}
+			])
+		);
+	});
 });
 
 describe('batch rules', () => {

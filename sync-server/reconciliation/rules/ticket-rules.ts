@@ -13,27 +13,24 @@ export function ticketRules(records: readonly RecordFacts[], catalog: VaccineCat
 	const byKey = new Map<string, RecordFacts[]>();
 	for (const r of doses) {
 		const key = `${r.municipality}/${r.ticketNumber}/${r.doseNumber}`;
-		byKey.set(key, [...(byKey.get(key) ?? []), r]);
+		const group = byKey.get(key);
+		if (group) group.push(r);
+		else byKey.set(key, [r]);
 	}
 	for (const group of byKey.values()) {
 		if (group.length < 2) continue;
 		// A few of the other records name the group; the count says how big it is (a ticket
 		// recorded by hundreds of devices must not make every item carry hundreds of ids).
+		// The first six name any record's five others: linear, however big the group.
+		const head = group.slice(0, 6);
 		for (const r of group) {
-			const others = group.filter((o) => o !== r);
-			out.push(
-				recordFinding('duplicate', r, { records: group.length, others: others.slice(0, 5).map((o) => o.recordId) })
-			);
+			const others = head.filter((o) => o !== r).slice(0, 5);
+			out.push(recordFinding('duplicate', r, { records: group.length, others: others.map((o) => o.recordId) }));
 		}
 	}
 	for (const next of doses) {
 		if (next.doseNumber < 2 || next.product === null) continue;
-		const previous = doses.filter(
-			(p) =>
-				p.municipality === next.municipality &&
-				p.ticketNumber === next.ticketNumber &&
-				p.doseNumber === next.doseNumber - 1
-		);
+		const previous = byKey.get(`${next.municipality}/${next.ticketNumber}/${next.doseNumber - 1}`) ?? [];
 		if (previous.length === 0) continue; // dose n−1 may have been given elsewhere (another system)
 		// Against the latest dose n−1 on record: the strictest comparison when there are several.
 		const latest = previous.reduce((a, b) => (serviceDateOf(a.givenAt)! >= serviceDateOf(b.givenAt)! ? a : b));
