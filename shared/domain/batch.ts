@@ -1,4 +1,4 @@
-import { isCode, isUuid } from './codes';
+import { CODE_TEXT, isCode, isUuid, UUID_TEXT } from './codes';
 import { isIsoDate } from './dates';
 
 /**
@@ -14,6 +14,15 @@ export interface BatchKey {
 export function batchId(key: BatchKey): string {
 	return `${key.deviceId}/${key.siteCode}/${key.serviceDay}`;
 }
+
+/**
+ * A batch id inside text (an event field, a request path, a log line): device UUID, site code and
+ * `YYYY-MM-DD`, not run on by more of a code. The day is captured; check it with isIsoDate.
+ */
+export const BATCH_ID_IN_TEXT = new RegExp(
+	`(?<![0-9A-Za-z_-])${UUID_TEXT}/${CODE_TEXT}/(\\d{4}-\\d{2}-\\d{2})(?![0-9A-Za-z_-])`,
+	'gi'
+);
 
 export function parseBatchId(id: string): BatchKey | null {
 	if (typeof id !== 'string') return null;

@@ -11,10 +11,12 @@ import * as v from 'valibot';
  * digits, `_` or `-`. Kept to ASCII so it sorts, compares and prints the same on every device,
  * in SQL and in CP932 export files.
  */
-export const CODE_PATTERN = /^[0-9A-Za-z_-]{1,20}$/;
+export const CODE_TEXT = '[0-9A-Za-z_-]{1,20}';
+export const CODE_PATTERN = new RegExp(`^${CODE_TEXT}$`);
 
 /** An id the product made (device, user, export, event…): a lowercase RFC 9562 UUID. */
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+export const UUID_PATTERN = new RegExp(`^${UUID_TEXT}$`);
 
 /** An event id: a lowercase UUIDv7 (time-ordered, made on the device: shared/ids.ts). */
 export const UUID_V7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -1,3 +1,4 @@
+import { BATCH_ID_IN_TEXT } from './batch';
 import { isUuid } from './codes';
 import { isIsoDate } from './dates';
 import { digitsOf } from './digits';
@@ -214,12 +215,9 @@ function asciiWithoutTwelveDigitChain(text: string): boolean | null {
  * a site code that ends in four digits would otherwise join the day into twelve digits
  * (`C-0001/2026-11-18` reads 000120261118, which passes the check), and about one service day
  * in eleven every dose of that site would be refused as a My Number, on the tablet and on the
- * server. The site code itself is still read, on its own.
+ * server. The site code itself is still read, on its own. Returns the text with the slashes
+ * inside each batch id made into a letter, which ends a chain: same length, same positions.
  */
-const BATCH_ID_IN_TEXT =
-	/(?<![0-9A-Za-z_-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/[0-9A-Za-z_-]{1,20}\/(\d{4}-\d{2}-\d{2})(?![0-9A-Za-z_-])/g;
-
-/** The text with the slashes inside each batch id made into a letter, which ends a chain. Same length. */
 function readBatchIdsApart(text: string): string {
 	if (!text.includes('/')) return text;
 	return text.replace(BATCH_ID_IN_TEXT, (id: string, day: string) => (isIsoDate(day) ? id.replaceAll('/', 'x') : id));

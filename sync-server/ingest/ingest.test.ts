@@ -46,6 +46,16 @@ function heldVerifier() {
 	return { verifier, asked };
 }
 
+/** Every result, with each held commit released as it is asked for. */
+async function settled<T>(results: Promise<T>[], commits: { release: () => void }[]): Promise<T[]> {
+	const releasing = setInterval(() => commits.forEach((c) => c.release()), 1);
+	try {
+		return await Promise.all(results);
+	} finally {
+		clearInterval(releasing);
+	}
+}
+
 function setUp(verifier?: SignatureVerifier) {
 	const { ledger, commits } = heldLedger();
 	const catalogs = { validateAny: validateEvent, refresh: async () => false } as unknown as Catalogs;
@@ -120,9 +130,7 @@ describe('Ingest.submit: checks the next update while one commits', () => {
 		asked[2]!(true);
 		asked[1]!(true);
 		asked[0]!(true);
-		const releasing = setInterval(() => commits.forEach((c) => c.release()), 1);
-		const rs = await Promise.all(results);
-		clearInterval(releasing);
+		const rs = await settled(results, commits);
 		expect(rs.map((r) => r.ok && r.receipt.eventCount)).toEqual([1, 2, 3]);
 	});
 
@@ -133,9 +141,7 @@ describe('Ingest.submit: checks the next update while one commits', () => {
 		asked[0]!(true);
 		asked[1]!(false);
 		asked[2]!(true);
-		const releasing = setInterval(() => commits.forEach((c) => c.release()), 1);
-		const rs = await Promise.all(results);
-		clearInterval(releasing);
+		const rs = await settled(results, commits);
 		expect(rs.map((r) => (r.ok ? r.receipt.eventCount : r.code))).toEqual([1, 'BAD_SIGNATURE', 'UPDATE_MISSING_BASE']);
 	});
 });
