@@ -1,0 +1,34 @@
+import { updateSigningBytes } from '#shared/protocol/signing';
+import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../sync-server/crypto/ed25519';
+import type { BatchWorkload } from './peer-workload';
+
+/**
+ * How many device signatures one core checks per second, with the server's own call
+ * (node:crypto, OpenSSL) over the peer workload's real signed bytes: the floor under
+ * `peer_ours_*`. Every live dose is an update its tablet signed, and the server checks each
+ * signature before the dose can touch the ledger (DESIGN §3); the peers check none. On a 2-core
+ * machine that also runs PostgreSQL, a per-dose rate above this one is out of reach whatever
+ * the rest of the path costs, so the README compares it with the peers' rates of the same run.
+ */
+export function ed25519VerifiesPerSecond(batches: readonly BatchWorkload[], count = 2000): number {
+	const jobs = batches.flatMap((b) => {
+		const key = ed25519PrivateKey(b.device.identity.keys.sign.secretKey);
+		const publicKey = ed25519PublicKey(b.device.identity.keys.sign.publicKey);
+		return b.updates.map((u) => {
+			const data = updateSigningBytes(b.doc, b.device.identity.deviceId, u);
+			return { data, signature: ed25519Sign(data, key), publicKey };
+		});
+	});
+	if (jobs.length === 0) throw new Error('no signed updates to verify');
+	const run = (n: number) => {
+		for (let i = 0; i < n; i++) {
+			const j = jobs[i % jobs.length]!;
+			if (!ed25519Verify(j.data, j.signature, j.publicKey))
+				throw new Error('a signature of the workload does not verify');
+		}
+	};
+	run(Math.min(count, 200)); // untimed: OpenSSL's first calls set up its tables
+	const start = performance.now();
+	run(count);
+	return count / ((performance.now() - start) / 1000);
+}
