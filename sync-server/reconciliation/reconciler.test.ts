@@ -3,16 +3,17 @@ import type { Catalogs } from '../catalog/catalogs';
 import type { SqlDatabase, SqlExecutor } from '../ledger/sql';
 import { createLogger } from '../logger';
 import { Reconciler } from './reconciler';
-import { MAX_DEFER_MS, QUIET_MS } from './run-window';
 
 /**
  * When the runs after commits start, on fake timers, over a database that records when each
  * transaction begins. Its first transaction (the run's look at what changed) answers with
- * `tickets` changed tickets after `firstMs`; every later one (the rules themselves, which the
- * integration suites run on both backends) fails, which ends the run there.
+ * `tickets` changed tickets; every later one (the rules themselves, which the integration
+ * suites run on both backends) fails, which ends the run there.
  */
-function recordingDatabase(tickets = 250, firstMs = 0) {
+function recordingDatabase(tickets = 250) {
 	const starts: number[] = [];
+	/** The batches each look at what changed asked about. */
+	const looked: string[][] = [];
 	const rows = Array.from({ length: tickets }, (_, i) => ({
 		batch_id: 'batch',
 		update_seq: i + 1,
@@ -25,11 +26,16 @@ function recordingDatabase(tickets = 250, firstMs = 0) {
 		async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
 			starts.push(Date.now());
 			if (starts.length > 1) throw new Error('no rules in this fake');
-			if (firstMs > 0) await new Promise((r) => setTimeout(r, firstMs));
-			return fn({ query: async () => ({ rows }) as never, exec: async () => undefined });
+			return fn({
+				query: async (_sql: string, params?: unknown[]) => {
+					looked.push(params?.[0] as string[]);
+					return { rows } as never;
+				},
+				exec: async () => undefined
+			});
 		}
 	} as unknown as SqlDatabase;
-	return { db, starts };
+	return { db, starts, looked };
 }
 
 function reconcilerOver(db: SqlDatabase) {
@@ -39,65 +45,30 @@ function reconcilerOver(db: SqlDatabase) {
 		'131016',
 		createLogger((l) => warnings.push(l), 'warn'),
 		{} as Catalogs,
-		300,
-		() => Date.now()
+		300
 	);
 	return { reconciler, warnings };
 }
 
-describe('Reconciler: rules yield to the devices’ commits', () => {
+describe('Reconciler: runs after commits', () => {
 	beforeEach(() => {
 		vi.useFakeTimers();
 		vi.setSystemTime(0);
 	});
 	afterEach(() => vi.useRealTimers());
 
-	it('runs at the end of its gathering window when the commits have stopped', async () => {
-		const { db, starts } = recordingDatabase();
-		const { reconciler } = reconcilerOver(db);
-		reconciler.batchChanged('batch');
-		await vi.advanceTimersByTimeAsync(299);
-		expect(starts).toEqual([]);
-		await vi.advanceTimersByTimeAsync(1);
-		expect(starts[0]).toBe(300);
-		await reconciler.stop();
-	});
-
-	it('waits while commits keep coming, and runs once they pause', async () => {
-		const { db, starts } = recordingDatabase();
-		const { reconciler } = reconcilerOver(db);
-		for (let t = 0; t <= 2_000; t += 50) {
-			reconciler.batchChanged(`batch-${t % 3}`);
-			await vi.advanceTimersByTimeAsync(50);
-		}
-		expect(starts).toEqual([]);
-		await vi.advanceTimersByTimeAsync(QUIET_MS);
-		expect(starts[0]).toBe(2_000 + QUIET_MS);
-		await reconciler.stop();
-	});
-
-	it('still judges a steady stream, at the deferral limit', async () => {
-		const { db, starts } = recordingDatabase();
-		const { reconciler } = reconcilerOver(db);
-		for (let t = 0; t < 8_000; t += 100) {
-			reconciler.batchChanged('batch');
-			await vi.advanceTimersByTimeAsync(100);
-		}
-		expect(starts[0]).toBe(MAX_DEFER_MS);
-		await reconciler.stop();
-	});
-
-	it('pauses a run begun in a lull when the commits start again', async () => {
-		const { db, starts } = recordingDatabase(250, 100);
+	it('runs once at the end of its gathering window, for every batch reported in it', async () => {
+		const { db, starts, looked } = recordingDatabase();
 		const { reconciler, warnings } = reconcilerOver(db);
 		reconciler.batchChanged('batch');
-		await vi.advanceTimersByTimeAsync(350); // the run began at 300 and reads until 400
-		expect(starts).toEqual([300]);
-		reconciler.batchChanged('other'); // a burst begins at 350
-		await vi.advanceTimersByTimeAsync(150);
-		expect(starts).toEqual([300]); // 500: the rules wait for the burst to pause
-		await vi.advanceTimersByTimeAsync(100);
-		expect(starts).toEqual([300, 350 + QUIET_MS]);
+		await vi.advanceTimersByTimeAsync(200);
+		reconciler.batchChanged('other');
+		await vi.advanceTimersByTimeAsync(99);
+		expect(starts).toEqual([]);
+		await vi.advanceTimersByTimeAsync(1);
+		// The look at what changed, then the first rules transaction (which this fake fails).
+		expect(starts).toEqual([300, 300]);
+		expect(looked).toEqual([['batch', 'other']]);
 		expect(warnings.join('\n')).toContain('reconciliation rules failed');
 		await reconciler.stop();
 	});

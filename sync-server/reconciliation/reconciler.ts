@@ -3,7 +3,6 @@ import type { Logger } from '../logger';
 import type { Catalogs } from '../catalog/catalogs';
 import { changesSince, type TicketKey } from './facts';
 import { runRules, type RunResult } from './run';
-import { runStartsAt } from './run-window';
 
 const TICKETS_PER_RUN = 100;
 
@@ -17,17 +16,14 @@ function uniqueTickets(tickets: TicketKey[]): TicketKey[] {
  * Runs the rules after each committed device update, outside the ingest transaction: a receipt
  * never waits for the rules, and a failing rule can never refuse a dose. Batches that change
  * while a run is going are collected and judged together in the next run, so a burst of
- * updates (a reconnect storm) costs a few runs, not one per update. A run waits for the
- * commits to pause (run-window.ts): during an upload the database is the devices'. If the
- * process dies between a commit and its run, the on-demand run (API) catches up.
+ * updates (a reconnect storm) costs a few runs, not one per update. If the process dies
+ * between a commit and its run, the on-demand run (API) catches up.
  */
 export class Reconciler {
 	private dirty = new Set<string>();
 	/** Per batch, the last raw update whose events were judged (this process's view). */
 	private readonly judgedUpTo = new Map<string, number>();
 	private lastRunMs = 0;
-	/** When the last commit was reported (this.now's clock). */
-	private lastChangeAt = -Infinity;
 	private stopped = false;
 	/** Ends the current gathering window early (on stop). */
 	private wake: () => void = () => undefined;
@@ -38,54 +34,40 @@ export class Reconciler {
 		private readonly tenant: string,
 		private readonly log: Logger,
 		private readonly catalogs: Catalogs,
-		private readonly gatherMs = 300,
-		/** A monotonic clock (ms); tests drive it with the timers. */
-		private readonly now: () => number = () => performance.now()
+		private readonly gatherMs = 300
 	) {}
 
-	/** A device update of this batch committed (or was refused). */
+	/** A device update of this batch committed. */
 	batchChanged(batchId: string): void {
 		if (this.stopped) return;
-		this.lastChangeAt = this.now();
 		this.dirty.add(batchId);
 		this.schedule();
 	}
 
 	private schedule(): void {
-		// Stopped: what is still dirty stays for the on-demand run (a new window would end at
-		// once and schedule the next, for ever).
+		// Stopped: what is still dirty stays for the on-demand run, with no window left open.
 		if (this.running || this.stopped) return;
 		// A short gathering window: during a burst (devices reconnecting after an outage) many
 		// batches share their tickets, and one run judges each ticket once for all of them.
 		// The window grows with the last run: a run over a big burst judges every ticket it
 		// touched, so waiting twice as long as it took keeps the rules to about a third of the
 		// database's time while devices are syncing, whatever the burst.
-		const gatherMs = Math.max(this.gatherMs, Math.min(2 * this.lastRunMs, 30_000));
-		const openedAt = this.now();
-		this.running = this.untilRunMayStart(openedAt, gatherMs)
-			.then(() => this.drain(openedAt))
+		const wait = Math.max(this.gatherMs, Math.min(2 * this.lastRunMs, 30_000));
+		// Unref'd: a pending run never holds a stopping process open (the on-demand run catches up).
+		this.running = new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, wait);
+			timer.unref();
+			this.wake = () => {
+				clearTimeout(timer);
+				resolve();
+			};
+		})
+			.then(() => this.drain())
 			.finally(() => {
 				this.running = null;
 				// Batches reported during the run get the next window.
 				if (this.dirty.size > 0) this.schedule();
 			});
-	}
-
-	/** Waits out the window (run-window.ts), looking again each time it would end. */
-	private async untilRunMayStart(openedAt: number, gatherMs: number): Promise<void> {
-		for (;;) {
-			const wait = runStartsAt({ openedAt, lastChangeAt: this.lastChangeAt, gatherMs }) - this.now();
-			if (wait <= 0 || this.stopped) return;
-			// Unref'd: a pending run never holds a stopping process open (the on-demand run catches up).
-			await new Promise<void>((resolve) => {
-				const timer = setTimeout(resolve, wait);
-				timer.unref();
-				this.wake = () => {
-					clearTimeout(timer);
-					resolve();
-				};
-			});
-		}
 	}
 
 	/** Resolves once every batch reported so far has been judged (tests, and a clean shutdown). */
@@ -107,21 +89,10 @@ export class Reconciler {
 		);
 	}
 
-	/**
-	 * One pass over the batches reported so far; those reported meanwhile wait for the next
-	 * window. Between its transactions it pauses while commits come in again (up to the
-	 * window's limit, run-window.ts): a run begun in a lull yields to the next burst.
-	 */
-	private async drain(openedAt: number): Promise<void> {
+	/** One pass over the batches reported so far; those reported meanwhile wait for the next window. */
+	private async drain(): Promise<void> {
 		if (this.stopped) return;
-		const started = this.now();
-		// Time spent yielding is not the run's: the next window grows with what the run cost.
-		let yielded = 0;
-		const yieldToCommits = async () => {
-			const from = this.now();
-			await this.untilRunMayStart(openedAt, 0);
-			yielded += this.now() - from;
-		};
+		const started = performance.now();
 		const batches = [...this.dirty];
 		this.dirty = new Set();
 		try {
@@ -133,7 +104,6 @@ export class Reconciler {
 			// Short transactions: on the embedded PGlite (one connection) a long run would hold
 			// back the commits (and receipts) of devices syncing meanwhile.
 			for (let i = 0; i < tickets.length; i += TICKETS_PER_RUN) {
-				await yieldToCommits();
 				await this.db.transaction(async (tx) =>
 					runRules(
 						tx,
@@ -143,7 +113,6 @@ export class Reconciler {
 					)
 				);
 			}
-			await yieldToCommits();
 			await this.db.transaction(async (tx) =>
 				runRules(tx, this.tenant, { tickets: [], batches }, (await this.catalogs.current(tx)).catalog)
 			);
@@ -155,7 +124,7 @@ export class Reconciler {
 				error: String(error)
 			});
 		} finally {
-			this.lastRunMs = this.now() - started - yielded;
+			this.lastRunMs = performance.now() - started;
 		}
 	}
 }
