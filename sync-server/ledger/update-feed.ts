@@ -16,12 +16,15 @@ export async function latestUpdateSeq(db: SqlExecutor): Promise<number> {
 	return Number(rows[0]?.seq ?? 0);
 }
 
-/** The update of one seq (none when it is not visible yet or never was), or every update after a seq, in seq order. */
+/**
+ * The updates of these seqs (those not visible yet, or never committed, are left out), or every
+ * update after a seq; in seq order.
+ */
 export async function readUpdates(
 	db: SqlExecutor,
-	which: { seq: number } | { after: number }
+	which: { seqs: readonly number[] } | { after: number }
 ): Promise<RemoteUpdate[]> {
-	const [where, seq] = 'seq' in which ? ['u.seq = $1', which.seq] : ['u.seq > $1', which.after];
+	const [where, seq] = 'seqs' in which ? ['u.seq = ANY($1::bigint[])', which.seqs] : ['u.seq > $1', which.after];
 	const { rows } = await db.query<{
 		seq: number;
 		batch_id: string;

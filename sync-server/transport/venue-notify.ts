@@ -55,6 +55,8 @@ export class VenueNotify {
 	private closed = false;
 	/** Reads and deliveries happen one at a time, in the order the notices arrived. */
 	private chain: Promise<void> = Promise.resolve();
+	/** Seqs heard of and not read yet: the next read in the chain takes them all. */
+	private pending: number[] = [];
 
 	private constructor(private readonly opts: VenueNotifyOptions) {}
 
@@ -139,14 +141,17 @@ export class VenueNotify {
 			this.lastSeq = Math.max(this.lastSeq, seq);
 			return;
 		}
-		this.enqueue({ seq });
+		this.pending.push(seq);
+		// One read for every notice heard before it runs: a group commit of another process
+		// announces each of its updates, and they arrive together at its COMMIT.
+		if (this.pending.length === 1) this.enqueue(() => ({ seqs: this.pending.splice(0) }));
 	}
 
-	private enqueue(which: { seq: number } | { after: number }): void {
+	private enqueue(which: { after: number } | (() => { seqs: number[] })): void {
 		this.chain = this.chain
 			.then(async () => {
 				if (this.closed) return;
-				for (const u of await readUpdates(this.opts.db, which)) {
+				for (const u of await readUpdates(this.opts.db, typeof which === 'function' ? which() : which)) {
 					this.lastSeq = Math.max(this.lastSeq, u.seq);
 					this.opts.onUpdate(u);
 				}

@@ -7,6 +7,7 @@ import { openLedger } from '../../sync-server/ledger/open';
 import { Sealer } from '../../sync-server/secrets/sealer';
 import { ServerKeyring } from '../../sync-server/secrets/server-keyring';
 import type { Ledger } from '../../sync-server/ledger/ledger';
+import type { SqlExecutor } from '../../sync-server/ledger/sql';
 import { createLogger } from '../../sync-server/logger';
 import { VenueNotify, type RemoteUpdate } from '../../sync-server/transport/venue-notify';
 import { doseEvent } from '../helpers/fixtures';
@@ -33,6 +34,31 @@ async function storeDose(ledger: Ledger, deviceId: string, day: string): Promise
 	return r.seq;
 }
 
+/** A fresh PostgreSQL ledger with the server's keys and one enrolled device. */
+async function setUp(cleanups: (() => Promise<unknown>)[]) {
+	const db = await createTestDatabase();
+	cleanups.push(db.drop);
+	const ledger = await openLedger({ databaseUrl: db.url, dataDir: '/nonexistent' });
+	cleanups.push(() => ledger.db.close());
+	// The server's keys, which enrolment codes carry.
+	await ServerKeyring.open(ledger.db, new Sealer(randomBytes(32)));
+	const enrolment = await ledger.createEnrolment({
+		municipality: '131016',
+		setting: 'mass',
+		siteCode: 'V001',
+		label: 'notify test',
+		ttlMs: 60_000
+	});
+	const keys = generateKeyPairs();
+	const enrolled = await ledger.enrolDevice(enrolment.id, enrolment.secret, {
+		box: keys.box.publicKey,
+		sign: keys.sign.publicKey
+	});
+	if (!enrolled.ok) throw new Error(enrolled.error);
+	const deviceId = enrolled.device.id;
+	return { db, ledger, deviceId };
+}
+
 describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 	const cleanups: (() => Promise<unknown>)[] = [];
 	afterEach(async () => {
@@ -40,26 +66,7 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 	});
 
 	it('hears what other sessions store, and after its connection drops catches up on what it missed', async () => {
-		const db = await createTestDatabase();
-		cleanups.push(db.drop);
-		const ledger = await openLedger({ databaseUrl: db.url, dataDir: '/nonexistent' });
-		cleanups.push(() => ledger.db.close());
-		// The server's keys, which enrolment codes carry.
-		await ServerKeyring.open(ledger.db, new Sealer(randomBytes(32)));
-		const enrolment = await ledger.createEnrolment({
-			municipality: '131016',
-			setting: 'mass',
-			siteCode: 'V001',
-			label: 'notify test',
-			ttlMs: 60_000
-		});
-		const keys = generateKeyPairs();
-		const enrolled = await ledger.enrolDevice(enrolment.id, enrolment.secret, {
-			box: keys.box.publicKey,
-			sign: keys.sign.publicKey
-		});
-		if (!enrolled.ok) throw new Error(enrolled.error);
-		const deviceId = enrolled.device.id;
+		const { db, ledger, deviceId } = await setUp(cleanups);
 
 		// The listener reaches PostgreSQL through a proxy the test can cut; the reads do not.
 		const pgUrl = new URL(db.url);
@@ -105,5 +112,60 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 			`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'vacc-sync-test-listen'`
 		);
 		expect(sessions.rows[0]!.n).toBe(1);
+	});
+
+	it('reads the updates of one group commit together, in seq order', async () => {
+		const { db, ledger, deviceId } = await setUp(cleanups);
+		let reads = 0;
+		const counting: SqlExecutor = {
+			query: (text, params) => {
+				if (text.includes('FROM sync_updates u JOIN batches')) reads++;
+				return ledger.db.query(text, params);
+			},
+			exec: (script) => ledger.db.exec(script)
+		};
+		const heard: RemoteUpdate[] = [];
+		let wake = () => undefined as void;
+		const notify = await VenueNotify.start({
+			databaseUrl: db.url,
+			origin: 'vacc-sync-test',
+			db: counting,
+			log: createLogger(() => undefined),
+			onUpdate: (u) => {
+				heard.push(u);
+				wake();
+			}
+		});
+		cleanups.push(() => notify.close());
+
+		// Another process's group commit: 40 updates of one batch in one transaction, whose
+		// 40 notices PostgreSQL delivers together at its COMMIT.
+		const day = '2026-11-25';
+		const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: day });
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		const events = Array.from({ length: 40 }, () => doseEvent({ deviceId, batch }));
+		for (const event of events) doc.getArray(BATCH_EVENTS).push([event]);
+		const outcomes = await ledger.commitUpdates(
+			updates.map((update, i) => ({
+				batchId: batch,
+				deviceId,
+				municipality: '131016',
+				siteCode: 'V001',
+				serviceDay: day,
+				update,
+				signature: new Uint8Array(64),
+				events: [events[i]!]
+			}))
+		);
+		const seqs = outcomes.map((o) => ('seq' in o ? o.seq : -1));
+		expect(seqs).not.toContain(-1);
+
+		while (heard.length < seqs.length) await new Promise<void>((r) => (wake = r));
+		expect(heard.map((u) => u.seq)).toEqual([...seqs].sort((a, b) => a - b));
+		expect(heard.map((u) => u.update)).toEqual(updates);
+		// One read per notice was 40; they arrive in one or a few socket reads.
+		expect(reads).toBeLessThanOrEqual(4);
 	});
 });
