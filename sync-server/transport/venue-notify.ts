@@ -121,7 +121,7 @@ export class VenueNotify {
 				this.connect().then(
 					() => {
 						this.opts.log.info('notice connection back; catching up', { after: this.lastSeq });
-						this.enqueue({ after: Math.max(0, this.lastSeq - CATCH_UP_MARGIN) });
+						this.enqueue(() => ({ after: Math.max(0, this.lastSeq - CATCH_UP_MARGIN) }));
 						// A master-data change may have committed while nobody listened.
 						this.opts.onMastersChanged?.();
 					},
@@ -147,18 +147,19 @@ export class VenueNotify {
 		if (this.pending.length === 1) this.enqueue(() => ({ seqs: this.pending.splice(0) }));
 	}
 
-	private enqueue(which: { after: number } | (() => { seqs: number[] })): void {
+	/** `which` is asked when its turn in the chain comes (pending seqs are taken then). */
+	private enqueue(which: () => Parameters<typeof readUpdates>[1]): void {
 		this.chain = this.chain
 			.then(async () => {
 				if (this.closed) return;
-				for (const u of await readUpdates(this.opts.db, typeof which === 'function' ? which() : which)) {
+				for (const u of await readUpdates(this.opts.db, which())) {
 					this.lastSeq = Math.max(this.lastSeq, u.seq);
 					this.opts.onUpdate(u);
 				}
 			})
 			.catch((e: unknown) => {
 				// Reading failed (the database went away, most likely): start over on a fresh
-				// connection, whose catch-up reads this update again.
+				// connection, whose catch-up reads these updates again.
 				this.opts.log.warn('could not read a notified update', { error: String(e) });
 				if (this.client) this.lost(this.client);
 			});

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BATCH_EVENTS, batchId } from '#shared/index';
+import { BATCH_EVENTS, batchId, type DoseEvent } from '#shared/index';
 import { generateKeyPairs } from '#shared/protocol/keys';
 import { openLedger } from '../../sync-server/ledger/open';
 import { Sealer } from '../../sync-server/secrets/sealer';
 import { ServerKeyring } from '../../sync-server/secrets/server-keyring';
-import type { Ledger } from '../../sync-server/ledger/ledger';
+import type { Ledger, UpdateToCommit } from '../../sync-server/ledger/ledger';
 import type { SqlExecutor } from '../../sync-server/ledger/sql';
 import { createLogger } from '../../sync-server/logger';
 import { VenueNotify, type RemoteUpdate } from '../../sync-server/transport/venue-notify';
@@ -14,24 +14,49 @@ import { doseEvent } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
 import { startTcpProxy } from '../helpers/tcp-proxy';
 
-/** Stores one dose of a fresh batch of the device, as ingest would, and returns its seq. */
-async function storeDose(ledger: Ledger, deviceId: string, day: string): Promise<number> {
-	const batch = batchId({ deviceId, siteCode: 'V001', serviceDay: day });
-	const event = doseEvent({ deviceId, batch });
-	const doc = new Y.Doc();
-	doc.getArray(BATCH_EVENTS).push([event]);
-	const r = await ledger.commitUpdate({
-		batchId: batch,
+/** One update of the device's batch of `day` at site V001, as ingest hands it to the ledger. */
+function toCommit(deviceId: string, day: string, update: Uint8Array, event: DoseEvent): UpdateToCommit {
+	return {
+		batchId: batchId({ deviceId, siteCode: 'V001', serviceDay: day }),
 		deviceId,
 		municipality: '131016',
 		siteCode: 'V001',
 		serviceDay: day,
-		update: Y.encodeStateAsUpdate(doc),
+		update,
 		signature: new Uint8Array(64),
 		events: [event]
-	});
+	};
+}
+
+/** Stores one dose of a fresh batch of the device, as ingest would, and returns its seq. */
+async function storeDose(ledger: Ledger, deviceId: string, day: string): Promise<number> {
+	const event = doseEvent({ deviceId, batch: batchId({ deviceId, siteCode: 'V001', serviceDay: day }) });
+	const doc = new Y.Doc();
+	doc.getArray(BATCH_EVENTS).push([event]);
+	const r = await ledger.commitUpdate(toCommit(deviceId, day, Y.encodeStateAsUpdate(doc), event));
 	if (!('seq' in r)) throw new Error('not stored');
 	return r.seq;
+}
+
+/** A listener as a server process starts it, with what it delivered and a wait for more. */
+async function listen(databaseUrl: string, db: SqlExecutor, cleanups: (() => Promise<unknown>)[]) {
+	const heard: RemoteUpdate[] = [];
+	let wake = () => undefined as void;
+	const notify = await VenueNotify.start({
+		databaseUrl,
+		origin: 'vacc-sync-test',
+		db,
+		log: createLogger(() => undefined),
+		onUpdate: (u) => {
+			heard.push(u);
+			wake();
+		}
+	});
+	cleanups.push(() => notify.close());
+	const until = async (pred: () => boolean) => {
+		while (!pred()) await new Promise<void>((r) => (wake = r));
+	};
+	return { heard, until };
 }
 
 /** A fresh PostgreSQL ledger with the server's keys and one enrolled device. */
@@ -73,22 +98,7 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 		const proxy = await startTcpProxy(Number(pgUrl.port || 5432));
 		cleanups.push(() => proxy.close());
 		pgUrl.host = `127.0.0.1:${proxy.port}`;
-		const heard: RemoteUpdate[] = [];
-		let wake = () => undefined as void;
-		const until = async (pred: () => boolean) => {
-			while (!pred()) await new Promise<void>((r) => (wake = r));
-		};
-		const notify = await VenueNotify.start({
-			databaseUrl: pgUrl.toString(),
-			origin: 'vacc-sync-test',
-			db: ledger.db,
-			log: createLogger(() => undefined),
-			onUpdate: (u) => {
-				heard.push(u);
-				wake();
-			}
-		});
-		cleanups.push(() => notify.close());
+		const { heard, until } = await listen(pgUrl.toString(), ledger.db, cleanups);
 
 		const first = await storeDose(ledger, deviceId, '2026-11-22');
 		await until(() => heard.some((u) => u.seq === first));
@@ -124,19 +134,7 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 			},
 			exec: (script) => ledger.db.exec(script)
 		};
-		const heard: RemoteUpdate[] = [];
-		let wake = () => undefined as void;
-		const notify = await VenueNotify.start({
-			databaseUrl: db.url,
-			origin: 'vacc-sync-test',
-			db: counting,
-			log: createLogger(() => undefined),
-			onUpdate: (u) => {
-				heard.push(u);
-				wake();
-			}
-		});
-		cleanups.push(() => notify.close());
+		const { heard, until } = await listen(db.url, counting, cleanups);
 
 		// Another process's group commit: 40 updates of one batch in one transaction, whose
 		// 40 notices PostgreSQL delivers together at its COMMIT.
@@ -148,21 +146,12 @@ describe('update notices between processes (PostgreSQL LISTEN/NOTIFY)', () => {
 		const events = Array.from({ length: 40 }, () => doseEvent({ deviceId, batch }));
 		for (const event of events) doc.getArray(BATCH_EVENTS).push([event]);
 		const outcomes = await ledger.commitUpdates(
-			updates.map((update, i) => ({
-				batchId: batch,
-				deviceId,
-				municipality: '131016',
-				siteCode: 'V001',
-				serviceDay: day,
-				update,
-				signature: new Uint8Array(64),
-				events: [events[i]!]
-			}))
+			updates.map((update, i) => toCommit(deviceId, day, update, events[i]!))
 		);
 		const seqs = outcomes.map((o) => ('seq' in o ? o.seq : -1));
 		expect(seqs).not.toContain(-1);
 
-		while (heard.length < seqs.length) await new Promise<void>((r) => (wake = r));
+		await until(() => heard.length >= seqs.length);
 		expect(heard.map((u) => u.seq)).toEqual([...seqs].sort((a, b) => a - b));
 		expect(heard.map((u) => u.update)).toEqual(updates);
 		// One read per notice was 40; they arrive in one or a few socket reads.
