@@ -5,7 +5,8 @@ import type { RecordFacts } from './rules/types';
 
 /**
  * Set-based loading of what the rules judge: a few statements per run, whatever the number of
- * records, so a run after each committed update stays cheap.
+ * records, so a run after each committed update stays cheap. A scope's empty list (no tickets,
+ * no batches) reads nothing: the runs after commits judge tickets and batches apart.
  */
 
 export interface TicketKey {
@@ -131,6 +132,7 @@ export const CLOSE_IN_FORCE_ORDER = '(office_seq IS NOT NULL), recorded_at DESC,
 
 /** The batch-close in force of each closed batch of the scope (not reopened since), with its count of active records. */
 export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | null): Promise<BatchCloseFacts[]> {
+	if (batches !== null && batches.length === 0) return [];
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; paper_tally: number; active: number }>(
 		`SELECT c.batch_id, c.event_id, c.paper_tally,
 		   (SELECT count(*)::int FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id
@@ -158,6 +160,7 @@ export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | nul
  * force, which the tally rule judges.
  */
 export async function loadLateAfterClose(tx: SqlExecutor, batches: string[] | null): Promise<LateAfterCloseFacts[]> {
+	if (batches !== null && batches.length === 0) return [];
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; late: number; new_records: number }>(
 		`SELECT c.batch_id, c.event_id,
 		   count(e.event_id)::int AS late,
@@ -179,6 +182,7 @@ export async function loadLateAfterClose(tx: SqlExecutor, batches: string[] | nu
 }
 
 export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | null): Promise<RefusedUpdateFacts[]> {
+	if (batches !== null && batches.length === 0) return [];
 	const { rows } = await tx.query<{ id: number; batch_id: string; code: string; event_ids: unknown }>(
 		'SELECT id, batch_id, code, event_ids FROM refused_updates WHERE $1::text[] IS NULL OR batch_id = ANY($1::text[])',
 		[batches]

@@ -160,8 +160,10 @@ export async function runRules(
  * another batch's dose raised, say) leave it where it is: its own records did not change.
  */
 async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reopening: string[] | null): Promise<void> {
-	await tx.query(
-		`UPDATE batches b SET state = 'received', state_changed_at = now()
+	// An empty list (a run over tickets only) has no batch to settle: two statements saved per run.
+	if (closing === null || closing.length > 0) {
+		await tx.query(
+			`UPDATE batches b SET state = 'received', state_changed_at = now()
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'closed'
 		   AND NOT EXISTS (
 		     SELECT 1 FROM refused_updates r WHERE r.batch_id = b.id AND NOT EXISTS (
@@ -170,15 +172,18 @@ async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reop
 		       OR EXISTS (
 		         SELECT 1 FROM refused_events e WHERE e.refused_update_id = r.id AND NOT EXISTS (
 		           SELECT 1 FROM reconciliation_items i WHERE i.reason = 'refused-update' AND i.subject = 'refused-event:' || e.event_id AND i.status <> 'open'))))`,
-		[closing]
-	);
-	await tx.query(
-		`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL, approved_by = NULL, approved_at = NULL
+			[closing]
+		);
+	}
+	if (reopening === null || reopening.length > 0) {
+		await tx.query(
+			`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL, approved_by = NULL, approved_at = NULL
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[]))
 		   AND (
 		     (b.state = 'checked' AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open'))
 		     OR (b.state IN ('approved', 'exported')
 		         AND EXISTS (SELECT 1 FROM reconciliation_items i WHERE i.batch_id = b.id AND i.status = 'open' AND i.reason = 'late-after-close')))`,
-		[reopening]
-	);
+			[reopening]
+		);
+	}
 }

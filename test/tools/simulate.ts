@@ -54,6 +54,12 @@ export async function simulate(opts: {
 	 * would otherwise spend its CPU on JavaScript Ed25519 and be what the figure measures.
 	 */
 	crypto?: DeviceCrypto;
+	/**
+	 * Each dose has a ticket of its own, as at a venue where each resident comes once: device i
+	 * records tickets firstTicket + i × doses onwards (default 1). Runs against one server
+	 * that should not see each other's tickets as duplicates start far enough apart.
+	 */
+	firstTicket?: number;
 	timeoutMs?: number;
 }): Promise<SimulationResult> {
 	const devices: SimulatedDevice[] = [];
@@ -62,20 +68,22 @@ export async function simulate(opts: {
 	for (let i = 0; i < opts.devices; i++) devices.push(await enrol(await issueCode(admin, i)));
 	const perDeviceMs: number[] = [];
 	const perDoseMs: number[] = [];
-	const record = (d: SimulatedDevice) => {
-		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(j + 1).padStart(10, '0')));
+	const firstTicket = opts.firstTicket ?? 1;
+	const record = (d: SimulatedDevice, i: number) => {
+		const first = firstTicket + i * opts.doses;
+		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(first + j).padStart(10, '0')));
 	};
 	// Recorded offline before the clock starts: what is timed is the sync, not the recording.
 	if (opts.offlineFirst) devices.forEach(record);
 	const start = performance.now();
-	const done = devices.map(async (d) => {
+	const done = devices.map(async (d, i) => {
 		const t0 = performance.now();
 		d.start(opts.crypto ? { crypto: opts.crypto } : {});
 		let ready = t0;
 		if (!opts.offlineFirst) {
 			await d.until(() => d.status.state === 'online');
 			ready = performance.now();
-			record(d);
+			record(d, i);
 		}
 		// The predicate runs after every store change, so it sees each receipt as it lands.
 		let seen = 0;
