@@ -11,15 +11,16 @@ export interface BatchWorkload {
 
 /**
  * The same Yjs updates for both servers: one document per batch, one update per dose, as a
- * tablet produces them while recording live. Built before any clock starts.
+ * tablet produces them while recording live. Built before any clock starts. Each dose has a
+ * ticket of its own (clean-day.ts), device i's from firstTicket + i × doses on.
  */
-export function buildWorkload(devices: MemoryDevice[], doses: number): BatchWorkload[] {
-	return devices.map((device) => {
+export function buildWorkload(devices: MemoryDevice[], doses: number, firstTicket: number): BatchWorkload[] {
+	return devices.map((device, i) => {
 		const doc = new Y.Doc({ gc: false });
 		const updates: Uint8Array[] = [];
 		doc.on('update', (u: Uint8Array) => updates.push(u));
 		for (let j = 0; j < doses; j++)
-			doc.getArray(BATCH_EVENTS).push([device.doseEvent({}, String(j + 1).padStart(10, '0'))]);
+			doc.getArray(BATCH_EVENTS).push([device.doseEvent({}, String(firstTicket + i * doses + j).padStart(10, '0'))]);
 		doc.destroy();
 		return { device, doc: device.batchFor(), updates };
 	});

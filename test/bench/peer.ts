@@ -6,6 +6,7 @@ import { issueEnrolmentCode } from '../helpers/server-process';
 import { runHocuspocus } from './hocuspocus-peer';
 import { runOurs } from './ours-per-dose';
 import { buildWorkload } from './peer-workload';
+import { assertCleanDay, deliverSampleLot, siteCodes } from './clean-day';
 import { ed25519VerifiesPerSecond } from './verify-floor';
 import { runYWebsocketServer } from './y-websocket-peer';
 
@@ -38,24 +39,27 @@ export async function benchPeer(print: Print): Promise<void> {
 					await MemoryDevice.enrol(
 						await issueEnrolmentCode(
 							server.url,
-							{ setting: 'mass', siteCode: `${prefix}${String(i).padStart(3, '0')}`, label: `peer ${prefix}${i}` },
+							{ setting: 'mass', siteCode: siteCodes(prefix, count)[i]!, label: `peer ${prefix}${i}` },
 							admin
 						)
 					)
 				);
 			return devices;
 		};
-		const workload = buildWorkload(await enrol('P', DEVICES), DOSES);
+		// A clean day (clean-day.ts): the lot delivered to every site, each dose its own ticket.
+		await deliverSampleLot(server.url, [...siteCodes('P', DEVICES), ...siteCodes('W', WARM_UP_DEVICES)]);
+		const workload = buildWorkload(await enrol('P', DEVICES), DOSES, 1);
 		const total = DEVICES * DOSES;
 		// Each server first runs a smaller workload of other documents, untimed: the figure is
 		// a server that has been running, not the JIT compiling its code (whichever ran first
 		// paid for compiling what the others share: ws, yjs, pg).
-		const warmUp = buildWorkload(await enrol('W', WARM_UP_DEVICES), WARM_UP_DOSES);
+		const warmUp = buildWorkload(await enrol('W', WARM_UP_DEVICES), WARM_UP_DOSES, 1_000_001);
 		const warmUpNames = (suffix: string) => warmUp.map((b) => ({ ...b, doc: `${b.doc}${suffix}` }));
 
 		await runOurs(server.url, warmUp);
 		const ours = total / (await runOurs(server.url, workload));
 		print('peer_ours_per_dose_updates_doses_per_s_postgres', ours, 'doses/s');
+		await assertCleanDay(server);
 		await runHocuspocus(theirDb.url, warmUpNames('-warm'));
 		const theirs = total / (await runHocuspocus(theirDb.url, workload));
 		print('peer_hocuspocus3_doses_per_s_postgres', theirs, 'doses/s');

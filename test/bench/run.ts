@@ -10,7 +10,8 @@ import { cpus, totalmem } from 'node:os';
 import { startTestServer } from '../helpers/in-process-server';
 import { createTestDatabase } from '../helpers/postgres';
 import { NODE_DEVICE_CRYPTO } from '../helpers/node-device-crypto';
-import { simulate } from '../tools/simulate';
+import { simulate, simulatedSites } from '../tools/simulate';
+import { assertCleanDay, deliverSampleLot } from './clean-day';
 import { benchPeer } from './peer';
 import { benchReconnectStorm } from './reconnect-storm';
 
@@ -60,17 +61,29 @@ async function onBackend(name: 'pglite' | 'postgres') {
 			// memory (the device-store contract proves that store behaves as the PWA's) and sign
 			// and check through node:crypto (same bytes as the station's tweetnacl), so that their
 			// own work is not what is timed.
-			const devices = { store: 'memory', crypto: NODE_DEVICE_CRYPTO } as const;
+			const day = (devices: number, doses: number, firstTicket: number) =>
+				simulate({
+					url: server.url,
+					devices,
+					doses,
+					offlineFirst: true,
+					firstTicket,
+					store: 'memory',
+					crypto: NODE_DEVICE_CRYPTO
+				});
+			// A clean day (clean-day.ts): the lot delivered to every site, each dose its own ticket.
+			await deliverSampleLot(server.url, simulatedSites());
 			// First a smaller day of other devices, untimed: the figures are those of a server
 			// that has been running, not of the JIT (and PGlite's WebAssembly) warming up.
-			await simulate({ url: server.url, devices: 10, doses: 100, offlineFirst: true, ...devices });
-			const r = await simulate({ url: server.url, devices: 20, doses: 250, offlineFirst: true, ...devices });
+			await day(10, 100, 1_000_001);
+			const r = await day(20, 250, 1);
 			if (r.receipted !== r.total) throw new Error(`only ${r.receipted}/${r.total} receipted`);
 			print(`ingest_doses_per_s_${name}`, r.total / r.seconds, 'doses/s');
 			// One device, a whole day recorded offline: 5,000 doses.
-			const big = await simulate({ url: server.url, devices: 1, doses: 5000, offlineFirst: true, ...devices });
+			const big = await day(1, 5000, 2_000_001);
 			if (big.receipted !== big.total) throw new Error(`only ${big.receipted}/${big.total} receipted`);
 			print(`sync_5000_offline_doses_one_device_${name}`, big.seconds, 's');
+			await assertCleanDay(server);
 		}
 		if (register) await (await import('./register')).benchRegisterImport(server.url, name, print);
 	} finally {

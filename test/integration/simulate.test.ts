@@ -24,5 +24,11 @@ describe('the simulator', () => {
 		const stored = new Set(rows.map((row) => row.event_id));
 		expect(r.eventIds.filter((id) => !stored.has(id))).toEqual([]);
 		expect(new Set(r.eventIds).size).toBe(15);
+		// Each dose on a ticket of its own (a day as a venue has it, not fifteen duplicates).
+		const tickets = await server.ledger.db.query<{ ticket_number: string }>(
+			'SELECT ticket_number FROM dose_records WHERE record_id = ANY($1::uuid[])',
+			[r.eventIds]
+		);
+		expect(new Set(tickets.rows.map((t) => t.ticket_number)).size).toBe(15);
 	});
 });

@@ -29,12 +29,14 @@ export interface SimulationResult {
 	eventIds: string[];
 }
 
+/** Simulated devices are spread over 50 venues, SIM000 to SIM049. */
+const SITES = 50;
+const siteCode = (i: number) => `SIM${String(i % SITES).padStart(3, '0')}`;
+/** Every site code a simulated device may be enrolled at (to deliver lots to them). */
+export const simulatedSites = (): string[] => Array.from({ length: SITES }, (_, i) => siteCode(i));
+
 function issueCode(admin: OfficeClient, i: number): Promise<string> {
-	return issueEnrolmentCode(
-		admin.url,
-		{ setting: 'mass', siteCode: `SIM${String(i % 50).padStart(3, '0')}`, label: `simulated ${i}` },
-		admin
-	);
+	return issueEnrolmentCode(admin.url, { setting: 'mass', siteCode: siteCode(i), label: `simulated ${i}` }, admin);
 }
 
 export async function simulate(opts: {
