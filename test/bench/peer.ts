@@ -75,7 +75,7 @@ export async function benchPeer(print: Print): Promise<void> {
 		const yws = total / (await runYWebsocketServer(theirDb.url, workload));
 		print('peer_y_websocket_server_doses_per_s_postgres', yws, 'doses/s');
 		print('peer_ratio_ours_over_y_websocket_server', ours / yws, 'x');
-		// The floor under ours (verify-floor.ts): one signature check per dose, on one core.
+		// One cost of ours the peers do not have (verify-floor.ts): one signature check per dose, on one core.
 		print('peer_floor_ed25519_verifies_per_s_one_core', ed25519VerifiesPerSecond(workload), 'verifies/s');
 	} finally {
 		await server.dispose();
