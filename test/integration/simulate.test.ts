@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/in-process-server';
 import { simulate } from '../tools/simulate';
@@ -30,5 +33,32 @@ describe('the simulator', () => {
 			[r.eventIds]
 		);
 		expect(new Set(tickets.rows.map((t) => t.ticket_number)).size).toBe(15);
+	});
+
+	it('refuses a ticket range past ten digits before it enrols anything', async () => {
+		const devicesNow = async () =>
+			(await server.ledger.db.query<{ n: number }>('SELECT count(*)::int AS n FROM devices')).rows[0]!.n;
+		const before = await devicesNow();
+		await expect(
+			simulate({ url: server.url, devices: 2, doses: 5, firstTicket: 9_999_999_995, offlineFirst: true })
+		).rejects.toThrow('tickets 9999999995 to 10000000004 do not fit 10 digits');
+		expect(await devicesNow()).toBe(before);
+	});
+
+	it.each([
+		['--devices', 'ten'],
+		['--doses', '0'],
+		['--first-ticket', '-3']
+	])('the command line refuses %s %s with its usage', async (flag, value) => {
+		const script = fileURLToPath(new URL('../tools/simulate.ts', import.meta.url));
+		const args = ['--import', 'tsx', script, '--url', server.url, '--user', 'u', flag, value];
+		const failed = await promisify(execFile)(process.execPath, args, {
+			env: { ...process.env, ADMIN_PASSWORD: 'unused' }
+		}).then(
+			() => null,
+			(e: { code: number; stderr: string }) => e
+		);
+		expect(failed?.code).toBe(2);
+		expect(failed?.stderr).toContain('positive whole numbers');
 	});
 });

@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --url <server> --user U --devices N --doses M [--offline-first] [--store memory]`
+ * `npm run simulate -- --url <server> --user U --devices N --doses M [--offline-first] [--store memory] [--first-ticket T]`
  *
  * Enrols N simulated devices through the real API and protocol (the PWA's shared/ sync engine
  * over the store the PWA ships, BatchStore on fake-indexeddb; `--store memory` for MemoryDevice's
@@ -28,6 +28,9 @@ export interface SimulationResult {
 	/** Ids of every dose recorded, to compare with the ledger. */
 	eventIds: string[];
 }
+
+/** The highest 券番号 (ten digits). */
+const MAX_TICKET = 9_999_999_999;
 
 /** Simulated devices are spread over 50 venues, SIM000 to SIM049. */
 const SITES = 50;
@@ -64,13 +67,18 @@ export async function simulate(opts: {
 	firstTicket?: number;
 	timeoutMs?: number;
 }): Promise<SimulationResult> {
+	// Before anything is enrolled: a range that does not fit changes nothing on the server.
+	const firstTicket = opts.firstTicket ?? 1;
+	if (firstTicket < 1 || firstTicket + opts.devices * opts.doses - 1 > MAX_TICKET)
+		throw new RangeError(
+			`tickets ${firstTicket} to ${firstTicket + opts.devices * opts.doses - 1} do not fit 10 digits`
+		);
 	const devices: SimulatedDevice[] = [];
 	const admin = await OfficeClient.login(opts.url, opts.admin ?? TEST_ADMIN);
 	const enrol = opts.store === 'memory' ? MemoryDevice.enrol : StationDevice.enrol;
 	for (let i = 0; i < opts.devices; i++) devices.push(await enrol(await issueCode(admin, i)));
 	const perDeviceMs: number[] = [];
 	const perDoseMs: number[] = [];
-	const firstTicket = opts.firstTicket ?? 1;
 	const record = (d: SimulatedDevice, i: number) => {
 		const first = firstTicket + i * opts.doses;
 		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(first + j).padStart(10, '0')));
@@ -112,30 +120,47 @@ export async function simulate(opts: {
 	};
 }
 
+const USAGE =
+	'usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first] [--store station|memory] [--first-ticket T]\n' +
+	'  N, M and T are positive whole numbers; the doses get tickets T, T+1, … (a second run on the same server starts past the first)';
+
+function usageError(): never {
+	console.error(USAGE);
+	process.exit(2);
+}
+
+function readArgs() {
+	try {
+		return parseArgs({
+			options: {
+				url: { type: 'string' },
+				devices: { type: 'string', default: '10' },
+				doses: { type: 'string', default: '50' },
+				'offline-first': { type: 'boolean', default: false },
+				store: { type: 'string', default: 'station' },
+				'first-ticket': { type: 'string', default: '1' },
+				user: { type: 'string' }
+			}
+		}).values;
+	} catch {
+		// An unknown option, or a value that looks like one (`--first-ticket -3`).
+		return usageError();
+	}
+}
+
 async function main() {
-	const { values } = parseArgs({
-		options: {
-			url: { type: 'string' },
-			devices: { type: 'string', default: '10' },
-			doses: { type: 'string', default: '50' },
-			'offline-first': { type: 'boolean', default: false },
-			store: { type: 'string', default: 'station' },
-			user: { type: 'string' }
-		}
-	});
+	const values = readArgs();
 	const password = process.env.ADMIN_PASSWORD;
 	const store = values.store;
-	if (!values.url || !values.user || !password || (store !== 'station' && store !== 'memory')) {
-		console.error(
-			'usage: ADMIN_PASSWORD=… npm run simulate -- --url <server> --user <admin> --devices N --doses M [--offline-first] [--store station|memory]'
-		);
-		process.exit(2);
-	}
+	const [devices, doses, firstTicket] = [values.devices, values.doses, values['first-ticket']].map(Number);
+	const counts = [devices, doses, firstTicket].every((n) => Number.isSafeInteger(n) && n! > 0);
+	if (!values.url || !values.user || !password || (store !== 'station' && store !== 'memory') || !counts) usageError();
 	const r = await simulate({
 		url: values.url,
 		admin: { username: values.user, password },
-		devices: Number(values.devices),
-		doses: Number(values.doses),
+		devices: devices!,
+		doses: doses!,
+		firstTicket: firstTicket!,
 		offlineFirst: values['offline-first'],
 		store
 	});
