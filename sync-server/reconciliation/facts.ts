@@ -20,6 +20,9 @@ export interface Scope {
 	batches: string[] | null;
 }
 
+/** A scope list that names nothing (not `null`, which means all): its statements read nothing. */
+export const namesNothing = (list: readonly unknown[] | null): boolean => list !== null && list.length === 0;
+
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /**
@@ -58,7 +61,7 @@ export async function loadRecords(
 	tenant: string,
 	tickets: TicketKey[] | null
 ): Promise<RecordFacts[]> {
-	if (tickets !== null && tickets.length === 0) return [];
+	if (namesNothing(tickets)) return [];
 	const register = await registerInUse(tx, tenant);
 	const params: unknown[] = [];
 	let ticketJoin = '';
@@ -132,7 +135,7 @@ export const CLOSE_IN_FORCE_ORDER = '(office_seq IS NOT NULL), recorded_at DESC,
 
 /** The batch-close in force of each closed batch of the scope (not reopened since), with its count of active records. */
 export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | null): Promise<BatchCloseFacts[]> {
-	if (batches !== null && batches.length === 0) return [];
+	if (namesNothing(batches)) return [];
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; paper_tally: number; active: number }>(
 		`SELECT c.batch_id, c.event_id, c.paper_tally,
 		   (SELECT count(*)::int FROM dose_records r JOIN dose_events e ON e.event_id = r.record_id
@@ -160,7 +163,7 @@ export async function loadClosedBatches(tx: SqlExecutor, batches: string[] | nul
  * force, which the tally rule judges.
  */
 export async function loadLateAfterClose(tx: SqlExecutor, batches: string[] | null): Promise<LateAfterCloseFacts[]> {
-	if (batches !== null && batches.length === 0) return [];
+	if (namesNothing(batches)) return [];
 	const { rows } = await tx.query<{ batch_id: string; event_id: string; late: number; new_records: number }>(
 		`SELECT c.batch_id, c.event_id,
 		   count(e.event_id)::int AS late,
@@ -182,7 +185,7 @@ export async function loadLateAfterClose(tx: SqlExecutor, batches: string[] | nu
 }
 
 export async function loadRefusedUpdates(tx: SqlExecutor, batches: string[] | null): Promise<RefusedUpdateFacts[]> {
-	if (batches !== null && batches.length === 0) return [];
+	if (namesNothing(batches)) return [];
 	const { rows } = await tx.query<{ id: number; batch_id: string; code: string; event_ids: unknown }>(
 		'SELECT id, batch_id, code, event_ids FROM refused_updates WHERE $1::text[] IS NULL OR batch_id = ANY($1::text[])',
 		[batches]

@@ -6,6 +6,7 @@ import {
 	loadLateAfterClose,
 	loadRecords,
 	loadRefusedUpdates,
+	namesNothing,
 	ticketsOfBatches,
 	type Scope,
 	type TicketKey
@@ -161,7 +162,7 @@ export async function runRules(
  */
 async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reopening: string[] | null): Promise<void> {
 	// An empty list (a run over tickets only) has no batch to settle: two statements saved per run.
-	if (closing === null || closing.length > 0) {
+	if (!namesNothing(closing)) {
 		await tx.query(
 			`UPDATE batches b SET state = 'received', state_changed_at = now()
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[])) AND b.state = 'closed'
@@ -175,7 +176,7 @@ async function settleBatchStates(tx: SqlExecutor, closing: string[] | null, reop
 			[closing]
 		);
 	}
-	if (reopening === null || reopening.length > 0) {
+	if (!namesNothing(reopening)) {
 		await tx.query(
 			`UPDATE batches b SET state = 'received', state_changed_at = now(), checked_by = NULL, checked_at = NULL, approved_by = NULL, approved_at = NULL
 		 WHERE ($1::text[] IS NULL OR b.id = ANY($1::text[]))

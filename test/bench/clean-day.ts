@@ -17,10 +17,6 @@ export async function deliverSampleLot(url: string, sites: string[]): Promise<vo
 	await admin.json('PUT', '/api/office/lots', { product, lot, expiry: '2099-12-31', sites });
 }
 
-/** The site codes `prefix000`, `prefix001`, … of `count` devices. */
-export const siteCodes = (prefix: string, count: number): string[] =>
-	Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
-
 /**
  * After the timed parts: the rules judged the bench's doses and found nothing. A bench day that
  * raised findings (a fixture's lot or site changed, tickets repeating) would time the rules

@@ -6,7 +6,8 @@ import { issueEnrolmentCode } from '../helpers/server-process';
 import { runHocuspocus } from './hocuspocus-peer';
 import { runOurs } from './ours-per-dose';
 import { buildWorkload } from './peer-workload';
-import { assertCleanDay, deliverSampleLot, siteCodes } from './clean-day';
+import { siteCodes } from '../tools/simulate';
+import { assertCleanDay, deliverSampleLot } from './clean-day';
 import { ed25519VerifiesPerSecond } from './verify-floor';
 import { runYWebsocketServer } from './y-websocket-peer';
 
@@ -34,14 +35,10 @@ export async function benchPeer(print: Print): Promise<void> {
 		const admin = await OfficeClient.login(server.url);
 		const enrol = async (prefix: string, count: number) => {
 			const devices: MemoryDevice[] = [];
-			for (let i = 0; i < count; i++)
+			for (const [i, siteCode] of siteCodes(prefix, count).entries())
 				devices.push(
 					await MemoryDevice.enrol(
-						await issueEnrolmentCode(
-							server.url,
-							{ setting: 'mass', siteCode: siteCodes(prefix, count)[i]!, label: `peer ${prefix}${i}` },
-							admin
-						)
+						await issueEnrolmentCode(server.url, { setting: 'mass', siteCode, label: `peer ${prefix}${i}` }, admin)
 					)
 				);
 			return devices;

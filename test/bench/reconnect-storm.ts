@@ -4,6 +4,7 @@ import { NODE_DEVICE_CRYPTO } from '../helpers/node-device-crypto';
 import { OfficeClient } from '../helpers/office-client';
 import { issueEnrolmentCode } from '../helpers/server-process';
 import { percentile } from '../load/stats';
+import { siteCodes } from '../tools/simulate';
 
 type Print = (name: string, value: number, unit: string) => void;
 
@@ -28,11 +29,12 @@ export async function benchReconnectStorm(print: Print): Promise<void> {
 		// Enrolled a few at a time (the setup is not measured). No dose is recorded: a device
 		// whose doses are all receipted reconnects exactly like one that has none (it announces
 		// only batches with something unreceipted), and syncing 500 first would double the run.
+		const sites = siteCodes('R', 50);
 		const enrol = async (i: number) =>
 			MemoryDevice.enrol(
 				await issueEnrolmentCode(
 					server.url,
-					{ setting: 'mass', siteCode: `R${String(i % 50).padStart(3, '0')}`, label: `storm ${i}` },
+					{ setting: 'mass', siteCode: sites[i % sites.length]!, label: `storm ${i}` },
 					admin
 				)
 			);

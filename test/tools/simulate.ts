@@ -32,14 +32,16 @@ export interface SimulationResult {
 /** The highest 券番号 (ten digits). */
 const MAX_TICKET = 9_999_999_999;
 
-/** Simulated devices are spread over 50 venues, SIM000 to SIM049. */
-const SITES = 50;
-const siteCode = (i: number) => `SIM${String(i % SITES).padStart(3, '0')}`;
-/** Every site code a simulated device may be enrolled at (to deliver lots to them). */
-export const simulatedSites = (): string[] => Array.from({ length: SITES }, (_, i) => siteCode(i));
+/** `count` venue codes for simulated devices: `prefix000`, `prefix001`, … */
+export const siteCodes = (prefix: string, count: number): string[] =>
+	Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 
-function issueCode(admin: OfficeClient, i: number): Promise<string> {
-	return issueEnrolmentCode(admin.url, { setting: 'mass', siteCode: siteCode(i), label: `simulated ${i}` }, admin);
+/** Every site code a simulated device may be enrolled at: 50 venues, SIM000 to SIM049. */
+export const simulatedSites = (): string[] => siteCodes('SIM', 50);
+
+function issueCode(admin: OfficeClient, sites: readonly string[], i: number): Promise<string> {
+	const siteCode = sites[i % sites.length]!;
+	return issueEnrolmentCode(admin.url, { setting: 'mass', siteCode, label: `simulated ${i}` }, admin);
 }
 
 export async function simulate(opts: {
@@ -69,14 +71,14 @@ export async function simulate(opts: {
 }): Promise<SimulationResult> {
 	// Before anything is enrolled: a range that does not fit changes nothing on the server.
 	const firstTicket = opts.firstTicket ?? 1;
-	if (firstTicket < 1 || firstTicket + opts.devices * opts.doses - 1 > MAX_TICKET)
-		throw new RangeError(
-			`tickets ${firstTicket} to ${firstTicket + opts.devices * opts.doses - 1} do not fit 10 digits`
-		);
+	const lastTicket = firstTicket + opts.devices * opts.doses - 1;
+	if (firstTicket < 1 || lastTicket > MAX_TICKET)
+		throw new RangeError(`tickets ${firstTicket} to ${lastTicket} do not fit 10 digits`);
 	const devices: SimulatedDevice[] = [];
 	const admin = await OfficeClient.login(opts.url, opts.admin ?? TEST_ADMIN);
 	const enrol = opts.store === 'memory' ? MemoryDevice.enrol : StationDevice.enrol;
-	for (let i = 0; i < opts.devices; i++) devices.push(await enrol(await issueCode(admin, i)));
+	const sites = simulatedSites();
+	for (let i = 0; i < opts.devices; i++) devices.push(await enrol(await issueCode(admin, sites, i)));
 	const perDeviceMs: number[] = [];
 	const perDoseMs: number[] = [];
 	const record = (d: SimulatedDevice, i: number) => {
@@ -152,15 +154,17 @@ async function main() {
 	const values = readArgs();
 	const password = process.env.ADMIN_PASSWORD;
 	const store = values.store;
-	const [devices, doses, firstTicket] = [values.devices, values.doses, values['first-ticket']].map(Number);
-	const counts = [devices, doses, firstTicket].every((n) => Number.isSafeInteger(n) && n! > 0);
+	const devices = Number(values.devices);
+	const doses = Number(values.doses);
+	const firstTicket = Number(values['first-ticket']);
+	const counts = [devices, doses, firstTicket].every((n) => Number.isSafeInteger(n) && n > 0);
 	if (!values.url || !values.user || !password || (store !== 'station' && store !== 'memory') || !counts) usageError();
 	const r = await simulate({
 		url: values.url,
 		admin: { username: values.user, password },
-		devices: devices!,
-		doses: doses!,
-		firstTicket: firstTicket!,
+		devices,
+		doses,
+		firstTicket,
 		offlineFirst: values['offline-first'],
 		store
 	});
