@@ -3,15 +3,22 @@ import { MSG_RECEIPT, MSG_REFUSED, MSG_SIGNED_SYNC } from '#shared/protocol/mess
 import { updateSigningBytes } from '#shared/protocol/signing';
 import { ed25519PrivateKey, ed25519Sign } from '../../sync-server/crypto/ed25519';
 import { connectRaw } from '../helpers/raw-client';
+import { startCpuMeter, type CpuUse } from './cpu-meter';
 import type { BatchWorkload } from './peer-workload';
+
+/** A timed run of a server on the peer workload: seconds on the clock, and the CPU used meanwhile. */
+export interface PeerRun {
+	seconds: number;
+	cpu: CpuUse;
+}
 
 /**
  * Our server with the peer workload: each update signed and sealed by its device (on the
  * tablet, at recording time, so before the clock), then sent, opened, verified, checked,
- * committed with its projection and receipted. Returns seconds from the first update sent to the last
+ * committed with its projection and receipted. Timed from the first update sent to the last
  * receipt covering every dose.
  */
-export async function runOurs(url: string, batches: BatchWorkload[]): Promise<number> {
+export async function runOurs(url: string, batches: BatchWorkload[]): Promise<PeerRun> {
 	// Ed25519 signatures are deterministic: node:crypto makes the bytes tweetnacl would, in a
 	// fraction of the time (5,000 of them would otherwise take half a minute of setup).
 	const signed = batches.map((b) => {
@@ -42,6 +49,7 @@ export async function runOurs(url: string, batches: BatchWorkload[]): Promise<nu
 		ws.send = send;
 		return out;
 	});
+	const meter = startCpuMeter();
 	const start = performance.now();
 	await Promise.all(
 		signed.map(async (b, i) => {
@@ -54,6 +62,7 @@ export async function runOurs(url: string, batches: BatchWorkload[]): Promise<nu
 		})
 	);
 	const seconds = (performance.now() - start) / 1000;
+	const cpu = meter();
 	for (const c of clients) c.ws.close();
-	return seconds;
+	return { seconds, cpu };
 }

@@ -13,6 +13,8 @@ import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { BATCH_EVENTS } from '#shared/index';
+import { startCpuMeter } from './cpu-meter';
+import type { PeerRun } from './ours-per-dose';
 import type { BatchWorkload } from './peer-workload';
 
 const MESSAGE_SYNC = 0;
@@ -28,11 +30,11 @@ function syncMessage(kind: number, payload: Uint8Array): Uint8Array {
 }
 
 /**
- * Runs the workload through y-websocket's server; returns seconds from the first update sent
- * until the database holds every update of every document. The server keeps its documents in a
+ * Runs the workload through y-websocket's server, timed from the first update sent until the
+ * database holds every update of every document. The server keeps its documents in a
  * module-level map: each call in one process must use document names of its own.
  */
-export async function runYWebsocketServer(databaseUrl: string, batches: BatchWorkload[]): Promise<number> {
+export async function runYWebsocketServer(databaseUrl: string, batches: BatchWorkload[]): Promise<PeerRun> {
 	const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
 	await pool.query(
 		'CREATE TABLE IF NOT EXISTS y_websocket_updates (seq bigserial PRIMARY KEY, name text NOT NULL, update bytea NOT NULL)'
@@ -81,12 +83,14 @@ export async function runYWebsocketServer(databaseUrl: string, batches: BatchWor
 		);
 		// Messages built before the clock, as ours are sealed before it (ours-per-dose.ts).
 		const messages = batches.map((b) => b.updates.map((u) => syncMessage(SYNC_UPDATE, u)));
+		const meter = startCpuMeter();
 		const start = performance.now();
 		batches.forEach((_, i) => {
 			for (const m of messages[i]!) sockets[i]!.send(m);
 		});
 		await allPersisted;
 		const seconds = (performance.now() - start) / 1000;
+		const cpu = meter();
 		for (const ws of sockets) ws.close();
 		// The check that it is all there, outside the clock: every dose in the stored updates.
 		const { rows } = await pool.query<{ name: string; updates: Buffer[] }>(
@@ -100,7 +104,7 @@ export async function runYWebsocketServer(databaseUrl: string, batches: BatchWor
 		}
 		if (rows.length !== batches.length)
 			throw new Error(`y-websocket stored ${rows.length}/${batches.length} documents`);
-		return seconds;
+		return { seconds, cpu };
 	} finally {
 		for (const c of wss.clients) c.terminate();
 		wss.close();
