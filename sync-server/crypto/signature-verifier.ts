@@ -54,8 +54,8 @@ const MAX_WORKER_RESTARTS = 5;
  * slower than the main thread, because each connection awaited its update's signature before
  * reading the next frame: batches of one per connection and a round trip per frame. Measured
  * in `npm run bench`, five alternating runs of `-- peer`: median 2,475 against 1,927 doses/s
- * (README). libuv's pool (crypto's async API) is not used: its four threads preempted the event
- * loop at every wake-up on this 2-core target.
+ * (test/bench/HISTORY.md). libuv's pool (crypto's async API) is not used: its four threads
+ * preempted the event loop at every wake-up on this 2-core target.
  *
  * Nothing waits on a thread that is gone: when the worker dies, the signatures it held are
  * checked on the main thread, and the next batch starts a new worker (up to a few times; then

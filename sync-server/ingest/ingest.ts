@@ -29,7 +29,7 @@ export interface Receipt extends ReceiptBody {
  * the connection with, and so checks it against). Signed when sent: a receipt that a later one
  * covers is never sent (transport/answer-queue.ts), so never signed. On the event loop: libuv's
  * pool (crypto's async API), like a thread of its own, preempted the loop at every wake-up on this
- * 2-core machine and made the peer bench about a quarter slower (README, issue 14).
+ * 2-core machine and made the peer bench about a quarter slower (test/bench/HISTORY.md, issue 14).
  */
 export function signReceipt(body: ReceiptBody, key: KeyObject): Receipt {
 	return { ...body, signature: ed25519Sign(receiptSigningBytes(body.doc, body.stateVector, body.eventCount), key) };

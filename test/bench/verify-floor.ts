@@ -10,7 +10,7 @@ import type { BatchWorkload } from './peer-workload';
  * ledger (DESIGN §3); the peers check none. The line's name says "floor": the sixth round took
  * it for the limit under `peer_ours_*`; the seventh measured ours with the check switched off
  * and found it about a tenth of ours' time, since it runs on a thread of its own beside the
- * event loop (README, "Why the two peer ratios stay below 1"). The name stays, as every line's.
+ * event loop (test/bench/HISTORY.md, seventh round). The name stays, as every line's.
  */
 export function ed25519VerifiesPerSecond(batches: readonly BatchWorkload[], count = 2000): number {
 	// The first `count` updates, taken across the devices, each signed by its own device.
