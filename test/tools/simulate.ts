@@ -36,6 +36,13 @@ const MAX_TICKET = 9_999_999_999;
 export const siteCodes = (prefix: string, count: number): string[] =>
 	Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 
+/**
+ * The 券番号 of a simulated day's dose: each dose a ticket of its own, device i's `doses` tickets
+ * from firstTicket + i × doses on (the simulator's and the peer bench's days alike).
+ */
+export const dayTicket = (firstTicket: number, doses: number, device: number, dose: number): string =>
+	String(firstTicket + device * doses + dose).padStart(10, '0');
+
 /** Every site code a simulated device may be enrolled at: 50 venues, SIM000 to SIM049. */
 export const simulatedSites = (): string[] => siteCodes('SIM', 50);
 
@@ -82,8 +89,7 @@ export async function simulate(opts: {
 	const perDeviceMs: number[] = [];
 	const perDoseMs: number[] = [];
 	const record = (d: SimulatedDevice, i: number) => {
-		const first = firstTicket + i * opts.doses;
-		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, String(first + j).padStart(10, '0')));
+		for (let j = 0; j < opts.doses; j++) d.append(d.doseEvent({}, dayTicket(firstTicket, opts.doses, i, j)));
 	};
 	// Recorded offline before the clock starts: what is timed is the sync, not the recording.
 	if (opts.offlineFirst) devices.forEach(record);
